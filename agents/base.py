@@ -1,0 +1,118 @@
+"""What every agent shares: the one interface the orchestrator sees, the run-time context
+a graph gets, and the answer-writing step.
+
+An agent is a compiled LangGraph graph plus a little description (`Agent`). Every graph
+takes the same input state (`user_id`, `message`, `history`) and writes its answer in one
+node (`answer_node`); the orchestrator streams that node's LLM chunks as tokens, sends a
+status line when each node starts, and reads the metadata from the final state.
+
+Dependencies reach the nodes through LangGraph's run-time context (`AgentContext`), not
+through globals, so a graph is compiled once and serves every request.
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Protocol, TypedDict
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+# The offline writer streams what follows this heading in the system prompt; a real LLM
+# reads the same draft as a grounded starting point.
+DRAFT_HEADING = "Черновик ответа (факты верны, перепиши своими словами):"
+HISTORY_TURNS = 12           # earlier messages the LLM sees
+
+
+class InputState(TypedDict):
+    user_id: str
+    message: str
+    history: list[dict]      # [{"role": "user"|"assistant", "content": str}], oldest first
+
+
+class AgentStore(Protocol):
+    """What the agents need from the store (jewelstream.store.Store provides it)."""
+    catalog: list[dict]
+    articles: list[dict]
+    customers: list[dict]
+    orders: list[dict]
+
+    async def profile(self, user_id: str) -> dict: ...
+    async def save_profile(self, user_id: str, data: dict) -> None: ...
+
+
+@dataclass(frozen=True)
+class AnswerLimits:
+    max_chars: int = 4000               # stop reading the LLM past this many characters
+    first_token_timeout: float = 30.0
+    total_timeout: float = 120.0
+
+
+@dataclass(frozen=True)
+class AgentContext:
+    """LangGraph run-time context (`runtime.context` in a node)."""
+    store: AgentStore
+    llm: BaseChatModel
+    limits: AnswerLimits = field(default_factory=AnswerLimits)
+    staff: bool = False
+
+
+@dataclass(frozen=True)
+class Agent:
+    """The orchestrator's view of one agent."""
+    name: str
+    graph: Any                                  # a compiled StateGraph
+    answer_node: str                            # only this node's LLM chunks become tokens
+    headline: str                               # the status when the agent starts
+    statuses: Mapping[str, tuple[str, str]]     # node -> (stage, Russian status at its start)
+    metadata: Callable[[dict], dict]            # final state -> this agent's metadata
+    staff_only: bool = False
+
+
+class AnswerTimeout(Exception):
+    """The LLM did not start (`stage="first_token"`) or finish (`"total"`) in time."""
+
+    def __init__(self, stage: str) -> None:
+        super().__init__(f"LLM {stage} timeout")
+        self.stage = stage
+
+
+def chat_messages(system: str, draft: str, history: list[dict], message: str) -> list[BaseMessage]:
+    """The prompt: our instructions, facts and draft as the system message; the user's own
+    words only ever as user messages, never spliced into the system prompt."""
+    past = [HumanMessage(item["content"]) if item["role"] == "user" else AIMessage(item["content"])
+            for item in history[-HISTORY_TURNS:]]
+    return [SystemMessage(f"{system}\n\n{DRAFT_HEADING}\n{draft}"), *past, HumanMessage(message)]
+
+
+async def write_answer(ctx: AgentContext, messages: list[BaseMessage]) -> str:
+    """Stream the answer from the LLM and return its text.
+
+    Called inside the answer node: LangGraph's `messages` mode forwards every chunk to the
+    client while we read it here, so the text is never produced twice. Enforces the
+    first-token and total timeouts and the character bound (which servers that ignore
+    `max_completion_tokens` honour too: leaving the loop closes the upstream request).
+    """
+    limits = ctx.limits
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    parts: list[str] = []
+    size = 0
+    stream = ctx.llm.astream(messages)
+    try:
+        async with asyncio.timeout(limits.first_token_timeout) as deadline:
+            async for chunk in stream:
+                text = chunk.text
+                if not text:
+                    continue
+                if not parts:
+                    deadline.reschedule(started + limits.total_timeout)
+                parts.append(text)
+                size += len(text)
+                if size >= limits.max_chars:
+                    break
+    except TimeoutError:
+        raise AnswerTimeout("total" if parts else "first_token") from None
+    finally:
+        await stream.aclose()
+    return "".join(parts)

@@ -1,0 +1,115 @@
+"""The jewelry consultant: finds products in the catalog and recommends them.
+
+    load_profile -> understand -> search -> respond
+
+`understand` extracts the customer's wishes (budget, type, metal, stones, style, occasion,
+recipient) from the message and the history with plain code; `search` filters and ranks the
+catalog; `respond` has the LLM write the answer from the products found (offline: the
+draft below is streamed as is). The LLM never picks products: it only words the answer.
+"""
+from __future__ import annotations
+
+from typing import TypedDict
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+
+from agents.base import Agent, AgentContext, InputState, chat_messages, write_answer
+from agents.preferences import describe_preferences, extract_preferences
+from agents.search import product_card, rubles, search_products
+
+SYSTEM_PROMPT = """Ты — вежливый консультант ювелирного магазина. Отвечай по-русски, тепло и \
+по делу, 3–6 предложений. Рекомендуй только изделия из списка ниже, с их названиями и ценами \
+в рублях; ничего не выдумывай. Если точных совпадений нет, честно скажи об этом и предложи \
+ближайшие варианты. Не упоминай технические детали.
+
+Пожелания клиента: {wishes}
+Найденные изделия:
+{products}"""
+
+
+class ConsultantState(InputState, total=False):
+    profile: dict
+    preferences: dict
+    products: list[dict]          # product cards, best first
+    exact_match: bool
+    answer: str
+
+
+async def load_profile(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
+    return {"profile": await runtime.context.store.profile(state["user_id"])}
+
+
+def understand(state: ConsultantState) -> dict:
+    return {"preferences": extract_preferences(state["message"], state.get("history") or [])}
+
+
+def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
+    taste = (state.get("profile") or {}).get("taste") or {}
+    found, exact = search_products(runtime.context.store.catalog, state["preferences"], taste)
+    return {"products": [product_card(p) for p in found], "exact_match": exact}
+
+
+def draft_answer(state: ConsultantState) -> str:
+    """The grounded answer in plain Russian, built from the facts alone."""
+    products, wishes = state["products"], describe_preferences(state["preferences"])
+    if not products:
+        return ("К сожалению, по вашему запросу в каталоге сейчас ничего не нашлось. "
+                "Подскажите, пожалуйста, какое украшение и в каком бюджете вы ищете?")
+    if state["exact_match"]:
+        opening = f"Вот что я подобрала{' — ' + wishes if wishes else ''}:"
+    else:
+        opening = (f"Точных совпадений{' (' + wishes + ')' if wishes else ''} сейчас нет, "
+                   "но вот самые близкие варианты:")
+    lines = [opening]
+    for number, card in enumerate(products, 1):
+        stones = ", ".join(card["stones_labels"])
+        details = f"{card['metal_label']} {card['fineness']}°" + (f", {stones}" if stones else "")
+        stock = "" if card["stock"] > 0 else " (сейчас нет в наличии, можно заказать)"
+        lines.append(f"{number}. {card['name']} — {rubles(card['price'])}, {details}{stock}.")
+    lines.append("Хотите, расскажу подробнее о каком-нибудь из них или подберу что-то ещё?")
+    return "\n".join(lines)
+
+
+def _facts(products: list[dict]) -> str:
+    return "\n".join(f"- {c['name']}: {rubles(c['price'])}, {c['metal_label']} {c['fineness']}°, "
+                     f"камни: {', '.join(c['stones_labels']) or 'нет'}; {c['description']}"
+                     for c in products) or "- ничего не найдено"
+
+
+async def respond(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
+    system = SYSTEM_PROMPT.format(wishes=describe_preferences(state["preferences"]) or "не указаны",
+                                  products=_facts(state["products"]))
+    messages = chat_messages(system, draft_answer(state), state.get("history") or [], state["message"])
+    return {"answer": await write_answer(runtime.context, messages)}
+
+
+builder = StateGraph(ConsultantState, context_schema=AgentContext, input_schema=InputState)
+builder.add_node("load_profile", load_profile)
+builder.add_node("understand", understand)
+builder.add_node("search", search)
+builder.add_node("respond", respond)
+# Who is asking, then what they want, then what we have, then the words.
+builder.add_edge(START, "load_profile")
+builder.add_edge("load_profile", "understand")
+builder.add_edge("understand", "search")
+builder.add_edge("search", "respond")
+builder.add_edge("respond", END)
+graph = builder.compile(name="consultant")
+
+
+def metadata(state: dict) -> dict:
+    products = state.get("products") or []
+    return {"recommendations": [p["id"] for p in products], "products": products,
+            "extracted_preferences": state.get("preferences") or {}}
+
+
+AGENT = Agent(
+    name="consultant", graph=graph, answer_node="respond",
+    headline="Подбираю рекомендации...",
+    statuses={"load_profile": ("profile", "Загружаю ваш профиль..."),
+              "understand": ("preferences", "Анализирую ваши пожелания..."),
+              "search": ("search", "Ищу подходящие украшения..."),
+              "respond": ("answer", "Готовлю ответ...")},
+    metadata=metadata,
+)

@@ -1,0 +1,52 @@
+"""The application factory: it only wires things together.
+
+One `cleanup_ctx` per resource, set up in order and torn down in reverse:
+store (SQLite + seed) -> chat model -> orchestrator (the agents' compiled graphs).
+"""
+from __future__ import annotations
+
+from aiohttp import web
+
+from agents import AGENTS
+from agents.base import AnswerLimits
+from jewelstream import keys
+from jewelstream.config import Settings
+from jewelstream.llm import make_chat_model
+from jewelstream.middlewares import json_errors
+from jewelstream.orchestrator import Orchestrator
+from jewelstream.requests import MAX_BODY
+from jewelstream.routes import setup_routes
+from jewelstream.store import Store
+
+
+def create_app(settings: Settings | None = None) -> web.Application:
+    app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY)
+    app[keys.SETTINGS] = settings or Settings()
+    app.cleanup_ctx.extend([store_ctx, llm_ctx, orchestrator_ctx])
+    setup_routes(app)
+    return app
+
+
+async def store_ctx(app: web.Application):
+    store = await Store.open(app[keys.SETTINGS].db_path)
+    app[keys.STORE] = store
+    yield
+    await store.close()
+
+
+async def llm_ctx(app: web.Application):
+    llm = make_chat_model(app[keys.SETTINGS])
+    app[keys.LLM] = llm
+    yield
+    client = getattr(llm, "async_client", None)      # ChatOpenAI's shared connection pool
+    if client is not None and hasattr(client, "_client"):
+        await client._client.close()
+
+
+async def orchestrator_ctx(app: web.Application):
+    settings = app[keys.SETTINGS]
+    limits = AnswerLimits(max_chars=settings.max_answer_chars,
+                          first_token_timeout=settings.first_token_timeout,
+                          total_timeout=settings.total_timeout)
+    app[keys.ORCHESTRATOR] = Orchestrator(AGENTS, app[keys.STORE], app[keys.LLM], limits)
+    yield

@@ -1,0 +1,98 @@
+"""Settings: one dataclass, read from the command line and the environment.
+
+DESIGN.md's table is the contract for the variable names and defaults. Everything the
+server can be tuned with lives here, so a reader finds each knob in one place.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+DEFAULT_MODEL = "gpt-4o-mini"
+LLM_MODES = ("auto", "openai", "offline")
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    llm: str = "offline"                   # resolved mode: "openai" or "offline", never "auto"
+    openai_base_url: str | None = None
+    openai_api_key: str | None = None
+    model: str = DEFAULT_MODEL
+    db_path: str = "jewelstream.db"
+    heartbeat: float = 15.0                # idle seconds before a ": ping" comment
+    staff_token: str | None = None         # unset: the analysis agent is refused
+    # The answer's length bound. max_completion_tokens is sent to the endpoint, but some
+    # OpenAI-compatible servers ignore it, so the answer node also stops reading after
+    # max_answer_chars characters (and closes the upstream request).
+    max_answer_tokens: int = 700
+    max_answer_chars: int = 4000
+    temperature: float = 0.6
+    offline_pace: float = 0.045            # seconds between words of the offline writer
+    # Upstream faults (seconds).
+    connect_timeout: float = 5.0
+    first_token_timeout: float = 30.0
+    total_timeout: float = 120.0
+    # Load and abuse limits.
+    max_streams: int = 256                 # concurrent streams; past it 503 + Retry-After
+    rate_limit: int = 20                   # requests per user per rate_window seconds
+    rate_window: float = 60.0
+    shutdown_grace: float = 10.0           # seconds running answers get on SIGTERM
+    kiosk_idle_seconds: int = 120          # the page clears itself after this idle time
+    cookie_secure: bool = False            # set when served over HTTPS
+
+    @classmethod
+    def from_env(cls, argv: Sequence[str] | None = None,
+                 environ: Mapping[str, str] | None = None) -> "Settings":
+        """Build settings from `argv` (run.py's flags) over `environ` (the variables)."""
+        env = os.environ if environ is None else environ
+        parser = argparse.ArgumentParser(prog="run.py", description="jewelstream server")
+        parser.add_argument("--host", default=env.get("JEWELSTREAM_HOST", cls.host))
+        parser.add_argument("--port", type=int, default=int(env.get("JEWELSTREAM_PORT", cls.port)))
+        parser.add_argument("--workers", type=int,
+                            default=int(env.get("JEWELSTREAM_WORKERS", cls.workers)),
+                            help="processes sharing the port (SO_REUSEPORT)")
+        args = parser.parse_args(argv)
+
+        base_url = env.get("OPENAI_BASE_URL") or None
+        api_key = env.get("OPENAI_API_KEY") or None
+        mode = env.get("JEWELSTREAM_LLM", "auto").strip().lower() or "auto"
+        if mode not in LLM_MODES:
+            parser.error(f"JEWELSTREAM_LLM must be one of {', '.join(LLM_MODES)}, not {mode!r}")
+        if mode == "auto":
+            mode = "openai" if (base_url or api_key) else "offline"
+
+        def number(name: str, default, kind=float):
+            raw = env.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                return kind(raw)
+            except ValueError:
+                parser.error(f"{name} must be a number, not {raw!r}")
+
+        return cls(
+            host=args.host, port=args.port, workers=max(1, args.workers),
+            llm=mode, openai_base_url=base_url, openai_api_key=api_key,
+            model=env.get("JEWELSTREAM_MODEL") or DEFAULT_MODEL,
+            db_path=env.get("JEWELSTREAM_DB") or cls.db_path,
+            heartbeat=number("JEWELSTREAM_HEARTBEAT", cls.heartbeat),
+            staff_token=env.get("JEWELSTREAM_STAFF_TOKEN") or None,
+            max_answer_tokens=number("JEWELSTREAM_MAX_ANSWER_TOKENS", cls.max_answer_tokens, int),
+            max_answer_chars=number("JEWELSTREAM_MAX_ANSWER_CHARS", cls.max_answer_chars, int),
+            temperature=number("JEWELSTREAM_TEMPERATURE", cls.temperature),
+            offline_pace=number("JEWELSTREAM_OFFLINE_PACE", cls.offline_pace),
+            connect_timeout=number("JEWELSTREAM_CONNECT_TIMEOUT", cls.connect_timeout),
+            first_token_timeout=number("JEWELSTREAM_FIRST_TOKEN_TIMEOUT", cls.first_token_timeout),
+            total_timeout=number("JEWELSTREAM_TOTAL_TIMEOUT", cls.total_timeout),
+            max_streams=number("JEWELSTREAM_MAX_STREAMS", cls.max_streams, int),
+            rate_limit=number("JEWELSTREAM_RATE_LIMIT", cls.rate_limit, int),
+            rate_window=number("JEWELSTREAM_RATE_WINDOW", cls.rate_window),
+            shutdown_grace=number("JEWELSTREAM_SHUTDOWN_GRACE", cls.shutdown_grace),
+            kiosk_idle_seconds=number("JEWELSTREAM_KIOSK_IDLE", cls.kiosk_idle_seconds, int),
+            cookie_secure=env.get("JEWELSTREAM_COOKIE_SECURE", "") in ("1", "true", "yes"),
+        )

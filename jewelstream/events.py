@@ -1,0 +1,40 @@
+"""The events a stream carries, as plain dicts in the shape of DESIGN.md's wire contract.
+
+Order on the wire: status* token* metadata done, or error (and the end) at any point.
+Every event carries `agent` where one agent produced it; `stage` and `code` are the
+machine-readable companions of the Russian `message`.
+"""
+from __future__ import annotations
+
+DONE_MESSAGE = "Готово"
+
+
+def status(message: str, *, stage: str, agent: str | None = None) -> dict:
+    event = {"type": "status", "message": message, "stage": stage}
+    if agent:
+        event["agent"] = agent
+    return event
+
+
+def token(content: str, agent: str) -> dict:
+    return {"type": "token", "content": content, "agent": agent}
+
+
+def consultation_metadata(agent_metadata: dict) -> dict:
+    """The consultation endpoint's flat metadata: the consultant's keys at the top level."""
+    return {"type": "metadata", **agent_metadata, "agent": "consultant"}
+
+
+def orchestrator_metadata(by_agent: dict[str, dict], completed: list[str]) -> dict:
+    return {"type": "metadata", "data": by_agent, "completed_agents": completed}
+
+
+def done() -> dict:
+    return {"type": "done", "message": DONE_MESSAGE}
+
+
+def error(code: str, message: str, *, agent: str | None = None) -> dict:
+    event = {"type": "error", "error": code, "code": code, "message": message}
+    if agent:
+        event["agent"] = agent
+    return event

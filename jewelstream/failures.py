@@ -1,0 +1,52 @@
+"""What went wrong, in words for people: an exception -> (code, Russian message).
+
+The code is for machines (`error` on the wire); the message is for the customer and holds
+no technical detail. The original exception goes to the server log only.
+"""
+from __future__ import annotations
+
+import logging
+
+import httpx
+import openai
+
+from agents.base import AnswerTimeout
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    "upstream_unavailable": "Извините, помощник сейчас недоступен. Попробуйте, пожалуйста, чуть позже.",
+    "upstream_timeout": "Извините, помощник отвечает слишком долго. Попробуйте, пожалуйста, ещё раз.",
+    "upstream_error": "Извините, помощник не смог ответить. Попробуйте, пожалуйста, ещё раз.",
+    "upstream_interrupted": "Извините, ответ прервался. Попробуйте, пожалуйста, задать вопрос ещё раз.",
+    "shutting_down": "Сервер перезапускается. Повторите, пожалуйста, вопрос через минуту.",
+    "internal_error": "Извините, произошла ошибка. Попробуйте, пожалуйста, ещё раз.",
+}
+
+
+def describe_failure(exc: BaseException) -> tuple[str, str]:
+    """(code, Russian message) for an exception raised while answering."""
+    code = _classify(exc)
+    if code == "internal_error":
+        log.exception("answer failed", exc_info=exc)
+    else:
+        log.warning("answer failed: %s: %s", code, type(exc).__name__)
+    return code, MESSAGES[code]
+
+
+def _classify(exc: BaseException) -> str:
+    if isinstance(exc, (AnswerTimeout, openai.APITimeoutError, httpx.TimeoutException, TimeoutError)):
+        return "upstream_timeout"
+    if isinstance(exc, openai.APIConnectionError):
+        # Raised both when the endpoint cannot be reached and when it drops mid-answer.
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, (httpx.RemoteProtocolError, httpx.ReadError)):
+            return "upstream_interrupted"
+        return "upstream_unavailable"
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
+        return "upstream_interrupted"
+    if isinstance(exc, httpx.ConnectError):
+        return "upstream_unavailable"
+    if isinstance(exc, (openai.APIStatusError, openai.APIError)):
+        return "upstream_error"
+    return "internal_error"

@@ -1,0 +1,12 @@
+"""Typed keys for what the application holds (aiohttp's `web.AppKey`)."""
+from aiohttp import web
+from langchain_core.language_models import BaseChatModel
+
+from jewelstream.config import Settings
+from jewelstream.orchestrator import Orchestrator
+from jewelstream.store import Store
+
+SETTINGS = web.AppKey("settings", Settings)
+STORE = web.AppKey("store", Store)
+LLM = web.AppKey("llm", BaseChatModel)
+ORCHESTRATOR = web.AppKey("orchestrator", Orchestrator)

@@ -1,0 +1,37 @@
+"""Errors as JSON with a Russian message, never an HTML page and never a bare 500."""
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from jewelstream.requests import BadInput
+
+log = logging.getLogger(__name__)
+
+_HTTP_MESSAGES = {
+    404: ("not_found", "Страница не найдена."),
+    405: ("method_not_allowed", "Этот метод здесь не поддерживается."),
+    413: ("body_too_large", "Запрос слишком большой (не больше 64 КБ)."),
+}
+
+
+def error_response(status: int, code: str, message: str, headers=None) -> web.Response:
+    return web.json_response({"error": code, "message": message}, status=status, headers=headers)
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler):
+    try:
+        return await handler(request)
+    except BadInput as exc:
+        return error_response(exc.status, exc.code, exc.message)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code, message = _HTTP_MESSAGES.get(exc.status, ("http_error", "Не удалось выполнить запрос."))
+        return error_response(exc.status, code, message)
+    except Exception:
+        # A bug of ours: log it, and still answer the client in its own language.
+        log.exception("unhandled error in %s %s", request.method, request.path)
+        return error_response(500, "internal_error", "Извините, произошла ошибка. Попробуйте ещё раз.")

@@ -1,0 +1,100 @@
+"""Reading and checking what a client sent, before any byte of a stream goes out.
+
+Bad input gets a `BadInput` (status, code, Russian message), which the error middleware
+turns into JSON such as `{"error": "message_too_long", "message": "Сообщение слишком..."}`.
+Limits follow DESIGN.md: message up to 4,000 characters, body up to 64 KiB (enforced by
+the app's `client_max_size`), history of `{"role", "content"}` items, user ids of
+`[A-Za-z0-9_-]{1,64}`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from aiohttp import web
+
+MAX_BODY = 64 * 1024
+MAX_MESSAGE = 4000
+MAX_HISTORY = 40
+TASK_TYPES = ("consultant", "girlfriend", "analysis", "trend", "taste")
+_USER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+class BadInput(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(code)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    message: str
+    history: list[dict]
+    task_type: str | None = None       # None: route automatically
+
+
+def user_id_of(request: web.Request) -> str:
+    user_id = request.match_info.get("user_id", "")
+    if not _USER_ID.fullmatch(user_id):
+        raise BadInput(400, "invalid_user_id",
+                       "Некорректный идентификатор пользователя: допустимы латинские буквы, "
+                       "цифры, «-» и «_», не длиннее 64 символов.")
+    return user_id
+
+
+async def read_post(request: web.Request) -> ChatRequest:
+    """The JSON body of a POST."""
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise BadInput(413, "body_too_large", "Запрос слишком большой (не больше 64 КБ).") from None
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BadInput(400, "invalid_json", "Не удалось прочитать запрос: ожидается JSON.") from None
+    if not isinstance(body, dict):
+        raise BadInput(400, "invalid_json", "Не удалось прочитать запрос: ожидается JSON-объект.")
+    return ChatRequest(message=_message(body.get("message")),
+                       history=_history(body.get("conversation_history")),
+                       task_type=_task_type(body.get("explicit_task_type")))
+
+
+def read_get(request: web.Request) -> ChatRequest:
+    """The query string of the GET twin (for EventSource, which cannot POST)."""
+    query = request.query
+    return ChatRequest(message=_message(query.get("message")), history=[],
+                       task_type=_task_type(query.get("explicit_task_type")))
+
+
+def _message(value) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise BadInput(422, "message_required", "Напишите, пожалуйста, сообщение.")
+    if len(value) > MAX_MESSAGE:
+        raise BadInput(422, "message_too_long",
+                       f"Сообщение слишком длинное: не больше {MAX_MESSAGE} символов.")
+    return value.strip()
+
+
+def _history(value) -> list[dict]:
+    if value is None:
+        return []
+    bad = BadInput(422, "invalid_history", "История разговора передана в неверном формате.")
+    if not isinstance(value, list):
+        raise bad
+    history = []
+    for item in value:
+        if (not isinstance(item, dict) or item.get("role") not in ("user", "assistant")
+                or not isinstance(item.get("content"), str) or len(item["content"]) > MAX_MESSAGE):
+            raise bad
+        history.append({"role": item["role"], "content": item["content"]})
+    return history[-MAX_HISTORY:]
+
+
+def _task_type(value) -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in TASK_TYPES:
+        raise BadInput(422, "unknown_task_type",
+                       "Неизвестный тип задачи. Допустимы: " + ", ".join(TASK_TYPES) + ".")
+    return value

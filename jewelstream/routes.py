@@ -1,0 +1,14 @@
+"""The URL map."""
+from aiohttp import web
+
+from jewelstream import handlers
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_get("/", handlers.index)
+    app.router.add_get("/health", handlers.health)
+    for name, handler in (("consultation", handlers.consultation_stream),
+                          ("orchestrator", handlers.orchestrator_stream)):
+        app.router.add_post(f"/api/{name}/{{user_id}}/stream", handler)
+        app.router.add_get(f"/api/{name}/{{user_id}}/stream", handler)   # EventSource twin
+    app.router.add_static("/static/", handlers.STATIC_DIR, append_version=False)

@@ -1,0 +1,96 @@
+"""The Server-Sent Events writer, by hand on aiohttp's StreamResponse.
+
+Wire format (DESIGN.md, "Wire contract"):
+
+    id: 1\n
+    data: {"type":"status","message":"..."}\n
+    \n
+    : ping\n          <- a comment after `heartbeat` idle seconds, so proxies keep the
+    \n                   connection open and the client can tell a slow LLM from a dead one
+
+Each event is written (and flushed to the socket) as soon as it is sent. The JSON keeps
+Cyrillic as UTF-8 (`ensure_ascii=False`) and holds no raw newline, so one `data:` line
+always carries one whole event. What this module leaves out: event names (`event:`),
+`retry:` and resuming a stream from `Last-Event-ID` (the handlers answer such GETs 204).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from aiohttp import web
+
+HEADERS = {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-cache",
+    "Connection": "keep-alive",
+    "X-Accel-Buffering": "no",             # nginx: do not buffer the stream
+}
+PING = b": ping\n\n"
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def encode_event(event_id: int, data: Any) -> bytes:
+    """One event as the bytes that go on the wire."""
+    return f"id: {event_id}\ndata: {_encode(data)}\n\n".encode()
+
+
+class ClientGone(Exception):
+    """The client closed the connection; stop producing for it."""
+
+
+class EventStream:
+    """An open SSE response: `await prepare()`, then `send()` events, then `close()`."""
+
+    def __init__(self, request: web.Request, heartbeat: float = 15.0,
+                 headers: dict[str, str] | None = None) -> None:
+        self.request = request
+        self.heartbeat = heartbeat
+        self.response = web.StreamResponse(status=200, headers={**HEADERS, **(headers or {})})
+        self.last_id = 0
+        self._last_write = 0.0
+        self._pinger: asyncio.Task | None = None
+
+    async def prepare(self) -> None:
+        await self.response.prepare(self.request)
+        self._last_write = asyncio.get_running_loop().time()
+        if self.heartbeat > 0:
+            self._pinger = asyncio.create_task(self._ping_while_idle())
+
+    async def send(self, data: Any) -> None:
+        """Write one event (a JSON-able dict) with the next id; ClientGone if the client left."""
+        self.last_id += 1
+        await self._write(encode_event(self.last_id, data))
+
+    async def close(self) -> None:
+        """Stop the heartbeat and end the response (harmless if the client is gone)."""
+        if self._pinger is not None:
+            self._pinger.cancel()
+            self._pinger = None
+        try:
+            await self.response.write_eof()
+        except (ConnectionError, RuntimeError):
+            pass
+
+    async def _write(self, payload: bytes) -> None:
+        # One write() call puts the whole event into the transport at once, so a ping from
+        # the heartbeat task can never land in the middle of an event.
+        self._last_write = asyncio.get_running_loop().time()
+        try:
+            await self.response.write(payload)
+        except (ConnectionError, RuntimeError) as exc:   # reset, or writing after close
+            raise ClientGone() from exc
+
+    async def _ping_while_idle(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                idle_for = loop.time() - self._last_write
+                if idle_for < self.heartbeat:
+                    await asyncio.sleep(self.heartbeat - idle_for)
+                    continue
+                await self._write(PING)
+        except ClientGone:
+            pass

@@ -1,0 +1,199 @@
+"""The SQLite store: catalog, customers and orders, magazine articles, user profiles,
+questionnaire progress and the conversation log.
+
+All database work runs on one dedicated thread (`sqlite3` is blocking), so the event loop
+never waits on the disk. The file is created and seeded from `jewelstream.seed` on first
+start. WAL mode with `synchronous=FULL` and one transaction per write: after a crash or
+`kill -9`, everything a user told the system and every finished answer is still there.
+
+Read-mostly data (catalog, articles, sales) is loaded once at start-up and kept in memory:
+per request the agents then rank and count in Python without touching the disk.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable
+
+from jewelstream import seed
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS products (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, metal TEXT NOT NULL,
+    fineness INTEGER NOT NULL, stones TEXT NOT NULL, style TEXT NOT NULL,
+    occasions TEXT NOT NULL, recipient TEXT NOT NULL, price INTEGER NOT NULL,
+    stock INTEGER NOT NULL, description TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS customers (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, gender TEXT, birth_date TEXT, city TEXT,
+    registered TEXT, kind TEXT);
+CREATE TABLE IF NOT EXISTS orders (
+    id TEXT PRIMARY KEY, customer_id TEXT NOT NULL REFERENCES customers(id),
+    product_id TEXT NOT NULL REFERENCES products(id), date TEXT NOT NULL,
+    quantity INTEGER NOT NULL, amount INTEGER NOT NULL, channel TEXT);
+CREATE INDEX IF NOT EXISTS orders_by_date ON orders(date);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY, magazine TEXT NOT NULL, title TEXT NOT NULL,
+    published TEXT NOT NULL, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS profiles (
+    user_id TEXT PRIMARY KEY, data TEXT NOT NULL, updated REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, role TEXT NOT NULL,
+    agent TEXT, content TEXT NOT NULL, state TEXT NOT NULL, created REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS messages_by_user ON messages(user_id, id);
+CREATE TABLE IF NOT EXISTS owners (
+    user_id TEXT PRIMARY KEY, browser TEXT NOT NULL, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+_JSON_COLUMNS = {"stones", "occasions"}
+
+
+class Store:
+    """One SQLite file behind a single-thread executor. Use `await Store.open(path)`."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        self._db: sqlite3.Connection | None = None
+        self.catalog: list[dict] = []
+        self.articles: list[dict] = []
+        self.customers: list[dict] = []
+        self.orders: list[dict] = []
+
+    @classmethod
+    async def open(cls, path: str) -> "Store":
+        store = cls(path)
+        await store.run(store._connect_and_seed)
+        return store
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self.run(self._db.close)
+            self._db = None
+        self._executor.shutdown(wait=True)
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run `fn(*args)` on the database thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    # -- start-up (database thread) ------------------------------------------------------
+
+    def _connect_and_seed(self) -> None:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=5000")   # several workers may share the file
+        db.executescript(SCHEMA)
+        self._db = db
+        with self._transaction():
+            if db.execute("SELECT count(*) FROM products").fetchone()[0] == 0:
+                self._seed(db)
+        self.catalog = [self._product(row) for row in db.execute("SELECT * FROM products ORDER BY id")]
+        self.articles = [dict(row) for row in db.execute("SELECT * FROM articles ORDER BY published, id")]
+        self.customers = [dict(row) for row in db.execute("SELECT * FROM customers ORDER BY id")]
+        self.orders = [dict(row) for row in db.execute("SELECT * FROM orders ORDER BY date, id")]
+
+    @staticmethod
+    def _seed(db: sqlite3.Connection) -> None:
+        catalog = seed.build_catalog()
+        customers = seed.build_customers()
+        tables = {
+            "products": catalog,
+            "customers": customers,
+            "orders": seed.build_orders(customers, catalog),
+            "articles": seed.build_articles(),
+        }
+        for table, rows in tables.items():
+            columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})")]
+            db.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [[json.dumps(row[c], ensure_ascii=False) if c in _JSON_COLUMNS else row.get(c)
+                  for c in columns] for row in rows])
+
+    @staticmethod
+    def _product(row: sqlite3.Row) -> dict:
+        product = dict(row)
+        for column in _JSON_COLUMNS:
+            product[column] = json.loads(product[column])
+        return product
+
+    def _transaction(self):
+        db = self._db
+
+        class _Tx:
+            def __enter__(self):
+                db.execute("BEGIN IMMEDIATE")
+
+            def __exit__(self, exc_type, *_):
+                db.execute("ROLLBACK" if exc_type else "COMMIT")
+        return _Tx()
+
+    # -- profiles --------------------------------------------------------------------------
+
+    async def profile(self, user_id: str) -> dict:
+        """The user's profile (taste answers, birth date, questionnaire progress...); {} if new."""
+        def read() -> dict:
+            row = self._db.execute("SELECT data FROM profiles WHERE user_id = ?", (user_id,)).fetchone()
+            return json.loads(row[0]) if row else {}
+        return await self.run(read)
+
+    async def save_profile(self, user_id: str, data: dict) -> None:
+        def write() -> None:
+            with self._transaction():
+                self._db.execute(
+                    "INSERT INTO profiles (user_id, data, updated) VALUES (?, ?, ?) "
+                    "ON CONFLICT(user_id) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+                    (user_id, json.dumps(data, ensure_ascii=False), time.time()))
+        await self.run(write)
+
+    # -- the conversation log ----------------------------------------------------------------
+
+    async def log_message(self, user_id: str, role: str, content: str, *,
+                          agent: str | None = None, state: str = "complete") -> None:
+        """Store one message. `state`: complete, or cut (the answer stopped part-way)."""
+        def write() -> None:
+            with self._transaction():
+                self._db.execute(
+                    "INSERT INTO messages (user_id, role, agent, content, state, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", (user_id, role, agent, content, state, time.time()))
+        await self.run(write)
+
+    async def messages(self, user_id: str, limit: int = 100) -> list[dict]:
+        def read() -> list[dict]:
+            rows = self._db.execute(
+                "SELECT role, agent, content, state, created FROM messages WHERE user_id = ? "
+                "ORDER BY id DESC LIMIT ?", (user_id, limit)).fetchall()
+            return [dict(row) for row in reversed(rows)]
+        return await self.run(read)
+
+    # -- browser ownership of user ids (see jewelstream/identity.py) -------------------------
+
+    async def claim_user(self, user_id: str, browser: str) -> str:
+        """Bind `user_id` to `browser` unless bound already; return the owner's browser."""
+        def write() -> str:
+            with self._transaction():
+                self._db.execute("INSERT OR IGNORE INTO owners (user_id, browser, created) VALUES (?, ?, ?)",
+                                 (user_id, browser, time.time()))
+                return self._db.execute("SELECT browser FROM owners WHERE user_id = ?",
+                                        (user_id,)).fetchone()[0]
+        return await self.run(write)
+
+    async def meta(self, key: str, default_factory: Callable[[], str]) -> str:
+        """A persistent setting such as the cookie-signing secret; created on first use."""
+        def read_or_create() -> str:
+            with self._transaction():
+                row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+                if row:
+                    return row[0]
+                value = default_factory()
+                self._db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+                return value
+        return await self.run(read_or_create)

@@ -1,0 +1,231 @@
+/**
+ * The kiosk chat page: one form, one streamed answer at a time, a fresh start for each
+ * customer.
+ *
+ * Flow of a question: send() -> POST /api/orchestrator/{user}/stream (sse-client.js) ->
+ * each event goes to #handle(): `status` -> the status line, `token` -> AnswerView
+ * (render.js), `metadata` -> cards and charts (metadata.js), `done` | `error` -> the end.
+ * Stop aborts the fetch; the answer so far stays, marked «(остановлено)».
+ *
+ * Screen readers: the conversation is a polite live region with aria-busy="true" while
+ * an answer streams, so it is read once, whole, when it is finished instead of being
+ * re-announced token by token; meanwhile the status line (role="status") says what the
+ * server is doing.
+ */
+
+import {streamEvents} from './sse-client.js';
+import {AnswerView, appendUserMessage, renderWelcome, retireTestIds} from './render.js';
+import {IdleTimer, currentUserId, idleSecondsFromUrl, startNewUser} from './session.js';
+
+const HISTORY_LIMIT = 20;          // messages sent back with each question
+const DEFAULT_IDLE_SECONDS = 120;  // until /health says otherwise
+const HEALTH_RETRY_MS = 15_000;    // the kiosk may boot before the server
+const NEAR_BOTTOM_PX = 80;         // "at the bottom" for auto-scrolling
+
+const EXAMPLES = [
+  'Помолвочное кольцо до 100 тысяч',
+  'Что сейчас в моде?',
+  'Пройти анкету вкуса',
+  'Подбери подарок маме и расскажи о трендах',
+];
+const NETWORK_ERROR = 'Не удалось связаться с сервером. Попробуйте ещё раз.';
+const CONNECTION_LOST = 'Связь с сервером прервалась. Попробуйте ещё раз.';
+const STOPPED = 'Остановлено';
+const MODE_LABELS = {openai: 'ИИ-консультант', offline: 'Офлайн-режим'};
+
+class KioskChat {
+  #ui;
+  #history = [];         // [{role: 'user' | 'assistant', content}], this customer's only
+  #controller = null;    // AbortController of the running answer, or null
+  #userId = currentUserId();
+  #idle = new IdleTimer(() => this.#onIdle());
+  #healthRetry = null;
+
+  constructor(doc) {
+    const byTestId = (id) => doc.querySelector(`[data-testid="${id}"]`);
+    this.#ui = {
+      form: doc.getElementById('composer'),
+      log: doc.getElementById('conversation'),
+      input: byTestId('message-input'),
+      send: byTestId('send-button'),
+      stop: byTestId('stop-button'),
+      agent: byTestId('agent-select'),
+      status: byTestId('status'),
+      mode: byTestId('mode-badge'),
+      newChat: byTestId('new-chat'),
+    };
+  }
+
+  start() {
+    const {form, input, stop, newChat} = this.#ui;
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.send(input.value);
+    });
+    input.addEventListener('keydown', (event) => {
+      // Enter sends, Shift+Enter is a new line; never while an IME is composing a word
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.#controller) this.stop();
+    });
+    stop.addEventListener('click', () => this.stop());
+    newChat.addEventListener('click', () => this.reset());
+    this.#idle.seconds = idleSecondsFromUrl() ?? DEFAULT_IDLE_SECONDS;
+    this.#renderEmpty();
+    this.#checkHealth();
+  }
+
+  async send(text) {
+    const message = text.trim();
+    if (!message || this.#controller) return;
+    const {log, input, agent} = this.#ui;
+    retireTestIds(log);
+    appendUserMessage(log, message);
+    const answer = new AnswerView(log);
+    const controller = new AbortController();
+    this.#controller = controller;
+    input.value = '';
+    this.#setStreaming(true);
+    this.#setStatus('');
+    this.#scrollDown(true);
+
+    const body = {message, conversation_history: this.#history.slice(-HISTORY_LIMIT)};
+    if (agent.value) body.explicit_task_type = agent.value; // absent = automatic routing
+    const url = `/api/orchestrator/${encodeURIComponent(this.#userId)}/stream`;
+    let ended = false; // a `done` or `error` event arrived
+    try {
+      for await (const {data} of streamEvents(url, {body, signal: controller.signal})) {
+        const follow = this.#atBottom(); // measured before the page grows
+        ended = this.#handle(data, answer);
+        this.#scrollDown(follow);
+        if (ended) break; // leaving the loop cancels the reader
+      }
+      if (controller.signal.aborted) {
+        answer.markStopped();
+        this.#setStatus(STOPPED);
+      } else if (!ended) {
+        answer.showError(CONNECTION_LOST);
+      }
+    } catch (error) {
+      // HttpError carries the server's Russian message; a TypeError from fetch does not
+      answer.showError(error.serverMessage ?? NETWORK_ERROR);
+      this.#setStatus('');
+    } finally {
+      answer.finish();
+      const reply = answer.text;
+      if (reply) this.#history.push({role: 'user', content: message}, {role: 'assistant', content: reply});
+      this.#controller = null;
+      this.#setStreaming(false);
+    }
+  }
+
+  stop() {
+    this.#controller?.abort();
+  }
+
+  /** Forget this customer: a clean page and a new anonymous user id. */
+  reset() {
+    if (this.#controller) return; // the controls that lead here are disabled mid-answer
+    this.#history = [];
+    this.#userId = startNewUser();
+    this.#ui.input.value = '';
+    this.#ui.agent.value = '';
+    this.#setStatus('');
+    this.#renderEmpty();
+    this.#checkHealth();
+  }
+
+  /** Returns true when the event ends the answer. */
+  #handle(event, answer) {
+    switch (event?.type) {
+      case 'status':
+        this.#setStatus(event.message);
+        return false;
+      case 'token':
+        answer.appendToken(event.agent, event.content);
+        return false;
+      case 'metadata':
+        answer.showMetadata(event);
+        return false;
+      case 'done':
+        this.#setStatus(event.message || 'Готово');
+        return true;
+      case 'error':
+        answer.showError(event.message || NETWORK_ERROR);
+        this.#setStatus('');
+        return true;
+      default:
+        return false; // unknown event types are allowed by the contract and skipped
+    }
+  }
+
+  #onIdle() {
+    if (this.#controller) return; // never mid-answer; #setStreaming(false) re-arms the timer
+    const {log, input} = this.#ui;
+    const dirty = this.#history.length > 0 || input.value !== '' || log.querySelector('.turn--user');
+    if (dirty) this.reset();
+  }
+
+  #setStreaming(on) {
+    const {log, input, send, stop, agent, newChat} = this.#ui;
+    const focused = document.activeElement;
+    const keyboardOnStop = focused === stop && stop.matches(':focus-visible');
+    for (const control of [input, send, agent, newChat, ...log.querySelectorAll('.chip')]) control.disabled = on;
+    stop.disabled = !on;
+    log.setAttribute('aria-busy', String(on));
+    document.body.classList.toggle('is-streaming', on);
+    // Keyboard users stay in place: the textarea hands focus to Stop, and gets it back.
+    if (on && (focused === input || focused === send)) stop.focus();
+    if (!on && keyboardOnStop) input.focus({preventScroll: true});
+    if (!on) this.#idle.poke();
+  }
+
+  #setStatus(message) {
+    this.#ui.status.textContent = typeof message === 'string' ? message : '';
+  }
+
+  #renderEmpty() {
+    const {log} = this.#ui;
+    log.replaceChildren();
+    renderWelcome(log, EXAMPLES, (example) => this.send(example));
+    log.scrollTop = 0;
+  }
+
+  #atBottom() {
+    const {log} = this.#ui;
+    return log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
+  }
+
+  /** Follow the growing answer unless the reader has scrolled up to read something. */
+  #scrollDown(follow) {
+    const {log} = this.#ui;
+    if (follow) log.scrollTop = log.scrollHeight;
+  }
+
+  async #checkHealth() {
+    const {mode} = this.#ui;
+    clearTimeout(this.#healthRetry);
+    try {
+      const response = await fetch('/health', {cache: 'no-store'});
+      const health = await response.json();
+      if (!response.ok || health?.status !== 'ok') throw new Error(`health ${response.status}`);
+      mode.dataset.mode = health.llm;
+      mode.textContent = MODE_LABELS[health.llm] ?? 'Режим неизвестен';
+      mode.title = health.llm === 'openai' && health.model ? `Модель: ${health.model}` : 'Ответы без нейросети';
+      if (idleSecondsFromUrl() === null && Number.isFinite(health.kiosk_idle_seconds)) {
+        this.#idle.seconds = health.kiosk_idle_seconds;
+      }
+    } catch {
+      mode.dataset.mode = 'unavailable';
+      mode.textContent = 'Нет связи с сервером';
+      mode.title = '';
+      this.#healthRetry = setTimeout(() => this.#checkHealth(), HEALTH_RETRY_MS);
+    }
+  }
+}
+
+new KioskChat(document).start();

@@ -1,0 +1,140 @@
+/**
+ * The conversation on screen: the welcome, the customer's messages, and `AnswerView`, one
+ * streamed answer that grows token by token, one bubble per agent.
+ *
+ * Shape of an answer (the test hooks in brackets always mark the LATEST answer only):
+ *
+ *   article.turn--answer
+ *     section.agent (one per agent, in the order their first token came)
+ *       p.agent__name                 "Консультант" (outside the text on purpose)
+ *       div.bubble
+ *         div.bubble__text            [response-<agent>]
+ *           span                      [response] on the first agent only; one Text node
+ *         metadata pieces             [product-card] [zodiac] [trend-chart] [taste-progress]
+ *     p.turn__note / p.turn__error    "(остановлено)" / [error]
+ *
+ * The streamed text lives in a single Text node that grows with appendData(): the page
+ * never re-parses it, and textContent of [response] is exactly what the server sent.
+ */
+
+import {el} from './dom.js';
+import {renderMetadata} from './metadata.js';
+
+export const AGENT_NAMES = {
+  consultant: 'Консультант',
+  girlfriend: 'Подруга',
+  analysis: 'Аналитика',
+  trend: 'Модные тренды',
+  taste: 'Анкета вкуса',
+};
+
+/** The greeting at the top of an empty conversation, with example questions as chips. */
+export function renderWelcome(log, examples, onPick) {
+  const chips = el('div', 'chips');
+  chips.setAttribute('role', 'group');
+  chips.setAttribute('aria-label', 'Примеры вопросов');
+  for (const example of examples) {
+    const chip = el('button', 'chip', example);
+    chip.type = 'button';
+    chip.addEventListener('click', () => onPick(example));
+    chips.append(chip);
+  }
+  log.append(el('article', 'turn turn--welcome', null,
+    el('p', 'welcome__title', 'Здравствуйте!'),
+    el('p', 'welcome__text', 'Я помогу выбрать украшение, подобрать подарок и расскажу, что сейчас в моде. '
+      + 'Напишите вопрос или коснитесь примера:'),
+    chips));
+}
+
+export function appendUserMessage(log, text) {
+  log.append(el('article', 'turn turn--user', null,
+    el('p', 'visually-hidden', 'Вы:'), el('p', 'bubble bubble--user', text)));
+}
+
+/** Earlier answers keep their look but lose their test hooks, so hooks name the latest. */
+export function retireTestIds(log) {
+  for (const node of log.querySelectorAll('[data-testid]')) node.removeAttribute('data-testid');
+}
+
+export class AnswerView {
+  #root;
+  #agents = new Map(); // agent key -> {section, text: Text, extras}
+  #typing;
+  #current = null;     // the bubble that got the latest token (it shows the caret)
+
+  constructor(log) {
+    this.#typing = el('p', 'typing', null, el('span'), el('span'), el('span'));
+    this.#typing.setAttribute('aria-hidden', 'true');
+    this.#root = el('article', 'turn turn--answer', null, this.#typing);
+    log.append(this.#root);
+  }
+
+  /** The answer's text for the conversation history: agents' texts, blank-line separated. */
+  get text() {
+    return [...this.#agents.values()].map((a) => a.text.data.trim()).filter(Boolean).join('\n\n');
+  }
+
+  appendToken(agent, content) {
+    if (typeof content !== 'string' || content === '') return;
+    const bubble = this.#bubble(agent);
+    bubble.text.appendData(content);
+    this.#typing.remove(); // the caret takes over from the dots
+    if (this.#current !== bubble) {
+      this.#current?.section.classList.remove('agent--streaming');
+      bubble.section.classList.add('agent--streaming');
+      this.#current = bubble;
+    }
+  }
+
+  /** Orchestrator shape {data: {agent: meta}} or the consultation's flat one. */
+  showMetadata(event) {
+    if (event.data && typeof event.data === 'object') {
+      for (const [agent, meta] of Object.entries(event.data)) this.#addMetadata(agent, meta);
+    } else {
+      this.#addMetadata(this.#agents.keys().next().value ?? event.agent ?? 'consultant', event);
+    }
+  }
+
+  showError(message) {
+    const note = el('p', 'turn__error', message);
+    note.dataset.testid = 'error';
+    this.#root.append(note);
+    this.finish();
+  }
+
+  markStopped() {
+    this.#root.append(el('p', 'turn__note', '(остановлено)'));
+    this.finish();
+  }
+
+  /** The stream is over (any way): no typing dots, no caret. */
+  finish() {
+    this.#typing.remove();
+    this.#current?.section.classList.remove('agent--streaming');
+    this.#current = null;
+  }
+
+  #addMetadata(agent, meta) {
+    const pieces = renderMetadata(meta);
+    if (pieces.childNodes.length) this.#bubble(agent).extras.append(pieces);
+  }
+
+  #bubble(agent) {
+    const key = typeof agent === 'string' && agent ? agent : 'answer';
+    let bubble = this.#agents.get(key);
+    if (bubble) return bubble;
+    const text = document.createTextNode('');
+    const span = el('span', '', null, text);
+    if (this.#agents.size === 0) span.dataset.testid = 'response';
+    const body = el('div', 'bubble__text', null, span);
+    body.dataset.testid = `response-${key}`;
+    const extras = el('div', 'bubble__extras');
+    const name = AGENT_NAMES[key] ? [el('p', 'agent__name', AGENT_NAMES[key])] : [];
+    const section = el('section', 'agent', null, ...name, el('div', 'bubble', null, body, extras));
+    section.dataset.agent = key;
+    this.#root.insertBefore(section, this.#typing.isConnected ? this.#typing : null);
+    bubble = {section, text, extras};
+    this.#agents.set(key, bubble);
+    return bubble;
+  }
+}

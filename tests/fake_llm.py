@@ -1,0 +1,116 @@
+"""A fake OpenAI-compatible Chat Completions server for the tests: a real HTTP server, so
+langchain-openai's real client (openai + httpx) is exercised end to end.
+
+`POST /v1/chat/completions` with `"stream": true` answers like the real API:
+
+    data: {"object":"chat.completion.chunk","choices":[{"delta":{"role":"assistant","content":""}}],...}
+    data: {..."choices":[{"delta":{"content":"<piece>"}}]}        one per piece
+    data: {..."choices":[{"delta":{},"finish_reason":"stop"}]}
+    data: [DONE]
+
+Control (set attributes between or during requests):
+- `pieces`: the text pieces, or `respond(body) -> list[str]` to vary them per request;
+- `ttft`, `delay`: seconds before the first piece and between pieces;
+- `gate`: an asyncio.Event the server waits on after sending the first piece — a test
+  releases it only once its client has seen a token, which proves streaming without timing;
+- `fault`: None, "http500", "http429", "drop" (close the connection after `drop_after`
+  pieces), "hang" (never send a piece), "hang_mid" (hang after the first piece).
+Records: `requests` (the JSON bodies), `completed`, `closed_by_client` (the caller went
+away mid-answer) and the `client_closed` event.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Callable
+
+from aiohttp import web
+
+DEFAULT_PIECES = ["Прекрас", "ный", " выбор", "! ", "Кольцо", " из", " белого", " золота",
+                  " с", " брил", "лиантом", " — ", "85 000", "\u00a0₽", "."]
+
+
+class FakeLLM:
+    def __init__(self) -> None:
+        self.pieces: list[str] = list(DEFAULT_PIECES)
+        self.respond: Callable[[dict], list[str]] | None = None
+        self.ttft = 0.0
+        self.delay = 0.0
+        self.gate: asyncio.Event | None = None
+        self.fault: str | None = None
+        self.drop_after = 3
+        self.requests: list[dict] = []
+        self.completed = 0
+        self.closed_by_client = 0
+        self.client_closed = asyncio.Event()
+        self.in_flight = 0
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def text_for(self, body: dict) -> str:
+        return "".join(self.respond(body) if self.respond else self.pieces)
+
+    async def start(self) -> "FakeLLM":
+        app = web.Application()
+        app.router.add_post("/v1/chat/completions", self._completions)
+        self._runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+        return self
+
+    async def close(self) -> None:
+        if self.gate is not None:
+            self.gate.set()
+        await self._runner.cleanup()
+
+    async def _completions(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
+        self.requests.append(body)
+        if self.fault == "http500":
+            return web.json_response({"error": {"message": "boom", "type": "server_error"}}, status=500)
+        if self.fault == "http429":
+            return web.json_response({"error": {"message": "slow down", "type": "rate_limit"}}, status=429)
+        pieces = self.respond(body) if self.respond else self.pieces
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        self.in_flight += 1
+        try:
+            await self._write(response, body, {"role": "assistant", "content": ""})
+            if self.fault == "hang":
+                await asyncio.Event().wait()
+            await asyncio.sleep(self.ttft)
+            for index, piece in enumerate(pieces):
+                if index:
+                    await asyncio.sleep(self.delay)
+                await self._write(response, body, {"content": piece})
+                if index == 0 and self.gate is not None:
+                    await self.gate.wait()
+                if index == 0 and self.fault == "hang_mid":
+                    await asyncio.Event().wait()
+                if self.fault == "drop" and index + 1 >= self.drop_after:
+                    request.transport.close()          # the connection dies mid-answer
+                    return response
+            await self._write(response, body, {}, finish="stop")
+            await response.write(b"data: [DONE]\n\n")
+            self.completed += 1
+            return response
+        except (asyncio.CancelledError, ConnectionError):
+            self.closed_by_client += 1
+            self.client_closed.set()
+            raise
+        finally:
+            self.in_flight -= 1
+
+    @staticmethod
+    async def _write(response, body, delta, finish=None) -> None:
+        chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()),
+                 "model": body.get("model", "fake"),
+                 "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        await response.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
