@@ -1,9 +1,12 @@
 """The application factory: it only wires things together.
 
 One `cleanup_ctx` per resource, set up in order and torn down in reverse:
-store (SQLite + seed) -> chat model -> orchestrator (the agents' compiled graphs).
+store (SQLite + seed) -> identity (cookie secret) -> chat model -> orchestrator (the
+agents' compiled graphs). `on_shutdown` drains the open streams (jewelstream/traffic.py).
 """
 from __future__ import annotations
+
+import secrets
 
 from aiohttp import web
 
@@ -11,18 +14,23 @@ from agents import AGENTS
 from agents.base import AnswerLimits
 from jewelstream import keys
 from jewelstream.config import Settings
+from jewelstream.identity import Identity
 from jewelstream.llm import make_chat_model
 from jewelstream.middlewares import json_errors
 from jewelstream.orchestrator import Orchestrator
 from jewelstream.requests import MAX_BODY
 from jewelstream.routes import setup_routes
 from jewelstream.store import Store
+from jewelstream.traffic import Traffic
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
     app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY)
-    app[keys.SETTINGS] = settings or Settings()
-    app.cleanup_ctx.extend([store_ctx, llm_ctx, orchestrator_ctx])
+    settings = settings or Settings()
+    app[keys.SETTINGS] = settings
+    app[keys.TRAFFIC] = Traffic(settings.max_streams, settings.rate_limit, settings.rate_window)
+    app.cleanup_ctx.extend([store_ctx, identity_ctx, llm_ctx, orchestrator_ctx])
+    app.on_shutdown.append(drain_streams)
     setup_routes(app)
     return app
 
@@ -32,6 +40,13 @@ async def store_ctx(app: web.Application):
     app[keys.STORE] = store
     yield
     await store.close()
+
+
+async def identity_ctx(app: web.Application):
+    store = app[keys.STORE]
+    secret = await store.meta("cookie_secret", lambda: secrets.token_hex(32))
+    app[keys.IDENTITY] = Identity(store, secret, secure=app[keys.SETTINGS].cookie_secure)
+    yield
 
 
 async def llm_ctx(app: web.Application):
@@ -50,3 +65,7 @@ async def orchestrator_ctx(app: web.Application):
                           total_timeout=settings.total_timeout)
     app[keys.ORCHESTRATOR] = Orchestrator(AGENTS, app[keys.STORE], app[keys.LLM], limits)
     yield
+
+
+async def drain_streams(app: web.Application) -> None:
+    await app[keys.TRAFFIC].drain(app[keys.SETTINGS].shutdown_grace)

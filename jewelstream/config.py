@@ -44,6 +44,7 @@ class Settings:
     shutdown_grace: float = 10.0           # seconds running answers get on SIGTERM
     kiosk_idle_seconds: int = 120          # the page clears itself after this idle time
     cookie_secure: bool = False            # set when served over HTTPS
+    bind_users: bool = True                # a user id belongs to the first browser using it
 
     @classmethod
     def from_env(cls, argv: Sequence[str] | None = None,
@@ -95,4 +96,5 @@ class Settings:
             shutdown_grace=number("JEWELSTREAM_SHUTDOWN_GRACE", cls.shutdown_grace),
             kiosk_idle_seconds=number("JEWELSTREAM_KIOSK_IDLE", cls.kiosk_idle_seconds, int),
             cookie_secure=env.get("JEWELSTREAM_COOKIE_SECURE", "") in ("1", "true", "yes"),
+            bind_users=env.get("JEWELSTREAM_BIND_USERS", "1") not in ("0", "false", "no"),
         )

@@ -24,9 +24,12 @@ MESSAGES = {
 }
 
 
-def describe_failure(exc: BaseException) -> tuple[str, str]:
-    """(code, Russian message) for an exception raised while answering."""
+def describe_failure(exc: BaseException, *, mid_answer: bool = False) -> tuple[str, str]:
+    """(code, Russian message) for an exception raised while answering; `mid_answer`:
+    some of the answer had already been streamed."""
     code = _classify(exc)
+    if mid_answer and code == "upstream_unavailable":
+        code = "upstream_interrupted"          # the connection died after tokens arrived
     if code == "internal_error":
         log.exception("answer failed", exc_info=exc)
     else:
@@ -37,15 +40,8 @@ def describe_failure(exc: BaseException) -> tuple[str, str]:
 def _classify(exc: BaseException) -> str:
     if isinstance(exc, (AnswerTimeout, openai.APITimeoutError, httpx.TimeoutException, TimeoutError)):
         return "upstream_timeout"
-    if isinstance(exc, openai.APIConnectionError):
-        # Raised both when the endpoint cannot be reached and when it drops mid-answer.
-        cause = exc.__cause__ or exc.__context__
-        if isinstance(cause, (httpx.RemoteProtocolError, httpx.ReadError)):
-            return "upstream_interrupted"
-        return "upstream_unavailable"
-    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
-        return "upstream_interrupted"
-    if isinstance(exc, httpx.ConnectError):
+    # Raised both when the endpoint cannot be reached and when it drops mid-answer.
+    if isinstance(exc, (openai.APIConnectionError, httpx.TransportError)):
         return "upstream_unavailable"
     if isinstance(exc, (openai.APIStatusError, openai.APIError)):
         return "upstream_error"

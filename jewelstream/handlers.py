@@ -1,14 +1,17 @@
 """HTTP handlers: validate, then stream the orchestrator's events over SSE."""
 from __future__ import annotations
 
+import asyncio
 import hmac
 from pathlib import Path
 
 from aiohttp import web
 
-from jewelstream import keys
+from jewelstream import events as wire, keys
+from jewelstream.failures import MESSAGES
 from jewelstream.requests import BadInput, ChatRequest, read_get, read_post, user_id_of
 from jewelstream.sse import ClientGone, EventStream
+from jewelstream.traffic import SHUTDOWN
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -68,17 +71,39 @@ async def _read(request: web.Request) -> ChatRequest:
 
 async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: list[str], *,
                   staff: bool, flat_metadata: bool) -> web.StreamResponse:
-    settings = request.app[keys.SETTINGS]
-    events = request.app[keys.ORCHESTRATOR].stream(user_id, chat, names, staff=staff,
-                                                   flat_metadata=flat_metadata)
-    stream = EventStream(request, heartbeat=settings.heartbeat)
-    await stream.prepare()
-    try:
-        async for event in events:
-            await stream.send(event)
-    except ClientGone:
-        pass               # closing `events` below cancels the run and the LLM request
-    finally:
-        await events.aclose()
-        await stream.close()
+    app = request.app
+    settings, traffic, identity = app[keys.SETTINGS], app[keys.TRAFFIC], app[keys.IDENTITY]
+    traffic.check_rate(user_id)
+    browser, new_browser = identity.browser_of(request)
+    if settings.bind_users:
+        await identity.check_owner(user_id, browser)
+    with traffic.stream_slot():
+        stream = EventStream(request, heartbeat=settings.heartbeat)
+        if new_browser:
+            identity.set_cookie(stream.response, browser)
+        events = app[keys.ORCHESTRATOR].stream(user_id, chat, names, staff=staff,
+                                               flat_metadata=flat_metadata)
+        await stream.prepare()
+        try:
+            async for event in events:
+                await stream.send(event)
+        except ClientGone:
+            pass           # closing `events` below cancels the run and the LLM request
+        except asyncio.CancelledError as exc:
+            if SHUTDOWN not in exc.args:
+                raise      # the client went away (aiohttp cancels its handler)
+            # The grace period of a shutdown is over: end this stream properly.
+            asyncio.current_task().uncancel()
+            await events.aclose()
+            await _send_quietly(stream, wire.error("shutting_down", MESSAGES["shutting_down"]))
+        finally:
+            await events.aclose()
+            await stream.close()
     return stream.response
+
+
+async def _send_quietly(stream: EventStream, event: dict) -> None:
+    try:
+        await stream.send(event)
+    except ClientGone:
+        pass

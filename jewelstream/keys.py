@@ -3,10 +3,14 @@ from aiohttp import web
 from langchain_core.language_models import BaseChatModel
 
 from jewelstream.config import Settings
+from jewelstream.identity import Identity
 from jewelstream.orchestrator import Orchestrator
 from jewelstream.store import Store
+from jewelstream.traffic import Traffic
 
 SETTINGS = web.AppKey("settings", Settings)
 STORE = web.AppKey("store", Store)
 LLM = web.AppKey("llm", BaseChatModel)
 ORCHESTRATOR = web.AppKey("orchestrator", Orchestrator)
+IDENTITY = web.AppKey("identity", Identity)
+TRAFFIC = web.AppKey("traffic", Traffic)

@@ -25,7 +25,7 @@ async def json_errors(request: web.Request, handler):
     try:
         return await handler(request)
     except BadInput as exc:
-        return error_response(exc.status, exc.code, exc.message)
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

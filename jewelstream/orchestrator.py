@@ -70,7 +70,7 @@ class Orchestrator:
                     texts[item["agent"]].append(item["content"])
                 yield item
         except Exception as exc:                       # anything after the stream started
-            code, message = describe_failure(exc)
+            code, message = describe_failure(exc, mid_answer=any(texts.values()))
             yield events.error(code, message, agent=names[0] if len(names) == 1 else None)
             return
         finally:

@@ -22,9 +22,9 @@ _USER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class BadInput(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None) -> None:
         super().__init__(code)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.headers = status, code, message, headers
 
 
 @dataclass(frozen=True)

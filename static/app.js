@@ -15,7 +15,8 @@
 
 import {streamEvents} from './sse-client.js';
 import {AnswerView, appendUserMessage, renderWelcome, retireTestIds} from './render.js';
-import {IdleTimer, currentUserId, idleSecondsFromUrl, startNewUser} from './session.js';
+import {IdleTimer, currentUserId, forgetStaffToken, idleSecondsFromUrl, staffToken, startNewUser}
+  from './session.js';
 
 const HISTORY_LIMIT = 20;          // messages sent back with each question
 const DEFAULT_IDLE_SECONDS = 120;  // until /health says otherwise
@@ -38,6 +39,7 @@ class KioskChat {
   #history = [];         // [{role: 'user' | 'assistant', content}], this customer's only
   #controller = null;    // AbortController of the running answer, or null
   #userId = currentUserId();
+  #staffToken = staffToken(); // null for customers
   #idle = new IdleTimer(() => this.#onIdle());
   #healthRetry = null;
 
@@ -98,7 +100,8 @@ class KioskChat {
     const url = `/api/orchestrator/${encodeURIComponent(this.#userId)}/stream`;
     let ended = false; // a `done` or `error` event arrived
     try {
-      for await (const {data} of streamEvents(url, {body, signal: controller.signal})) {
+      const headers = this.#staffToken ? {Authorization: `Bearer ${this.#staffToken}`} : {};
+      for await (const {data} of streamEvents(url, {body, headers, signal: controller.signal})) {
         const follow = this.#atBottom(); // measured before the page grows
         ended = this.#handle(data, answer);
         this.#scrollDown(follow);
@@ -132,6 +135,8 @@ class KioskChat {
     if (this.#controller) return; // the controls that lead here are disabled mid-answer
     this.#history = [];
     this.#userId = startNewUser();
+    forgetStaffToken();
+    this.#staffToken = null;
     this.#ui.input.value = '';
     this.#ui.agent.value = '';
     this.#setStatus('');
@@ -174,12 +179,14 @@ class KioskChat {
     const {log, input, send, stop, agent, newChat} = this.#ui;
     const focused = document.activeElement;
     const keyboardOnStop = focused === stop && stop.matches(':focus-visible');
-    for (const control of [input, send, agent, newChat, ...log.querySelectorAll('.chip')]) control.disabled = on;
+    const controls = [input, send, agent, newChat, ...log.querySelectorAll('.chip')];
+    for (const control of controls) control.disabled = on;
     stop.disabled = !on;
     log.setAttribute('aria-busy', String(on));
     document.body.classList.toggle('is-streaming', on);
-    // Keyboard users stay in place: the textarea hands focus to Stop, and gets it back.
-    if (on && (focused === input || focused === send)) stop.focus();
+    // Focus never falls to <body>: a control being disabled hands it to Stop, and a
+    // keyboard user's Stop hands it back to the textarea.
+    if (on && controls.includes(focused)) stop.focus();
     if (!on && keyboardOnStop) input.focus({preventScroll: true});
     if (!on) this.#idle.poke();
   }

@@ -36,10 +36,11 @@ function productCard(p) {
   const card = el('li', 'card');
   card.dataset.testid = 'product-card';
   if (p.id !== undefined) card.dataset.productId = String(p.id);
-  const kind = text(p.type_label) || text(p.type);
+  const kind = text(p.type_label); // never the English code
   if (kind) card.append(el('p', 'card__kind', kind));
   card.append(el('h4', 'card__name', text(p.name) || 'Украшение'));
-  const metal = [capitalize(text(p.metal_label)), Number.isFinite(p.fineness) ? `${p.fineness}°` : '']
+  const fineness = Number.parseInt(p.fineness, 10); // 585 or "585"
+  const metal = [capitalize(text(p.metal_label)), fineness > 0 ? `${fineness}°` : '']
     .filter(Boolean).join(' ');
   if (metal) card.append(el('p', 'card__metal', metal));
   const stones = Array.isArray(p.stones_labels) ? p.stones_labels.map(text).filter(Boolean) : [];

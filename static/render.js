@@ -48,7 +48,7 @@ export function renderWelcome(log, examples, onPick) {
 
 export function appendUserMessage(log, text) {
   log.append(el('article', 'turn turn--user', null,
-    el('p', 'visually-hidden', 'Вы:'), el('p', 'bubble bubble--user', text)));
+    el('p', 'visually-hidden', 'Вы:'), el('p', 'user-text', text)));
 }
 
 /** Earlier answers keep their look but lose their test hooks, so hooks name the latest. */

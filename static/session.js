@@ -5,9 +5,14 @@
  * not a closed tab). `?user=ID` in the page URL pins the id (handy for tests and for a
  * staff PC). `IdleTimer` fires after a quiet spell so the page can start over for the next
  * customer; the page decides what "start over" means.
+ *
+ * Staff open the page as `/#staff=TOKEN` to use the analysis agent: the token moves from
+ * the fragment (never sent to the server, so never in its logs) to sessionStorage and is
+ * sent as `Authorization: Bearer`; a reset forgets it, so the next customer cannot use it.
  */
 
 const STORAGE_KEY = 'jewelstream.userId';
+const STAFF_KEY = 'jewelstream.staffToken';
 const USER_ID = /^[A-Za-z0-9_-]{1,64}$/; // what the server accepts in the URL path
 const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart', 'scroll'];
 
@@ -27,11 +32,7 @@ export function startNewUser() {
   const pinned = pinnedUserId();
   if (pinned) return pinned;
   const id = randomId();
-  try {
-    sessionStorage.setItem(STORAGE_KEY, id);
-  } catch {
-    // storage disabled: the id lives as long as the page
-  }
+  store(STORAGE_KEY, id);
   return id;
 }
 
@@ -42,12 +43,41 @@ export function idleSecondsFromUrl(search = location.search) {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
+/** The staff token from `#staff=` (then wiped from the address bar) or this tab's storage. */
+export function staffToken() {
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get('staff');
+  if (fromHash) {
+    history.replaceState(null, '', location.pathname + location.search);
+    store(STAFF_KEY, fromHash);
+    return fromHash;
+  }
+  return read(STAFF_KEY);
+}
+
+export function forgetStaffToken() {
+  store(STAFF_KEY, null);
+}
+
 function readStored() {
+  const id = read(STORAGE_KEY);
+  return id && USER_ID.test(id) ? id : null;
+}
+
+// sessionStorage throws when storage is disabled: then values live as long as the page.
+function read(key) {
   try {
-    const id = sessionStorage.getItem(STORAGE_KEY);
-    return id && USER_ID.test(id) ? id : null;
+    return sessionStorage.getItem(key);
   } catch {
     return null;
+  }
+}
+
+function store(key, value) {
+  try {
+    if (value === null) sessionStorage.removeItem(key);
+    else sessionStorage.setItem(key, value);
+  } catch {
+    // see read()
   }
 }
 

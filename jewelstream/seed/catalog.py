@@ -98,12 +98,12 @@ def build_catalog() -> list[dict]:
     for ptype, (count, metals, base_range, no_stone_chance) in TYPE_PLAN.items():
         for _ in range(count):
             product = _make_product(rng, ptype, metals, base_range, no_stone_chance, names)
-            product["id"] = f"p{len(products) + 1:04d}"
-            products.append(product)
-    return [{"id": p.pop("id"), **p} for p in products]
+            products.append({"id": f"p{len(products) + 1:04d}", **product})
+    return products
 
 
 def _make_product(rng, ptype, metals, base_range, no_stone_chance, names) -> dict:
+    """One product of type `ptype` (without its id); adds its name to `names`."""
     recipient = _pick(rng, dict(zip(("women", "men", "unisex"), RECIPIENTS.get(ptype, (1, 0, 0)))))
     styles = MENS_STYLES if recipient == "men" else UNISEX_STYLES if recipient == "unisex" \
         else TYPE_STYLES.get(ptype, DEFAULT_STYLES)
@@ -114,22 +114,15 @@ def _make_product(rng, ptype, metals, base_range, no_stone_chance, names) -> dic
         no_stone_chance = max(no_stone_chance, 0.6)
     stones, carat, lab = _stones(rng, ptype, style, metal, fineness, no_stone_chance)
     noun = _noun(rng, ptype, style, recipient, stones)
-    gender, constructions = NOUNS[ptype][noun]
+    gender = NOUNS[ptype][noun][0]
     stone_text = _stone_phrase(ptype, stones, carat, lab)
     name = _unique_name(rng, noun, gender, style, recipient, metal, fineness, stone_text, names)
     occasions = _occasions(rng, ptype, style, recipient)
     price = _price(rng, ptype, style, metal, fineness, stones, carat, lab, base_range, noun)
-    adjectives = [a for a in STYLE_ADJECTIVES[style] if agree(a, gender) not in name.lower()]
-    adjective = rng.choice(adjectives or STYLE_ADJECTIVES[style])
-    if recipient == "men" and style == "luxury":
-        adjective = "массивный"
-    first = f"{capitalize(agree(adjective, gender))} {noun} {rng.choice(constructions)}"
-    if stone_text:
-        first += f", {agree('украшенный', gender)} {stone_text[3:]}"
-    description = f"{first}. {rng.choice(OCCASION_SENTENCES[rng.choice(occasions)])}"
+    description = _description(rng, ptype, noun, style, recipient, stone_text, occasions, name)
     stock_top = 4 if price > 200_000 else 8 if price > 80_000 else 25
     stock = 0 if rng.random() < 0.12 else rng.randint(1, stock_top)
-    return {"id": None, "name": name, "type": ptype, "metal": metal, "fineness": fineness,
+    return {"name": name, "type": ptype, "metal": metal, "fineness": fineness,
             "stones": stones, "style": style, "occasions": occasions, "recipient": recipient,
             "price": price, "stock": stock, "description": description}
 
@@ -223,6 +216,22 @@ def _unique_name(rng, noun, gender, style, recipient, metal, fineness, stone_tex
             names.add(name)
             return name
     raise RuntimeError(f"ran out of names for {noun} / {style}")
+
+
+def _description(rng, ptype, noun, style, recipient, stone_text, occasions, name) -> str:
+    """Two sentences: "Нежная подвеска в форме капли, украшенная аметистом. <occasion>."
+
+    The adjective says the style (a different one from the name's, if the name has one).
+    """
+    gender, constructions = NOUNS[ptype][noun]
+    adjectives = [a for a in STYLE_ADJECTIVES[style] if agree(a, gender) not in name.lower()]
+    adjective = rng.choice(adjectives or STYLE_ADJECTIVES[style])
+    if recipient == "men" and style == "luxury":
+        adjective = "массивный"
+    first = f"{capitalize(agree(adjective, gender))} {noun} {rng.choice(constructions)}"
+    if stone_text:
+        first += f", {agree('украшенный', gender)} {stone_text[len(' с '):]}"
+    return f"{first}. {rng.choice(OCCASION_SENTENCES[rng.choice(occasions)])}"
 
 
 def _occasions(rng, ptype, style, recipient) -> list[str]:

@@ -1,0 +1,188 @@
+"""The customer-data analyst (staff only): segments, purchase patterns and a forecast.
+
+    understand -> compute -> respond
+
+`understand` finds what the staff member asks about (segments, seasonality, forecast,
+top categories) by keywords; `compute` runs `agents.sales` over the store's in-memory
+customers and orders; `respond` has the LLM write the answer from those figures only
+(offline: the draft below is streamed as is). The LLM never computes a number.
+
+Access: the HTTP layer refuses non-staff before a graph runs (`staff_only=True` below
+says so); this graph does not check again. Left out: questions about one customer or one
+product (the figures are shop-wide) and anything the figures do not cover, which the
+prompt tells the LLM to say it does not know.
+"""
+from __future__ import annotations
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+
+from agents.base import Agent, AgentContext, InputState, chat_messages, write_answer
+from agents.sales import MONTHS, analyse_sales
+from agents.search import rubles
+from agents.text import normalize
+
+SYSTEM_PROMPT = """Ты — аналитик ювелирного магазина и отвечаешь сотруднику магазина. \
+Пиши по-русски, деловым тоном, кратко: 4–8 предложений или короткий список. Используй \
+только эти цифры: ничего не придумывай и не пересчитывай; если нужной цифры нет, так и \
+скажи. Суммы — в рублях.
+
+Тема вопроса: {topics}
+Цифры (расчёт на {reference_date}, последнюю дату заказа в данных):
+{facts}"""
+
+# topic -> keywords, found as substrings of the normalized message (agents.text.normalize:
+# lower case, "ё" as "е"); a message may touch several topics.
+TOPICS = {
+    "segments": ("сегмент", "rfm", "групп", "лояльн", "чемпион", "отток", "ухода", "уходят",
+                 "спящ", "новых клиент", "новые клиент", "разов", "постоянн", "удержан"),
+    "seasonality": ("сезон", "по месяц", "пик", "праздни", "декабр", "март", "динамик"),
+    "forecast": ("прогноз", "ожида", "следующ", "будущ", "предсказ", "план"),
+    "categories": ("категор", "популярн", "что покупают", "продается", "продаются", "топ",
+                   "хит", "ассортимент", "какие издели", "какие украшени"),
+}
+TOPIC_LABELS = {"segments": "сегменты клиентов", "seasonality": "сезонность",
+                "forecast": "прогноз выручки", "categories": "популярные категории"}
+
+
+class AnalysisState(InputState, total=False):
+    topics: list[str]             # TOPICS codes the question touches; [] = an overview
+    figures: dict                 # agents.sales.analyse_sales(...)
+    answer: str
+
+
+def understand(state: AnalysisState) -> dict:
+    text = normalize(state["message"])
+    return {"topics": [topic for topic, stems in TOPICS.items() if any(s in text for s in stems)]}
+
+
+def compute(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
+    store = runtime.context.store
+    return {"figures": analyse_sales(store.customers, store.orders, store.catalog)}
+
+
+def percent(share: float) -> str:
+    return f"{share * 100:.0f}\u00a0%"
+
+
+def count(n: int) -> str:
+    """1702 -> "1 702" (thousands as in `rubles`)."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def decimal(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def month_name(key: str) -> str:
+    """"2026-11" -> "ноябрь 2026"."""
+    return f"{MONTHS[int(key[5:]) - 1]} {key[:4]}"
+
+
+def overview_line(figures: dict) -> str:
+    p = figures["patterns"]
+    return (f"Клиентов в базе: {figures['total_customers']}, покупали — {p['customers_with_orders']}; "
+            f"заказов: {count(p['orders_total'])}, выручка {rubles(p['revenue_total'])}; средний чек "
+            f"{rubles(p['average_check'])}; повторно покупают {percent(p['repeat_rate'])} покупателей.")
+
+
+def segments_lines(figures: dict) -> list[str]:
+    lines = ["Сегменты клиентов (RFM: давность, частота и сумма покупок):"]
+    for s in figures["segments"]:
+        if s["count"]:
+            money = (f"; средний чек {rubles(s['avg_check'])}, выручка {rubles(s['revenue'])}"
+                     if s["revenue"] else "")
+            lines.append(f"- {s['label']}: {s['count']} ({percent(s['share'])}) — {s['rule']}{money}.")
+    return lines
+
+
+def seasonality_line(figures: dict) -> str:
+    season = figures["patterns"]["seasonality"]
+    if not season:
+        return "Данных о продажах по месяцам пока нет."
+    by_index = {s["month_of_year"]: s for s in season}
+    peaks = ", ".join(f"{by_index[m]['label']} ({decimal(by_index[m]['index'])})"
+                      for m in figures["patterns"]["peak_months"])
+    low = min(season, key=lambda s: (s["index"], s["month_of_year"]))
+    return (f"Сезонность (индекс 1,00 — средний месяц): пики продаж — {peaks or 'не выражены'}; "
+            f"самый тихий месяц — {low['label']} ({decimal(low['index'])}).")
+
+
+def forecast_line(figures: dict) -> str:
+    f = figures["forecast"]
+    if not f["months"]:
+        return "Для прогноза пока мало данных."
+    months = ", ".join(f"{month_name(m['month'])} — {rubles(m['revenue'])}" for m in f["months"])
+    growth = (f" Выручка последних 12 месяцев — {percent(f['growth'])} от выручки предыдущих 12 "
+              "(прогноз эту динамику не учитывает)." if f["growth"] else "")
+    method = f["method"][0].lower() + f["method"][1:]
+    return f"Прогноз выручки: {months}; всего {rubles(f['total'])}. Метод: {method}{growth}"
+
+
+def categories_line(figures: dict) -> str:
+    top = figures["patterns"]["top_categories"]
+    return "Лучше всего продаются: " + "; ".join(
+        f"{c['label']} — заказов: {count(c['orders'])}, выручка {rubles(c['revenue'])}" for c in top) + "."
+
+
+SECTIONS = {"segments": lambda f: "\n".join(segments_lines(f)), "seasonality": seasonality_line,
+            "forecast": forecast_line, "categories": categories_line}
+
+
+def draft_answer(state: AnalysisState) -> str:
+    """The grounded answer in plain Russian: the asked-about figures, else an overview."""
+    figures, topics = state["figures"], state.get("topics") or []
+    if not figures["patterns"]["orders_total"]:
+        return "В базе пока нет заказов, поэтому посчитать сегменты и закономерности не из чего."
+    if topics:
+        return "\n".join(SECTIONS[topic](figures) for topic in topics)
+    segments = sorted((s for s in figures["segments"] if s["count"]), key=lambda s: -s["count"])[:3]
+    biggest = ", ".join(f"{s['label'].lower()} — {s['count']}" for s in segments)
+    return "\n".join([overview_line(figures), f"Крупнейшие сегменты: {biggest}.",
+                      categories_line(figures), seasonality_line(figures), forecast_line(figures),
+                      "Могу подробнее рассказать о сегментах, сезонности или прогнозе."])
+
+
+def facts(figures: dict) -> str:
+    """Every figure, for the LLM (the draft shows only the ones asked about)."""
+    season = "; ".join(f"{s['label']} {decimal(s['index'])}" for s in figures["patterns"]["seasonality"])
+    return "\n".join([overview_line(figures), *segments_lines(figures), categories_line(figures),
+                      f"Сезонные индексы по месяцам: {season or 'нет данных'}.",
+                      seasonality_line(figures), forecast_line(figures)])
+
+
+async def respond(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
+    figures = state["figures"]
+    topics = ", ".join(TOPIC_LABELS[t] for t in state.get("topics") or []) or "общий обзор"
+    system = SYSTEM_PROMPT.format(topics=topics, reference_date=figures["reference_date"] or "—",
+                                  facts=facts(figures))
+    messages = chat_messages(system, draft_answer(state), state.get("history") or [], state["message"])
+    return {"answer": await write_answer(runtime.context, messages)}
+
+
+builder = StateGraph(AnalysisState, context_schema=AgentContext, input_schema=InputState)
+builder.add_node("understand", understand)
+builder.add_node("compute", compute)
+builder.add_node("respond", respond)
+# What is asked, then the figures, then the words.
+builder.add_edge(START, "understand")
+builder.add_edge("understand", "compute")
+builder.add_edge("compute", "respond")
+builder.add_edge("respond", END)
+graph = builder.compile(name="analysis")
+
+
+def metadata(state: dict) -> dict:
+    figures = state.get("figures") or {}
+    return {"total_customers": figures.get("total_customers", 0), "patterns": figures.get("patterns") or {},
+            "segments": figures.get("segments") or [], "forecast": figures.get("forecast") or {}}
+
+
+AGENT = Agent(
+    name="analysis", graph=graph, answer_node="respond",
+    headline="Анализирую данные клиентов...",
+    statuses={"understand": ("question", "Разбираю вопрос..."),
+              "compute": ("analysis", "Считаю сегменты клиентов и продажи..."),
+              "respond": ("answer", "Готовлю ответ...")},
+    metadata=metadata, staff_only=True,
+)

@@ -1,0 +1,215 @@
+"""The friendly advisor ("подружка"): style, emotional support, advice and the zodiac, on «ты».
+
+    load_profile -> understand -> respond
+
+`understand` reads the mood (sad, stressed, happy), the topics (an event, a style question,
+the zodiac, a request for advice) and the zodiac sign with plain code. The sign comes from
+a birth date or sign the user states in this message or an earlier one (`agents.zodiac`),
+else from the profile; a newly stated one is saved into the profile there, so it is known
+next time (`birth_date` "YYYY-MM-DD", or `birth_day`/`birth_month` without a year, or
+`zodiac_sign` when only the sign was said). `respond` has the LLM word a warm answer from
+those facts (offline: the draft below is streamed as is).
+
+What it leaves out: real sentiment analysis (moods are word stems; negation is ignored),
+product search (that is the consultant's job; the advisor only names stones and metals).
+"""
+from __future__ import annotations
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+
+from agents import vocabulary as V
+from agents.base import Agent, AgentContext, InputState, chat_messages, write_answer
+from agents.text import find_codes
+from agents.zodiac import SIGN_FACTS, dates_in_text, sign_in_text, zodiac_sign
+
+SYSTEM_PROMPT = """Ты — лучшая подруга и стилист ювелирного магазина: тёплая, искренняя, \
+с чувством стиля. Пиши по-русски, неформально, на «ты», 3–5 предложений. Поддержи \
+настроение человека и дай один конкретный совет по стилю. Если знак зодиака известен, \
+опирайся на его камни и металл из фактов ниже; других фактов не выдумывай. Не ставь \
+диагнозов и не упоминай технические детали.
+
+Настроение: {mood}
+Темы: {topics}
+Знак зодиака: {sign}"""
+
+# code -> (label for the prompt, stems); stems as in agents.vocabulary.
+MOODS = {
+    "sad": ("грусть", ("грустн", "грущу", "печал", "плохо", "плачу", "плак", "тоск", "одинок",
+                       "расстро", "обидн", "обидел", "депресс", "разбит", "бросил", "расстал", "слез")),
+    "stressed": ("стресс, усталость", ("стресс", "устал", "нерв", "тревог", "тревож", "волну",
+                                       "паник", "не успева", "завал", "выгора", "дедлайн", "боюсь")),
+    "happy": ("радость", ("рада", "радост", "радуюсь", "счастл", "ура", "влюб", "повысили",
+                          "получилось", "восторг", "ура")),
+}
+# event -> (label, stems), and a concrete style tip for each.
+EVENTS = {
+    "date": ("свидание", ("свидан", "романтическ ужин")),
+    "work": ("работа", ("собеседован", "на работу", "в офис", "переговор", "презентац")),
+    "party": ("вечеринка", ("вечеринк", "корпоратив", "тусовк", "выпускн", "банкет", "в клуб")),
+    "wedding": ("свадьба", ("свадьб", "свадеб")),
+    "theatre": ("театр или ресторан", ("театр", "в опер", "концерт", "ресторан", "выход в свет")),
+}
+TIPS = {
+    "date": "На свидание возьми что-то нежное и небольшое: тонкую цепочку с маленькой подвеской "
+            "и аккуратные пусеты — так всё внимание останется на твоих глазах и улыбке.",
+    "work": "Для работы выбирай лаконичное: гвоздики и одно тонкое кольцо — выглядит собранно "
+            "и уверенно, ничего не звенит и не отвлекает.",
+    "party": "На вечеринку смело бери один яркий акцент — крупные серьги или массивный браслет, "
+             "а всё остальное оставь спокойным.",
+    "wedding": "На свадьбу идеально подойдут жемчуг или светлые камни в благородном металле — "
+               "празднично, нежно и очень фотогенично.",
+    "theatre": "Для театра или ресторана красиво смотрится классика: серьги-подвески и тонкий "
+               "браслет, чтобы камни играли при вечернем свете.",
+    None: "Попробуй правило одного акцента: одно заметное украшение, а всё остальное — "
+          "тонкое и спокойное, тогда образ сразу выглядит продуманным.",
+}
+TOPICS = {
+    "style": ("стиль", ("надеть", "одеть", "носить", "сочета", "стил", "образ", "подойдет",
+                        "подходит", "к лицу", "гардероб", "плать", "наряд")),
+    "zodiac": ("знак зодиака", ("зодиак", "гороскоп", "астролог", "мой знак", "моему знаку",
+                                 "какой знак", "по знаку")),
+    "advice": ("совет", ("совет", "посоветуй", "что делать", "как быть", "помоги")),
+}
+OPENINGS = {
+    "sad": "Ох, обнимаю тебя крепко — грустные дни бывают у всех, и ты имеешь полное право "
+           "немного погрустить.",
+    "stressed": "Выдохни, пожалуйста: ты справляешься лучше, чем тебе сейчас кажется, и всё "
+                "обязательно наладится.",
+    "happy": "Как же я за тебя рада — это точно стоит отметить!",
+    "neutral": "Привет! Очень рада тебе.",
+}
+
+class GirlfriendState(InputState, total=False):
+    profile: dict
+    mood: str                   # a MOODS code or "neutral"
+    topics: list[str]           # TOPICS codes
+    event: str | None           # an EVENTS code
+    zodiac_sign: str | None     # Russian name, e.g. "Овен"
+    answer: str
+
+
+def sign_from_profile(profile: dict) -> str | None:
+    """The sign the profile knows: a stated sign, else the full or partial birth date."""
+    if profile.get("zodiac_sign") in SIGN_FACTS:
+        return profile["zodiac_sign"]
+    try:
+        if profile.get("birth_date"):
+            _year, month, day = (int(part) for part in profile["birth_date"].split("-"))
+            return zodiac_sign(day, month)
+        if profile.get("birth_day") and profile.get("birth_month"):
+            return zodiac_sign(int(profile["birth_day"]), int(profile["birth_month"]))
+    except ValueError:
+        pass
+    return None
+
+
+def stated_birth(message: str, history: list[dict]) -> tuple[dict, str] | None:
+    """(profile fields, sign) the user stated, newest message first; None if never."""
+    for text in [message, *(h["content"] for h in reversed(history) if h["role"] == "user")]:
+        if found := dates_in_text(text):
+            day, month, year = found
+            fields = ({"birth_date": f"{year:04d}-{month:02d}-{day:02d}"} if year
+                      else {"birth_day": day, "birth_month": month})
+            return fields, zodiac_sign(day, month)
+        if sign := sign_in_text(text):
+            return {"zodiac_sign": sign}, sign
+    return None
+
+
+def remembered(profile: dict, fields: dict) -> dict:
+    """The profile with newly stated birth fields; what they replace is dropped."""
+    updated = {k: v for k, v in profile.items()
+               if k not in ("birth_date", "birth_day", "birth_month", "zodiac_sign")}
+    if "zodiac_sign" in fields and sign_from_profile(profile) == fields["zodiac_sign"]:
+        return profile                          # "я Овен" when the date says so already
+    if "birth_day" in fields and profile.get("birth_date", "").endswith(
+            f"-{fields['birth_month']:02d}-{fields['birth_day']:02d}"):
+        return profile                          # the same day, without the year we know
+    return {**updated, **fields}
+
+
+async def load_profile(state: GirlfriendState, runtime: Runtime[AgentContext]) -> dict:
+    return {"profile": await runtime.context.store.profile(state["user_id"])}
+
+
+async def understand(state: GirlfriendState, runtime: Runtime[AgentContext]) -> dict:
+    message, history = state["message"], state.get("history") or []
+    moods, events = find_codes(message, MOODS), find_codes(message, EVENTS)
+    topics = find_codes(message, TOPICS)
+    profile, sign = state.get("profile") or {}, None
+    if stated := stated_birth(message, history):
+        fields, sign = stated
+        store = runtime.context.store
+        latest = await store.profile(state["user_id"])     # narrow the lost-update window
+        if (updated := remembered(latest, fields)) != latest:
+            await store.save_profile(state["user_id"], updated)
+        profile = updated
+    return {"mood": moods[0] if moods else "neutral", "topics": topics,
+            "event": events[0] if events else None, "profile": profile,
+            "zodiac_sign": sign or sign_from_profile(profile)}
+
+
+def sign_sentence(sign: str) -> str:
+    element, stones, metal = SIGN_FACTS[sign]
+    names = [V.label(V.STONES, s) for s in stones]
+    listed = ", ".join(names[:-1]) + " и " + names[-1] if len(names) > 1 else names[0]
+    return (f"Ты же {sign}, знак стихии {element}: твои камни — {listed}, "
+            f"а твой металл — {V.label(V.METALS, metal)}.")
+
+
+def draft_answer(state: GirlfriendState) -> str:
+    """A warm 3–5 sentence answer in plain Russian, built from the facts alone."""
+    mood, sign, event = state["mood"], state.get("zodiac_sign"), state.get("event")
+    sentences = [OPENINGS[mood]]
+    if sign:
+        sentences.append(sign_sentence(sign))
+    elif "zodiac" in state["topics"]:
+        sentences.append("Подскажи, когда у тебя день рождения, — и я расскажу, какие камни "
+                         "и металл подходят твоему знаку.")
+    sentences.append(TIPS[event])
+    if mood in ("sad", "stressed"):
+        sentences.append("Я рядом — пиши мне в любое время, даже просто поболтать.")
+    sentences.append("Хочешь, подберу для тебя что-нибудь красивое из нашего магазина?")
+    return " ".join(sentences)
+
+
+def _labels(table: dict, codes: list[str]) -> str:
+    return ", ".join(table[c][0] for c in codes) or "не указаны"
+
+
+async def respond(state: GirlfriendState, runtime: Runtime[AgentContext]) -> dict:
+    sign = state.get("zodiac_sign")
+    topics = _labels(TOPICS, state["topics"])
+    if state.get("event"):
+        topics += f"; событие: {EVENTS[state['event']][0]}"
+    system = SYSTEM_PROMPT.format(mood=MOODS[state["mood"]][0] if state["mood"] in MOODS else "ровное",
+                                  topics=topics, sign=sign_sentence(sign) if sign else "неизвестен")
+    messages = chat_messages(system, draft_answer(state), state.get("history") or [], state["message"])
+    return {"answer": await write_answer(runtime.context, messages)}
+
+
+builder = StateGraph(GirlfriendState, context_schema=AgentContext, input_schema=InputState)
+builder.add_node("load_profile", load_profile)
+builder.add_node("understand", understand)
+builder.add_node("respond", respond)
+# What we remember about her, then how she feels and what she asks, then the words.
+builder.add_edge(START, "load_profile")
+builder.add_edge("load_profile", "understand")
+builder.add_edge("understand", "respond")
+builder.add_edge("respond", END)
+graph = builder.compile(name="girlfriend")
+
+
+def metadata(state: dict) -> dict:
+    return {"zodiac_sign": state.get("zodiac_sign")}
+
+
+AGENT = Agent(
+    name="girlfriend", graph=graph, answer_node="respond",
+    headline="Дружелюбно отвечаю ❤️",
+    statuses={"load_profile": ("profile", "Вспоминаю, о чём мы говорили..."),
+              "understand": ("mood", "Слушаю тебя внимательно..."),
+              "respond": ("answer", "Пишу тебе ответ...")},
+    metadata=metadata,
+)

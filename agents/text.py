@@ -1,0 +1,152 @@
+"""Tiny shared helpers for reading Russian customer text without an LLM.
+
+`normalize` puts text into the form the vocabulary stems are written in (lower case,
+"ё" as "е", one kind of dash, quote and space). `words` / `tokens` split it,
+`spell_numbers` turns number words into digits, and `find_matches` / `find_codes` look up
+the stems of a vocabulary table (code -> (label, stems), see `agents.vocabulary`).
+
+Matching rules (the same for every caller, so a stem means the same thing everywhere):
+- a stem part matches a word that starts with it ("кольц" ~ "кольцами"); a part made of
+  digits must equal the whole number ("8" matches "8", never "80");
+- a stem with spaces matches consecutive words ("для помолвк" ~ "для помолвки");
+- `FALSE_FRIENDS` lists words a short stem must not fire on ("бел" is not "белье",
+  "муж" is not "мужской", which is the "мужск" stem's business).
+
+What it leaves out: negation ("не люблю серебро"), context ("красный" rubies vs "красное"
+gold) and word order are the callers' job (see `agents.preferences`); there is no
+morphology beyond prefixes and no spelling correction.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_TRANSLATE = str.maketrans({
+    **{dash: "-" for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"},
+    **{quote: '"' for quote in "«»„“”‟″‘’‚‛`´"},
+    **{space: " " for space in "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\t\r"},
+    "\u00ad": None, "\u200b": None, "\ufeff": None,  # soft hyphen, zero-width chars
+    "ё": "е",
+})
+
+_WORD_RE = re.compile(r"[a-zа-я0-9]+")
+# Words plus the punctuation that ends a clause: callers use the marks as scope limits.
+_TOKEN_RE = re.compile(r"[a-zа-я0-9]+|[.,;:!?()]")
+
+# stem -> word beginnings the stem must not match. Only clear-cut lexical accidents
+# belong here; anything that depends on the sentence is the caller's business.
+FALSE_FRIENDS: dict[str, tuple[str, ...]] = {
+    "бел": ("белье", "белорус", "беларус", "белк", "белуг", "беляш", "белиберд"),
+    "жен": ("жених", "жени", "женск", "женщин", "женат"),
+    "муж": ("мужск", "мужчин", "мужеств", "мужик"),
+    "парн": ("парны", "парно", "парна", "парну"),  # "парные кольца" are not for a boyfriend
+    "матер": ("материал", "материк"),
+    "пап": ("папк", "папирос", "паприк"),
+    "брош": ("брошен", "брошу", "брошюр"),
+    "золот": ("золотист",),  # a colour, not the metal
+    "серебр": ("серебрист",),
+    "тонк": ("тонкост",),
+    "доч": ("дочерн",),
+}
+
+# Russian number words (with their oblique forms) for `spell_numbers`.
+_NUMBERS: dict[str, float] = {}
+for _value, _forms in enumerate((
+        "", "один одна одну одного одной", "два две двух", "три трех", "четыре четырех", "пять пяти",
+        "шесть шести", "семь семи", "восемь восьми", "девять девяти", "десять десяти",
+        "одиннадцать одиннадцати", "двенадцать двенадцати", "тринадцать тринадцати",
+        "четырнадцать четырнадцати", "пятнадцать пятнадцати", "шестнадцать шестнадцати",
+        "семнадцать семнадцати", "восемнадцать восемнадцати", "девятнадцать девятнадцати")):
+    _NUMBERS.update(dict.fromkeys(_forms.split(), _value))
+for _value, _forms in ((20, "двадцать двадцати"), (30, "тридцать тридцати"), (40, "сорок сорока"),
+                       (50, "пятьдесят пятидесяти"), (60, "шестьдесят шестидесяти"),
+                       (70, "семьдесят семидесяти"), (80, "восемьдесят восьмидесяти"),
+                       (90, "девяносто девяноста"), (100, "сто ста"), (200, "двести двухсот"),
+                       (300, "триста трехсот"), (400, "четыреста четырехсот"), (500, "пятьсот пятисот"),
+                       (600, "шестьсот шестисот"), (700, "семьсот семисот"), (800, "восемьсот восьмисот"),
+                       (900, "девятьсот девятисот"), (1.5, "полтора полторы полутора")):
+    _NUMBERS.update(dict.fromkeys(_forms.split(), _value))
+# Slang first: "полтинник" is 50 000, "косарь" a thousand, "пол миллиона" half of one.
+_SLANG = ((r"\bполтинник\w*|\bполтос\w*", "50 тысяч"), (r"\bсотк[аиуе]\b", "100 тысяч"),
+          (r"\bкосар\w*", "тысяча"), (r"\bпол\s?(?=тысяч|миллион|лям)", "0.5 "))
+_NUMBER_RUN = re.compile(r"\b(?:{0})(?:\s+(?:{0}))*\b".format(
+    "|".join(sorted(_NUMBERS, key=len, reverse=True))))
+
+
+def normalize(text: str) -> str:
+    """Lower-case, "ё" -> "е", unified dashes/quotes/spaces, collapsed whitespace."""
+    text = (text or "").lower().translate(_TRANSLATE)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def words(text: str) -> list[str]:
+    """The words (letters/digits runs) of `text`, normalized; hyphens split words."""
+    return _WORD_RE.findall(normalize(text))
+
+
+def tokens(text: str) -> list[str]:
+    """Like `words`, but keeps clause punctuation (. , ; : ! ? parentheses) as tokens."""
+    return _TOKEN_RE.findall(normalize(text))
+
+
+@lru_cache(maxsize=4096)
+def stem_parts(stem: str) -> tuple[str, ...]:
+    """A stem split into its word parts, normalized the same way as text."""
+    return tuple(words(stem))
+
+
+def _part_matches(word: str, part: str, false_friends: dict) -> bool:
+    if part.isdigit():
+        return word == part
+    if not word.startswith(part):
+        return False
+    return not any(word.startswith(bad) for bad in false_friends.get(part, ()))
+
+
+def stem_positions(toks: list[str], stem: str,
+                   false_friends: dict | None = None) -> list[int]:
+    """Indices in `toks` where `stem` (possibly multi-word) starts."""
+    parts = stem_parts(stem)
+    if not parts:
+        return []
+    ff = FALSE_FRIENDS if false_friends is None else false_friends
+    n = len(parts)
+    return [i for i in range(len(toks) - n + 1)
+            if all(_part_matches(toks[i + k], parts[k], ff) for k in range(n))]
+
+
+def find_matches(toks: list[str], table: dict,
+                 false_friends: dict | None = None) -> list[tuple[str, int, int, str]]:
+    """Every stem hit of `table` in `toks` as (code, start, end, stem), sorted by start.
+
+    At one start position the longer stem comes first, so callers that take the first
+    hit get the most specific reading ("дня рождени" before a one-word stem).
+    """
+    hits = []
+    for code, (_label, stems) in table.items():
+        for stem in stems:
+            size = len(stem_parts(stem))
+            for start in stem_positions(toks, stem, false_friends):
+                hits.append((code, start, start + size, stem))
+    hits.sort(key=lambda hit: (hit[1], -(hit[2] - hit[1]), -len(hit[3])))
+    return hits
+
+
+def spell_numbers(text: str) -> str:
+    """Number words to digits in normalized text: "сто пятьдесят тысяч" -> "150 тысяч",
+    "полтора миллиона" -> "1.5 миллиона", "до тысячи" -> "до 1 тысячи", "полтинник" ->
+    "50 тысяч". Multiplier words ("тысяч") stay words; the caller decides what is money."""
+    for pattern, repl in _SLANG:
+        text = re.sub(pattern, repl, text)
+    text = _NUMBER_RUN.sub(lambda m: "{:g}".format(sum(_NUMBERS[w] for w in m.group().split())), text)
+    # A bare multiplier word is one of it ("тысяча", "миллион"); "тысяч" alone is a plural.
+    return re.sub(r"(?<!\d)(?<!\d )\b(?=(?:тысяч[аиу]|миллиона?|ляма?)\b)", "1 ", text)
+
+
+def find_codes(text: str, table: dict, false_friends: dict | None = None) -> list[str]:
+    """Codes of `table` whose stems occur in `text`, by first appearance, no duplicates."""
+    codes: list[str] = []
+    for code, *_rest in find_matches(words(text), table, false_friends):
+        if code not in codes:
+            codes.append(code)
+    return codes

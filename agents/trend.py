@@ -1,0 +1,196 @@
+"""The fashion-trend analyst: what the magazines write about, and what is on the rise.
+
+    understand -> score -> respond
+
+`understand` finds a trend the user names ("что с жемчугом?"), if any; `score` counts the
+mentions of every `agents.vocabulary.TRENDS` entry in the stored magazine articles and
+weighs them by age (`agents.trends_math`); `respond` has the LLM write the answer from the
+scores and the cited articles (offline: the draft below is streamed as is). The LLM never
+ranks trends or names a source we did not give it.
+
+Left out: trends the vocabulary does not list are invisible, and only the stored articles
+are read (no social media, no images).
+"""
+from __future__ import annotations
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+
+from agents.base import Agent, AgentContext, InputState, chat_messages, write_answer
+from agents.trends_math import HALF_LIFE_DAYS, WINDOW_DAYS, emerging_trends, score_trends, trends_in
+from agents.vocabulary import TRENDS
+
+TOP_TRENDS = 5            # trends the answer names
+CITED_PER_TREND = 2       # articles cited per named trend (its most telling, see score_trends)
+MONTHS_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+                   "сентября", "октября", "ноября", "декабря")
+
+SYSTEM_PROMPT = """Ты — эксперт по ювелирной моде в ювелирном магазине. Отвечай по-русски, \
+живо и по делу, 4–7 предложений. Опирайся только на тенденции, цифры и публикации ниже; \
+ссылайся на журналы и статьи из списка и не придумывай других источников. Индекс тенденции \
+от 0 до 1: чем чаще и свежее о ней пишут, тем он выше.
+
+Спрашивают о: {focus}
+Тенденции (по публикациям модных журналов, последняя от {newest}):
+{facts}"""
+
+
+class TrendState(InputState, total=False):
+    focus: list[str]              # TRENDS codes named in the message; [] = the overview
+    trends: list[dict]            # agents.trends_math.score_trends rows, best first
+    emerging: list[dict]          # agents.trends_math.emerging_trends
+    newest: str | None            # the newest article's date, "YYYY-MM-DD"
+    answer: str
+
+
+def understand(state: TrendState) -> dict:
+    return {"focus": trends_in(state["message"], TRENDS)}
+
+
+def score(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
+    articles = runtime.context.store.articles
+    rows = score_trends(articles, TRENDS)
+    return {"trends": rows, "emerging": emerging_trends(rows),
+            "newest": max((a["published"] for a in articles), default=None)}
+
+
+def citations(state: TrendState) -> dict[str, list[dict]]:
+    """code -> the articles cited for it, for the trends the answer names (focus, top, emerging)."""
+    by_code = {row["code"]: row for row in state["trends"]}
+    top = [r["code"] for r in state["trends"][:TOP_TRENDS] if r["mentions"]]
+    named = [*(state.get("focus") or []), *top, *(e["code"] for e in state["emerging"])]
+    return {code: by_code[code]["articles"][:CITED_PER_TREND] for code in dict.fromkeys(named)}
+
+
+def russian_date(day: str) -> str:
+    """"2026-10-12" -> "12 октября 2026"."""
+    return f"{int(day[8:])} {MONTHS_GENITIVE[int(day[5:7]) - 1]} {day[:4]}"
+
+
+def decimal(value: float) -> str:
+    """0.5 -> "0,50"; 3.0 -> "3,00"."""
+    return f"{value:.2f}".replace(".", ",")
+
+
+def times(value: float) -> str:
+    """3.0 -> "3", 3.14 -> "3,14"."""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def cite(articles: list[dict]) -> str:
+    return "; ".join(f"«{a['title']}» ({a['magazine']}, {russian_date(a['published'])})" for a in articles)
+
+
+def figures(row: dict) -> str:
+    return (f"индекс {decimal(row['score'])}, упоминаний: {row['mentions']}, "
+            f"за последние {WINDOW_DAYS} дней: {row['recent_mentions']}")
+
+
+def trend_line(row: dict, cited: list[dict]) -> str:
+    return f"{row['label']} — {figures(row)}" + (f"; например, {cite(cited)}" if cited else "")
+
+
+def emerging_line(item: dict) -> str:
+    if not item["previous"]:
+        return f"{item['label']} (новая тема: упоминаний за {WINDOW_DAYS} дней — {item['recent']})"
+    return (f"{item['label']} (в {times(item['growth'])} раза чаще, чем в предыдущие {WINDOW_DAYS} "
+            f"дней: упоминаний {item['recent']} против {item['previous']})")
+
+
+def focus_lines(state: TrendState, cited: dict) -> list[str]:
+    rows = state["trends"]
+    emerging = {e["code"] for e in state["emerging"]}
+    lines = []
+    for code in state["focus"]:
+        place, row = next((n, r) for n, r in enumerate(rows, 1) if r["code"] == code)
+        if not row["mentions"]:
+            lines.append(f"О тенденции «{row['label']}» модные журналы за последнее время не писали.")
+            continue
+        if code in emerging:
+            mood = "растёт"
+        elif row["recent_mentions"] < row["previous_mentions"]:
+            mood = "снижается"
+        else:
+            mood = "держится ровно"
+        lines.append(f"{row['label'].capitalize()} — {place}-е место из {len(rows)} тенденций: "
+                     f"{figures(row)}; интерес к теме {mood}. Где писали: {cite(cited[code])}.")
+    return lines
+
+
+def draft_answer(state: TrendState) -> str:
+    """The grounded answer in plain Russian: the named trend, or the top and the rising."""
+    if not state["newest"]:
+        return "Свежих публикаций модных журналов у меня пока нет, поэтому о тенденциях судить рано."
+    cited = citations(state)
+    lines = focus_lines(state, cited)
+    if not lines:
+        lines.append("Главные тенденции по публикациям модных журналов:")
+        top = [r for r in state["trends"][:TOP_TRENDS] if r["mentions"]]
+        lines += [f"{n}. {trend_line(r, cited[r['code']])}." for n, r in enumerate(top, 1)]
+    emerging = state["emerging"]
+    if not emerging:
+        lines.append("Заметно растущих новых тенденций сейчас нет.")
+    elif state["focus"]:          # the named trend is the answer; the rising ones, in brief
+        lines.append("Набирают популярность: " + ", ".join(e["label"] for e in emerging) + ".")
+    else:
+        lines.append("Набирают популярность: " + "; ".join(emerging_line(e) for e in emerging) + ".")
+    lines.append("Хотите, подберу украшения в этом духе?" if state["focus"]
+                 else "Хотите, подберу украшения в духе одной из них?")
+    return "\n".join(lines)
+
+
+def facts(state: TrendState) -> str:
+    """Every trend's figures, plus the cited articles of the named ones, for the LLM."""
+    cited = citations(state)
+    lines = [trend_line(r, cited.get(r["code"], [])) for r in state["trends"]]
+    rising = "; ".join(emerging_line(e) for e in state["emerging"]) or "нет"
+    return "\n".join([*(f"- {line}" for line in lines),
+                      f"Набирают популярность (рост упоминаний за {WINDOW_DAYS} дней): {rising}.",
+                      f"Свежие упоминания весят больше: вес упоминания вдвое меньше каждые "
+                      f"{HALF_LIFE_DAYS:.0f} дней."])
+
+
+async def respond(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
+    labels = {code: label for code, (label, _stems) in TRENDS.items()}
+    system = SYSTEM_PROMPT.format(
+        focus=", ".join(labels[c] for c in state.get("focus") or []) or "общие тенденции",
+        newest=russian_date(state["newest"]) if state["newest"] else "—", facts=facts(state))
+    messages = chat_messages(system, draft_answer(state), state.get("history") or [], state["message"])
+    return {"answer": await write_answer(runtime.context, messages)}
+
+
+builder = StateGraph(TrendState, context_schema=AgentContext, input_schema=InputState)
+builder.add_node("understand", understand)
+builder.add_node("score", score)
+builder.add_node("respond", respond)
+# What is asked, then what the magazines say, then the words.
+builder.add_edge(START, "understand")
+builder.add_edge("understand", "score")
+builder.add_edge("score", "respond")
+builder.add_edge("respond", END)
+graph = builder.compile(name="trend")
+
+
+def metadata(state: dict) -> dict:
+    rows = state.get("trends") or []
+    sources = {}                   # (title, magazine, published) -> source, in citing order
+    if rows:
+        for articles in citations(state).values():
+            for a in articles:
+                source = {"title": a["title"], "magazine": a["magazine"], "published": a["published"]}
+                sources.setdefault(tuple(source.values()), source)
+    return {"trends": [{"code": r["code"], "label": r["label"], "score": round(r["score"], 3),
+                        "mentions": r["mentions"], "recent_mentions": r["recent_mentions"]} for r in rows],
+            "trend_scores": {r["label"]: round(r["score"], 3) for r in rows},
+            "emerging_trends": state.get("emerging") or [],
+            "sources": list(sources.values())}
+
+
+AGENT = Agent(
+    name="trend", graph=graph, answer_node="respond",
+    headline="Анализирую модные тенденции...",
+    statuses={"understand": ("question", "Разбираю вопрос..."),
+              "score": ("trends", "Изучаю свежие публикации модных журналов..."),
+              "respond": ("answer", "Готовлю ответ...")},
+    metadata=metadata,
+)

@@ -1,0 +1,151 @@
+"""Zodiac signs and birth dates in Russian text, for the friendly advisor.
+
+`zodiac_sign(day, month)` gives the tropical sign's Russian name (exact boundaries, see
+SIGNS); `SIGN_FACTS` holds a few facts per sign (element, traditional stones as
+`agents.vocabulary.STONES` codes, a metal as a `METALS` code).
+
+`dates_in_text(text)` finds a birth date the text *states*: "я родилась 3 апреля",
+"мой день рождения 21.03", "родился 1 января 1990 года", "дата рождения: 21.03.1990".
+A date alone is not a birthday ("подарок на 8 марта"), nor is someone else's ("у мамы день
+рождения 5 мая"). `find_date` is the plain date reader underneath; `sign_in_text` finds a
+sign stated directly ("я Овен", "мой знак — Дева").
+
+What it leaves out: the sidereal zodiac and cusp nuances, dates written with the month
+first ("03/21"), relative dates ("послезавтра"), and real syntax: "someone else's" is a
+word list checked within the comma-delimited part that holds the date or the birthday word.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from agents.text import normalize
+
+# (name, first day, first month): each sign runs from its first day to the day before
+# the next one's; Козерог wraps over the new year.
+SIGNS = (("Козерог", 1, 1), ("Водолей", 20, 1), ("Рыбы", 19, 2), ("Овен", 21, 3),
+         ("Телец", 20, 4), ("Близнецы", 21, 5), ("Рак", 21, 6), ("Лев", 23, 7),
+         ("Дева", 23, 8), ("Весы", 23, 9), ("Скорпион", 23, 10), ("Стрелец", 22, 11),
+         ("Козерог", 22, 12))
+
+# sign -> (element in the genitive: "знак стихии Огня", stone codes, metal code)
+SIGN_FACTS = {
+    "Овен": ("Огня", ("diamond", "ruby", "garnet"), "rose_gold"),
+    "Телец": ("Земли", ("emerald", "sapphire"), "rose_gold"),
+    "Близнецы": ("Воздуха", ("citrine", "pearl", "topaz"), "silver"),
+    "Рак": ("Воды", ("pearl", "emerald"), "silver"),
+    "Лев": ("Огня", ("ruby", "citrine", "topaz"), "yellow_gold"),
+    "Дева": ("Земли", ("sapphire", "citrine"), "platinum"),
+    "Весы": ("Воздуха", ("sapphire", "aquamarine", "diamond"), "rose_gold"),
+    "Скорпион": ("Воды", ("topaz", "garnet", "ruby"), "platinum"),
+    "Стрелец": ("Огня", ("topaz", "amethyst"), "white_gold"),
+    "Козерог": ("Земли", ("garnet", "sapphire"), "platinum"),
+    "Водолей": ("Воздуха", ("amethyst", "aquamarine"), "white_gold"),
+    "Рыбы": ("Воды", ("aquamarine", "amethyst", "pearl"), "silver"),
+}
+
+_MONTHS = ("январ|янв", "феврал|фев", "март|мар", "апрел|апр", "ма[йяею]|маем", "июн",
+           "июл", "август|авг", "сентябр|сент|сен", "октябр|окт", "ноябр|ноя", "декабр|дек")
+_ORDINALS = ("перв", "втор", "трет", "четверт", "пят", "шест", "седьм", "восьм", "девят",
+             "десят", "одиннадцат", "двенадцат", "тринадцат", "четырнадцат", "пятнадцат",
+             "шестнадцат", "семнадцат", "восемнадцат", "девятнадцат", "двадцат")
+_ORDINAL_RE = (r"(?:(?P<tens>двадцать|тридцать)\s+)?(?P<ord>" + "|".join(_ORDINALS)
+               + r"|тридцат)(?:ьего|ье|ого|ое|ий|ый|ой)")
+_MONTH_RE = "|".join(f"(?P<m{n}>(?:{stems})[а-я]*\\.?)" for n, stems in enumerate(_MONTHS, 1))
+_YEAR_RE = r"(?:\s+(?P<year>(?:19|20)\d\d)(?:\s*(?:г\b\.?|года?\b))?)?"
+_WORD_DATE = re.compile(
+    r"(?<![\w.])(?:(?P<day>\d{1,2})(?:\s*-?\s*(?:го|е|ое|ого))?|" + _ORDINAL_RE + r")\s+(?:"
+    + _MONTH_RE + r")(?![а-я])" + _YEAR_RE)
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d.,/])(?P<day>\d{1,2})[./](?P<month>\d{1,2})(?:[./](?P<year>\d{4}|\d{2}))?(?![\d/]|[.,]\d)")
+_ISO_DATE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?!\d)")
+
+# Words that say the date is a birth date: the first kind speaks for itself ("родилась
+# 3 апреля"); the second is a party anyone may have, so it needs "мой"/"у меня" nearby.
+_BORN = re.compile(r"родил(?:ась|ся)|рожден[аы]?\b|дата рождени|года рождени|появил(?:ась|ся) на свет")
+_BIRTHDAY = re.compile(r"день рождени|дня рождени|днем рождени|дню рождени|\bд\.?р\b\.?|днюх")
+_MINE = re.compile(r"\b(?:я|мой|моя|мое|мне|меня|себе|себя|сама|сам)\b")
+# Someone else's birthday: family, friends, third-person pronouns.
+_OTHERS = re.compile(
+    r"\b(?:(?:мам|пап|матер|отц|отец|сестр|брат|доч|сын|муж|жен[аеуыо]|подруг|друз|девушк|"
+    r"парн|парен|бабушк|дедушк|свекров|тещ|коллег|начальни|ребен|внук|внучк|племянн|дяд)[а-я]*"
+    r"|(?:друг(?:а|у|ом|е)?|дет(?:и|ей|ям|ьми)|тет(?:я|и|е|ю|ей)|он|она|они|его|ее|него|нее|"
+    r"них|их|ему|ей|им|ним|ней)\b)")
+_SIGN_NAMES = "|".join(sorted({s[0].lower() for s in SIGNS}, key=len, reverse=True))
+_SIGN_STATED = re.compile(
+    r"(?:\bя\s*[-,]?\s*(?:по\s+(?:гороскопу|знаку(?:\s+зодиака)?)\s*[-,]?\s*)?|"
+    r"\bзнак(?:\s+зодиака)?(?:\s+у\s+меня)?\s*[-:]?\s*|по\s+гороскопу\s+я\s*[-]?\s*)"
+    r"(?P<sign>" + _SIGN_NAMES + r")(?![а-я])")
+
+
+def zodiac_sign(day: int, month: int) -> str:
+    """The Russian name of the sign of day.month (29.02 is allowed); ValueError if no such day."""
+    date(2000, month, day)                      # a leap year: validates 29.02 too
+    name = SIGNS[0][0]
+    for sign, first_day, first_month in SIGNS:
+        if (month, day) >= (first_month, first_day):
+            name = sign
+    return name
+
+
+def _checked(day: int, month: int, year: int | None) -> tuple[int, int, int | None] | None:
+    try:
+        date(year or 2000, month, day)
+    except ValueError:
+        return None
+    if year is not None and not 1900 <= year <= date.today().year:
+        return None
+    return day, month, year
+
+
+def find_date(text: str) -> tuple[int, int, int | None] | None:
+    """The first date written in `text`, whatever it is about: (day, month, year or None)."""
+    found = []
+    for m in _WORD_DATE.finditer(text):
+        if m["day"]:
+            day = int(m["day"])
+        else:
+            day = _ORDINALS.index(m["ord"]) + 1 if m["ord"] != "тридцат" else 30
+            day += {"двадцать": 20, "тридцать": 30}.get(m["tens"], 0)
+        month = next(n for n in range(1, 13) if m[f"m{n}"])
+        found.append((m.start(), day, month, int(m["year"]) if m["year"] else None))
+    for m in (*_NUMERIC_DATE.finditer(text), *_ISO_DATE.finditer(text)):
+        year = m["year"] and int(m["year"])
+        if year and year < 100:                 # "21.03.90"
+            year += 1900 if year > date.today().year % 100 else 2000
+        found.append((m.start(), int(m["day"]), int(m["month"]), year or None))
+    for _start, day, month, year in sorted(found):
+        if checked := _checked(day, month, year):
+            return checked
+    return None
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences, and "X, а Y" halves, of normalized text (a dot between digits stays)."""
+    return [s for s in re.split(r"[!?;\n]|\.(?!\d)|,\s*(?:а|но)\s", normalize(text)) if s.strip()]
+
+
+def dates_in_text(text: str) -> tuple[int, int, int | None] | None:
+    """The user's own birth date if the text states one: (day, month, year or None)."""
+    for sentence in _sentences(text):
+        found = find_date(sentence)
+        if not found:
+            continue
+        # Only the parts (between commas) that hold the date or the birthday words count:
+        # "я родилась 3 апреля, хочу подарок маме" is still the user's own date.
+        parts = [p for p in sentence.split(",")
+                 if find_date(p) or _BORN.search(p) or _BIRTHDAY.search(p)]
+        scope = ",".join(parts)
+        mine = _BORN.search(scope) or (_BIRTHDAY.search(scope) and _MINE.search(scope))
+        if mine and not _OTHERS.search(scope):
+            return found
+    return None
+
+
+def sign_in_text(text: str) -> str | None:
+    """A sign the user states directly ("я Овен", "мой знак — Дева"), or None."""
+    for sentence in _sentences(text):
+        m = _SIGN_STATED.search(sentence)
+        if m and not _OTHERS.search(sentence[:m.start()].split(",")[-1]):
+            return next(s[0] for s in SIGNS if s[0].lower() == m["sign"])
+    return None

@@ -1,0 +1,56 @@
+"""Which browser owns a user id.
+
+A `user_id` in the path is not proof of who is asking: anyone can type another's id. So
+the first browser that uses an id owns it. The browser is known by an HttpOnly, SameSite
+cookie holding a random id and its HMAC signature with a server secret (kept in the
+database, so it survives restarts and is shared by all worker processes); `EventSource`
+sends it too. Another browser naming the same id gets `403`, and can neither read nor
+continue that user's profile, history or questionnaire.
+
+Ownership is cached in memory after the first look-up, so a request costs one HMAC check
+and a dict look-up, not a database write.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from aiohttp import web
+
+from jewelstream.requests import BadInput
+
+COOKIE = "jewelstream_browser"
+COOKIE_MAX_AGE = 400 * 24 * 3600     # browsers cap cookies at 400 days
+
+
+class Identity:
+    def __init__(self, store, secret: str, *, secure: bool = False) -> None:
+        self.store = store
+        self._key = secret.encode()
+        self.secure = secure
+        self._owners: dict[str, str] = {}
+
+    def _sign(self, browser: str) -> str:
+        return hmac.new(self._key, browser.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def browser_of(self, request: web.Request) -> tuple[str, bool]:
+        """(browser id, whether it is new and its cookie must be set)."""
+        browser, _, signature = request.cookies.get(COOKIE, "").partition(".")
+        if browser and hmac.compare_digest(signature, self._sign(browser)):
+            return browser, False
+        return secrets.token_urlsafe(18), True
+
+    async def check_owner(self, user_id: str, browser: str) -> None:
+        """Claim `user_id` for `browser`, or BadInput(403) if another browser owns it."""
+        owner = self._owners.get(user_id)
+        if owner is None:
+            owner = await self.store.claim_user(user_id, browser)
+            self._owners[user_id] = owner
+        if not hmac.compare_digest(owner, browser):
+            raise BadInput(403, "user_taken",
+                           "Этот профиль принадлежит другому устройству. Начните, пожалуйста, новый разговор.")
+
+    def set_cookie(self, response: web.StreamResponse, browser: str) -> None:
+        response.set_cookie(COOKIE, f"{browser}.{self._sign(browser)}", max_age=COOKIE_MAX_AGE,
+                            httponly=True, samesite="Lax", secure=self.secure, path="/")

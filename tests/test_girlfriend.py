@@ -1,0 +1,136 @@
+"""The friendly advisor: its graph on its own (offline writer), then through the orchestrator
+endpoint with the fake LLM."""
+import pytest
+
+import agents
+from agents import girlfriend
+from agents.base import AgentContext
+from agents.vocabulary import METALS, STONES
+from agents.zodiac import SIGN_FACTS
+from jewelstream.app import create_app
+from jewelstream.llm import OfflineWriter
+from jewelstream.store import Store
+from tests.sse_reader import collect, text_of
+
+URL = "/api/orchestrator/{}/stream"
+
+
+@pytest.fixture
+async def store(db_path):
+    """The seeded store, opened on this test's copy of the database."""
+    store = await Store.open(db_path)
+    yield store
+    await store.close()
+
+
+async def run(store, message, history=(), user="u1"):
+    context = AgentContext(store=store, llm=OfflineWriter(pace=0))
+    return await girlfriend.graph.ainvoke(
+        {"user_id": user, "message": message, "history": list(history)}, context=context)
+
+
+def sentences(text):
+    return [s for s in text.replace("!", ".").replace("?", ".").split(". ") if s.strip()]
+
+
+async def test_sign_from_the_profile_birth_date(store):
+    await store.save_profile("u1", {"birth_date": "1992-08-23", "taste": {"metals": ["silver"]}})
+    state = await run(store, "Привет! Что надеть на свидание?")
+    assert state["zodiac_sign"] == "Дева" and girlfriend.metadata(state) == {"zodiac_sign": "Дева"}
+    assert state["event"] == "date"
+    assert state["answer"] == girlfriend.draft_answer(state)      # offline: the draft, as is
+    element, stones, metal = SIGN_FACTS["Дева"]
+    assert "Дева" in state["answer"] and METALS[metal][0] in state["answer"]
+    assert all(STONES[s][0] in state["answer"] for s in stones)
+    assert "цепочк" in state["answer"]                             # the concrete date tip
+    assert 3 <= len(sentences(state["answer"])) <= 5
+    assert (await store.profile("u1"))["taste"] == {"metals": ["silver"]}    # untouched
+
+
+async def test_sign_from_the_message_is_saved_for_next_time(store):
+    state = await run(store, "Я родилась 3 апреля, какие камни мне подходят?")
+    assert state["zodiac_sign"] == "Овен" and "Овен" in state["answer"]
+    assert await store.profile("u1") == {"birth_day": 3, "birth_month": 4}
+    later = await run(store, "Мне сегодня грустно(")
+    assert later["zodiac_sign"] == "Овен" and later["mood"] == "sad"
+    assert later["answer"].startswith("Ох, обнимаю тебя")
+
+
+async def test_a_full_date_replaces_the_partial_one(store):
+    await store.save_profile("u1", {"birth_day": 3, "birth_month": 4, "name": "Аня"})
+    state = await run(store, "Вообще-то я родилась 1 января 1990 года")
+    assert state["zodiac_sign"] == "Козерог"
+    assert await store.profile("u1") == {"birth_date": "1990-01-01", "name": "Аня"}
+
+
+async def test_sign_from_an_earlier_user_message(store):
+    history = [{"role": "user", "content": "мой день рождения 21.03"},
+               {"role": "assistant", "content": "Запомнила! А у меня 15 июля."},
+               {"role": "user", "content": "Спасибо"}]
+    state = await run(store, "Посоветуй, что надеть на корпоратив", history)
+    assert state["zodiac_sign"] == "Овен" and state["event"] == "party"
+    assert (await store.profile("u1"))["birth_day"] == 21
+
+
+async def test_the_assistant_words_are_not_the_users_birthday(store):
+    history = [{"role": "assistant", "content": "Я родилась 15 июля, а ты?"}]
+    state = await run(store, "Привет", history)
+    assert state["zodiac_sign"] is None and await store.profile("u1") == {}
+
+
+async def test_a_sign_stated_directly(store):
+    state = await run(store, "я Скорпион, что мне подойдёт?")
+    assert state["zodiac_sign"] == "Скорпион"
+    assert await store.profile("u1") == {"zodiac_sign": "Скорпион"}
+
+
+async def test_unknown_sign_is_null_and_the_answer_asks_for_the_birthday(store):
+    state = await run(store, "Какие камни подходят мне по гороскопу?")
+    assert girlfriend.metadata(state) == {"zodiac_sign": None}
+    assert "zodiac" in state["topics"] and "день рождения" in state["answer"]
+    assert await store.profile("u1") == {}
+
+
+async def test_someone_elses_birthday_is_not_saved(store):
+    state = await run(store, "У мамы день рождения 5 мая, я так волнуюсь, что не успею с подарком")
+    assert state["zodiac_sign"] is None and state["mood"] == "stressed"
+    assert await store.profile("u1") == {}
+    assert state["answer"].startswith("Выдохни")
+
+
+@pytest.fixture
+def registered(monkeypatch):
+    """The advisor in agents.AGENTS (harmless once the package registers it)."""
+    monkeypatch.setitem(agents.AGENTS, "girlfriend", girlfriend.AGENT)
+
+
+@pytest.fixture
+async def client(registered, aiohttp_client, settings):
+    """The real app (openai mode, fake LLM), created after the agent is registered."""
+    return await aiohttp_client(create_app(settings))
+
+
+async def test_stream_through_the_orchestrator(client, fake_llm, db_path):
+    pieces = ["Ох", ", ", "обнимаю", " тебя", "! ", "Ты", " же", " Овен", " —", " бери", " рубины", "."]
+    fake_llm.respond = lambda body: pieces
+    message = "Я родилась 3 апреля и мне грустно"
+    response = await client.post(URL.format("u1"), json={"message": message,
+                                                          "explicit_task_type": "girlfriend"})
+    assert response.status == 200
+    events = await collect(response)
+    assert text_of(events, "girlfriend") == "".join(pieces)
+    assert all(e["agent"] == "girlfriend" for e in events if e["type"] == "token")
+    assert girlfriend.AGENT.headline in [e["message"] for e in events if e["type"] == "status"]
+    metadata = next(e for e in events if e["type"] == "metadata")
+    assert metadata == {"type": "metadata", "data": {"girlfriend": {"zodiac_sign": "Овен"}},
+                        "completed_agents": ["girlfriend"]}
+    assert events[-1]["type"] == "done"
+    # The LLM got the facts in the system prompt and the user's words only as a user message.
+    system, *rest = fake_llm.requests[-1]["messages"]
+    assert system["role"] == "system" and "Овен" in system["content"]
+    assert message not in system["content"] and rest[-1] == {"role": "user", "content": message}
+    store = await Store.open(db_path)                  # remembered across connections
+    try:
+        assert (await store.profile("u1"))["birth_month"] == 4
+    finally:
+        await store.close()
