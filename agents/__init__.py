@@ -3,6 +3,7 @@
 `AGENTS` maps a name to its `agents.base.Agent`; importing this package compiles the graphs
 once (and does nothing else).
 """
-from agents import consultant
+from agents import analysis, consultant, girlfriend, taste, trend
 
-AGENTS = {agent.name: agent for agent in (consultant.AGENT,)}
+AGENTS = {agent.name: agent for agent in (consultant.AGENT, girlfriend.AGENT, analysis.AGENT,
+                                            trend.AGENT, taste.AGENT)}

@@ -118,15 +118,16 @@ def stated_birth(message: str, history: list[dict]) -> tuple[dict, str] | None:
 
 
 def remembered(profile: dict, fields: dict) -> dict:
-    """The profile with newly stated birth fields; what they replace is dropped."""
-    updated = {k: v for k, v in profile.items()
-               if k not in ("birth_date", "birth_day", "birth_month", "zodiac_sign")}
-    if "zodiac_sign" in fields and sign_from_profile(profile) == fields["zodiac_sign"]:
-        return profile                          # "я Овен" when the date says so already
+    """The profile with newly stated birth fields. A new date replaces the old birth fields;
+    a stated sign is kept beside a date (and wins over it in `sign_from_profile`)."""
+    if "zodiac_sign" in fields:
+        return profile if sign_from_profile(profile) == fields["zodiac_sign"] else {**profile, **fields}
     if "birth_day" in fields and profile.get("birth_date", "").endswith(
             f"-{fields['birth_month']:02d}-{fields['birth_day']:02d}"):
         return profile                          # the same day, without the year we know
-    return {**updated, **fields}
+    kept = {k: v for k, v in profile.items()
+            if k not in ("birth_date", "birth_day", "birth_month", "zodiac_sign")}
+    return {**kept, **fields}
 
 
 async def load_profile(state: GirlfriendState, runtime: Runtime[AgentContext]) -> dict:
@@ -140,11 +141,9 @@ async def understand(state: GirlfriendState, runtime: Runtime[AgentContext]) -> 
     profile, sign = state.get("profile") or {}, None
     if stated := stated_birth(message, history):
         fields, sign = stated
-        store = runtime.context.store
-        latest = await store.profile(state["user_id"])     # narrow the lost-update window
-        if (updated := remembered(latest, fields)) != latest:
-            await store.save_profile(state["user_id"], updated)
-        profile = updated
+        # One transaction: a concurrent update by another agent is never lost.
+        profile = await runtime.context.store.update_profile(
+            state["user_id"], lambda latest: remembered(latest, fields))
     return {"mood": moods[0] if moods else "neutral", "topics": topics,
             "event": events[0] if events else None, "profile": profile,
             "zodiac_sign": sign or sign_from_profile(profile)}

@@ -13,14 +13,15 @@ Ring sizes, carats, fineness, dates and years are not money (see `_UNIT_AFTER`).
 
 What it leaves out: spelling mistakes, excluded stones/styles (a negated stone is simply
 dropped), several budgets for several items, and anything needing real syntax; negation is
-a word window (`_negated`), good for "не люблю серебро", "без камней", "только не золото".
+`agents.text.refused`'s word window, good for "не люблю серебро", "без камней", "только не
+золото" ("только не золото" refuses every gold; "не белое золото" only the white).
 """
 from __future__ import annotations
 
 import re
 
 from agents import vocabulary as V
-from agents.text import find_matches, normalize, spell_numbers, stem_positions, tokens
+from agents.text import find_matches, normalize, refused, spell_numbers, stem_positions, tokens
 
 
 def _adjusted(table, add=None, drop=None):
@@ -51,44 +52,16 @@ STYLES = _adjusted(V.STYLES, add={
     "romantic": ("милы", "мило", "милая", "милую"), "luxury": ("крупн",)})
 STONES = _adjusted(V.STONES, add={"diamond": ("брюл",)})
 _ANY_STONE = {"stone": ("", ("камн", "камен", "камуш", "вставк"))}
-_COLORS = {"white_gold": ("", ("бел",)), "yellow_gold": ("", ("желт",)), "rose_gold": ("", ("розов", "красн"))}
+_COLORS = {"white_gold": ("", ("бел",)), "yellow_gold": ("", ("желт",)),
+           "rose_gold": ("", ("розов", "красн"))}
 _WHITE_METALS = {code: V.METALS[code] for code in ("silver", "platinum")}
 _GOLDS = ("yellow_gold", "white_gold", "rose_gold")
 _LINK = {"или", "и", "либо", "не", "а", "но", ",", "только", "лучше", "именно", "можно", "кроме"}
 
-# --- negation -------------------------------------------------------------------------
-_NEG_REACH = {"не": 4, "ни": 2, "без": 2, "кроме": 2, "ничего": 3, "никаких": 3, "никакого": 3,
-              "никакой": 3, "никакие": 3, "исключая": 2, "аллергия": 3, "аллергии": 3}
-# "не" before these is not a refusal of what follows ("не дороже", "не только", "не знаю").
-_NOT_NEG = ("дорож", "дешевл", "больш", "меньш", "более", "менее", "выше", "ниже", "свыш", "тольк",
-            "обязательн", "важн", "прот", "принципиальн", "зна", "увер", "мог", "понима", "слишк")
-_DISLIKE = ("люб", "нрав", "хоч", "хот", "над", "нуж", "нос", "подход", "подойд", "ид", "смотр",
-            "предлаг", "рассматр", "интерес", "вариант", "бер", "покуп", "ношу")
-_BREAK = {"а", "но", "зато", "однако", "лучше", "хотя"}
-
-
-def _negated(toks: list[str], start: int, end: int) -> bool:
-    """Whether the words toks[start:end] are refused ("не люблю X", "без X", "X не надо")."""
-    for back in range(1, 5):  # a cue shortly before, within the clause
-        i = start - back
-        if i < 0 or toks[i] in _BREAK or not toks[i].isalnum():
-            break
-        if toks[i] == "не":
-            return not toks[i + 1].startswith(_NOT_NEG)
-        if back <= _NEG_REACH.get(toks[i], 0):
-            return True
-    for k in range(end, min(end + 3, len(toks) - 1)):  # or "X (мне) не нравится" after it
-        if toks[k] in _BREAK or not toks[k].isalnum():
-            break
-        if toks[k] == "нельзя" or (toks[k] == "не" and toks[k + 1].startswith(_DISLIKE)):
-            return True
-    return False
-
-
 def _positive(toks, table):
     """(code, start, stem) of the table's hits that are not refused."""
     return [(code, start, stem) for code, start, end, stem in find_matches(toks, table)
-            if not _negated(toks, start, end)]
+            if not refused(toks, start, end)]
 
 
 def _metals(toks: list[str]) -> tuple[list[str], list[str]]:
@@ -106,15 +79,16 @@ def _metals(toks: list[str]) -> tuple[list[str], list[str]]:
                 bound += [(k, step)] if k in colors else []
                 k += step
         for k, _step in bound:
-            said[colors[k]] = (k, _negated(toks, k, k + 1))
+            said[colors[k]] = (k, refused(toks, k, k + 1))
         if not any(step < 0 or not said[colors[k]][1] for k, step in bound):
-            refused = _negated(toks, gold, gold + 1)  # refusing plain gold refuses every gold
-            said.update(dict.fromkeys(_GOLDS if refused else ("yellow_gold",), (gold, refused)))
+            no = refused(toks, gold, gold + 1)  # refusing plain gold refuses every gold
+            said.update(dict.fromkeys(_GOLDS if no else ("yellow_gold",), (gold, no)))
     for k, code in colors.items():  # "кольцо из белого", "покажите белое": the noun left out
-        if code not in said and (k + 1 == len(toks) or not toks[k + 1].isalnum() or toks[k + 1] in _LINK):
-            said[code] = (k, _negated(toks, k, k + 1))
+        alone = k + 1 == len(toks) or not toks[k + 1].isalnum() or toks[k + 1] in _LINK
+        if code not in said and alone:
+            said[code] = (k, refused(toks, k, k + 1))
     for code, start, end, _stem in find_matches(toks, _WHITE_METALS):
-        said[code] = (start, _negated(toks, start, end))
+        said[code] = (start, refused(toks, start, end))
     ordered = sorted(said.items(), key=lambda item: item[1][0])
     return [c for c, (_p, neg) in ordered if not neg], [c for c, (_p, neg) in ordered if neg]
 
@@ -125,23 +99,28 @@ _AMOUNT = re.compile(
     r"(?:\s?(?P<mult>тысяч\w*|тыщ\w*|тыс\b\.?|млн\b\.?|миллион\w*|лям\w*)"
     r"|(?P<short>кк|kk|к|k|т\.р\.?|тр|т)(?![a-zа-я0-9])|\s(?P<spaced>к|k)(?=\s*(?:$|[,.!?;)]|руб|₽)))?"
     r"(?P<cur>\s?(?:руб\w*\.?|р\b\.?|₽|rub\b|rur\b))?")
+# A bare number followed (or preceded) by one of these is a size, carat, date... not money.
 _UNIT_AFTER = re.compile(
-    r"\s*(?:-\s*[а-я]|%|(?:карат|кар\b|кт\b|ct\b|проб|мм\b|см\b|милли|сантим|грам|гр\b|г\b|год|лет|размер|"
-    r"январ|феврал|март|апрел|ма[яйю]\b|июн|июл|август|сентябр|октябр|ноябр|декабр|числ|процент|шт|раз\b|"
-    r"раза|дн|день|недел|мин|час|сек|мес|человек|камн|бриллиант|издели|кольц|серег|пар\b|пары|номер))")
-_UNIT_BEFORE = re.compile(r"(?:размер\w*|проб\w*|№|номер\w*|артикул\w*|арт\.?|модел\w*|карат\w*)\s*[:\-]?\s*$")
-_CUES = {"max": "до|не дороже|не больше|не более|не выше|не свыше|не превышая|максимум|макс|max|в пределах|"
-                "в рамках|дешевле|меньше|менее|ниже|потолок|лимит|уложиться в|влезть в|дешевле чем|меньше чем",
+    r"\s*(?:-\s*[а-я]|%|(?:карат|кар\b|кт\b|ct\b|проб|мм\b|см\b|милли|сантим|грам|гр\b|г\b|год|"
+    r"лет|размер|январ|феврал|март|апрел|ма[яйю]\b|июн|июл|август|сентябр|октябр|ноябр|декабр|"
+    r"числ|процент|шт|раз\b|раза|дн|день|недел|мин\b|минут|час|сек\b|секунд|мес\b|месяц|"
+    r"человек|камн|бриллиант|издели|кольц|серег|пар\b|пары|номер))")
+_UNIT_BEFORE = re.compile(
+    r"(?:размер\w*|проб\w*|№|номер\w*|артикул\w*|арт\.?|модел\w*|карат\w*)\s*[:\-]?\s*$")
+_CUES = {"max": "до|не дороже|не больше|не более|не выше|не свыше|не превышая|максимум|макс|max|"
+                "в пределах|в рамках|дешевле|меньше|менее|ниже|потолок|лимит|уложиться в|влезть в|"
+                "дешевле чем|меньше чем",
          "budget": "бюджет|бюджетом|бюджете",
-         "min": "от|дороже|больше|более|свыше|выше|минимум|не меньше|не дешевле|не менее|не ниже|начиная с|"
-                "начиная от|с",
+         "min": "от|дороже|больше|более|свыше|выше|минимум|не меньше|не дешевле|не менее|не ниже|"
+                "начиная с|начиная от|с",
          "approx": "около|примерно|приблизительно|в районе|порядка|где то|плюс минус|~|±|+-|за|на|в"}
 _PRE = {phrase: kind for kind, phrases in _CUES.items() for phrase in phrases.split("|")}
 _FILLER = {"у", "меня", "нас", "мой", "моя", "наш", "это", "ну", "наверное", "там", "так", "бы", "вот",
-           "хотелось", "хочу", "чем", "рублей", "руб", "ориентировочно", "сумму", "сумма", "цена", "цене"}
-_POST = (("max", r"максимум|макс\b|max\b|не больше|не дороже|не более|и ниже|и меньше|или меньше|и дешевле|"
-                 r"или дешевле|потолок|предел"),
-         ("min", r"и выше|и больше|или больше|и дороже|или дороже|минимум|не меньше|не дешевле|и более|с лишним"),
+           "хотелось", "хочу", "чем", "рублей", "руб", "ориентировочно", "сумму", "сумма", "цена"}
+_POST = (("max", r"максимум|макс\b|max\b|не больше|не дороже|не более|и ниже|и меньше|или меньше|"
+                 r"и дешевле|или дешевле|потолок|предел"),
+         ("min", r"и выше|и больше|или больше|и дороже|или дороже|минимум|не меньше|не дешевле|и более|"
+                 r"с лишним"),
          ("approx", r"плюс[- ]минус|\+-|±|примерно|или около того|около того|где[- ]то|приблизительно"))
 
 
@@ -166,17 +145,19 @@ def _amounts(s: str) -> list[dict]:
     found = []
     for m in _AMOUNT.finditer(s):
         num = m["num"]
-        value = float(re.sub(r"[ .,]", "", num) if re.fullmatch(r"\d{1,3}(?:[ .,]\d{3})+", num) else num.replace(",", "."))
+        grouped = re.fullmatch(r"\d{1,3}(?:[ .,]\d{3})+", num)  # "100 000", "1.500.000"; "1,5" is decimal
+        value = float(re.sub(r"[ .,]", "", num) if grouped else num.replace(",", "."))
         word = (m["mult"] or m["short"] or m["spaced"] or "").rstrip(".")
-        mult = (1e6 if word.startswith(("млн", "миллион", "лям")) or word in ("кк", "kk") else 1000) if word else None
+        millions = word.startswith(("млн", "миллион", "лям")) or word in ("кк", "kk")
+        mult = (1e6 if millions else 1000) if word else None
         clause = re.split(r"[.!?;,](?!\d)", s[:m.start()])[-1]
         kind, inverted = _pre_cue(clause)
         after = re.split(r"[.!?;,](?!\d)", s[m.end():])[0]
         post = next((k for k, p in _POST if re.match(r"\s*(?:руб\w*|₽)?\s*(?:" + p + ")", after)), None)
-        bare = not mult and not m["cur"]
-        unit = bare and bool(_UNIT_AFTER.match(s, m.end()) or _UNIT_BEFORE.search(s[:m.start()]))
+        unit = bool(_UNIT_AFTER.match(s, m.end()) or _UNIT_BEFORE.search(s[:m.start()]))
         found.append({"value": value, "mult": mult, "cur": bool(m["cur"]), "kind": kind, "post": post,
-                      "inverted": inverted, "unit": unit, "start": m.start(), "end": m.end(), "clause": clause})
+                      "inverted": inverted, "unit": unit and not mult and not m["cur"],
+                      "start": m.start(), "end": m.end(), "clause": clause})
     return found
 
 
@@ -184,12 +165,14 @@ def _budget(message: str) -> tuple[int | None, int | None]:
     s = spell_numbers(normalize(message))
     items, low, high = _amounts(s), None, None
     for a, b in zip(items, items[1:]):  # ranges: "30-40 тысяч", "от 20 до 50 тыс", "между 20 и 30"
-        gap, opener = s[a["end"]:b["start"]].strip(), re.search(r"\b(от|с|между|начиная с)\s*$", a["clause"])
+        gap = s[a["end"]:b["start"]].strip()
+        opener = re.search(r"\b(от|с|между|начиная с)\s*$", a["clause"])
         if gap == "-" or (gap == "до" and opener) or (gap == "и" and opener and opener[1] == "между"):
             a["pair"], b["paired"] = b, True
             a["mult"] = a["mult"] or (1000 if a["inverted"] else None)
             for x, y in ((a, b), (b, a)):  # a shared multiplier: "30-40 тысяч", "от 20 тысяч до 50"
-                if not x["mult"] and not x["cur"] and y["mult"] and (x is a) == (x["value"] <= y["value"]):
+                fits = (x is a) == (x["value"] <= y["value"])  # the lower end must stay lower
+                if not x["mult"] and not x["cur"] and y["mult"] and fits:
                     x["mult"] = y["mult"]
     explicit = next((x["mult"] for x in items if x["mult"]), None)
     for x in items:
@@ -204,15 +187,15 @@ def _budget(message: str) -> tuple[int | None, int | None]:
         else:
             x["money"] = True
         x["rub"] = x["value"] * (x["mult"] or 1)
+        x["money"] = x["money"] and 0 < x["rub"] < 1e11  # "9999...": a phone number or noise
     for x in items:  # in order: a later statement overrides an earlier one
-        if x.get("pair") and x["money"] and x["pair"]["money"]:
-            low, high = sorted((x["rub"], x["pair"]["rub"]))
-            continue
-        if not x["money"] or x.get("paired"):
-            continue
         kind = (x["post"] if x["post"] and x["kind"] in (None, "budget") else x["kind"]) or (
             "approx" if x["inverted"] else "max")
-        if kind == "approx":
+        if x.get("pair") and x["money"] and x["pair"]["money"]:
+            low, high = sorted((x["rub"], x["pair"]["rub"]))
+        elif not x["money"] or x.get("paired"):
+            continue
+        elif kind == "approx":
             low, high = x["rub"] * 0.85, x["rub"] * 1.15
         elif kind == "min":
             low = x["rub"]
@@ -249,9 +232,9 @@ def _extract_one(message: str) -> dict:
     if any(k in _RING_FAMILY for k in kinds):
         # "обручальное кольцо для помолвки" is said for an engagement ring; a couple's
         # "кольца к свадьбе" are wedding bands (a ring for a wedding guest is not).
+        couple = prefs["recipient"] in (None, "self", "wife", "husband", "girlfriend")
         best = ("engagement_ring" if "engagement_ring" in kinds or "engagement" in occasions else
-                "wedding_band" if "wedding_band" in kinds or (occasions[:1] == ["wedding"] and prefs["recipient"]
-                                                            in (None, "self", "wife", "husband", "girlfriend"))
+                "wedding_band" if "wedding_band" in kinds or (occasions[:1] == ["wedding"] and couple)
                 else "ring")
         kinds = _unique((best if k in _RING_FAMILY else k,) for k in kinds)
     prefs["type"] = (kinds + [None])[0]
@@ -259,10 +242,11 @@ def _extract_one(message: str) -> dict:
         occasions = ["engagement"] + [o for o in occasions if o not in ("engagement", "wedding")]
     prefs["occasion"] = (occasions + [None])[0]
     metals, prefs["excluded_metals"] = _metals(toks)
-    prefs["metal"], prefs["style"] = (metals + [None])[0], (_unique(_positive(toks, STYLES)) + [None])[0]
+    prefs["metal"] = (metals + [None])[0]
+    prefs["style"] = (_unique(_positive(toks, STYLES)) + [None])[0]
     prefs["stones"] = _unique(_positive(toks, STONES))
-    refused_stone = len(_positive(toks, _ANY_STONE)) < len(find_matches(toks, _ANY_STONE))
-    prefs["no_stones"] = not prefs["stones"] and (refused_stone or bool(stem_positions(toks, "гладк")))
+    no_stone = len(_positive(toks, _ANY_STONE)) < len(find_matches(toks, _ANY_STONE))  # "без камней"
+    prefs["no_stones"] = not prefs["stones"] and (no_stone or bool(stem_positions(toks, "гладк")))
     return prefs
 
 
@@ -296,6 +280,7 @@ def describe_preferences(prefs: dict) -> str:
     implied = {"engagement_ring": "engagement", "wedding_band": "wedding"}.get(p.get("type"))
     occasion, who = p.get("occasion") if p.get("occasion") != implied else None, p.get("recipient")
     low, high = (f"{v:,}".replace(",", " ") if v else "" for v in (p.get("budget_min"), p.get("budget_max")))
+    money = " ".join(x for x in (low and "от " + low, high and "до " + high) if x)
     parts = [p.get("type") and lab(V.PRODUCT_TYPES, p["type"]), p.get("metal") and lab(V.METALS, p["metal"]),
              ", ".join("не " + lab(V.METALS, m) for m in p.get("excluded_metals") or ()),
              "камни: " + ", ".join(lab(V.STONES, s) for s in p["stones"]) if p.get("stones") else
@@ -303,5 +288,5 @@ def describe_preferences(prefs: dict) -> str:
              p.get("style") and "стиль: " + lab(V.STYLES, p["style"]),
              occasion and "повод: " + lab(V.OCCASIONS, occasion),
              who and (lab(V.RECIPIENTS, who) if who == "self" else "кому: " + lab(V.RECIPIENTS, who)),
-             (" ".join(x for x in (low and "от " + low, high and "до " + high) if x) + " ₽") if low or high else ""]
+             money and money + " ₽"]
     return ", ".join(part for part in parts if part)

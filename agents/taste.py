@@ -3,14 +3,15 @@
     load_profile -> record -> respond
 
 Progress lives in the profile: `profile["taste_progress"] = {"index": i, "answers": {key:
-{"text", "value", "status"}}}`, where `index` is the question asked last. `record` turns the
-message into the answer to that question (codes of `agents.vocabulary`; an answer it cannot
-read is kept as free text and the questionnaire moves on, so it never asks the same thing
-forever) and saves the profile before the answer streams. A new user, or "начать заново",
-starts at question 1 and the message is not an answer. After the last question `record`
-writes `profile["taste"]` (`metals`, `stones`, `styles`, `budget_max`... which the
-consultant's search reads; an earlier taste stays until a new one is complete); `respond`
-asks the next question, or sums the profile up and offers to pick jewelry.
+{"text", "value", "status"}}}`, where `index` is the question awaiting its answer (the
+number of questions once complete). `record` turns the message into the answer to it
+(codes of `agents.vocabulary`; an answer it cannot read is kept as free text and the
+questionnaire moves on, so it never asks the same thing forever) and saves the profile
+before the answer streams. A new user, or "начать заново", starts at question 1 and the
+message is not an answer. After the last question `record` writes `profile["taste"]`
+(`metals`, `stones`, `styles`, `budget_max`... which the consultant's search reads; an
+earlier taste stays until a new one is complete); `respond` asks the next question, or
+sums the profile up and offers to pick jewelry.
 
 What it leaves out: branching questions, editing one answer, reading several answers from
 one message. Metals, stones and budget are read by `agents.preferences`; the other
@@ -217,11 +218,13 @@ async def record(state: TasteState, runtime: Runtime[AgentContext]) -> dict:
         step = "review"
     taste = build_taste(progress["answers"])
     if step != "review":
-        profile = {**profile, "taste_progress": progress}
-        if progress["index"] == TOTAL:
-            profile["taste"] = taste
-        await runtime.context.store.save_profile(state["user_id"], profile)
-    return {"profile": profile, "step": step, "recorded": recorded, "index": progress["index"], "taste": taste}
+        changes = {"taste_progress": progress, **({"taste": taste} if progress["index"] == TOTAL else {})}
+        # One transaction, touching only the questionnaire's keys: durable before the answer
+        # streams, and a concurrent update by another agent is never lost.
+        profile = await runtime.context.store.update_profile(
+            state["user_id"], lambda latest: {**latest, **changes})
+    return {"profile": profile, "step": step, "recorded": recorded, "index": progress["index"],
+            "taste": taste}
 
 
 INTRO = (f"Давайте познакомимся поближе: я задам {TOTAL} коротких вопросов о вашем вкусе, а потом "

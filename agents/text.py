@@ -2,8 +2,9 @@
 
 `normalize` puts text into the form the vocabulary stems are written in (lower case,
 "ё" as "е", one kind of dash, quote and space). `words` / `tokens` split it,
-`spell_numbers` turns number words into digits, and `find_matches` / `find_codes` look up
-the stems of a vocabulary table (code -> (label, stems), see `agents.vocabulary`).
+`spell_numbers` turns number words into digits, `find_matches` / `find_codes` look up
+the stems of a vocabulary table (code -> (label, stems), see `agents.vocabulary`), and
+`refused` tells whether a matched span is negated ("не люблю серебро", "без камней").
 
 Matching rules (the same for every caller, so a stem means the same thing everywhere):
 - a stem part matches a word that starts with it ("кольц" ~ "кольцами"); a part made of
@@ -12,9 +13,10 @@ Matching rules (the same for every caller, so a stem means the same thing everyw
 - `FALSE_FRIENDS` lists words a short stem must not fire on ("бел" is not "белье",
   "муж" is not "мужской", which is the "мужск" stem's business).
 
-What it leaves out: negation ("не люблю серебро"), context ("красный" rubies vs "красное"
-gold) and word order are the callers' job (see `agents.preferences`); there is no
-morphology beyond prefixes and no spelling correction.
+What it leaves out: `find_codes` ignores negation (callers ask `refused` per match);
+context ("красный" rubies vs "красное" gold) and word order are the callers' job (see
+`agents.preferences`); there is no morphology beyond prefixes, no syntax (negation is a
+word window) and no spelling correction.
 """
 from __future__ import annotations
 
@@ -63,8 +65,9 @@ for _value, _forms in ((20, "двадцать двадцати"), (30, "трид
                        (70, "семьдесят семидесяти"), (80, "восемьдесят восьмидесяти"),
                        (90, "девяносто девяноста"), (100, "сто ста"), (200, "двести двухсот"),
                        (300, "триста трехсот"), (400, "четыреста четырехсот"), (500, "пятьсот пятисот"),
-                       (600, "шестьсот шестисот"), (700, "семьсот семисот"), (800, "восемьсот восьмисот"),
-                       (900, "девятьсот девятисот"), (1.5, "полтора полторы полутора")):
+                       (600, "шестьсот шестисот"), (700, "семьсот семисот"),
+                       (800, "восемьсот восьмисот"), (900, "девятьсот девятисот"),
+                       (1.5, "полтора полторы полутора")):
     _NUMBERS.update(dict.fromkeys(_forms.split(), _value))
 # Slang first: "полтинник" is 50 000, "косарь" a thousand, "пол миллиона" half of one.
 _SLANG = ((r"\bполтинник\w*|\bполтос\w*", "50 тысяч"), (r"\bсотк[аиуе]\b", "100 тысяч"),
@@ -144,9 +147,43 @@ def spell_numbers(text: str) -> str:
 
 
 def find_codes(text: str, table: dict, false_friends: dict | None = None) -> list[str]:
-    """Codes of `table` whose stems occur in `text`, by first appearance, no duplicates."""
+    """Codes of `table` whose stems occur in `text`, by first appearance, no duplicates.
+    Negation is not looked at: "не люблю серебро" finds "silver" (see `refused`)."""
     codes: list[str] = []
     for code, *_rest in find_matches(words(text), table, false_friends):
         if code not in codes:
             codes.append(code)
     return codes
+
+
+# --- negation: a word window, not syntax ---------------------------------------------
+# cue word -> how many words after it it can refuse ("не люблю белое X", but "без X").
+NEGATION_REACH = {"не": 4, "ни": 2, "без": 2, "кроме": 2, "ничего": 3, "никаких": 3, "никакого": 3,
+                  "никакой": 3, "никакие": 3, "исключая": 2, "аллергия": 3, "аллергии": 3}
+# "не" before these is not a refusal of what follows ("не дороже", "не только", "не знаю").
+_NOT_NEG = ("дорож", "дешевл", "больш", "меньш", "более", "менее", "выше", "ниже", "свыш", "тольк",
+            "обязательн", "важн", "прот", "принципиальн", "зна", "увер", "мог", "понима", "слишк")
+_DISLIKE = ("люб", "нрав", "хоч", "хот", "над", "нуж", "нос", "подход", "подойд", "ид", "смотр",
+            "предлаг", "рассматр", "интерес", "вариант", "бер", "покуп", "ношу")
+# A contrast ends the scope: "не золото, а серебро", "не серебро, лучше платина".
+_BREAK = {"а", "но", "зато", "однако", "лучше", "хотя"}
+
+
+def refused(toks: list[str], start: int, end: int) -> bool:
+    """Whether the words toks[start:end] (of `tokens`) are refused: "не люблю X", "без X",
+    "только не X", "аллергия на X", "X мне не нравится". A word window inside the clause,
+    not syntax: "не дороже", "не только", "не знаю" refuse nothing."""
+    for back in range(1, 5):  # a cue shortly before, within the clause
+        i = start - back
+        if i < 0 or toks[i] in _BREAK or not toks[i].isalnum():
+            break
+        if toks[i] == "не":
+            return not toks[i + 1].startswith(_NOT_NEG)
+        if back <= NEGATION_REACH.get(toks[i], 0):
+            return True
+    for k in range(end, min(end + 3, len(toks) - 1)):  # or "X (мне) не нравится" after it
+        if toks[k] in _BREAK or not toks[k].isalnum():
+            break
+        if toks[k] == "нельзя" or (toks[k] == "не" and toks[k + 1].startswith(_DISLIKE)):
+            return True
+    return False

@@ -42,11 +42,14 @@ async def orchestrator_stream(request: web.Request) -> web.StreamResponse:
     user_id = user_id_of(request)
     chat = await _read(request)
     staff = is_staff(request)
-    if chat.task_type == "analysis" and not staff:
+    orchestrator = request.app[keys.ORCHESTRATOR]
+    if chat.task_type and chat.task_type not in orchestrator.agents:
+        raise BadInput(422, "unknown_task_type", "Этот помощник сейчас недоступен.")
+    if chat.task_type and orchestrator.agents[chat.task_type].staff_only and not staff:
         if "Authorization" not in request.headers:
             raise BadInput(401, "staff_only", "Аналитика доступна только сотрудникам магазина.")
         raise BadInput(403, "staff_only", "Аналитика доступна только сотрудникам магазина.")
-    names = request.app[keys.ORCHESTRATOR].choose_agents(chat, staff=staff)
+    names = orchestrator.choose_agents(chat, staff=staff)
     return await _stream(request, user_id, chat, names, staff=staff, flat_metadata=False)
 
 

@@ -41,7 +41,9 @@ class Orchestrator:
         """The explicit task type, else the agents the message is about."""
         if request.task_type:
             return [request.task_type]
-        return [name for name in route_message(request.message, staff=staff) if name in self.agents]
+        routed = [name for name in route_message(request.message, staff=staff)
+                  if name in self.agents and (staff or not self.agents[name].staff_only)]
+        return routed or ["consultant"]
 
     async def stream(self, user_id: str, request: ChatRequest, names: list[str], *,
                      staff: bool = False, flat_metadata: bool = False) -> AsyncIterator[dict]:

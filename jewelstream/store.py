@@ -154,6 +154,20 @@ class Store:
                     (user_id, json.dumps(data, ensure_ascii=False), time.time()))
         await self.run(write)
 
+    async def update_profile(self, user_id: str, change: Callable[[dict], dict]) -> dict:
+        """Read, `change` and write the profile in one transaction, so two agents updating
+        the same user at once never lose each other's fields. Returns the new profile."""
+        def update() -> dict:
+            with self._transaction():
+                row = self._db.execute("SELECT data FROM profiles WHERE user_id = ?", (user_id,)).fetchone()
+                data = change(json.loads(row[0]) if row else {})
+                self._db.execute(
+                    "INSERT INTO profiles (user_id, data, updated) VALUES (?, ?, ?) "
+                    "ON CONFLICT(user_id) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+                    (user_id, json.dumps(data, ensure_ascii=False), time.time()))
+                return data
+        return await self.run(update)
+
     # -- the conversation log ----------------------------------------------------------------
 
     async def log_message(self, user_id: str, role: str, content: str, *,

@@ -63,3 +63,14 @@ async def offline_client(aiohttp_client, db_path):
 def db_rows(path: str, sql: str, *args) -> list[tuple]:
     with sqlite3.connect(path) as db:
         return db.execute(sql, args).fetchall()
+
+
+@pytest.fixture
+async def live_server(fake_llm, db_path):
+    """`python run.py` in a subprocess, its LLM the fake server (fast, exact)."""
+    from tests.live import LiveServer
+    server = await LiveServer(db_path, env={
+        "OPENAI_BASE_URL": fake_llm.base_url, "OPENAI_API_KEY": "test", "JEWELSTREAM_MODEL": "fake-model",
+        "JEWELSTREAM_STAFF_TOKEN": "staff-secret"}).start()
+    yield server
+    await server.stop()

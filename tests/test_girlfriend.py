@@ -84,6 +84,17 @@ async def test_a_sign_stated_directly(store):
     assert await store.profile("u1") == {"zodiac_sign": "Скорпион"}
 
 
+async def test_a_stated_sign_is_kept_beside_the_date_and_a_new_date_wins_again(store):
+    await store.save_profile("u1", {"birth_date": "1990-03-01"})          # Рыбы
+    state = await run(store, "Вообще-то по гороскопу я Овен")
+    assert state["zodiac_sign"] == "Овен"
+    assert await store.profile("u1") == {"birth_date": "1990-03-01", "zodiac_sign": "Овен"}
+    assert (await run(store, "Привет"))["zodiac_sign"] == "Овен"
+    state = await run(store, "Мой день рождения 23.07")
+    assert state["zodiac_sign"] == "Лев"
+    assert await store.profile("u1") == {"birth_day": 23, "birth_month": 7}
+
+
 async def test_unknown_sign_is_null_and_the_answer_asks_for_the_birthday(store):
     state = await run(store, "Какие камни подходят мне по гороскопу?")
     assert girlfriend.metadata(state) == {"zodiac_sign": None}

@@ -1,0 +1,76 @@
+"""A real server process (`python run.py`) for the tests that need one: the browser, the
+command-line client, SIGTERM and kill -9."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LiveServer:
+    """`python run.py` in a subprocess with its own port, database and environment."""
+
+    def __init__(self, db_path: str, env: dict[str, str] | None = None, workers: int = 1) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "JEWELSTREAM_DB": db_path, "PYTHONUNBUFFERED": "1", **(env or {})}
+        for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY"):
+            if env is None or name not in env:
+                self.env.pop(name, None)
+        self.workers = workers
+        self.process: subprocess.Popen | None = None
+        self.log_path = Path(db_path).with_suffix(f".{self.port}.log")
+
+    async def start(self, timeout: float = 30) -> "LiveServer":
+        self.log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "run.py", "--port", str(self.port), "--workers", str(self.workers)],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = asyncio.get_running_loop().time() + timeout
+        async with aiohttp.ClientSession() as session:
+            while True:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
+                try:
+                    async with session.get(self.url + "/health") as response:
+                        if response.status == 200:
+                            return self
+                except aiohttp.ClientError:
+                    pass
+                if asyncio.get_running_loop().time() > deadline:
+                    raise RuntimeError(f"server did not start: {self.log_path.read_text()[-2000:]}")
+                await asyncio.sleep(0.1)
+
+    def signal(self, signum: int) -> None:
+        self.process.send_signal(signum)
+
+    async def wait(self, timeout: float) -> int:
+        for _ in range(int(timeout / 0.05)):
+            if self.process.poll() is not None:
+                return self.process.returncode
+            await asyncio.sleep(0.05)
+        raise TimeoutError("server did not exit")
+
+    async def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                await self.wait(20)
+            except TimeoutError:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
