@@ -54,9 +54,11 @@ STONES = _adjusted(V.STONES, add={"diamond": ("брюл",)})
 _ANY_STONE = {"stone": ("", ("камн", "камен", "камуш", "вставк"))}
 _COLORS = {"white_gold": ("", ("бел",)), "yellow_gold": ("", ("желт",)),
            "rose_gold": ("", ("розов", "красн"))}
-_WHITE_METALS = {code: V.METALS[code] for code in ("silver", "platinum")}
+_PLAIN_METALS = {code: V.METALS[code] for code in ("silver", "platinum")}
 _GOLDS = ("yellow_gold", "white_gold", "rose_gold")
+# Words that may stand between a colour and its "золото": "белое или жёлтое золото".
 _LINK = {"или", "и", "либо", "не", "а", "но", ",", "только", "лучше", "именно", "можно", "кроме"}
+
 
 def _positive(toks, table):
     """(code, start, stem) of the table's hits that are not refused."""
@@ -87,7 +89,7 @@ def _metals(toks: list[str]) -> tuple[list[str], list[str]]:
         alone = k + 1 == len(toks) or not toks[k + 1].isalnum() or toks[k + 1] in _LINK
         if code not in said and alone:
             said[code] = (k, refused(toks, k, k + 1))
-    for code, start, end, _stem in find_matches(toks, _WHITE_METALS):
+    for code, start, end, _stem in find_matches(toks, _PLAIN_METALS):
         said[code] = (start, refused(toks, start, end))
     ordered = sorted(said.items(), key=lambda item: item[1][0])
     return [c for c, (_p, neg) in ordered if not neg], [c for c, (_p, neg) in ordered if neg]
@@ -218,6 +220,7 @@ def _unique(hits) -> list[str]:
 
 
 def _extract_one(message: str) -> dict:
+    """The preferences said in one message (no history)."""
     toks = tokens(message)
     prefs = dict.fromkeys(_KEYS)
     prefs["budget_min"], prefs["budget_max"] = _budget(message)

@@ -223,3 +223,16 @@ def test_describe_preferences():
     prefs = extract_preferences("Серьги жене на годовщину, без камней, не серебро, 20-30 тысяч")
     assert describe_preferences(prefs) == \
         "серьги, не серебро, без камней, повод: годовщина, кому: жене, от 20 000 до 30 000 ₽"
+
+
+def test_text_helpers():
+    from agents import vocabulary as V
+    from agents.text import find_codes, normalize, words
+
+    assert normalize("  Серёжки\u00a0— «Ёлочка»  ") == 'сережки - "елочка"'
+    assert words("Кольца-печатки, 8-е Марта!") == ["кольца", "печатки", "8", "е", "марта"]
+    assert find_codes("Подарок к 8-е Марта", V.OCCASIONS) == ["gift", "march_8"]
+    assert find_codes("к 80 марта", V.OCCASIONS) == []  # digits match whole numbers only
+    assert find_codes("Серьги и кольцо, потом ещё серьги", V.PRODUCT_TYPES) == ["earrings", "ring"]
+    assert find_codes("белое золото, не бельё", V.METALS) == ["white_gold", "yellow_gold"]
+    assert find_codes("Бельё и белорусский трикотаж", V.METALS) == []
