@@ -63,6 +63,7 @@ class Orchestrator:
                 for name in names]
         texts: dict[str, list[str]] = {name: [] for name in names}
         metadata: dict[str, dict] = {}
+        streaming = False
         try:
             async for item in (runs[0] if len(runs) == 1 else _merge(runs)):
                 if isinstance(item, tuple):            # (agent, its metadata): a run ended
@@ -70,6 +71,11 @@ class Orchestrator:
                     continue
                 if item["type"] == "token":
                     texts[item["agent"]].append(item["content"])
+                elif streaming:
+                    # Keep the wire order status* token* when several agents run: once
+                    # one agent's text flows, the others' remaining status lines are dropped.
+                    continue
+                streaming = item["type"] == "token" or streaming
                 yield item
         except Exception as exc:                       # anything after the stream started
             code, message = describe_failure(exc, mid_answer=any(texts.values()))

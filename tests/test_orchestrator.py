@@ -90,3 +90,13 @@ async def test_get_twin_with_explicit_task_type(client, fake_llm):
     events = await collect(response)
     assert text_of(events, "trend") == "".join(fake_llm.pieces)
     assert next(e for e in events if e["type"] == "metadata")["completed_agents"] == ["trend"]
+
+
+async def test_wire_order_holds_with_two_agents(client, fake_llm):
+    fake_llm.respond = lambda body: answer_for(agent_of(body))
+    events = await collect(await client.post(URL.format("order"), json={
+        "message": "Подбери кольцо и расскажи, что сейчас в моде"}))
+    kinds = [e["type"] for e in events]
+    first_token = kinds.index("token")
+    assert "status" not in kinds[first_token:]
+    assert kinds[-2:] == ["metadata", "done"]
