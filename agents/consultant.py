@@ -9,7 +9,6 @@ draft below is streamed as is). The LLM never picks products: it only words the 
 """
 from __future__ import annotations
 
-from typing import TypedDict
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime

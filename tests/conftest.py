@@ -74,3 +74,11 @@ async def live_server(fake_llm, db_path):
         "JEWELSTREAM_STAFF_TOKEN": "staff-secret"}).start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+async def store(db_path):
+    """The seeded store, opened on this test's copy of the database."""
+    opened = await Store.open(db_path)
+    yield opened
+    await opened.close()

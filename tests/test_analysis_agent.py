@@ -2,27 +2,16 @@
 orchestrator endpoint with the fake LLM, including the staff-only gate."""
 import json
 
-import pytest
 
-import agents
 from agents import analysis
 from agents.base import AgentContext
 from agents.sales import analyse_sales
-from jewelstream.app import create_app
 from jewelstream.llm import OfflineWriter
 from jewelstream.store import Store
 from tests.sse_reader import collect, text_of
 
 URL = "/api/orchestrator/{}/stream"
 STAFF = {"Authorization": "Bearer staff-secret"}
-
-
-@pytest.fixture
-async def store(db_path):
-    """The seeded store, opened on this test's copy of the database."""
-    store = await Store.open(db_path)
-    yield store
-    await store.close()
 
 
 async def run(store, message):
@@ -55,18 +44,6 @@ async def test_overview_when_the_question_is_general(store):
     assert state["topics"] == []
     for part in ("Клиентов в базе", "средний чек", "Сезонность", "Прогноз выручки"):
         assert part in state["answer"]
-
-
-@pytest.fixture
-def registered(monkeypatch):
-    """The analysis agent in agents.AGENTS (harmless once the package registers it)."""
-    monkeypatch.setitem(agents.AGENTS, "analysis", analysis.AGENT)
-
-
-@pytest.fixture
-async def client(registered, aiohttp_client, settings):
-    """The real app (openai mode, fake LLM), created after the agent is registered."""
-    return await aiohttp_client(create_app(settings))
 
 
 async def test_stream_through_the_orchestrator(client, fake_llm, db_path):

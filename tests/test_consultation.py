@@ -1,6 +1,5 @@
 """POST/GET /api/consultation/{user_id}/stream through the real app and a real fake LLM."""
 import asyncio
-import json
 
 import pytest
 

@@ -1,26 +1,15 @@
 """The friendly advisor: its graph on its own (offline writer), then through the orchestrator
 endpoint with the fake LLM."""
-import pytest
 
-import agents
 from agents import girlfriend
 from agents.base import AgentContext
 from agents.vocabulary import METALS, STONES
 from agents.zodiac import SIGN_FACTS
-from jewelstream.app import create_app
 from jewelstream.llm import OfflineWriter
 from jewelstream.store import Store
 from tests.sse_reader import collect, text_of
 
 URL = "/api/orchestrator/{}/stream"
-
-
-@pytest.fixture
-async def store(db_path):
-    """The seeded store, opened on this test's copy of the database."""
-    store = await Store.open(db_path)
-    yield store
-    await store.close()
 
 
 async def run(store, message, history=(), user="u1"):
@@ -107,18 +96,6 @@ async def test_someone_elses_birthday_is_not_saved(store):
     assert state["zodiac_sign"] is None and state["mood"] == "stressed"
     assert await store.profile("u1") == {}
     assert state["answer"].startswith("Выдохни")
-
-
-@pytest.fixture
-def registered(monkeypatch):
-    """The advisor in agents.AGENTS (harmless once the package registers it)."""
-    monkeypatch.setitem(agents.AGENTS, "girlfriend", girlfriend.AGENT)
-
-
-@pytest.fixture
-async def client(registered, aiohttp_client, settings):
-    """The real app (openai mode, fake LLM), created after the agent is registered."""
-    return await aiohttp_client(create_app(settings))
 
 
 async def test_stream_through_the_orchestrator(client, fake_llm, db_path):

@@ -1,5 +1,5 @@
 """Who may use a user id, the staff token, and where user text goes."""
-from tests.sse_reader import collect, text_of
+from tests.sse_reader import collect
 
 URL = "/api/orchestrator/{}/stream"
 

@@ -2,7 +2,6 @@
 effect on the consultant's search, and a stream through the orchestrator endpoint."""
 import pytest
 
-import agents
 from agents import taste
 from agents.base import AgentContext
 from agents.preferences import extract_preferences
@@ -28,14 +27,6 @@ ANSWERS = [
     ("тонкие, небольшие", {"size": ["small"]}),
     ("пусеты и конго", {"earrings": ["studs", "hoops"]}),
 ]
-
-
-@pytest.fixture
-async def store(db_path):
-    """The seeded store, opened on this test's copy of the database."""
-    store = await Store.open(db_path)
-    yield store
-    await store.close()
 
 
 async def run(store, message, user="u1"):
@@ -170,18 +161,6 @@ async def test_the_completed_taste_changes_the_consultants_search(store):
     assert state["taste"] == profile_taste
 
 
-@pytest.fixture
-def registered(monkeypatch):
-    """The questionnaire in agents.AGENTS (harmless once the package registers it)."""
-    monkeypatch.setitem(agents.AGENTS, "taste", taste.AGENT)
-
-
-@pytest.fixture
-async def client(registered, aiohttp_client, settings):
-    """The real app (openai mode, fake LLM), created after the agent is registered."""
-    return await aiohttp_client(create_app(settings))
-
-
 async def test_stream_through_the_orchestrator(client, fake_llm):
     pieces = ["Давайте", " начнём", "! ", "Какие", " металлы", " вам", " ближе", "?"]
     fake_llm.respond = lambda body: pieces
@@ -202,7 +181,7 @@ async def test_stream_through_the_orchestrator(client, fake_llm):
     assert text_of(events, "taste") == "".join(pieces)
 
 
-async def test_offline_stream_asks_the_question_word_by_word(registered, aiohttp_client, db_path):
+async def test_offline_stream_asks_the_question_word_by_word(aiohttp_client, db_path):
     """Offline mode streams the draft, so the question itself reaches the page."""
     app = create_app(Settings(llm="offline", db_path=db_path, offline_pace=0.001))
     client = await aiohttp_client(app)

@@ -1,24 +1,13 @@
 """The trend agent: its graph on its own (offline writer), then through the orchestrator
 endpoint with the fake LLM."""
-import pytest
 
-import agents
 from agents import trend
 from agents.base import AgentContext
-from jewelstream.app import create_app
 from jewelstream.llm import OfflineWriter
 from jewelstream.store import Store
 from tests.sse_reader import collect, text_of
 
 URL = "/api/orchestrator/{}/stream"
-
-
-@pytest.fixture
-async def store(db_path):
-    """The seeded store, opened on this test's copy of the database."""
-    store = await Store.open(db_path)
-    yield store
-    await store.close()
 
 
 async def run(store, message):
@@ -54,18 +43,6 @@ async def test_focus_on_a_named_trend(store):
     assert state["answer"].startswith("Жемчуг — ")
     pearls = next(r for r in state["trends"] if r["code"] == "pearls")
     assert pearls["articles"][0]["title"] in state["answer"]
-
-
-@pytest.fixture
-def registered(monkeypatch):
-    """The trend agent in agents.AGENTS (harmless once the package registers it)."""
-    monkeypatch.setitem(agents.AGENTS, "trend", trend.AGENT)
-
-
-@pytest.fixture
-async def client(registered, aiohttp_client, settings):
-    """The real app (openai mode, fake LLM), created after the agent is registered."""
-    return await aiohttp_client(create_app(settings))
 
 
 async def test_stream_through_the_orchestrator(client, fake_llm, db_path):
