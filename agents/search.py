@@ -63,6 +63,10 @@ def score(product: dict, prefs: dict, taste: dict) -> float:
     points += 1.0 * (product["metal"] in taste.get("metals", ()))
     points += 0.8 * any(stone in taste.get("stones", ()) for stone in product["stones"])
     points += 0.8 * (product["style"] in taste.get("styles", ()))
+    # Within a budget, prefer what makes good use of it: someone who says "до 80 тысяч"
+    # rarely wants to see only the cheapest silver.
+    if prefs.get("budget_max"):
+        points += product["price"] / prefs["budget_max"]
     if product["stock"] <= 0:
         points -= 10
     return points
@@ -80,13 +84,14 @@ def search_products(catalog: list[dict], prefs: dict, taste: dict | None = None,
     if budget and not prefs.get("budget_max"):
         prefs = {**prefs, "budget_max": budget}
     matches = [p for p in catalog if fits(p, prefs)]
-    exact = bool(matches)
-    if not matches:
-        relaxed = {**prefs, "budget_max": None, "budget_min": None}
-        matches = sorted((p for p in catalog if fits(p, relaxed)),
-                         key=lambda p: abs(p["price"] - (prefs.get("budget_max") or p["price"])))[:20]
-    ranked = sorted(matches, key=lambda p: (-score(p, prefs, taste), p["price"], p["id"]))
-    return ranked[:limit], exact
+    if matches:
+        ranked = sorted(matches, key=lambda p: (-score(p, prefs, taste), p["price"], p["id"]))
+        return ranked[:limit], True
+    relaxed = {**prefs, "budget_max": None, "budget_min": None}
+    target = prefs.get("budget_max") or prefs.get("budget_min") or 0
+    nearest = sorted((p for p in catalog if fits(p, relaxed)),
+                     key=lambda p: (p["stock"] <= 0, abs(p["price"] - target), -score(p, relaxed, taste)))
+    return nearest[:limit], False
 
 
 def product_card(product: dict) -> dict:

@@ -14,7 +14,8 @@ Control (set attributes between or during requests):
 - `gate`: an asyncio.Event the server waits on after sending the first piece — a test
   releases it only once its client has seen a token, which proves streaming without timing;
 - `fault`: None, "http500", "http429", "drop" (close the connection after `drop_after`
-  pieces), "hang" (never send a piece), "hang_mid" (hang after the first piece).
+  pieces), "hang" (never send a piece), "hang_mid" (hang after the first piece);
+  or `fault_for(body) -> fault` to choose one per request.
 Records: `requests` (the JSON bodies), `completed`, `closed_by_client` (the caller went
 away mid-answer) and the `client_closed` event.
 """
@@ -39,6 +40,7 @@ class FakeLLM:
         self.delay = 0.0
         self.gate: asyncio.Event | None = None
         self.fault: str | None = None
+        self.fault_for: Callable[[dict], str | None] | None = None   # a fault per request
         self.drop_after = 3
         self.requests: list[dict] = []
         self.completed = 0
@@ -73,9 +75,10 @@ class FakeLLM:
     async def _completions(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
         self.requests.append(body)
-        if self.fault == "http500":
+        fault = self.fault_for(body) if self.fault_for else self.fault
+        if fault == "http500":
             return web.json_response({"error": {"message": "boom", "type": "server_error"}}, status=500)
-        if self.fault == "http429":
+        if fault == "http429":
             return web.json_response({"error": {"message": "slow down", "type": "rate_limit"}}, status=429)
         pieces = self.respond(body) if self.respond else self.pieces
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
@@ -83,7 +86,7 @@ class FakeLLM:
         self.in_flight += 1
         try:
             await self._write(response, body, {"role": "assistant", "content": ""})
-            if self.fault == "hang":
+            if fault == "hang":
                 await asyncio.Event().wait()
             await asyncio.sleep(self.ttft)
             for index, piece in enumerate(pieces):
@@ -92,9 +95,9 @@ class FakeLLM:
                 await self._write(response, body, {"content": piece})
                 if index == 0 and self.gate is not None:
                     await self.gate.wait()
-                if index == 0 and self.fault == "hang_mid":
+                if index == 0 and fault == "hang_mid":
                     await asyncio.Event().wait()
-                if self.fault == "drop" and index + 1 >= self.drop_after:
+                if fault == "drop" and index + 1 >= self.drop_after:
                     request.transport.close()          # the connection dies mid-answer
                     return response
             await self._write(response, body, {}, finish="stop")

@@ -38,7 +38,8 @@ def open_fds(pid: int) -> int:
 
 async def one_stream(http, url, n, expected, counts, rng) -> None:
     abandon = rng.random() < 0.05
-    body = {"message": f"Помолвочное кольцо до 100 тысяч, вариант {n}", "explicit_task_type": "consultant"}
+    fault = " (сбой)" if rng.random() < 0.02 else ""
+    body = {"message": f"Помолвочное кольцо до 100 тысяч, вариант {n}{fault}", "explicit_task_type": "consultant"}
     try:
         async with http.post(url, json=body) as response:
             if response.status != 200:
@@ -53,6 +54,8 @@ async def one_stream(http, url, n, expected, counts, rng) -> None:
                         counts["abandoned"] = counts.get("abandoned", 0) + 1
                         return
             kind = last["type"] if last else "empty"
+            if kind == "error":
+                kind = f"error_{last['error']}{'_injected' if fault else ''}"
             counts[kind] = counts.get(kind, 0) + 1
             if kind == "done":
                 counts["exact"] = counts.get("exact", 0) + ("".join(text) == expected)
@@ -65,6 +68,7 @@ async def main(args) -> None:
     fake = await FakeLLM().start()
     fake.pieces = [f"слово{i} " for i in range(args.pieces)]
     fake.delay = args.delay
+    fake.fault_for = lambda body: "drop" if "(сбой)" in body["messages"][-1]["content"] else None
     expected = "".join(fake.pieces)
     with tempfile.TemporaryDirectory() as tmp:
         server = await LiveServer(os.path.join(tmp, "soak.db"), env={
@@ -82,7 +86,6 @@ async def main(args) -> None:
             nonlocal sequence
             while time.monotonic() < deadline:
                 sequence += 1
-                fake.fault = "drop" if rng.random() < 0.02 else None
                 await one_stream(http, url, sequence, expected, counts, rng)
 
         async def sampler():
