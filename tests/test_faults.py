@@ -21,6 +21,7 @@ async def _app(aiohttp_client, settings, **changes):
 async def test_client_leaving_closes_the_llm_request_within_a_second(client, fake_llm, settings, fault):
     """Mid-answer (after a token) and before the first token alike."""
     fake_llm.fault = fault
+    tasks_before = len(asyncio.all_tasks())
     response = await client.post(URL.format("gone"), json=QUESTION)
     async for event in read_events(response):
         if event["type"] == "token" or event.get("stage") == "answer":
@@ -31,6 +32,7 @@ async def test_client_leaving_closes_the_llm_request_within_a_second(client, fak
     await asyncio.wait_for(fake_llm.client_closed.wait(), 1.0)
     await asyncio.sleep(0.2)
     assert fake_llm.in_flight == 0
+    assert len(asyncio.all_tasks()) <= tasks_before      # no run, pinger or pump left behind
     # Nothing is lost: the question, and the cut answer marked as such.
     rows = db_rows(settings.db_path, "SELECT role, content, state FROM messages WHERE user_id = 'gone' ORDER BY id")
     assert rows[0] == ("user", QUESTION["message"], "complete")
