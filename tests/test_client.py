@@ -1,0 +1,91 @@
+"""The command-line client (`python -m jewelstream.client`) against the real server process.
+
+The client runs as a subprocess through asyncio, so the fake LLM, which lives in the
+test's event loop, keeps serving while we wait for the client to finish.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+
+from tests.live import ROOT, free_port
+
+STAMP = r"\[\d\d:\d\d:\d\d\.\d{3}\]"
+
+
+async def run_client(*args: str) -> tuple[int, str]:
+    """(exit code, stdout + stderr) of `python -m jewelstream.client ARGS`."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env.pop("JEWELSTREAM_STAFF_TOKEN", None)          # the client's --token default
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "jewelstream.client", *args, cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode, output.decode("utf-8")
+
+
+def lines_between(output: str, start: str, end: str) -> list[str]:
+    lines = output.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith(start))
+    last = next(i for i, line in enumerate(lines) if i > first and end in line)
+    return lines[first + 1:last]
+
+
+async def test_consultation_prints_statuses_the_exact_answer_and_a_summary(live_server, fake_llm):
+    code, output = await run_client("consultation", "--url", live_server.url, "--user", "cli-consult",
+                                    "--message", "Помолвочное кольцо до 100 тысяч")
+    assert code == 0, output
+    assert "Testing Consultation Token-by-Token Stream" in output
+    assert f"Sending request to: {live_server.url}/api/consultation/cli-consult/stream" in output
+    assert re.search(rf"^{STAMP} 📊 [А-ЯЁ][а-яё]", output, re.M), output   # Russian statuses
+    # Between "Streaming response:" and the metadata: status lines and the answer, exactly.
+    streamed = lines_between(output, "Streaming response:", "📦 Metadata:")[1:-1]
+    assert [line for line in streamed if not re.match(STAMP, line)] == ["".join(fake_llm.pieces)]
+    assert re.search(rf"^{STAMP} 📦 Metadata:$", output, re.M)
+    recommendations = re.search(r"^  Recommendations: \[('[\w-]+'(, '[\w-]+')*)\]$", output, re.M)
+    products = re.search(r"^  Products: (\d+) items$", output, re.M)
+    assert recommendations and products, output
+    assert int(products.group(1)) == len(recommendations.group(1).split(", ")) >= 1
+    assert re.search(rf"^{STAMP} ✅ Consultation completed$", output.rstrip(), re.M)
+    assert output.rstrip().endswith("Consultation completed")
+    assert len(fake_llm.requests) == 1
+    assert fake_llm.requests[0]["messages"][-1]["content"] == "Помолвочное кольцо до 100 тысяч"
+
+
+async def test_orchestrator_with_an_explicit_agent(live_server, fake_llm):
+    code, output = await run_client("orchestrator", "--url", live_server.url, "--user", "cli-orch",
+                                    "--agent", "consultant")
+    assert code == 0, output
+    assert "Testing Orchestrator Token-by-Token Stream" in output
+    assert '"explicit_task_type": "consultant"' in output
+    streamed = lines_between(output, "Streaming response:", "📦 Metadata:")[1:-1]
+    answer = [line for line in streamed if not re.match(STAMP, line)]
+    assert answer == ["[consultant]", "".join(fake_llm.pieces)]
+    assert re.search(r"^  consultant: Products: [1-9]\d* items$", output, re.M), output
+    assert re.search(rf"^{STAMP} ✅ Orchestrator completed$", output, re.M)
+    assert len(fake_llm.requests) == 1
+
+
+async def test_no_server_exits_2_with_a_clear_message():
+    url = f"http://127.0.0.1:{free_port()}"
+    code, output = await run_client("consultation", "--url", url)
+    assert code == 2, output
+    assert f"Cannot connect to {url}: is the server running?" in output
+    assert "Traceback" not in output
+
+
+async def test_a_refused_request_exits_1_with_the_servers_russian_message(live_server, fake_llm):
+    args = ("orchestrator", "--url", live_server.url, "--user", "cli-staff", "--agent", "analysis")
+    code, output = await run_client(*args)
+    assert code == 1, output
+    assert re.search(rf"^{STAMP} ❌ HTTP 401: Аналитика доступна только сотрудникам магазина\.$", output, re.M), output
+    code, output = await run_client(*args, "--token", "wrong")
+    assert code == 1 and "HTTP 403: Аналитика доступна только сотрудникам" in output, output
+    assert fake_llm.requests == []
+    # The right token opens it.
+    code, output = await run_client(*args, "--token", "staff-secret")
+    assert code == 0, output
+    assert re.search(r"^  analysis: Customers: [1-9]\d*$", output, re.M), output
+    assert len(fake_llm.requests) == 1
