@@ -62,10 +62,9 @@ def draft_answer(state: ConsultantState) -> str:
                    "но вот самые близкие варианты:")
     lines = [opening]
     for number, card in enumerate(products, 1):
-        stones = ", ".join(card["stones_labels"])
-        details = f"{card['metal_label']} {card['fineness']}°" + (f", {stones}" if stones else "")
+        # The catalog's names already say the metal and the stones.
         stock = "" if card["stock"] > 0 else " (сейчас нет в наличии, можно заказать)"
-        lines.append(f"{number}. {card['name']} — {rubles(card['price'])}, {details}{stock}.")
+        lines.append(f"{number}. {card['name']} — {rubles(card['price'])}{stock}.")
     lines.append("Хотите, расскажу подробнее о каком-нибудь из них или подберу что-то ещё?")
     return "\n".join(lines)
 

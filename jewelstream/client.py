@@ -6,6 +6,9 @@
 Prints a banner, timestamped status lines, the answer as it arrives (each agent's text
 under its name when several answer), a metadata summary and the completion line. Exits
 with 1 when the server answers an error, 2 when it cannot be reached.
+
+The server binds a user id to the browser that first used it (a cookie); the client keeps
+its cookies in ~/.cache/jewelstream/cookies, so later runs may continue the same user.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import json
 import os
 import sys
 from datetime import datetime
+from pathlib import Path
 
 import aiohttp
 
@@ -22,6 +26,7 @@ DEFAULT_MESSAGES = {
     "consultation": "Я ищу обручальное кольцо для помолвки, бюджет до 100000 рублей",
     "orchestrator": "Подбери кольцо и скажи, что сейчас в моде",
 }
+COOKIES = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jewelstream" / "cookies"
 RULE = "=" * 80
 LINE = "-" * 80
 
@@ -78,9 +83,17 @@ async def run(args: argparse.Namespace, out=sys.stdout) -> int:
     say(RULE, f"Testing {title} Token-by-Token Stream", RULE, "", f"Sending request to: {url}",
         "Payload: " + json.dumps(payload, ensure_ascii=False, indent=2), "", "Streaming response:", LINE)
     current_agent, at_line_start = None, True
+    cookies = aiohttp.CookieJar(unsafe=True)         # unsafe: also for hosts given as IPs
+    if COOKIES.exists():
+        try:
+            cookies.load(COOKIES)
+        except Exception:                            # a damaged file: start a new identity
+            pass
     try:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None, sock_connect=10)) as session:
+        async with aiohttp.ClientSession(cookie_jar=cookies,
+                                         timeout=aiohttp.ClientTimeout(total=None, sock_connect=10)) as session:
             async with session.post(url, json=payload, headers=headers) as response:
+                _save(cookies)
                 if response.status != 200:
                     try:
                         message = (await response.json()).get("message", "")
@@ -123,6 +136,14 @@ async def run(args: argparse.Namespace, out=sys.stdout) -> int:
     except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
         say(f"{stamp()} ❌ Connection failed: {type(exc).__name__}")
         return 2
+
+
+def _save(cookies: aiohttp.CookieJar) -> None:
+    try:
+        COOKIES.parent.mkdir(parents=True, exist_ok=True)
+        cookies.save(COOKIES)
+    except OSError:
+        pass                                         # read-only home: identity per run
 
 
 def parse_args(argv=None) -> argparse.Namespace:

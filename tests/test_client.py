@@ -15,9 +15,11 @@ from tests.live import ROOT, free_port
 STAMP = r"\[\d\d:\d\d:\d\d\.\d{3}\]"
 
 
-async def run_client(*args: str) -> tuple[int, str]:
-    """(exit code, stdout + stderr) of `python -m jewelstream.client ARGS`."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+async def run_client(*args: str, cache: str | None = None) -> tuple[int, str]:
+    """(exit code, stdout + stderr) of `python -m jewelstream.client ARGS`; `cache` holds
+    its cookie file (a fresh folder by default: a new browser)."""
+    import tempfile
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "XDG_CACHE_HOME": cache or tempfile.mkdtemp()}
     env.pop("JEWELSTREAM_STAFF_TOKEN", None)          # the client's --token default
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "jewelstream.client", *args, cwd=ROOT, env=env,
@@ -89,3 +91,12 @@ async def test_a_refused_request_exits_1_with_the_servers_russian_message(live_s
     assert code == 0, output
     assert re.search(r"^  analysis: Customers: [1-9]\d*$", output, re.M), output
     assert len(fake_llm.requests) == 1
+
+
+async def test_the_client_keeps_its_identity_between_runs(live_server, tmp_path):
+    args = ("consultation", "--url", live_server.url, "--user", "cli-same")
+    first, _ = await run_client(*args, cache=str(tmp_path))
+    again, _ = await run_client(*args, cache=str(tmp_path))
+    stranger, output = await run_client(*args)
+    assert (first, again, stranger) == (0, 0, 1)
+    assert "403" in output
