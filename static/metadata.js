@@ -37,8 +37,10 @@ function productCard(p) {
   card.dataset.testid = 'product-card';
   if (p.id !== undefined) card.dataset.productId = String(p.id);
   const kind = text(p.type_label); // never the English code
-  if (kind) card.append(el('p', 'card__kind', kind));
-  card.append(el('h4', 'card__name', text(p.name) || 'Украшение'));
+  const name = text(p.name) || 'Украшение';
+  // The catalog's names usually start with the kind ("Помолвочное кольцо «…»"): say it once.
+  if (kind && !name.toLowerCase().startsWith(kind.toLowerCase())) card.append(el('p', 'card__kind', kind));
+  card.append(el('h4', 'card__name', name));
   const fineness = Number.parseInt(p.fineness, 10); // 585 or "585"
   const metal = [capitalize(text(p.metal_label)), fineness > 0 ? `${fineness}°` : '']
     .filter(Boolean).join(' ');
