@@ -86,6 +86,13 @@ def chat_messages(system: str, draft: str, history: list[dict], message: str) ->
     return [SystemMessage(f"{system}\n\n{DRAFT_HEADING}\n{draft}"), *past, HumanMessage(message)]
 
 
+def text_of(chunk: BaseMessage) -> str:
+    """A chunk's text: its own `content` string when it is one (it always is for chat
+    completions). `chunk.text` would build a copy on every call, and each token of every
+    open answer would then be held three times instead of once."""
+    return chunk.content if isinstance(chunk.content, str) else chunk.text
+
+
 async def write_answer(ctx: AgentContext, messages: list[BaseMessage]) -> str:
     """Stream the answer from the LLM and return its text.
 
@@ -103,12 +110,18 @@ async def write_answer(ctx: AgentContext, messages: list[BaseMessage]) -> str:
     try:
         async with asyncio.timeout(limits.first_token_timeout) as deadline:
             async for chunk in stream:
-                text = chunk.text
+                text = text_of(chunk)
                 if not text:
                     continue
-                if not parts:
-                    deadline.reschedule(started + limits.total_timeout)
                 parts.append(text)
+                if len(parts) == 1:
+                    deadline.reschedule(started + limits.total_timeout)
+                    # Let the first token reach the client before we parse the rest of a
+                    # burst the server may have sent in one read: no await below waits when
+                    # the bytes are already here, and LangGraph's stream needs a few turns
+                    # of the event loop to carry a chunk out (1 ms covers them, once per
+                    # answer; a real LLM's second token comes tens of ms later anyway).
+                    await asyncio.sleep(0.001)
                 size += len(text)
                 if size >= limits.max_chars:
                     break

@@ -4,7 +4,7 @@ offline writer.
 `openai` mode talks to any OpenAI-compatible Chat Completions endpoint (OpenAI, vLLM,
 Ollama, llama.cpp's server...) through the standard `OPENAI_BASE_URL` / `OPENAI_API_KEY`.
 One model object is made at start-up and shared by all requests, so its HTTP connection
-pool to the endpoint is reused.
+pool to the endpoint is reused (jewelstream/upstream.py builds its client).
 
 `offline` mode needs no network and no key. Each agent puts a grounded Russian draft of
 its answer (built from the facts it computed) into the system prompt after
@@ -35,21 +35,37 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
     """The one chat model of this process, per `settings.llm`."""
     if settings.llm == "offline":
         return OfflineWriter(pace=settings.offline_pace)
-    import httpx
     from langchain_openai import ChatOpenAI
+    from langchain_openai._compat import httpx
 
+    from jewelstream.upstream import make_client
+
+    # Local servers (llama.cpp, vLLM, Ollama) need no key, but the client insists on one.
+    api_key = settings.openai_api_key or "not-needed"
+    timeout = httpx.Timeout(settings.total_timeout, connect=settings.connect_timeout)
+    # The openai client retries connection errors and 5xx answers; those happen before the
+    # first token, so a retry can never duplicate text.
+    max_retries = 1
+    client = make_client(base_url=settings.openai_base_url, api_key=api_key, timeout=timeout,
+                         max_retries=max_retries, max_streams=settings.max_streams)
     return ChatOpenAI(
         model=settings.model,
         base_url=settings.openai_base_url,
-        # Local servers (llama.cpp, vLLM, Ollama) need no key, but the client insists on one.
-        api_key=settings.openai_api_key or "not-needed",
+        api_key=api_key,
         temperature=settings.temperature,
         max_completion_tokens=settings.max_answer_tokens,
         streaming=True,
-        # The openai client retries connection errors and 5xx answers; those happen before
-        # the first token, so a retry can never duplicate text.
-        max_retries=1,
-        timeout=httpx.Timeout(settings.total_timeout, connect=settings.connect_timeout),
+        max_retries=max_retries,
+        timeout=timeout,
+        root_async_client=client,
+        async_client=client.chat.completions,
+        # As ChatOpenAI decides when it builds its own client: token usage is asked of
+        # OpenAI itself only (compatible servers may not know `stream_options`).
+        stream_usage=settings.openai_base_url is None,
+        # Our answer node bounds the stream itself, with one timer per answer (first-token
+        # and total timeouts, agents.base.write_answer). The library's own per-chunk timeout
+        # wraps every chunk in asyncio.wait_for, i.e. one more Task per token.
+        stream_chunk_timeout=None,
     )
 
 

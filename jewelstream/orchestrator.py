@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 from typing import AsyncIterator, Mapping
 
-from agents.base import Agent, AgentContext, AnswerLimits
+from agents.base import Agent, AgentContext, AnswerLimits, text_of
 from jewelstream import events
 from jewelstream.failures import describe_failure
 from jewelstream.requests import ChatRequest
@@ -102,7 +102,7 @@ class Orchestrator:
             if mode == "messages":
                 chunk, info = part
                 if info.get("langgraph_node") == agent.answer_node:
-                    text = chunk.text
+                    text = text_of(chunk)
                     if text:                            # never an empty token
                         yield events.token(text, name)
             elif "input" in part:                       # a node starts

@@ -8,7 +8,11 @@ Wire format (DESIGN.md, "Wire contract"):
     : ping\n          <- a comment after `heartbeat` idle seconds, so proxies keep the
     \n                   connection open and the client can tell a slow LLM from a dead one
 
-Each event is written (and flushed to the socket) as soon as it is sent. The JSON keeps
+Each event is written (and flushed to the socket) as soon as it is sent. When the client
+reads slower than tokens come, asyncio's transport keeps what the socket cannot take and
+sends everything that piled up in one go, so events already queued are coalesced without
+our help (coalescing also the events that arrive in one turn of the loop saved at most 6%
+of the CPU in the benchmark's burst case and nothing in the 200-stream case). The JSON keeps
 Cyrillic as UTF-8 (`ensure_ascii=False`) and holds no raw newline, so one `data:` line
 always carries one whole event. What this module leaves out: event names (`event:`),
 `retry:` and resuming a stream from `Last-Event-ID` (the handlers answer such GETs 204).

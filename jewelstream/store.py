@@ -1,10 +1,15 @@
 """The SQLite store: catalog, customers and orders, magazine articles, user profiles,
 questionnaire progress and the conversation log.
 
-All database work runs on one dedicated thread (`sqlite3` is blocking), so the event loop
-never waits on the disk. The file is created and seeded from `jewelstream.seed` on first
-start. WAL mode with `synchronous=FULL` and one transaction per write: after a crash or
-`kill -9`, everything a user told the system and every finished answer is still there.
+All writes run on one dedicated thread (`sqlite3` is blocking), so the event loop never
+waits on the disk; reads of a file database run on a second thread with their own
+connection, so that a profile read never queues behind a write (WAL lets one writer and
+readers work at once). The file is created and seeded from `jewelstream.seed` on first
+start. WAL mode with `synchronous=FULL`, and every write committed before it returns:
+after a crash or `kill -9`, everything a user told the system and every finished answer is
+still there. Conversation-log rows that arrive while the previous commit is on its way to
+the disk share the next transaction (group commit): at 200 questions at once that is a
+handful of disk syncs instead of 200.
 
 Read-mostly data (catalog, articles, sales) is loaded once at start-up and kept in memory:
 per request the agents then rank and count in Python without touching the disk.
@@ -53,12 +58,17 @@ _JSON_COLUMNS = {"stones", "occasions"}
 
 
 class Store:
-    """One SQLite file behind a single-thread executor. Use `await Store.open(path)`."""
+    """One SQLite file behind a writer thread and a reader thread. Use `await Store.open(path)`."""
 
     def __init__(self, path: str) -> None:
         self.path = path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-read")
         self._db: sqlite3.Connection | None = None
+        self._rdb: sqlite3.Connection | None = None     # None: reads share the writer (":memory:")
+        self._log_rows: list[tuple] = []                 # waiting for the next log commit
+        self._log_waiters: list[asyncio.Future] = []
+        self._log_writer: asyncio.Task | None = None
         self.catalog: list[dict] = []
         self.articles: list[dict] = []
         self.customers: list[dict] = []
@@ -68,17 +78,33 @@ class Store:
     async def open(cls, path: str) -> "Store":
         store = cls(path)
         await store.run(store._connect_and_seed)
+        if path != ":memory:":
+            loop = asyncio.get_running_loop()
+            store._rdb = await loop.run_in_executor(store._reader, store._connect_reader)
         return store
 
     async def close(self) -> None:
+        if self._log_writer is not None:
+            await asyncio.gather(self._log_writer, return_exceptions=True)
+        if self._rdb is not None:
+            await self.read(lambda db: db.close())
+            self._rdb = None
         if self._db is not None:
             await self.run(self._db.close)
             self._db = None
         self._executor.shutdown(wait=True)
+        self._reader.shutdown(wait=True)
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run `fn(*args)` on the database thread."""
+        """Run `fn(*args)` on the database (writer) thread."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    async def read(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run `fn(connection, *args)` on the reader thread with its own connection (on the
+        writer's, for an in-memory database: another connection would be another database)."""
+        if self._rdb is None:
+            return await self.run(fn, self._db, *args)
+        return await asyncio.get_running_loop().run_in_executor(self._reader, fn, self._rdb, *args)
 
     # -- start-up (database thread) ------------------------------------------------------
 
@@ -100,6 +126,12 @@ class Store:
         self.articles = [dict(row) for row in db.execute("SELECT * FROM articles ORDER BY published, id")]
         self.customers = [dict(row) for row in db.execute("SELECT * FROM customers ORDER BY id")]
         self.orders = [dict(row) for row in db.execute("SELECT * FROM orders ORDER BY date, id")]
+
+    def _connect_reader(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA busy_timeout=5000")
+        return db
 
     @staticmethod
     def _seed(db: sqlite3.Connection) -> None:
@@ -140,10 +172,10 @@ class Store:
 
     async def profile(self, user_id: str) -> dict:
         """The user's profile (taste answers, birth date, questionnaire progress...); {} if new."""
-        def read() -> dict:
-            row = self._db.execute("SELECT data FROM profiles WHERE user_id = ?", (user_id,)).fetchone()
+        def read(db: sqlite3.Connection) -> dict:
+            row = db.execute("SELECT data FROM profiles WHERE user_id = ?", (user_id,)).fetchone()
             return json.loads(row[0]) if row else {}
-        return await self.run(read)
+        return await self.read(read)
 
     async def save_profile(self, user_id: str, data: dict) -> None:
         def write() -> None:
@@ -172,21 +204,43 @@ class Store:
 
     async def log_message(self, user_id: str, role: str, content: str, *,
                           agent: str | None = None, state: str = "complete") -> None:
-        """Store one message. `state`: complete, or cut (the answer stopped part-way)."""
-        def write() -> None:
+        """Store one message; returns once it is committed. `state`: complete, or cut (the
+        answer stopped part-way)."""
+        committed = asyncio.get_running_loop().create_future()
+        self._log_rows.append((user_id, role, agent, content, state, time.time()))
+        self._log_waiters.append(committed)
+        if self._log_writer is None or self._log_writer.done():
+            self._log_writer = asyncio.create_task(self._write_log())
+        await committed      # cancelling this wait does not cancel the write
+
+    async def _write_log(self) -> None:
+        """Commit the waiting log rows, as many as there are, in one transaction; again
+        while more came in meanwhile."""
+        def write(rows: list[tuple]) -> None:
             with self._transaction():
-                self._db.execute(
-                    "INSERT INTO messages (user_id, role, agent, content, state, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?)", (user_id, role, agent, content, state, time.time()))
-        await self.run(write)
+                self._db.executemany("INSERT INTO messages (user_id, role, agent, content, state, created) "
+                                     "VALUES (?, ?, ?, ?, ?, ?)", rows)
+        while self._log_rows:
+            rows, waiters = self._log_rows, self._log_waiters
+            self._log_rows, self._log_waiters = [], []
+            try:
+                await self.run(write, rows)
+            except Exception as exc:
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_exception(exc)
+            else:
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_result(None)
 
     async def messages(self, user_id: str, limit: int = 100) -> list[dict]:
-        def read() -> list[dict]:
-            rows = self._db.execute(
+        def read(db: sqlite3.Connection) -> list[dict]:
+            rows = db.execute(
                 "SELECT role, agent, content, state, created FROM messages WHERE user_id = ? "
                 "ORDER BY id DESC LIMIT ?", (user_id, limit)).fetchall()
             return [dict(row) for row in reversed(rows)]
-        return await self.run(read)
+        return await self.read(read)
 
     # -- browser ownership of user ids (see jewelstream/identity.py) -------------------------
 
