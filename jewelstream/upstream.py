@@ -13,8 +13,10 @@ changes what is sent or received:
   a dict (`model_dump()`); langchain-openai takes dict chunks as they are (`if not
   isinstance(chunk, dict)` in its `_astream`), so we skip the round trip.
 - The pool is sized to the streams we admit (traffic.py refuses more than `max_streams`),
-  at most two agents each, all kept alive between bursts (httpx keeps 100 by default,
-  so each burst past 100 streams would open new TCP connections again).
+  at most two agents each: httpx's default of 1,000 connections would make the 1,001st
+  admitted answer wait for a free connection. Idle connections kept alive stay at httpx's
+  100: the pool looks at every idle connection (a socket poll each) whenever a request
+  starts or ends, which at 1,000 streams cost seconds of stalls.
 
 Tried and left out: the SDK's aiohttp transport (`openai.DefaultAioHttpClient`) reads a
 paced stream for ~30% less CPU than httpx, but when the LLM server drops the connection
@@ -42,7 +44,6 @@ class ChunkDictClient(openai.AsyncOpenAI):
 def make_client(*, base_url: str | None, api_key: str, timeout, max_retries: int,
                 max_streams: int) -> ChunkDictClient:
     pool = openai.DefaultAsyncHttpxClient(timeout=timeout, limits=httpx.Limits(
-        max_connections=AGENTS_PER_STREAM * max_streams,
-        max_keepalive_connections=AGENTS_PER_STREAM * max_streams, keepalive_expiry=30))
+        max_connections=AGENTS_PER_STREAM * max_streams, max_keepalive_connections=100))
     return ChunkDictClient(base_url=base_url, api_key=api_key, timeout=timeout,
                            max_retries=max_retries, http_client=pool)

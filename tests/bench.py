@@ -141,7 +141,11 @@ class Bench:
         environment = {**os.environ, "OPENAI_BASE_URL": self.upstream_url + "/v1", "OPENAI_API_KEY": "bench",
                        "JEWELSTREAM_LLM": "openai", "JEWELSTREAM_BIND_USERS": "0", "JEWELSTREAM_RATE_LIMIT": "0",
                        "JEWELSTREAM_MAX_STREAMS": "5000", "JEWELSTREAM_MAX_ANSWER_TOKENS": "4000",
-                       "JEWELSTREAM_MAX_ANSWER_CHARS": "100000", "JEWELSTREAM_TOTAL_TIMEOUT": "600",
+                       "JEWELSTREAM_MAX_ANSWER_CHARS": "100000",
+                       # The growth section saturates the machine on purpose (up to 2,000,000
+                       # tokens as fast as possible): it measures cost, so no timeout may cut it.
+                       "JEWELSTREAM_FIRST_TOKEN_TIMEOUT": "900", "JEWELSTREAM_TOTAL_TIMEOUT": "900",
+                       "JEWELSTREAM_CONNECT_TIMEOUT": "60",
                        "JEWELSTREAM_DB": str(self.out / f"bench-{port}.db"), **env}
         server = Process([sys.executable, "run.py", "--port", str(port), "--workers", str(workers)],
                          environment, self.out / f"server-{port}.log")
