@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 
-import httpx
 import openai
 
 from agents.base import AnswerTimeout
@@ -38,11 +37,13 @@ def describe_failure(exc: BaseException, *, mid_answer: bool = False) -> tuple[s
 
 
 def _classify(exc: BaseException) -> str:
-    if isinstance(exc, (AnswerTimeout, openai.APITimeoutError, httpx.TimeoutException, TimeoutError)):
+    # The openai client wraps its transport's errors in these types (APITimeoutError is an
+    # APIConnectionError, so it is tested first).
+    if isinstance(exc, (AnswerTimeout, openai.APITimeoutError, TimeoutError)):
         return "upstream_timeout"
     # Raised both when the endpoint cannot be reached and when it drops mid-answer.
-    if isinstance(exc, (openai.APIConnectionError, httpx.TransportError)):
+    if isinstance(exc, openai.APIConnectionError):
         return "upstream_unavailable"
-    if isinstance(exc, (openai.APIStatusError, openai.APIError)):
+    if isinstance(exc, openai.APIError):
         return "upstream_error"
     return "internal_error"
