@@ -17,7 +17,7 @@ from __future__ import annotations
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
-from agents.base import Agent, AgentContext, InputState, chat_messages, write_answer
+from agents.base import Agent, AgentContext, InputState, chat_messages, per_dataset, write_answer
 from agents.sales import MONTHS, analyse_sales
 from agents.search import rubles
 from agents.text import normalize
@@ -51,14 +51,18 @@ class AnalysisState(InputState, total=False):
     answer: str
 
 
-def understand(state: AnalysisState) -> dict:
+async def understand(state: AnalysisState) -> dict:
     text = normalize(state["message"])
     return {"topics": [topic for topic, stems in TOPICS.items() if any(s in text for s in stems)]}
 
 
-def compute(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
+async def compute(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
     store = runtime.context.store
-    return {"figures": analyse_sales(store.customers, store.orders, store.catalog)}
+    return {"figures": sales_figures(store.customers, store.orders, store.catalog)}
+
+
+# The figures change only with the data: computed once per store (read-only, shared).
+sales_figures = per_dataset(analyse_sales)
 
 
 def percent(share: float) -> str:

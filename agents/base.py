@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Protocol, TypedDict
+from typing import Any, Callable, Mapping, Protocol, TypedDict, TypeVar
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -22,6 +22,30 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 # reads the same draft as a grounded starting point.
 DRAFT_HEADING = "Черновик ответа (факты верны, перепиши своими словами):"
 HISTORY_TURNS = 12           # earlier messages the LLM sees
+
+
+_T = TypeVar("_T")
+
+
+def per_dataset(fn: Callable[..., _T]) -> Callable[..., _T]:
+    """Memoize a pure function of the store's read-only data lists (catalog, articles,
+    customers, orders), which are loaded once when the store opens: figures like trend
+    scores or RFM segments are then computed once, not on every request. Keyed by the
+    lists' identity; an entry holds its lists, so the ids stay unique while it is cached.
+    The result is shared: callers read it and never change it."""
+    cache: dict[tuple[int, ...], tuple[tuple, Any]] = {}
+
+    def cached(*data: list) -> _T:
+        key = tuple(map(id, data))
+        if key not in cache:
+            if len(cache) >= 4:           # a few stores at most (tests open many)
+                cache.pop(next(iter(cache)))
+            cache[key] = (data, fn(*data))
+        return cache[key][1]
+
+    cached.__wrapped__ = fn
+    cached.__doc__ = fn.__doc__
+    return cached
 
 
 class InputState(TypedDict):

@@ -39,11 +39,11 @@ async def load_profile(state: ConsultantState, runtime: Runtime[AgentContext]) -
     return {"profile": await runtime.context.store.profile(state["user_id"])}
 
 
-def understand(state: ConsultantState) -> dict:
+async def understand(state: ConsultantState) -> dict:
     return {"preferences": extract_preferences(state["message"], state.get("history") or [])}
 
 
-def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
+async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
     taste = (state.get("profile") or {}).get("taste") or {}
     found, exact = search_products(runtime.context.store.catalog, state["preferences"], taste)
     return {"products": [product_card(p) for p in found], "exact_match": exact}

@@ -108,7 +108,8 @@ def _part_matches(word: str, part: str, false_friends: dict) -> bool:
 
 def stem_positions(toks: list[str], stem: str,
                    false_friends: dict | None = None) -> list[int]:
-    """Indices in `toks` where `stem` (possibly multi-word) starts."""
+    """Indices in `toks` where `stem` (possibly multi-word) starts. For one stem; to look
+    up many, `StemIndex` does it in one pass over the words."""
     parts = stem_parts(stem)
     if not parts:
         return []
@@ -118,6 +119,54 @@ def stem_positions(toks: list[str], stem: str,
             if all(_part_matches(toks[i + k], parts[k], ff) for k in range(n))]
 
 
+class StemIndex:
+    """Many stems compiled for lookup: one pass over the words finds every hit.
+
+    Stems are bucketed by the first two letters of their first part (one letter for a
+    one-letter part, the whole number for digits), so each word is compared only with the
+    few stems that could start there, instead of every stem scanning every word. The hits
+    are exactly those of `stem_positions` for each stem.
+    """
+
+    def __init__(self, entries, false_friends: dict | None = None) -> None:
+        """`entries`: (key, stem) pairs, in the order ties are to be reported."""
+        self.false_friends = FALSE_FRIENDS if false_friends is None else false_friends
+        self._buckets: dict[str, list[tuple[int, object, str, tuple[str, ...]]]] = {}
+        for order, (key, stem) in enumerate(entries):
+            parts = stem_parts(stem)
+            if parts:
+                head = parts[0] if parts[0].isdigit() else parts[0][:2]
+                self._buckets.setdefault(head, []).append((order, key, stem, parts))
+
+    def hits(self, toks: list[str]) -> list[tuple[object, int, int, str]]:
+        """(key, start, end, stem) of every hit, sorted by start; at one start the longer
+        stem (in words, then in letters) first, then the order of `entries`."""
+        found = []
+        buckets, ff, size = self._buckets, self.false_friends, len(toks)
+        for i, word in enumerate(toks):
+            for head in {word, word[:2], word[:1]}:
+                for order, key, stem, parts in buckets.get(head, ()):
+                    n = len(parts)
+                    if i + n <= size and all(_part_matches(toks[i + k], parts[k], ff) for k in range(n)):
+                        found.append((i, -n, -len(stem), order, key, stem))
+        found.sort()
+        return [(key, start, start - n, stem) for start, n, _len, _order, key, stem in found]
+
+
+_INDEXES: dict[tuple[int, int], tuple[dict, dict | None, StemIndex]] = {}
+
+
+def table_index(table: dict, false_friends: dict | None = None) -> StemIndex:
+    """The `StemIndex` of a vocabulary table (code -> (label, stems)), built once per table.
+    Tables are module-level constants; the cache keeps a reference so ids stay unique."""
+    cached = _INDEXES.get((id(table), id(false_friends)))
+    if cached is None:
+        entries = [(code, stem) for code, (_label, stems) in table.items() for stem in stems]
+        cached = _INDEXES[id(table), id(false_friends)] = (
+            table, false_friends, StemIndex(entries, false_friends))
+    return cached[2]
+
+
 def find_matches(toks: list[str], table: dict,
                  false_friends: dict | None = None) -> list[tuple[str, int, int, str]]:
     """Every stem hit of `table` in `toks` as (code, start, end, stem), sorted by start.
@@ -125,14 +174,7 @@ def find_matches(toks: list[str], table: dict,
     At one start position the longer stem comes first, so callers that take the first
     hit get the most specific reading ("дня рождени" before a one-word stem).
     """
-    hits = []
-    for code, (_label, stems) in table.items():
-        for stem in stems:
-            size = len(stem_parts(stem))
-            for start in stem_positions(toks, stem, false_friends):
-                hits.append((code, start, start + size, stem))
-    hits.sort(key=lambda hit: (hit[1], -(hit[2] - hit[1]), -len(hit[3])))
-    return hits
+    return table_index(table, false_friends).hits(toks)
 
 
 def spell_numbers(text: str) -> str:

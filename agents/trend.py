@@ -16,7 +16,7 @@ from __future__ import annotations
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
-from agents.base import Agent, AgentContext, InputState, chat_messages, write_answer
+from agents.base import Agent, AgentContext, InputState, chat_messages, per_dataset, write_answer
 from agents.trends_math import HALF_LIFE_DAYS, WINDOW_DAYS, emerging_trends, score_trends, trends_in
 from agents.vocabulary import TRENDS
 
@@ -43,12 +43,17 @@ class TrendState(InputState, total=False):
     answer: str
 
 
-def understand(state: TrendState) -> dict:
+async def understand(state: TrendState) -> dict:
     return {"focus": trends_in(state["message"], TRENDS)}
 
 
-def score(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
-    articles = runtime.context.store.articles
+async def score(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
+    return magazine_figures(runtime.context.store.articles)
+
+
+@per_dataset
+def magazine_figures(articles: list[dict]) -> dict:
+    """Trend scores, the rising trends and the newest article's date (read-only, shared)."""
     rows = score_trends(articles, TRENDS)
     return {"trends": rows, "emerging": emerging_trends(rows),
             "newest": max((a["published"] for a in articles), default=None)}

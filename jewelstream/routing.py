@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from agents.text import FALSE_FRIENDS, normalize, stem_positions, words
+from agents.text import FALSE_FRIENDS, StemIndex, normalize, words
 from agents.vocabulary import PRODUCT_TYPES, STONES
 
 AGENTS = ("consultant", "girlfriend", "analysis", "trend", "taste")
@@ -122,12 +122,19 @@ _SPLIT = re.compile(r"[.!?;]+|\s(?:а также|а еще|а потом|и по
                     r"затем|потом|и|а)\s")
 
 
+# Every cue stem of every agent in one index, and the shop's words: one pass per request.
+_CUE_INDEX = StemIndex((((agent, weight), stem) for agent, cues in _CUES.items()
+                        for stem, weight in cues.items()), _FALSE_FRIENDS)
+_SHOP_INDEX = StemIndex([*((2, s) for s in _PRODUCTS), *((1, s) for s in _MATERIALS)])
+
+
 def _score(ws: list[str], allowed: tuple[str, ...]) -> dict[str, float]:
-    scores = {agent: sum(weight for stem, weight in _CUES[agent].items()
-                         if stem_positions(ws, stem, _FALSE_FRIENDS)) for agent in allowed}
-    if "consultant" in scores:
-        scores["consultant"] += 2 * any(stem_positions(ws, s) for s in _PRODUCTS)
-        scores["consultant"] += any(stem_positions(ws, s) for s in _MATERIALS)
+    scores = dict.fromkeys(allowed, 0.0)
+    for (agent, weight), stem in {(key, stem) for key, _start, _end, stem in _CUE_INDEX.hits(ws)}:
+        if agent in scores:                        # each cue counts once per request
+            scores[agent] += weight
+    if "consultant" in scores:                     # products twice, materials once, each once
+        scores["consultant"] += sum({key for key, *_hit in _SHOP_INDEX.hits(ws)})
     if "girlfriend" in scores:  # talking to "you" (and about "me") with no shop words is a chat
         scores["girlfriend"] += 3 * any(w in _SIGNS for w in ws) + any(w in _YOU for w in ws) + \
             0.5 * any(w in _ME for w in ws)
