@@ -1,11 +1,12 @@
 """The jewelry consultant: finds products in the catalog and recommends them.
 
-    load_profile -> search -> respond
+    search -> respond
 
-`search` reads the customer's wishes (budget, type, metal, stones, style, occasion,
-recipient) from the message and the history with plain code, then filters and ranks the
-catalog (one step: together they take a fraction of a millisecond, too short for a status
-line of their own, and each graph step costs LangGraph more than the work itself); `respond` has the LLM write the answer from the products found (offline: the
+`search` loads the customer's profile (the questionnaire's taste), reads their wishes
+(budget, type, metal, stones, style, occasion, recipient) from the message and the history
+with plain code, then filters and ranks the catalog. One step, not three: together they
+take a fraction of a millisecond, far too short for a status line a person could read, and
+each step of a graph costs LangGraph more than this work itself (README, Performance); `respond` has the LLM write the answer from the products found (offline: the
 draft below is streamed as is). The LLM never picks products: it only words the answer.
 """
 from __future__ import annotations
@@ -29,21 +30,17 @@ SYSTEM_PROMPT = """Ты — вежливый консультант ювелир
 
 
 class ConsultantState(InputState, total=False):
-    profile: dict
     preferences: dict
     products: list[dict]          # product cards, best first
     exact_match: bool
     answer: str
 
 
-async def load_profile(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
-    return {"profile": await runtime.context.store.profile(state["user_id"])}
-
-
 async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
+    store = runtime.context.store
+    profile = await store.profile(state["user_id"])
     preferences = extract_preferences(state["message"], state.get("history") or [])
-    taste = (state.get("profile") or {}).get("taste") or {}
-    found, exact = search_products(runtime.context.store.catalog, preferences, taste)
+    found, exact = search_products(store.catalog, preferences, profile.get("taste") or {})
     return {"preferences": preferences, "products": [product_card(p) for p in found],
             "exact_match": exact}
 
@@ -82,12 +79,10 @@ async def respond(state: ConsultantState, runtime: Runtime[AgentContext]) -> dic
 
 
 builder = StateGraph(ConsultantState, context_schema=AgentContext, input_schema=InputState)
-builder.add_node("load_profile", load_profile)
 builder.add_node("search", search)
 builder.add_node("respond", respond)
-# Who is asking, then what they want and what we have, then the words.
-builder.add_edge(START, "load_profile")
-builder.add_edge("load_profile", "search")
+# Who is asking, what they want and what we have; then the words.
+builder.add_edge(START, "search")
 builder.add_edge("search", "respond")
 builder.add_edge("respond", END)
 graph = builder.compile(name="consultant")
@@ -102,8 +97,7 @@ def metadata(state: dict) -> dict:
 AGENT = Agent(
     name="consultant", graph=graph, answer_node="respond",
     headline="Подбираю рекомендации...",
-    statuses={"load_profile": ("profile", "Загружаю ваш профиль..."),
-              "search": ("search", "Ищу подходящие украшения..."),
+    statuses={"search": ("search", "Ищу подходящие украшения..."),
               "respond": ("answer", "Готовлю ответ...")},
     metadata=metadata,
 )

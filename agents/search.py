@@ -7,6 +7,8 @@ items rank last. Pure functions over the in-memory catalog; no I/O.
 """
 from __future__ import annotations
 
+import heapq
+
 from agents.vocabulary import METALS, PRODUCT_TYPES, STONES, label
 
 # A request for a plain "ring" is also satisfied by these more specific types.
@@ -25,18 +27,20 @@ def wanted_types(prefs: dict) -> set[str] | None:
 
 def fits(product: dict, prefs: dict) -> bool:
     """The hard constraints."""
-    if prefs.get("budget_max") and product["price"] > prefs["budget_max"]:
-        return False
-    if prefs.get("budget_min") and product["price"] < prefs["budget_min"]:
-        return False
-    types = wanted_types(prefs)
-    if types and product["type"] not in types:
-        return False
-    if product["metal"] in (prefs.get("excluded_metals") or ()):
-        return False
-    if prefs.get("no_stones") and product["stones"]:
-        return False
-    return True
+    return hard_constraints(prefs)(product)
+
+
+def hard_constraints(prefs: dict):
+    """The hard constraints as one test, worked out once for the whole catalog."""
+    high, low = prefs.get("budget_max"), prefs.get("budget_min")
+    types, excluded = wanted_types(prefs), prefs.get("excluded_metals") or ()
+    no_stones = prefs.get("no_stones")
+
+    def admits(product: dict) -> bool:
+        return not ((high and product["price"] > high) or (low and product["price"] < low)
+                    or (types and product["type"] not in types) or product["metal"] in excluded
+                    or (no_stones and product["stones"]))
+    return admits
 
 
 def score(product: dict, prefs: dict, taste: dict) -> float:
@@ -83,15 +87,16 @@ def search_products(catalog: list[dict], prefs: dict, taste: dict | None = None,
     budget = prefs.get("budget_max") or taste.get("budget_max")
     if budget and not prefs.get("budget_max"):
         prefs = {**prefs, "budget_max": budget}
-    matches = [p for p in catalog if fits(p, prefs)]
+    matches = list(filter(hard_constraints(prefs), catalog))
     if matches:
-        ranked = sorted(matches, key=lambda p: (-score(p, prefs, taste), p["price"], p["id"]))
-        return ranked[:limit], True
+        return heapq.nsmallest(limit, matches,
+                               key=lambda p: (-score(p, prefs, taste), p["price"], p["id"])), True
     relaxed = {**prefs, "budget_max": None, "budget_min": None}
     target = prefs.get("budget_max") or prefs.get("budget_min") or 0
-    nearest = sorted((p for p in catalog if fits(p, relaxed)),
-                     key=lambda p: (p["stock"] <= 0, abs(p["price"] - target), -score(p, relaxed, taste)))
-    return nearest[:limit], False
+    nearest = heapq.nsmallest(limit, filter(hard_constraints(relaxed), catalog),
+                              key=lambda p: (p["stock"] <= 0, abs(p["price"] - target),
+                                             -score(p, relaxed, taste)))
+    return nearest, False
 
 
 def product_card(product: dict) -> dict:

@@ -77,13 +77,15 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
     app = request.app
     settings, traffic, identity = app[keys.SETTINGS], app[keys.TRAFFIC], app[keys.IDENTITY]
     traffic.check_rate(user_id)
-    browser, new_browser = identity.browser_of(request)
-    if settings.bind_users:
+    new_browser = None
+    if settings.bind_users:            # off: ids are not bound, and no cookie is needed
+        browser, new = identity.browser_of(request)
         await identity.check_owner(user_id, browser)
+        new_browser = browser if new else None
     with traffic.stream_slot():
         stream = EventStream(request, heartbeat=settings.heartbeat)
         if new_browser:
-            identity.set_cookie(stream.response, browser)
+            identity.set_cookie(stream.response, new_browser)
         events = app[keys.ORCHESTRATOR].stream(user_id, chat, names, staff=staff,
                                                flat_metadata=flat_metadata)
         await stream.prepare()

@@ -43,7 +43,7 @@ async def test_wire_ids_count_up_from_one(client):
 async def test_status_messages_are_russian_and_come_first(client):
     events = await collect(await client.post(URL.format("u1"), json={"message": QUESTION}))
     statuses = [e for e in events if e["type"] == "status"]
-    assert [s["stage"] for s in statuses] == ["profile", "search", "answer"]
+    assert [s["stage"] for s in statuses] == ["search", "answer"]
     assert all(any("а" <= ch <= "я" for ch in s["message"].lower()) for s in statuses)
 
 
