@@ -55,8 +55,7 @@ class Orchestrator:
         if not flat_metadata:
             yield events.status(RECEIVED, stage="received")
             yield events.status(ROUTING, stage="routing")
-        log_question = asyncio.ensure_future(
-            self.store.log_message(user_id, "user", request.message))
+        log_question = self.store.log_message(user_id, "user", request.message)
         context = AgentContext(store=self.store, llm=self.llm, limits=self.limits, staff=staff)
         inputs = {"user_id": user_id, "message": request.message, "history": request.history}
         runs = [self._run(self.agents[name], inputs, context, headline=not flat_metadata)

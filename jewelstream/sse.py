@@ -55,13 +55,17 @@ class EventStream:
         self.response = web.StreamResponse(status=200, headers={**HEADERS, **(headers or {})})
         self.last_id = 0
         self._last_write = 0.0
-        self._pinger: asyncio.Task | None = None
+        self._closed = False
+        # The heartbeat is a timer, not a task per stream: a timer handle is a few hundred
+        # bytes and costs nothing until it fires, which matters with 1,000 open streams.
+        self._timer: asyncio.TimerHandle | None = None
+        self._pinging: asyncio.Task | None = None
 
     async def prepare(self) -> None:
         await self.response.prepare(self.request)
         self._last_write = asyncio.get_running_loop().time()
         if self.heartbeat > 0:
-            self._pinger = asyncio.create_task(self._ping_while_idle())
+            self._schedule(self.heartbeat)
 
     async def send(self, data: Any) -> None:
         """Write one event (a JSON-able dict) with the next id; ClientGone if the client left."""
@@ -70,9 +74,13 @@ class EventStream:
 
     async def close(self) -> None:
         """Stop the heartbeat and end the response (harmless if the client is gone)."""
-        if self._pinger is not None:
-            self._pinger.cancel()
-            self._pinger = None
+        self._closed = True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._pinging is not None:
+            self._pinging.cancel()
+            self._pinging = None
         try:
             await self.response.write_eof()
         except (ConnectionError, RuntimeError):
@@ -87,14 +95,23 @@ class EventStream:
         except (ConnectionError, RuntimeError) as exc:   # reset, or writing after close
             raise ClientGone() from exc
 
-    async def _ping_while_idle(self) -> None:
-        loop = asyncio.get_running_loop()
+    def _schedule(self, delay: float) -> None:
+        self._timer = asyncio.get_running_loop().call_later(delay, self._heartbeat_due)
+
+    def _heartbeat_due(self) -> None:
+        """The timer fired: ping if nothing was written for `heartbeat` seconds, and look
+        again when the next ping could be due (writes do not touch the timer)."""
+        if self._closed:
+            return
+        idle_for = asyncio.get_running_loop().time() - self._last_write
+        if idle_for < self.heartbeat:
+            self._schedule(self.heartbeat - idle_for)
+        elif self._pinging is None or self._pinging.done():
+            self._pinging = asyncio.ensure_future(self._ping())
+            self._schedule(self.heartbeat)
+
+    async def _ping(self) -> None:
         try:
-            while True:
-                idle_for = loop.time() - self._last_write
-                if idle_for < self.heartbeat:
-                    await asyncio.sleep(self.heartbeat - idle_for)
-                    continue
-                await self._write(PING)
+            await self._write(PING)
         except ClientGone:
             pass

@@ -237,16 +237,17 @@ class Store:
 
     # -- the conversation log ----------------------------------------------------------------
 
-    async def log_message(self, user_id: str, role: str, content: str, *,
-                          agent: str | None = None, state: str = "complete") -> None:
-        """Store one message; returns once it is committed. `state`: complete, or cut (the
-        answer stopped part-way)."""
+    def log_message(self, user_id: str, role: str, content: str, *,
+                    agent: str | None = None, state: str = "complete") -> asyncio.Future:
+        """Store one message: a future that is done once the message is committed (await
+        it, or not yet: the write goes ahead either way, and cancelling a wait for it does
+        not cancel it). `state`: complete, or cut (the answer stopped part-way)."""
         committed = asyncio.get_running_loop().create_future()
         self._log_rows.append((user_id, role, agent, content, state, time.time()))
         self._log_waiters.append(committed)
         if self._log_writer is None or self._log_writer.done():
             self._log_writer = asyncio.create_task(self._write_log())
-        await committed      # cancelling this wait does not cancel the write
+        return committed
 
     async def _write_log(self) -> None:
         """Commit the waiting log rows, as many as there are, in one transaction; again
