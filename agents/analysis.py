@@ -161,7 +161,7 @@ async def respond(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
     system = SYSTEM_PROMPT.format(topics=topics, reference_date=figures["reference_date"] or "—",
                                   facts=facts(figures))
     messages = chat_messages(system, draft_answer(state), state.get("history") or [], state["message"])
-    return {"answer": await write_answer(runtime.context, messages)}
+    return {"answer": await write_answer(runtime, messages)}
 
 
 builder = StateGraph(AnalysisState, context_schema=AgentContext, input_schema=InputState)
@@ -183,7 +183,7 @@ def metadata(state: dict) -> dict:
 
 
 AGENT = Agent(
-    name="analysis", graph=graph, answer_node="respond",
+    name="analysis", graph=graph,
     headline="Анализирую данные клиентов...",
     statuses={"understand": ("question", "Разбираю вопрос..."),
               "compute": ("analysis", "Считаю сегменты клиентов и продажи..."),

@@ -75,7 +75,7 @@ async def respond(state: ConsultantState, runtime: Runtime[AgentContext]) -> dic
     system = SYSTEM_PROMPT.format(wishes=describe_preferences(state["preferences"]) or "не указаны",
                                   products=_facts(state["products"]))
     messages = chat_messages(system, draft_answer(state), state.get("history") or [], state["message"])
-    return {"answer": await write_answer(runtime.context, messages)}
+    return {"answer": await write_answer(runtime, messages)}
 
 
 builder = StateGraph(ConsultantState, context_schema=AgentContext, input_schema=InputState)
@@ -95,7 +95,7 @@ def metadata(state: dict) -> dict:
 
 
 AGENT = Agent(
-    name="consultant", graph=graph, answer_node="respond",
+    name="consultant", graph=graph,
     headline="Подбираю рекомендации...",
     statuses={"search": ("search", "Ищу подходящие украшения..."),
               "respond": ("answer", "Готовлю ответ...")},

@@ -185,7 +185,7 @@ async def respond(state: GirlfriendState, runtime: Runtime[AgentContext]) -> dic
     system = SYSTEM_PROMPT.format(mood=MOODS[state["mood"]][0] if state["mood"] in MOODS else "ровное",
                                   topics=topics, sign=sign_sentence(sign) if sign else "неизвестен")
     messages = chat_messages(system, draft_answer(state), state.get("history") or [], state["message"])
-    return {"answer": await write_answer(runtime.context, messages)}
+    return {"answer": await write_answer(runtime, messages)}
 
 
 builder = StateGraph(GirlfriendState, context_schema=AgentContext, input_schema=InputState)
@@ -205,7 +205,7 @@ def metadata(state: dict) -> dict:
 
 
 AGENT = Agent(
-    name="girlfriend", graph=graph, answer_node="respond",
+    name="girlfriend", graph=graph,
     headline="Дружелюбно отвечаю ❤️",
     statuses={"load_profile": ("profile", "Вспоминаю, о чём мы говорили..."),
               "understand": ("mood", "Слушаю тебя внимательно..."),

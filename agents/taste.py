@@ -256,7 +256,7 @@ async def respond(state: TasteState, runtime: Runtime[AgentContext]) -> dict:
             else SUM_UP.format(summary=summary(state["taste"])))
     messages = chat_messages(SYSTEM_PROMPT.format(task=task), draft_answer(state),
                              state.get("history") or [], state["message"])
-    return {"answer": await write_answer(runtime.context, messages)}
+    return {"answer": await write_answer(runtime, messages)}
 
 
 builder = StateGraph(TasteState, context_schema=AgentContext, input_schema=InputState)
@@ -278,7 +278,7 @@ def metadata(state: dict) -> dict:
 
 
 AGENT = Agent(
-    name="taste", graph=graph, answer_node="respond",
+    name="taste", graph=graph,
     headline="Определяю ваши предпочтения...",
     statuses={"load_profile": ("profile", "Загружаю вашу анкету..."),
               "record": ("answers", "Записываю ваш ответ..."),

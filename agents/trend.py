@@ -161,7 +161,7 @@ async def respond(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
         focus=", ".join(labels[c] for c in state.get("focus") or []) or "общие тенденции",
         newest=russian_date(state["newest"]) if state["newest"] else "—", facts=facts(state))
     messages = chat_messages(system, draft_answer(state), state.get("history") or [], state["message"])
-    return {"answer": await write_answer(runtime.context, messages)}
+    return {"answer": await write_answer(runtime, messages)}
 
 
 builder = StateGraph(TrendState, context_schema=AgentContext, input_schema=InputState)
@@ -192,7 +192,7 @@ def metadata(state: dict) -> dict:
 
 
 AGENT = Agent(
-    name="trend", graph=graph, answer_node="respond",
+    name="trend", graph=graph,
     headline="Анализирую модные тенденции...",
     statuses={"understand": ("question", "Разбираю вопрос..."),
               "score": ("trends", "Изучаю свежие публикации модных журналов..."),

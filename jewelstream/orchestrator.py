@@ -1,14 +1,14 @@
 """The orchestrator: plain asyncio around the agents' compiled graphs.
 
 It decides which agents answer (the explicit task type, or `route_message`), runs each
-agent's graph once with `stream_mode=["tasks", "messages"]`, and turns LangGraph's parts
+agent's graph once with `stream_mode=["tasks", "custom"]`, and turns LangGraph's parts
 into our events:
 
     ("tasks", {"name": node, "input": ...})        a node starts     -> status
     ("tasks", {"name": node, "result": {...}})     a node finished   -> kept for metadata
-    ("messages", (AIMessageChunk, {"langgraph_node": node, ...}))
-                                                   an LLM chunk      -> token, if node is
-                                                                        the answer node
+    ("custom", "text")                             a piece of the answer, written by
+                                                   agents.base.write_answer as the LLM
+                                                   produced it       -> token
 
 Several agents run concurrently; their events are merged into one stream as they come and
 every token carries its `agent`, so texts never mix. The user's message and each answer
@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 from typing import AsyncIterator, Mapping
 
-from agents.base import Agent, AgentContext, AnswerLimits, text_of
+from agents.base import Agent, AgentContext, AnswerLimits
 from jewelstream import events
 from jewelstream.failures import describe_failure
 from jewelstream.requests import ChatRequest
@@ -27,7 +27,7 @@ from jewelstream.routing import route_message
 
 RECEIVED = "Обрабатываю запрос..."
 ROUTING = "Анализирую ваш запрос..."
-_STREAM_MODES = ["tasks", "messages"]
+_STREAM_MODES = ["tasks", "custom"]
 
 
 class Orchestrator:
@@ -98,12 +98,8 @@ class Orchestrator:
             yield events.status(agent.headline, stage="agent", agent=name)
         state: dict = {}
         async for mode, part in agent.graph.astream(inputs, context=context, stream_mode=_STREAM_MODES):
-            if mode == "messages":
-                chunk, info = part
-                if info.get("langgraph_node") == agent.answer_node:
-                    text = text_of(chunk)
-                    if text:                            # never an empty token
-                        yield events.token(text, name)
+            if mode == "custom":                        # never empty (write_answer)
+                yield events.token(part, name)
             elif "input" in part:                       # a node starts
                 stage = agent.statuses.get(part["name"])
                 if stage:
