@@ -10,7 +10,7 @@ pool to the endpoint is reused (jewelstream/upstream.py builds its client).
 its answer (built from the facts it computed) into the system prompt after
 `agents.base.DRAFT_HEADING`; `OfflineWriter` streams that draft in word-sized chunks at a
 reading pace. It is a real LangChain chat model, so the answer goes through the same graph
-node, the same `messages` stream mode and the same SSE path as an LLM's.
+node, the same `write_answer` loop and the same SSE path as an LLM's.
 """
 from __future__ import annotations
 
@@ -100,8 +100,8 @@ class OfflineWriter(BaseChatModel):
     async def _astream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                        run_manager: AsyncCallbackManagerForLLMRun | None = None, **kwargs: Any
                        ) -> AsyncIterator[ChatGenerationChunk]:
-        # BaseChatModel.astream reports each chunk to the callbacks (on_llm_new_token), which
-        # is how LangGraph's `messages` stream mode sees it; nothing more to do here.
+        # BaseChatModel.astream hands each chunk to agents.base.write_answer, which puts it
+        # on the graph's stream, exactly as for ChatOpenAI; nothing more to do here.
         for index, word in enumerate(_WORD.findall(draft_of(messages))):
             if index and self.pace > 0:
                 await asyncio.sleep(self.pace)

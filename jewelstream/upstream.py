@@ -2,7 +2,7 @@
 process, built for streaming many answers at once.
 
 langchain-openai's ChatOpenAI still does all the LLM work (the request, each chunk ->
-AIMessageChunk, the callbacks through which LangGraph's `messages` mode sees every chunk);
+AIMessageChunk, its callbacks, `astream`, which the answer node reads chunk by chunk);
 this module only decides how its openai client is built. Two choices differ from the
 defaults, both for cost (`python -m tests.bench --profile` shows where it goes), neither
 changes what is sent or received:

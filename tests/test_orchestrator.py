@@ -2,7 +2,13 @@
 import asyncio
 
 import pytest
+from langchain_core.messages import HumanMessage, SystemMessage
+from langgraph.graph import END, START, StateGraph
 
+from agents.base import Agent, AgentContext, AnswerLimits, InputState, write_answer
+from jewelstream.llm import make_chat_model
+from jewelstream.orchestrator import Orchestrator
+from jewelstream.requests import ChatRequest
 from tests.sse_reader import collect, read_events, text_of
 
 URL = "/api/orchestrator/{}/stream"
@@ -100,3 +106,37 @@ async def test_wire_order_holds_with_two_agents(client, fake_llm):
     first_token = kinds.index("token")
     assert "status" not in kinds[first_token:]
     assert kinds[-2:] == ["metadata", "done"]
+
+
+async def test_only_the_answer_step_becomes_tokens(fake_llm, settings, store):
+    """An LLM call a graph makes for anything else (here: a side question streamed in an
+    earlier node) never reaches the client: only what write_answer reads is a token."""
+    fake_llm.respond = lambda body: (["по", "бочный"] if "побочный" in body["messages"][0]["content"]
+                                     else ["от", "вет"])
+
+    class State(InputState, total=False):
+        aside: str
+
+    async def think(state, runtime):
+        pieces = [c.content async for c in runtime.context.llm.astream([SystemMessage("побочный"), HumanMessage("?")])]
+        return {"aside": "".join(pieces)}
+
+    async def respond(state, runtime):
+        await write_answer(runtime, [SystemMessage("основной"), HumanMessage(state["message"])])
+        return {}
+
+    builder = StateGraph(State, context_schema=AgentContext, input_schema=InputState)
+    builder.add_node("think", think)
+    builder.add_node("respond", respond)
+    builder.add_edge(START, "think")
+    builder.add_edge("think", "respond")
+    builder.add_edge("respond", END)
+    agent = Agent(name="probe", graph=builder.compile(), headline="…", statuses={},
+                  metadata=lambda state: {"aside": state.get("aside")})
+    llm = make_chat_model(settings)
+    orchestrator = Orchestrator({"probe": agent}, store, llm, AnswerLimits())
+    events = [e async for e in orchestrator.stream("u-probe", ChatRequest("Привет", []), ["probe"])]
+
+    assert "".join(e["content"] for e in events if e["type"] == "token") == "ответ"
+    assert events[-2]["data"]["probe"] == {"aside": "побочный"}       # the side call did run
+    assert len(fake_llm.requests) == 2
