@@ -17,7 +17,8 @@ from __future__ import annotations
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
-from agents.base import Agent, AgentContext, InputState, chat_messages, per_dataset, write_answer
+from agents.base import (Agent, AgentContext, AgentStore, InputState, chat_messages, per_store,
+                         write_answer)
 from agents.sales import MONTHS, analyse_sales
 from agents.search import rubles
 from agents.text import normalize
@@ -57,12 +58,13 @@ async def understand(state: AnalysisState) -> dict:
 
 
 async def compute(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
-    store = runtime.context.store
-    return {"figures": sales_figures(store.customers, store.orders, store.catalog)}
+    return {"figures": sales_figures(runtime.context.store)}
 
 
-# The figures change only with the data: computed once per store (read-only, shared).
-sales_figures = per_dataset(analyse_sales)
+@per_store
+def sales_figures(store: AgentStore) -> dict:
+    """Segments, patterns and the forecast: they change only with the data (read-only, shared)."""
+    return analyse_sales(store.customers, store.orders, store.catalog)
 
 
 def percent(share: float) -> str:

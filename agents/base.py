@@ -13,6 +13,7 @@ through globals, so a graph is compiled once and serves every request.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Protocol, TypedDict, TypeVar
 
@@ -29,24 +30,19 @@ HISTORY_TURNS = 12           # earlier messages the LLM sees
 _T = TypeVar("_T")
 
 
-def per_dataset(fn: Callable[..., _T]) -> Callable[..., _T]:
-    """Memoize a pure function of the store's read-only data lists (catalog, articles,
-    customers, orders), which are loaded once when the store opens: figures like trend
-    scores or RFM segments are then computed once, not on every request. Keyed by the
-    lists' identity; an entry holds its lists, so the ids stay unique while it is cached.
-    The result is shared: callers read it and never change it."""
-    cache: dict[tuple[int, ...], tuple[tuple, Any]] = {}
+def per_store(fn: Callable[[Any], _T]) -> Callable[[Any], _T]:
+    """Memoize `fn(store)`, a pure function of the store's read-only data (catalog,
+    articles, customers, orders: loaded once when the store opens), so figures like trend
+    scores or RFM segments are computed once per store, not on every request. The memo
+    lives as long as the store does. The result is shared: callers read it, never change it."""
+    memo: "weakref.WeakKeyDictionary[Any, _T]" = weakref.WeakKeyDictionary()
 
-    def cached(*data: list) -> _T:
-        key = tuple(map(id, data))
-        if key not in cache:
-            if len(cache) >= 4:           # a few stores at most (tests open many)
-                cache.pop(next(iter(cache)))
-            cache[key] = (data, fn(*data))
-        return cache[key][1]
+    def cached(store: Any) -> _T:
+        if store not in memo:
+            memo[store] = fn(store)
+        return memo[store]
 
-    cached.__wrapped__ = fn
-    cached.__doc__ = fn.__doc__
+    cached.__doc__, cached.__wrapped__ = fn.__doc__, fn
     return cached
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
-from agents.base import Agent, AgentContext, InputState, chat_messages, per_dataset, write_answer
+from agents.base import (Agent, AgentContext, AgentStore, InputState, chat_messages, per_store,
+                         write_answer)
 from agents.trends_math import HALF_LIFE_DAYS, WINDOW_DAYS, emerging_trends, score_trends, trends_in
 from agents.vocabulary import TRENDS
 
@@ -48,12 +49,13 @@ async def understand(state: TrendState) -> dict:
 
 
 async def score(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
-    return magazine_figures(runtime.context.store.articles)
+    return magazine_figures(runtime.context.store)
 
 
-@per_dataset
-def magazine_figures(articles: list[dict]) -> dict:
+@per_store
+def magazine_figures(store: AgentStore) -> dict:
     """Trend scores, the rising trends and the newest article's date (read-only, shared)."""
+    articles = store.articles
     rows = score_trends(articles, TRENDS)
     return {"trends": rows, "emerging": emerging_trends(rows),
             "newest": max((a["published"] for a in articles), default=None)}
