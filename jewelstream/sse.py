@@ -55,7 +55,6 @@ class EventStream:
         self.response = web.StreamResponse(status=200, headers={**HEADERS, **(headers or {})})
         self.last_id = 0
         self._last_write = 0.0
-        self._closed = False
         # The heartbeat is a timer, not a task per stream: a timer handle is a few hundred
         # bytes and costs nothing until it fires, which matters with 1,000 open streams.
         self._timer: asyncio.TimerHandle | None = None
@@ -74,7 +73,6 @@ class EventStream:
 
     async def close(self) -> None:
         """Stop the heartbeat and end the response (harmless if the client is gone)."""
-        self._closed = True
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -101,14 +99,13 @@ class EventStream:
     def _heartbeat_due(self) -> None:
         """The timer fired: ping if nothing was written for `heartbeat` seconds, and look
         again when the next ping could be due (writes do not touch the timer)."""
-        if self._closed:
-            return
         idle_for = asyncio.get_running_loop().time() - self._last_write
         if idle_for < self.heartbeat:
             self._schedule(self.heartbeat - idle_for)
-        elif self._pinging is None or self._pinging.done():
+            return
+        if self._pinging is None or self._pinging.done():   # not while one waits to drain
             self._pinging = asyncio.ensure_future(self._ping())
-            self._schedule(self.heartbeat)
+        self._schedule(self.heartbeat)
 
     async def _ping(self) -> None:
         try:

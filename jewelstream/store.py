@@ -203,14 +203,10 @@ class Store:
                 found = await self.read(read, list(waiting))
             except Exception as exc:
                 for waiters in waiting.values():
-                    for waiter in waiters:
-                        if not waiter.done():
-                            waiter.set_exception(exc)
+                    _settle(waiters, error=exc)
                 continue
             for user_id, waiters in waiting.items():
-                for waiter in waiters:
-                    if not waiter.done():
-                        waiter.set_result(found.get(user_id, "{}"))
+                _settle(waiters, found.get(user_id, "{}"))
 
     async def save_profile(self, user_id: str, data: dict) -> None:
         def write() -> None:
@@ -262,13 +258,9 @@ class Store:
             try:
                 await self.run(write, rows)
             except Exception as exc:
-                for waiter in waiters:
-                    if not waiter.done():
-                        waiter.set_exception(exc)
+                _settle(waiters, error=exc)
             else:
-                for waiter in waiters:
-                    if not waiter.done():
-                        waiter.set_result(None)
+                _settle(waiters, None)
 
     async def messages(self, user_id: str, limit: int = 100) -> list[dict]:
         def read(db: sqlite3.Connection) -> list[dict]:
@@ -301,3 +293,14 @@ class Store:
                 self._db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
                 return value
         return await self.run(read_or_create)
+
+
+def _settle(waiters: list[asyncio.Future], result: Any = None, *,
+            error: BaseException | None = None) -> None:
+    """Finish the futures of a batch (those whose waiter gave up are already done)."""
+    for waiter in waiters:
+        if not waiter.done():
+            if error is None:
+                waiter.set_result(result)
+            else:
+                waiter.set_exception(error)
