@@ -109,6 +109,7 @@ def product_card(product: dict) -> dict:
         "stones": product["stones"], "stones_labels": [label(STONES, s) for s in product["stones"]],
         "style": product["style"], "price": product["price"], "stock": product["stock"],
         "description": product["description"],
+        "article": product.get("article"), "sizes": product.get("sizes") or [],
     }
 
 

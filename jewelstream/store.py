@@ -25,13 +25,15 @@ from pathlib import Path
 from typing import Any, Callable
 
 from jewelstream import seed
+from jewelstream.data.upgrade import upgrade_products
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS products (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, metal TEXT NOT NULL,
     fineness INTEGER NOT NULL, stones TEXT NOT NULL, style TEXT NOT NULL,
     occasions TEXT NOT NULL, recipient TEXT NOT NULL, price INTEGER NOT NULL,
-    stock INTEGER NOT NULL, description TEXT NOT NULL);
+    stock INTEGER NOT NULL, description TEXT NOT NULL, article TEXT,
+    sizes TEXT NOT NULL DEFAULT '[]', image TEXT, listed INTEGER NOT NULL DEFAULT 1);
 CREATE TABLE IF NOT EXISTS customers (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, gender TEXT, birth_date TEXT, city TEXT,
     registered TEXT, kind TEXT);
@@ -54,7 +56,7 @@ CREATE TABLE IF NOT EXISTS owners (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
-_JSON_COLUMNS = {"stones", "occasions"}
+_JSON_COLUMNS = {"stones", "occasions", "sizes"}
 
 
 class Store:
@@ -123,9 +125,12 @@ class Store:
         db.executescript(SCHEMA)
         self._db = db
         with self._transaction():
+            upgrade_products(db, seed.build_catalog)
             if db.execute("SELECT count(*) FROM products").fetchone()[0] == 0:
                 self._seed(db)
-        self.catalog = [self._product(row) for row in db.execute("SELECT * FROM products ORDER BY id")]
+        # Withdrawn products (listed = 0) stay in the table for orders and old conversations.
+        self.catalog = [self._product(row) for row in
+                        db.execute("SELECT * FROM products WHERE listed = 1 ORDER BY id")]
         self.articles = [dict(row) for row in db.execute("SELECT * FROM articles ORDER BY published, id")]
         self.customers = [dict(row) for row in db.execute("SELECT * FROM customers ORDER BY id")]
         self.orders = [dict(row) for row in db.execute("SELECT * FROM orders ORDER BY date, id")]
@@ -147,7 +152,7 @@ class Store:
             "articles": seed.build_articles(),
         }
         for table, rows in tables.items():
-            columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})")]
+            columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})") if c[1] in rows[0]]
             db.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                 [[json.dumps(row[c], ensure_ascii=False) if c in _JSON_COLUMNS else row.get(c)

@@ -81,7 +81,7 @@ def test_builds_are_deterministic_and_fast(catalog, customers, orders, articles)
 # --- catalog ----------------------------------------------------------------------------------
 
 PRODUCT_KEYS = {"id", "name", "type", "metal", "fineness", "stones", "style", "occasions",
-                "recipient", "price", "stock", "description"}
+                "recipient", "price", "stock", "description", "article", "sizes"}
 
 
 def test_product_codes_are_valid(catalog):
@@ -95,6 +95,19 @@ def test_product_codes_are_valid(catalog):
         assert 0 <= p["stock"] <= 25 and isinstance(p["price"], int)
         assert re.fullmatch(r"p\d{4}", p["id"])
     assert any(p["stock"] == 0 for p in catalog)
+
+
+def test_articles_are_unique_and_sizes_fit_the_type(catalog):
+    assert len({p["article"] for p in catalog}) == len(catalog)
+    for p in catalog:
+        assert re.fullmatch(r"[A-Z]{2}-\d{4}", p["article"])
+        if p["type"] in ("engagement_ring", "wedding_band", "ring"):
+            assert 3 <= len(p["sizes"]) and all(15 <= s <= 22 for s in p["sizes"])
+        elif p["type"] in ("bracelet", "chain"):
+            assert 3 <= len(p["sizes"]) and all(16 <= s <= 60 for s in p["sizes"])
+        else:
+            assert p["sizes"] == []
+        assert p["sizes"] == sorted(set(p["sizes"]))
 
 
 def test_type_coverage_and_sensible_occasions(catalog):

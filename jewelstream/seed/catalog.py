@@ -6,8 +6,13 @@ collection it is named after, its price, occasions, description and stock. Names
 "Помолвочное кольцо «Утренняя роса» из белого золота 585° с бриллиантом 0,3 кт"; the word
 parts live in words.py.
 
-Left out: images, sizes, weights in grams, article numbers, the order history (that is
-customers.py) and any I/O: the function returns plain dicts for the store to insert.
+Last, apart from the random stream above (so adding them changed no product), each product
+gets an article number a salesperson can find ("ER-0001": type prefix and number) and, for
+rings, bracelets and chains, the sizes it is made in (`fitting_sizes`).
+
+Left out: images (jewelstream/media.py draws an illustration), weights in grams, the order
+history (that is customers.py) and any I/O: the function returns plain dicts for the store
+to insert.
 """
 
 import random
@@ -91,6 +96,18 @@ PRICE_RANGE = {("silver", 925): (1_500, 25_000), ("gold", 585): (8_000, 250_000)
                ("gold", 750): (15_000, 900_000), ("platinum", 950): (30_000, 1_500_000)}
 
 
+# Article number prefix per type: "ER-0001" is the engagement ring p0001.
+ARTICLE_PREFIX = {"engagement_ring": "ER", "wedding_band": "WB", "ring": "RG", "earrings": "EA",
+                  "necklace": "NK", "pendant": "PD", "chain": "CH", "bracelet": "BR",
+                  "brooch": "BH", "cufflinks": "CL"}
+# Sizes a type comes in: Russian ring sizes (inner diameter, mm), lengths in cm.
+SIZE_RANGES = {"engagement_ring": (15, 15.5, 16, 16.5, 17, 17.5, 18, 18.5, 19, 19.5, 20),
+               "wedding_band": (15, 15.5, 16, 16.5, 17, 17.5, 18, 18.5, 19, 19.5, 20, 20.5, 21, 22),
+               "ring": (15, 15.5, 16, 16.5, 17, 17.5, 18, 18.5, 19, 19.5, 20, 21),
+               "bracelet": (16, 17, 18, 19, 20, 21),
+               "chain": (40, 45, 50, 55, 60)}
+
+
 def build_catalog() -> list[dict]:
     """All products, ids p0001.., grouped by type; same result on every call."""
     rng = random.Random(SEED)
@@ -99,7 +116,22 @@ def build_catalog() -> list[dict]:
         for _ in range(count):
             product = _make_product(rng, ptype, metals, base_range, no_stone_chance, names)
             products.append({"id": f"p{len(products) + 1:04d}", **product})
+    sizes_rng = random.Random(f"{SEED}-sizes")    # its own stream: the products above stay as they were
+    for product in products:
+        product["article"] = f"{ARTICLE_PREFIX[product['type']]}-{product['id'][1:]}"
+        product["sizes"] = fitting_sizes(sizes_rng, product["type"])
     return products
+
+
+def fitting_sizes(rng, ptype: str) -> list[float | int]:
+    """The sizes a piece is made in, ascending: a run of 3-7 neighbouring sizes of the
+    type's range; [] for types without sizes."""
+    sizes = SIZE_RANGES.get(ptype)
+    if not sizes:
+        return []
+    count = rng.randint(3, min(7, len(sizes)))
+    start = rng.randint(0, len(sizes) - count)
+    return list(sizes[start:start + count])
 
 
 def _make_product(rng, ptype, metals, base_range, no_stone_chance, names) -> dict:
