@@ -1,8 +1,9 @@
 """The application factory: it only wires things together.
 
 One `cleanup_ctx` per resource, set up in order and torn down in reverse:
-store (SQLite + seed) -> identity (cookie secret) -> chat model -> orchestrator (the
-agents' compiled graphs). `on_shutdown` drains the open streams (jewelstream/traffic.py).
+store (SQLite + seed) -> runs (their event log) -> identity (cookie secret) -> chat model
+-> orchestrator (the agents' compiled graphs). `on_shutdown` drains the open streams
+(jewelstream/traffic.py), then stops the runs that no stream follows any more.
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from jewelstream.middlewares import json_errors
 from jewelstream.orchestrator import Orchestrator
 from jewelstream.requests import MAX_BODY
 from jewelstream.routes import setup_routes
+from jewelstream.runs.registry import Runs
+from jewelstream.runs.sqlite_log import SqliteRunLog
 from jewelstream.store import Store
 from jewelstream.traffic import Traffic
 
@@ -29,7 +32,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
     app[keys.SETTINGS] = settings
     app[keys.TRAFFIC] = Traffic(settings.max_streams, settings.rate_limit, settings.rate_window)
-    app.cleanup_ctx.extend([store_ctx, identity_ctx, llm_ctx, orchestrator_ctx])
+    app.cleanup_ctx.extend([store_ctx, runs_ctx, identity_ctx, llm_ctx, orchestrator_ctx])
     app.on_shutdown.append(drain_streams)
     setup_routes(app)
     return app
@@ -40,6 +43,18 @@ async def store_ctx(app: web.Application):
     app[keys.STORE] = store
     yield
     await store.close()
+
+
+async def runs_ctx(app: web.Application):
+    settings = app[keys.SETTINGS]
+    log = SqliteRunLog(settings.db_path) if settings.run_log else None
+    if log is not None:
+        await log.open()
+    app[keys.RUNS] = Runs(log, window=settings.resume_window, retention=settings.run_retention)
+    yield
+    await app[keys.RUNS].stop_all("shutting_down")
+    if log is not None:
+        await log.close()
 
 
 async def identity_ctx(app: web.Application):
@@ -69,3 +84,4 @@ async def orchestrator_ctx(app: web.Application):
 
 async def drain_streams(app: web.Application) -> None:
     await app[keys.TRAFFIC].drain(app[keys.SETTINGS].shutdown_grace)
+    await app[keys.RUNS].stop_all("shutting_down")

@@ -45,6 +45,12 @@ class Settings:
     kiosk_idle_seconds: int = 120          # the page clears itself after this idle time
     cookie_secure: bool = False            # set when served over HTTPS
     bind_users: bool = True                # a user id belongs to the first browser using it
+    # Runs (jewelstream/runs/): how long a run waits for a resume after its client left
+    # (0: stop at once), how long a finished run stays resumable, and whether its events
+    # also go to the event log in the database (off: resumes only on the same worker).
+    resume_window: float = 30.0
+    run_retention: float = 900.0
+    run_log: bool = True
 
     @classmethod
     def from_env(cls, argv: Sequence[str] | None = None,
@@ -97,4 +103,7 @@ class Settings:
             kiosk_idle_seconds=number("JEWELSTREAM_KIOSK_IDLE", cls.kiosk_idle_seconds, int),
             cookie_secure=env.get("JEWELSTREAM_COOKIE_SECURE", "") in ("1", "true", "yes"),
             bind_users=env.get("JEWELSTREAM_BIND_USERS", "1") not in ("0", "false", "no"),
+            resume_window=number("JEWELSTREAM_RESUME_WINDOW", cls.resume_window),
+            run_retention=number("JEWELSTREAM_RUN_RETENTION", cls.run_retention),
+            run_log=env.get("JEWELSTREAM_RUN_LOG", "1") not in ("0", "false", "no"),
         )

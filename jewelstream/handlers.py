@@ -1,17 +1,15 @@
-"""HTTP handlers: validate, then stream the orchestrator's events over SSE."""
+"""HTTP handlers: validate, then answer as a run (jewelstream/runs/) streamed over SSE."""
 from __future__ import annotations
 
-import asyncio
 import hmac
 from pathlib import Path
 
 from aiohttp import web
 
-from jewelstream import events as wire, keys
-from jewelstream.failures import MESSAGES
+from jewelstream import keys
 from jewelstream.requests import BadInput, ChatRequest, read_get, read_post, user_id_of
-from jewelstream.sse import ClientGone, EventStream
-from jewelstream.traffic import SHUTDOWN
+from jewelstream.runs import http as runs
+from jewelstream.sse import EventStream
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -34,12 +32,16 @@ async def health(request: web.Request) -> web.Response:
 
 async def consultation_stream(request: web.Request) -> web.StreamResponse:
     user_id = user_id_of(request)
+    if runs.is_reconnect(request):
+        return await runs.rejoin(request, user_id)
     chat = await _read(request)
     return await _stream(request, user_id, chat, ["consultant"], staff=False, flat_metadata=True)
 
 
 async def orchestrator_stream(request: web.Request) -> web.StreamResponse:
     user_id = user_id_of(request)
+    if runs.is_reconnect(request):
+        return await runs.rejoin(request, user_id)
     chat = await _read(request)
     staff = is_staff(request)
     orchestrator = request.app[keys.ORCHESTRATOR]
@@ -65,10 +67,6 @@ def is_staff(request: web.Request) -> bool:
 async def _read(request: web.Request) -> ChatRequest:
     if request.method == "POST":
         return await read_post(request)
-    if "Last-Event-ID" in request.headers:
-        # An EventSource reconnecting after the stream ended: never run the question
-        # again. 204 tells the browser to stop reconnecting.
-        raise web.HTTPNoContent()
     return read_get(request)
 
 
@@ -77,7 +75,7 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
     app = request.app
     settings, traffic, identity = app[keys.SETTINGS], app[keys.TRAFFIC], app[keys.IDENTITY]
     traffic.check_rate(user_id)
-    new_browser = None
+    browser = new_browser = None
     if settings.bind_users:            # off: ids are not bound, and no cookie is needed
         browser, new = identity.browser_of(request)
         await identity.check_owner(user_id, browser)
@@ -86,29 +84,6 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
         stream = EventStream(request, heartbeat=settings.heartbeat)
         if new_browser:
             identity.set_cookie(stream.response, new_browser)
-        events = app[keys.ORCHESTRATOR].stream(user_id, chat, names, staff=staff,
-                                               flat_metadata=flat_metadata)
-        await stream.prepare()
-        try:
-            async for event in events:
-                await stream.send(event)
-        except ClientGone:
-            pass           # closing `events` below cancels the run and the LLM request
-        except asyncio.CancelledError as exc:
-            if SHUTDOWN not in exc.args:
-                raise      # the client went away (aiohttp cancels its handler)
-            # The grace period of a shutdown is over: end this stream properly.
-            asyncio.current_task().uncancel()
-            await events.aclose()
-            await _send_quietly(stream, wire.error("shutting_down", MESSAGES["shutting_down"]))
-        finally:
-            await events.aclose()
-            await stream.close()
-    return stream.response
-
-
-async def _send_quietly(stream: EventStream, event: dict) -> None:
-    try:
-        await stream.send(event)
-    except ClientGone:
-        pass
+        # The answer is a run (jewelstream/runs/): it goes on if this connection drops.
+        return await runs.answer(request, stream, user_id, browser, lambda: app[keys.ORCHESTRATOR].stream(
+            user_id, chat, names, staff=staff, flat_metadata=flat_metadata))

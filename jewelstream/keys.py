@@ -5,6 +5,7 @@ from langchain_core.language_models import BaseChatModel
 from jewelstream.config import Settings
 from jewelstream.identity import Identity
 from jewelstream.orchestrator import Orchestrator
+from jewelstream.runs.registry import Runs
 from jewelstream.store import Store
 from jewelstream.traffic import Traffic
 
@@ -14,3 +15,4 @@ LLM = web.AppKey("llm", BaseChatModel)
 ORCHESTRATOR = web.AppKey("orchestrator", Orchestrator)
 IDENTITY = web.AppKey("identity", Identity)
 TRAFFIC = web.AppKey("traffic", Traffic)
+RUNS = web.AppKey("runs", Runs)

@@ -2,6 +2,7 @@
 from aiohttp import web
 
 from jewelstream import handlers
+from jewelstream.runs import http as runs
 
 
 def setup_routes(app: web.Application) -> None:
@@ -11,4 +12,6 @@ def setup_routes(app: web.Application) -> None:
                           ("orchestrator", handlers.orchestrator_stream)):
         app.router.add_post(f"/api/{name}/{{user_id}}/stream", handler)
         app.router.add_get(f"/api/{name}/{{user_id}}/stream", handler)   # EventSource twin
+    app.router.add_get("/api/runs/{run_id}/stream", runs.resume)
+    app.router.add_post("/api/runs/{run_id}/cancel", runs.cancel)
     app.router.add_static("/static/", handlers.STATIC_DIR, append_version=False)

@@ -15,7 +15,7 @@ our help (coalescing also the events that arrive in one turn of the loop saved a
 of the CPU in the benchmark's burst case and nothing in the 200-stream case). The JSON keeps
 Cyrillic as UTF-8 (`ensure_ascii=False`) and holds no raw newline, so one `data:` line
 always carries one whole event. What this module leaves out: event names (`event:`),
-`retry:` and resuming a stream from `Last-Event-ID` (the handlers answer such GETs 204).
+`retry:`, and which events a resumed stream carries (jewelstream/runs/).
 """
 from __future__ import annotations
 
@@ -70,6 +70,12 @@ class EventStream:
         """Write one event (a JSON-able dict) with the next id; ClientGone if the client left."""
         self.last_id += 1
         await self._write(encode_event(self.last_id, data))
+
+    async def send_encoded(self, payload: bytes, last_id: int) -> None:
+        """Write events already encoded (encode_event) with their own ids, the last of
+        them `last_id`: a run's events keep their ids on every stream that carries them."""
+        self.last_id = last_id
+        await self._write(payload)
 
     async def close(self) -> None:
         """Stop the heartbeat and end the response (harmless if the client is gone)."""

@@ -10,8 +10,15 @@ from aiohttp import ClientResponse
 
 async def read_events(response: ClientResponse) -> AsyncIterator[dict]:
     """Parsed JSON events as soon as each one is complete on the wire."""
+    async for _, event in read_numbered(response):
+        yield event
+
+
+async def read_numbered(response: ClientResponse) -> AsyncIterator[tuple[int | None, dict]]:
+    """(event id, parsed JSON) of each event as soon as it is complete on the wire."""
     buffer = b""
     data: list[str] = []
+    event_id = None
     async for chunk in response.content.iter_any():
         buffer += chunk
         while b"\n" in buffer:
@@ -19,8 +26,10 @@ async def read_events(response: ClientResponse) -> AsyncIterator[dict]:
             line = raw.decode("utf-8").rstrip("\r")
             if line == "":
                 if data:
-                    yield json.loads("\n".join(data))
-                    data = []
+                    yield event_id, json.loads("\n".join(data))
+                    data, event_id = [], None
+            elif line.startswith("id:"):
+                event_id = int(line[3:])
             elif line.startswith("data:"):
                 data.append(line[5:].removeprefix(" "))
 

@@ -18,8 +18,10 @@ async def _app(aiohttp_client, settings, **changes):
 
 
 @pytest.mark.parametrize("fault", ["hang_mid", "hang"])
-async def test_client_leaving_closes_the_llm_request_within_a_second(client, fake_llm, settings, fault):
-    """Mid-answer (after a token) and before the first token alike."""
+async def test_client_leaving_closes_the_llm_request_within_a_second(aiohttp_client, fake_llm, settings, fault):
+    """With no resume window (JEWELSTREAM_RESUME_WINDOW=0): mid-answer (after a token) and
+    before the first token alike."""
+    client = await _app(aiohttp_client, settings, resume_window=0)
     fake_llm.fault = fault
     tasks_before = len(asyncio.all_tasks())
     response = await client.post(URL.format("gone"), json=QUESTION)

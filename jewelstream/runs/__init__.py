@@ -1,0 +1,22 @@
+"""Runs: an answer that outlives its connection (DESIGN.md, "Runs and resumption").
+
+Every answer is a run with an id. Its producer (one task in the worker process that took
+the question) drives the orchestrator's events, numbers them 1, 2, 3... and keeps them in
+memory and in an event log; any number of streams follow it from an event id on:
+
+    POST .../stream --> Runs.start --> produce (task) --> Run (memory) --> follow --> SSE
+                                             |                              ^
+                                             +--> RunLog (SQLite) ----------+  other workers,
+                                                                               after a crash
+
+- `run.py`       one run in its producing process: events, followers, the resume window
+- `producer.py`  drives the orchestrator's events into a run; stop means stop
+- `registry.py`  the worker's runs: start, find, idempotency keys, stop, the log's chores
+- `sqlite_log.py` the durable event log (group-committed), shared by the box's workers
+- `follow.py`    the events of a run after an id: from memory, or from the log and live
+- `http.py`      the endpoints: answer (a hook for the handlers), resume, cancel
+
+The event log is an interface (`RunLog` in sqlite_log.py's docstring): a Redis Streams
+backend would be one more module with the same methods. What this package leaves out:
+runs that span boxes (that needs such a shared backend).
+"""

@@ -1,0 +1,172 @@
+"""The HTTP side of runs: answering a question as a run, resuming, cancelling.
+
+- `answer` (called by the question handlers): start a run, or join the one that holds the
+  request's `Idempotency-Key`, and follow it on this response (`X-Run-Id` header).
+- `rejoin`: an `EventSource` reconnecting to a GET twin with `Last-Event-ID` continues the
+  newest run of that user and URL; `204` once it is over and delivered (or if none).
+- `resume`: `GET /api/runs/{run_id}/stream` with `Last-Event-ID` (header, or
+  `?last_event_id=`): the events after that id with their ids, then the live ones.
+- `cancel`: `POST /api/runs/{run_id}/cancel`.
+
+Only the run's owner (the browser bound to its user id, jewelstream/identity.py) or staff
+may resume or cancel it (`403`); an unknown or expired run is `404`.
+"""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import re
+import secrets
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from jewelstream import keys
+from jewelstream.requests import BadInput
+from jewelstream.runs.follow import follow
+from jewelstream.runs.log import RunRecord
+from jewelstream.runs.producer import stop
+from jewelstream.runs.registry import Runs
+from jewelstream.runs.run import Run
+from jewelstream.sse import ClientGone, EventStream
+from jewelstream.traffic import SHUTDOWN
+
+_RUN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_KEY = re.compile(r"[\x21-\x7e]{1,200}")            # visible ASCII, as Idempotency-Key drafts say
+FRESH_WAIT = 0.5          # seconds an unknown run id is looked for (its record may be in flight)
+NOT_FOUND = ("run_not_found", "Ответ не найден: он завершился слишком давно или не существовал.")
+FORBIDDEN = ("run_forbidden", "Этот ответ принадлежит другому устройству.")
+
+
+async def answer(request: web.Request, stream: EventStream, user_id: str, browser: str | None,
+                 make_events) -> web.StreamResponse:
+    runs = request.app[keys.RUNS]
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not _KEY.fullmatch(key):
+        raise BadInput(400, "bad_idempotency_key", "Некорректный заголовок Idempotency-Key.")
+    fingerprint = twin_fingerprint(request) if request.method == "GET" else None
+    record = runs.record(secrets.token_urlsafe(16), user_id, browser, fingerprint=fingerprint, key=key)
+    if key is not None:
+        holder = await runs.claim(record)
+        if holder is not None:                 # a retry: join the run, ask the LLM nothing
+            return await deliver(request, stream, holder, last_event_id(request))
+    run = runs.start(record, make_events(), logged=key is not None and runs.log is not None)
+    return await deliver(request, stream, run, 0)
+
+
+async def rejoin(request: web.Request, user_id: str) -> web.StreamResponse:
+    runs = request.app[keys.RUNS]
+    fingerprint = twin_fingerprint(request)
+    target = runs.local_by(user_id, fingerprint=fingerprint)
+    if target is None and runs.log is not None:
+        target = await runs.log.find(user_id, fingerprint=fingerprint)
+    if target is None or not _may_access(request, _record_of(target)):
+        raise web.HTTPNoContent()              # nothing to continue: the browser stops
+    return await _resume(request, target)
+
+
+async def resume(request: web.Request) -> web.StreamResponse:
+    return await _resume(request, await _find(request))
+
+
+async def cancel(request: web.Request) -> web.Response:
+    target = await _find(request)
+    runs = request.app[keys.RUNS]
+    await runs.cancel(_record_of(target).run_id)
+    return web.json_response({"run_id": _record_of(target).run_id, "status": "stopping"})
+
+
+async def _resume(request: web.Request, target: Run | RunRecord) -> web.StreamResponse:
+    record, after = _record_of(target), last_event_id(request)
+    if request.app[keys.RUNS].expired(record):
+        raise BadInput(404, *NOT_FOUND)
+    if record.ended is not None and after >= record.last_id:
+        raise web.HTTPNoContent()              # over and delivered
+    settings, traffic = request.app[keys.SETTINGS], request.app[keys.TRAFFIC]
+    with traffic.stream_slot():
+        return await deliver(request, EventStream(request, heartbeat=settings.heartbeat), target, after)
+
+
+async def deliver(request: web.Request, stream: EventStream, target: Run | RunRecord,
+                  after: int) -> web.StreamResponse:
+    """Follow the run on `stream` from event `after` until it ends or the client leaves."""
+    runs = request.app[keys.RUNS]
+    run = target if isinstance(target, Run) else None
+    stream.response.headers["X-Run-Id"] = _record_of(target).run_id
+    if run is not None:
+        runs.attach(run)
+    try:
+        await stream.prepare()
+        async for chunk, last_id in follow(runs, target, after):
+            await stream.send_encoded(chunk, last_id)
+    except ClientGone:
+        pass                                   # the run goes on for the resume window
+    except asyncio.CancelledError as exc:
+        if SHUTDOWN not in exc.args:
+            raise                              # the client went away
+        # The grace period of a shutdown is over: stop the run, deliver its last event.
+        asyncio.current_task().uncancel()
+        if run is not None and stop(run, "shutting_down"):
+            await _deliver_rest(stream, runs, run, stream.last_id)
+    finally:
+        if run is not None:
+            runs.detach(run)
+        await stream.close()
+    return stream.response
+
+
+async def _deliver_rest(stream: EventStream, runs: Runs, run: Run, after: int) -> None:
+    try:
+        async with asyncio.timeout(2):
+            async for chunk, last_id in follow(runs, run, after):
+                await stream.send_encoded(chunk, last_id)
+    except (ClientGone, TimeoutError):
+        pass
+
+
+async def _find(request: web.Request) -> Run | RunRecord:
+    """The run of the path's run_id, if it exists, is not expired and the caller may see it."""
+    runs = request.app[keys.RUNS]
+    run_id = request.match_info["run_id"]
+    target = runs.local(run_id) if _RUN_ID.fullmatch(run_id) else None
+    if target is None and runs.log is not None and _RUN_ID.fullmatch(run_id):
+        # A run started on another worker a moment ago may still be on its way to the log.
+        deadline = asyncio.get_running_loop().time() + FRESH_WAIT
+        while (target := await runs.log.record(run_id)) is None:
+            if asyncio.get_running_loop().time() > deadline:
+                break
+            await asyncio.sleep(0.05)
+    if target is None or runs.expired(_record_of(target)):
+        raise BadInput(404, *NOT_FOUND)
+    if not _may_access(request, _record_of(target)):
+        raise BadInput(403, *FORBIDDEN)
+    return target
+
+
+def _may_access(request: web.Request, record: RunRecord) -> bool:
+    from jewelstream.handlers import is_staff     # handlers import this module
+    if record.browser is None or not request.app[keys.SETTINGS].bind_users or is_staff(request):
+        return True
+    browser, _ = request.app[keys.IDENTITY].browser_of(request)
+    return hmac.compare_digest(browser, record.browser)
+
+
+def _record_of(target: Run | RunRecord) -> RunRecord:
+    return target.record if isinstance(target, Run) else target
+
+
+def last_event_id(request: web.Request) -> int:
+    raw = request.headers.get("Last-Event-ID", request.query.get("last_event_id", "0")).strip() or "0"
+    if not raw.isdigit() or len(raw) > 9:
+        raise BadInput(400, "bad_last_event_id", "Некорректный номер последнего события.")
+    return int(raw)
+
+
+def is_reconnect(request: web.Request) -> bool:
+    """An EventSource reconnecting to a GET twin (it sends the id it saw last)."""
+    return request.method == "GET" and "Last-Event-ID" in request.headers
+
+
+def twin_fingerprint(request: web.Request) -> str:
+    query = sorted((k, v) for k, v in request.query.items() if k != "last_event_id")
+    return f"{request.path}?{urlencode(query)}"

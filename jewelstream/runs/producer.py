@@ -1,0 +1,66 @@
+"""The producer of a run: one task that drives the orchestrator's events into the run.
+
+It numbers the events (the run's `add`), puts the run's id on the first one, and hands each
+to the event log. It reads the orchestrator as fast as the LLM writes, whoever follows:
+a slow or vanished client no longer holds the answer back.
+
+Stop means stop: `stop(run, reason)` cancels the task, which closes the orchestrator's
+generator, and with it the graph run and the LLM request (the conversation log marks the
+answer cut); the run's last event is then an `error` with the reason as its code.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import AsyncIterator, Callable
+
+from jewelstream import events as wire
+from jewelstream.failures import MESSAGES, describe_failure
+from jewelstream.runs.log import RunLog
+from jewelstream.runs.run import Run
+
+log = logging.getLogger(__name__)
+
+STOP_MESSAGES = {
+    "stopped": "Ответ остановлен.",
+    "abandoned": "Ответ остановлен: связь с устройством не восстановилась.",
+    "shutting_down": MESSAGES["shutting_down"],
+}
+INTERRUPTED = ("interrupted", "Извините, ответ прервался из-за сбоя на сервере. "
+                              "Задайте, пожалуйста, вопрос ещё раз.")
+
+
+async def produce(run: Run, events: AsyncIterator[dict], event_log: RunLog | None,
+                  on_end: Callable[[Run], None]) -> None:
+    def publish(event: dict) -> None:
+        event_id, text = run.add(event)
+        if event_log is not None:
+            event_log.append(run.id, event_id, text)
+
+    state = "error"
+    try:
+        async for event in events:
+            publish({**event, "run_id": run.id} if not run.events else event)
+            if event.get("type") == "done":
+                state = "done"
+    except asyncio.CancelledError:
+        if run.stop_reason is None:
+            raise                              # the event loop is going away
+        asyncio.current_task().uncancel()
+        publish(wire.error(run.stop_reason, STOP_MESSAGES[run.stop_reason]))
+        state = "stopped"
+    except Exception as exc:                   # the orchestrator reports its own failures
+        publish(wire.error(*describe_failure(exc)))
+    finally:
+        await events.aclose()
+        run.end(state)
+        on_end(run)
+
+
+def stop(run: Run, reason: str) -> bool:
+    """Cancel the run's producer with `reason` (a key of STOP_MESSAGES); False if over."""
+    if not run.running or run.stop_reason is not None or run.task is None:
+        return False
+    run.stop_reason = reason
+    run.task.cancel()
+    return True

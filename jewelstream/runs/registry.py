@@ -1,0 +1,175 @@
+"""The runs of one worker process, and the chores that keep the event log honest.
+
+- `start` registers a run and starts its producer; `local` finds a run produced here.
+- The resume window: `attach`/`detach` count the streams that follow a run here; when the
+  last one leaves, the run goes on for `window` seconds (followers on other workers mark
+  the log while they follow, and that counts as attached), then stops ("abandoned"). A
+  window of 0 stops it at once, as before runs existed.
+- `claim` holds an Idempotency-Key for a new run, or names the run that holds it.
+- Chores, while this worker produces runs: stop those someone asked to cancel from another
+  worker (the log's `cancel` flag, looked at every `CANCEL_POLL` seconds), refresh the
+  lease that tells resumers on other workers that the producer is alive, purge runs past
+  their retention.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+
+from jewelstream.runs.log import RunLog, RunRecord
+from jewelstream.runs.producer import produce, stop
+from jewelstream.runs.run import Run
+
+CANCEL_POLL = 0.25          # seconds: a cancel from another worker lands within this
+LEASE_EVERY = 1.0           # seconds between lease refreshes
+LEASE_STALE = 5.0           # a lease this old means the producer is gone (or frozen)
+PURGE_EVERY = 60.0
+
+
+class Runs:
+    def __init__(self, log: RunLog | None, *, window: float, retention: float) -> None:
+        self.log = log
+        self.window = window
+        self.retention = retention
+        self.pid = os.getpid()
+        self._local: dict[str, Run] = {}
+        self._keys: dict[tuple[str, str], Run] = {}
+        self._fingerprints: dict[tuple[str, str], Run] = {}
+        self._chores: asyncio.Task | None = None
+        self._closing: set[asyncio.Task] = set()
+
+    def record(self, run_id: str, user_id: str, browser: str | None, *,
+               fingerprint: str | None = None, key: str | None = None) -> RunRecord:
+        now = time.time()
+        return RunRecord(run_id, user_id, browser, fingerprint, key, self.pid, now, lease=now)
+
+    def start(self, record: RunRecord, events, *, logged: bool = False) -> Run:
+        """Register the run and start its producer (`logged`: `claim` wrote its record)."""
+        run = Run(record)
+        self._local[run.id] = run
+        if record.key:
+            self._keys[record.user_id, record.key] = run
+        if record.fingerprint:
+            self._fingerprints[record.user_id, record.fingerprint] = run
+        if self.log is not None and not logged:
+            self.log.create(record)
+        run.task = asyncio.create_task(produce(run, events, self.log, self._ended))
+        run.task.add_done_callback(lambda _: run.running and self._end_unstarted(run))
+        if self.log is not None and (self._chores is None or self._chores.done()):
+            self._chores = asyncio.create_task(self._do_chores())
+        return run
+
+    def local(self, run_id: str) -> Run | None:
+        return self._local.get(run_id)
+
+    def local_by(self, user_id: str, *, key: str | None = None, fingerprint: str | None = None) -> Run | None:
+        return self._keys.get((user_id, key)) if key else self._fingerprints.get((user_id, fingerprint))
+
+    async def claim(self, record: RunRecord) -> Run | RunRecord | None:
+        """None if `record.key` is now this run's; else the run (or its record) holding it."""
+        held = self._keys.get((record.user_id, record.key))
+        if held is not None or self.log is None:
+            return held
+        holder = await self.log.claim(record)
+        return self._local.get(holder.run_id, holder) if holder else None
+
+    def expired(self, record: RunRecord) -> bool:
+        return record.ended is not None and record.ended + self.retention < time.time()
+
+    def attach(self, run: Run) -> None:
+        run.attached += 1
+        if run.window is not None:
+            run.window.cancel()
+            run.window = None
+
+    def detach(self, run: Run) -> None:
+        run.attached -= 1
+        if run.attached or not run.running:
+            return
+        if self.window <= 0:
+            stop(run, "abandoned")
+        else:
+            run.window = asyncio.get_running_loop().call_later(self.window, self._window_closed, run)
+
+    def _window_closed(self, run: Run) -> None:
+        run.window = None
+        if run.attached or not run.running:
+            return
+        if self.log is None:
+            stop(run, "abandoned")
+            return
+        task = asyncio.create_task(self._watched_elsewhere(run))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    async def _watched_elsewhere(self, run: Run) -> None:
+        record = await self.log.record(run.id)
+        left = (record.watched or 0) + self.window - time.time() if record else 0
+        if run.attached or not run.running:
+            return
+        if left > 0:
+            run.window = asyncio.get_running_loop().call_later(left, self._window_closed, run)
+        else:
+            stop(run, "abandoned")
+
+    async def cancel(self, run_id: str) -> None:
+        """Stop a run, here or (through the log) on the worker that produces it."""
+        run = self._local.get(run_id)
+        if run is not None:
+            stop(run, "stopped")
+            await asyncio.wait([run.task], timeout=1)
+        elif self.log is not None:
+            await self.log.request_cancel(run_id)
+
+    async def stop_all(self, reason: str) -> None:
+        """Stop every run still going here (shutdown) and wait for their last events."""
+        tasks = [run.task for run in self._local.values() if stop(run, reason)]
+        if tasks:
+            await asyncio.wait(tasks, timeout=5)
+        if self.log is not None:
+            await self.log.flushed()
+        if self._chores is not None:
+            self._chores.cancel()
+
+    def _ended(self, run: Run) -> None:
+        if run.window is not None:
+            run.window.cancel()
+            run.window = None
+        if self.log is not None:
+            self.log.finish(run.id, run.record.state, run.record.last_id, run.record.ended)
+            # Once the log holds the end, resumes read it there; memory is let go.
+            forget = asyncio.ensure_future(self.log.flushed())
+        else:
+            forget = asyncio.get_running_loop().create_future()
+            asyncio.get_running_loop().call_later(self.retention, forget.set_result, None)
+        forget.add_done_callback(lambda _: self._forget(run))
+
+    def _end_unstarted(self, run: Run) -> None:
+        """The producer was cancelled before it began: end the run all the same."""
+        run.end("stopped")
+        self._ended(run)
+
+    def _forget(self, run: Run) -> None:
+        self._local.pop(run.id, None)
+        record = run.record
+        if record.key and self._keys.get((record.user_id, record.key)) is run:
+            del self._keys[record.user_id, record.key]
+        if record.fingerprint and self._fingerprints.get((record.user_id, record.fingerprint)) is run:
+            del self._fingerprints[record.user_id, record.fingerprint]
+
+    async def _do_chores(self) -> None:
+        last_lease = last_purge = 0.0
+        while any(run.running for run in self._local.values()):
+            now = time.time()
+            if now - last_lease >= LEASE_EVERY:
+                self.log.refresh_lease(self.pid, now)
+                last_lease = now
+            if now - last_purge >= PURGE_EVERY:
+                await self.log.purge(now - self.retention)
+                last_purge = now
+            for run_id in await self.log.cancel_requests(self.pid):
+                run = self._local.get(run_id)
+                if run is not None:
+                    stop(run, "stopped")
+            await asyncio.sleep(CANCEL_POLL)
