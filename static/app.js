@@ -38,6 +38,7 @@ class KioskChat {
   #ui;
   #history = [];         // [{role: 'user' | 'assistant', content}], this customer's only
   #controller = null;    // AbortController of the running answer, or null
+  #runId = null;         // the running answer's run id (its first event names it)
   #userId = currentUserId();
   #staffToken = staffToken(); // null for customers
   #idle = new IdleTimer(() => this.#onIdle());
@@ -102,6 +103,7 @@ class KioskChat {
     try {
       const headers = this.#staffToken ? {Authorization: `Bearer ${this.#staffToken}`} : {};
       for await (const {data} of streamEvents(url, {body, headers, signal: controller.signal})) {
+        if (typeof data?.run_id === 'string') this.#runId = data.run_id;
         const follow = this.#atBottom(); // measured before the page grows
         ended = this.#handle(data, answer);
         this.#scrollDown(follow);
@@ -122,11 +124,18 @@ class KioskChat {
       const reply = answer.text;
       if (reply) this.#history.push({role: 'user', content: message}, {role: 'assistant', content: reply});
       this.#controller = null;
+      this.#runId = null;
       this.#setStreaming(false);
     }
   }
 
+  /** Stop means stop: the server stops the run (and the LLM), then the fetch is dropped. */
   stop() {
+    if (this.#runId) {
+      const headers = this.#staffToken ? {Authorization: `Bearer ${this.#staffToken}`} : {};
+      fetch(`/api/runs/${encodeURIComponent(this.#runId)}/cancel`,
+        {method: 'POST', credentials: 'same-origin', headers}).catch(() => {});
+    }
     this.#controller?.abort();
   }
 
