@@ -11,7 +11,16 @@ from jewelstream.requests import BadInput, ChatRequest, read_get, read_post, use
 from jewelstream.runs import http as runs
 from jewelstream.sse import EventStream
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+def static_dir() -> Path:
+    """The kiosk page's folder: inside the package when installed from a wheel (setup.cfg
+    ships the repository's static/ as jewelstream/static), else the repository's static/."""
+    package = Path(__file__).resolve().parent
+    installed = package / "static"
+    return installed if installed.is_dir() else package.parent / "static"
+
+
+STATIC_DIR = static_dir()
 
 
 async def index(request: web.Request) -> web.FileResponse:

@@ -24,13 +24,16 @@ def free_port() -> int:
 class LiveServer:
     """`python run.py` in a subprocess with its own port, database and environment."""
 
-    def __init__(self, db_path: str, env: dict[str, str] | None = None, workers: int = 1) -> None:
+    def __init__(self, db_path: str, env: dict[str, str] | None = None, workers: int = 1, *,
+                 command: list[str] | None = None, cwd: Path = ROOT) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "JEWELSTREAM_DB": db_path, "PYTHONUNBUFFERED": "1", **(env or {})}
         for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY"):
             if env is None or name not in env:
                 self.env.pop(name, None)
+        self.command = command or [sys.executable, "run.py"]     # or an installed `python -m jewelstream`
+        self.cwd = cwd
         self.workers = workers
         self.process: subprocess.Popen | None = None
         self.log_path = Path(db_path).with_suffix(f".{self.port}.log")
@@ -38,8 +41,8 @@ class LiveServer:
     async def start(self, timeout: float = 30) -> "LiveServer":
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
-            [sys.executable, "run.py", "--port", str(self.port), "--workers", str(self.workers)],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+            [*self.command, "--port", str(self.port), "--workers", str(self.workers)],
+            cwd=self.cwd, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = asyncio.get_running_loop().time() + timeout
         async with aiohttp.ClientSession() as session:
             while True:
