@@ -1,8 +1,9 @@
-"""The events a stream carries, as plain dicts in the shape of DESIGN.md's wire contract.
+"""The events a stream carries, as plain dicts in the shape of the wire contract
+(docs/wire.md; docs/events.schema.json checks them).
 
 Order on the wire: status* token* metadata done, or error (and the end) at any point.
-Every event carries `agent` where one agent produced it; `stage` and `code` are the
-machine-readable companions of the Russian `message`.
+Every event carries `agent` where one agent produced it; a status's `stage` and an error's
+`error` code are the machine-readable companions of the Russian `message`.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def done() -> dict:
 
 
 def error(code: str, message: str, *, agent: str | None = None) -> dict:
-    event = {"type": "error", "error": code, "code": code, "message": message}
+    event = {"type": "error", "error": code, "message": message}
     if agent:
         event["agent"] = agent
     return event

@@ -3,13 +3,15 @@
  * chart, the questionnaire's progress, analysis figures.
  *
  * `renderMetadata(meta)` looks at which keys one agent's metadata carries, not at the
- * agent's name, and skips whatever is missing or malformed: a half-filled product or an
- * unexpected shape must never break the page. Everything goes in through `textContent`.
+ * agent's name. The shapes are the wire contract's (docs/wire.md, docs/events.schema.json);
+ * a piece whose data is missing is left out, so a half-filled product never breaks the
+ * page. Everything goes in through `textContent`.
  */
 
 import {el} from './dom.js';
 
-const rubles = new Intl.NumberFormat('ru-RU', {maximumFractionDigits: 0});
+const numbers = new Intl.NumberFormat('ru-RU', {maximumFractionDigits: 0}); // 1702 -> "1 702"
+const rubles = (amount) => `${numbers.format(amount)}\u00a0₽`;
 const MAX_CARDS = 6;
 const MAX_BARS = 6;
 
@@ -19,9 +21,9 @@ export function renderMetadata(meta) {
   if (!isObject(meta)) return out;
   if (typeof meta.zodiac_sign === 'string' && meta.zodiac_sign) out.append(zodiacBadge(meta.zodiac_sign));
   if (Array.isArray(meta.products) && meta.products.length) out.append(productCards(meta.products));
-  if (isObject(meta.trend_scores) || Array.isArray(meta.emerging_trends)) out.append(trendChart(meta));
-  if ('current_question_index' in meta || 'is_complete' in meta) out.append(tasteProgress(meta));
-  if ('total_customers' in meta || 'segments' in meta) out.append(analysisSummary(meta));
+  if (isObject(meta.trend_scores)) out.append(trendChart(meta));
+  if (Number.isInteger(meta.current_question_index)) out.append(tasteProgress(meta));
+  if (Number.isFinite(meta.total_customers)) out.append(analysisSummary(meta));
   return out;
 }
 
@@ -48,7 +50,7 @@ function productCard(p) {
   const stones = Array.isArray(p.stones_labels) ? p.stones_labels.map(text).filter(Boolean) : [];
   if (stones.length) card.append(el('p', 'card__stones', `Вставки: ${stones.join(', ')}`));
   const footer = el('p', 'card__footer');
-  if (Number.isFinite(p.price)) footer.append(el('span', 'card__price', `${rubles.format(p.price)}\u00a0₽`));
+  if (Number.isFinite(p.price)) footer.append(el('span', 'card__price', rubles(p.price)));
   if (p.stock === 0) footer.append(el('span', 'card__stock card__stock--out', 'нет в наличии'));
   else if (Number.isFinite(p.stock) && p.stock > 0) footer.append(el('span', 'card__stock', 'в наличии'));
   if (footer.childElementCount) card.append(footer);
@@ -61,80 +63,67 @@ function zodiacBadge(sign) {
   return badge;
 }
 
-// trend_scores: {label or code: 0..1 | any score | {score}}; trends: [{code, label}] names the codes.
+// trend_scores: {Russian label: score 0..1, the leading trend 1}; emerging_trends: [{code, label, growth}].
 function trendChart(meta) {
   const figure = el('figure', 'trends');
   figure.dataset.testid = 'trend-chart';
   figure.append(el('figcaption', 'trends__title', 'Популярность трендов'));
-  const names = new Map();
-  for (const t of Array.isArray(meta.trends) ? meta.trends : []) {
-    if (isObject(t) && t.code !== undefined) names.set(String(t.code), text(t.label) || String(t.code));
-  }
-  const rows = Object.entries(isObject(meta.trend_scores) ? meta.trend_scores : {})
-    .map(([key, value]) => [names.get(key) ?? key, isObject(value) ? value.score : value])
-    .filter(([, score]) => Number.isFinite(score) && score >= 0)
+  const rows = Object.entries(meta.trend_scores)
+    .filter(([, score]) => Number.isFinite(score))
     .sort((a, b) => b[1] - a[1])
     .slice(0, MAX_BARS);
-  const top = Math.max(1, ...rows.map(([, score]) => score)); // 0..1 as is, other scales relative
   const list = el('ul', 'trends__bars');
   for (const [label, score] of rows) {
-    const share = score / top;
     const fill = el('span', 'bar__fill');
-    fill.style.width = `${Math.round(share * 100)}%`;
+    fill.style.width = `${Math.round(score * 100)}%`;
     const track = el('span', 'bar__track', null, fill);
     track.setAttribute('aria-hidden', 'true');
-    const value = top === 1 ? `${Math.round(score * 100)}%` : String(Math.round(score * 10) / 10);
-    list.append(el('li', 'bar', null, el('span', 'bar__label', capitalize(label)), track, el('span', 'bar__value', value)));
+    list.append(el('li', 'bar', null, el('span', 'bar__label', capitalize(label)), track,
+      el('span', 'bar__value', `${Math.round(score * 100)}%`)));
   }
   if (rows.length) figure.append(list);
   const emerging = (Array.isArray(meta.emerging_trends) ? meta.emerging_trends : [])
-    .map((t) => (isObject(t) ? text(t.label) || names.get(String(t.code)) || text(t.code) : text(t)))
-    .filter(Boolean);
+    .map((t) => text(t?.label)).filter(Boolean);
   if (emerging.length) figure.append(el('p', 'trends__emerging', `Набирают популярность: ${emerging.join(', ')}`));
   return figure;
 }
 
-// current_question_index counts from 0 (the question being asked now); the total comes
-// as `total_questions` (not in the wire contract yet: without it no "из N").
+// current_question_index counts from 0 (the question being asked now) of total_questions.
 function tasteProgress(meta) {
   const box = el('div', 'taste');
   box.dataset.testid = 'taste-progress';
-  const total = [meta.total_questions, meta.questions_total, meta.profile?.total_questions]
-    .find((n) => Number.isInteger(n) && n > 0);
-  const index = Number.isInteger(meta.current_question_index) ? meta.current_question_index : 0;
+  const total = Number.isInteger(meta.total_questions) && meta.total_questions > 0 ? meta.total_questions : null;
+  const index = meta.current_question_index;
   const done = meta.is_complete === true;
-  const answered = Math.min(index, total ?? index);
   const label = done ? 'Анкета заполнена' : total ? `Вопрос ${Math.min(index + 1, total)} из ${total}` : `Вопрос ${index + 1}`;
   box.append(el('p', 'taste__label', label));
   const bar = el('progress', 'taste__bar');
   bar.max = total ?? 1;
-  if (done || total) bar.value = done ? bar.max : answered; // no value: an indeterminate bar
+  if (done || total) bar.value = done ? bar.max : Math.min(index, bar.max); // no value: an indeterminate bar
   bar.setAttribute('aria-label', 'Прогресс анкеты');
   box.append(bar);
   if (done) box.classList.add('taste--done');
   return box;
 }
 
-// segments: [{name|label|segment, count|size|customers}] or {label: count | {count}}
+// total_customers; segments: [{code, label, count, ...}]; patterns: {average_check, repeat_rate, ...}.
 function analysisSummary(meta) {
   const box = el('div', 'analysis');
-  if (Number.isFinite(meta.total_customers)) {
-    box.append(el('p', 'analysis__total', `Всего клиентов: ${rubles.format(meta.total_customers)}`));
-  }
-  const segments = Array.isArray(meta.segments)
-    ? meta.segments.filter(isObject).map((s) => [text(s.label) || text(s.name) || text(s.segment), s.count ?? s.size ?? s.customers])
-    : Object.entries(isObject(meta.segments) ? meta.segments : {}).map(([k, v]) => [k, isObject(v) ? v.count ?? v.size : v]);
+  box.append(el('p', 'analysis__total', `Всего клиентов: ${numbers.format(meta.total_customers)}`));
+  const patterns = isObject(meta.patterns) ? meta.patterns : {};
+  const figures = [
+    Number.isFinite(patterns.average_check) && `Средний чек: ${rubles(patterns.average_check)}`,
+    Number.isFinite(patterns.repeat_rate) && `Покупают повторно: ${Math.round(patterns.repeat_rate * 100)}%`,
+  ].filter(Boolean);
+  if (figures.length) box.append(el('ul', 'analysis__patterns', null, ...figures.map((f) => el('li', '', f))));
   const list = el('ul', 'analysis__segments');
   list.setAttribute('aria-label', 'Сегменты клиентов');
-  for (const [name, count] of segments) {
-    if (!name) continue;
-    list.append(el('li', '', null, el('span', '', capitalize(name)), el('strong', '', Number.isFinite(count) ? rubles.format(count) : '—')));
+  for (const segment of Array.isArray(meta.segments) ? meta.segments.filter(isObject) : []) {
+    const name = text(segment.label);
+    if (!name || !Number.isFinite(segment.count)) continue;
+    list.append(el('li', '', null, el('span', '', capitalize(name)), el('strong', '', numbers.format(segment.count))));
   }
   if (list.childElementCount) box.append(list);
-  const patterns = (Array.isArray(meta.patterns) ? meta.patterns : [])
-    .map((p) => (isObject(p) ? text(p.description) || text(p.label) : text(p)))
-    .filter(Boolean).slice(0, 4);
-  if (patterns.length) box.append(el('ul', 'analysis__patterns', null, ...patterns.map((p) => el('li', '', p))));
   return box;
 }
 

@@ -4,7 +4,7 @@ import asyncio
 import pytest
 
 from tests.conftest import db_rows
-from tests.sse_reader import collect, read_events, text_of
+from tests.sse_reader import collect, events_in, read_events, text_of
 
 URL = "/api/consultation/{}/stream"
 QUESTION = "Я ищу обручальное кольцо для помолвки, бюджет до 100000 рублей"
@@ -38,6 +38,7 @@ async def test_wire_ids_count_up_from_one(client):
     ids = [int(line[4:]) for line in body.splitlines() if line.startswith("id: ")]
     assert ids == list(range(1, len(ids) + 1)) and len(ids) > 5
     assert all(line.startswith(("id: ", "data: ")) or line == "" for line in body.splitlines())
+    assert len(list(events_in(body.encode()))) == len(ids)
 
 
 async def test_status_messages_are_russian_and_come_first(client):
