@@ -7,9 +7,11 @@ reports; it never passes or fails (and pytest does not collect it).
     python -m tests.bench --profile /tmp/prof  # + py-spy profiles of the S2 and S3
     python -m tests.bench --compare            # the harness's side-by-side run, with ratios
 
-It drives the side-by-side harness in ../shared/bench (or $JEWELSTREAM_BENCH_DIR) by path:
+It drives an external side-by-side harness, not part of this repository, by path: set
+JEWELSTREAM_BENCH_DIR to its folder (docs/performance.md says what it holds). Used from it:
 its fake OpenAI-compatible LLM (`upstream.py`, exact timing, `--vary` so that concurrent
-answers differ) and its load generator (`loadgen.py`, a correct incremental SSE parser).
+answers differ), its load generator (`loadgen.py`, a correct incremental SSE parser) and,
+for --compare, its `compare.py`.
 The server runs in openai mode against that fake; the load generator sends one user id
 without cookies, so the per-browser binding and the per-user rate limit are off here.
 
@@ -44,7 +46,7 @@ from pathlib import Path
 
 from tests.live import ROOT, free_port
 
-BENCH = Path(os.environ.get("JEWELSTREAM_BENCH_DIR", ROOT.parent / "shared" / "bench")).resolve()
+BENCH = Path(os.environ.get("JEWELSTREAM_BENCH_DIR", ".")).resolve()
 MESSAGE = "Я ищу обручальное кольцо для помолвки, бюджет до 100000 рублей"
 ENDPOINTS = {"consultation": {}, "orchestrator": {"explicit_task_type": "consultant"}}
 SCENARIOS = {   # fake LLM settings, and the load: requests, at once (as in compare.py)
@@ -343,6 +345,9 @@ def main() -> None:
     parser.add_argument("--compare", action="store_true", help="run the harness's compare.py instead")
     parser.add_argument("--out", type=Path, help="folder for logs and results.json (default: a temp folder)")
     args = parser.parse_args()
+    if not all((BENCH / name).is_file() for name in ("upstream.py", "loadgen.py", "compare.py")):
+        parser.error(f"no harness in {BENCH}: set JEWELSTREAM_BENCH_DIR to the side-by-side harness's "
+                     "folder (docs/performance.md)")
     out = args.out or Path(tempfile.mkdtemp(prefix="jewelstream-bench-"))
     out.mkdir(parents=True, exist_ok=True)
     if args.profile:
