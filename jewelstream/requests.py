@@ -2,7 +2,7 @@
 
 Bad input gets a `BadInput` (status, code, Russian message), which the error middleware
 turns into JSON such as `{"error": "message_too_long", "message": "Сообщение слишком..."}`.
-Limits follow DESIGN.md: message up to 4,000 characters, body up to 64 KiB (enforced by
+Limits (docs/wire.md): message up to 4,000 characters, body up to 64 KiB (enforced by
 the app's `client_max_size`), history of `{"role", "content"}` items, user ids of
 `[A-Za-z0-9_-]{1,64}`.
 """

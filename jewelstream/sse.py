@@ -1,6 +1,6 @@
 """The Server-Sent Events writer, by hand on aiohttp's StreamResponse.
 
-Wire format (DESIGN.md, "Wire contract"):
+Wire format (docs/wire.md):
 
     id: 1\n
     data: {"type":"status","message":"..."}\n
