@@ -38,7 +38,7 @@ class LiveServer:
         self.process: subprocess.Popen | None = None
         self.log_path = Path(db_path).with_suffix(f".{self.port}.log")
 
-    async def start(self, timeout: float = 30) -> "LiveServer":
+    async def start(self, timeout: float = 60) -> "LiveServer":      # a loaded CI box starts slowly
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [*self.command, "--port", str(self.port), "--workers", str(self.workers)],
