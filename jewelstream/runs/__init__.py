@@ -1,4 +1,4 @@
-"""Runs: an answer that outlives its connection (DESIGN.md, "Runs and resumption").
+"""Runs: an answer that outlives its connection (docs/wire.md, "Runs and resuming").
 
 Every answer is a run with an id. Its producer (one task in the worker process that took
 the question) drives the orchestrator's events, numbers them 1, 2, 3... and keeps them in
