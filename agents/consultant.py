@@ -6,7 +6,7 @@
 (budget, type, metal, stones, style, occasion, recipient) from the message and the history
 with plain code, then filters and ranks the catalog. One step, not three: together they
 take a fraction of a millisecond, far too short for a status line a person could read, and
-each step of a graph costs LangGraph more than this work itself (README, Performance).
+each step of a graph costs LangGraph more than this work itself (docs/performance.md).
 `respond` has the LLM write the answer from the products found (offline: the draft below
 is streamed as is). The LLM never picks products: it only words the answer.
 """

@@ -1,7 +1,8 @@
 """Settings: one dataclass, read from the command line and the environment.
 
-The README's configuration table is the contract for the variable names and defaults. Everything the
-server can be tuned with lives here, so a reader finds each knob in one place.
+The README's configuration table is the contract for the variable names and defaults.
+Everything the server can be tuned with lives here, so a reader finds each knob in one
+place.
 """
 from __future__ import annotations
 

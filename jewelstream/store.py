@@ -184,7 +184,7 @@ class Store:
         Reads that arrive together share one trip to the reader thread (one query for all
         their users): under a burst of questions every request needs its profile first, and
         200 separate thread hops, each waiting for the GIL held by the busy event loop,
-        took a quarter of a second end to end in a burst of 200 (README, Performance)."""
+        took a quarter of a second end to end in a burst of 200 (docs/performance.md)."""
         waiter = asyncio.get_running_loop().create_future()
         self._profile_waiters.setdefault(user_id, []).append(waiter)
         if self._profile_reader is None or self._profile_reader.done():
