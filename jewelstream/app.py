@@ -1,5 +1,7 @@
 """The application factory: it only wires things together.
 
+Every request passes `Origins` (host, site, body type) inside the JSON error middleware;
+every response gets the security headers and, for allowed origins, the CORS headers.
 One `cleanup_ctx` per resource, set up in order and torn down in reverse:
 store (SQLite + seed) -> runs (their event log) -> identity (cookie secret) -> chat model
 -> orchestrator (the agents' compiled graphs). `on_shutdown` drains the open streams
@@ -14,11 +16,14 @@ from aiohttp import web
 from agents import AGENTS
 from agents.base import AnswerLimits
 from jewelstream import keys
+from jewelstream.callers import Callers
 from jewelstream.config import Settings
+from jewelstream.headers import security_headers
 from jewelstream.identity import Identity
 from jewelstream.llm import make_chat_model
 from jewelstream.middlewares import json_errors
 from jewelstream.orchestrator import Orchestrator
+from jewelstream.origins import Origins
 from jewelstream.requests import MAX_BODY
 from jewelstream.routes import setup_routes
 from jewelstream.runs.registry import Runs
@@ -28,10 +33,14 @@ from jewelstream.traffic import Traffic
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
-    app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY)
     settings = settings or Settings()
+    origins = Origins(settings.allowed_hosts, settings.cors_origins, settings.host)
+    app = web.Application(middlewares=[json_errors, origins.middleware], client_max_size=MAX_BODY)
+    app.on_response_prepare.extend([security_headers(settings.frame_ancestors), origins.add_cors_headers])
     app[keys.SETTINGS] = settings
-    app[keys.TRAFFIC] = Traffic(settings.max_streams, settings.rate_limit, settings.rate_window)
+    app[keys.TRAFFIC] = Traffic(settings.max_streams, settings.rate_limit, settings.rate_window,
+                                settings.address_rate_limit)
+    app[keys.CALLERS] = Callers(settings.staff_token, settings.api_keys, settings.trusted_proxies)
     app.cleanup_ctx.extend([store_ctx, runs_ctx, identity_ctx, llm_ctx, orchestrator_ctx])
     app.on_shutdown.append(drain_streams)
     setup_routes(app)

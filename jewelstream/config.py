@@ -42,6 +42,7 @@ class Settings:
     max_streams: int = 256                 # concurrent streams; past it 503 + Retry-After
     rate_limit: int = 20                   # requests per user per rate_window seconds
     rate_window: float = 60.0
+    address_rate_limit: int = 200          # requests per client address per rate_window
     shutdown_grace: float = 10.0           # seconds running answers get on SIGTERM
     kiosk_idle_seconds: int = 120          # the page clears itself after this idle time
     cookie_secure: bool = False            # set when served over HTTPS
@@ -52,6 +53,16 @@ class Settings:
     resume_window: float = 30.0
     run_retention: float = 900.0
     run_log: bool = True
+    body_timeout: float = 10.0             # seconds a client may take to send its request body
+    # Who may call: service keys of trusted backends (act for any user id), the origins of
+    # other sites allowed to call the API, the host names the server answers to (empty:
+    # loopback names, IP addresses and the host it is bound to), the pages that may frame
+    # the kiosk page, and the reverse proxies whose X-Forwarded-For names the client.
+    api_keys: tuple[str, ...] = ()
+    cors_origins: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
+    frame_ancestors: str = "'self'"
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, argv: Sequence[str] | None = None,
@@ -83,6 +94,14 @@ class Settings:
             except ValueError:
                 parser.error(f"{name} must be a number, not {raw!r}")
 
+        def names(name: str) -> tuple[str, ...]:
+            return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
+
+        frame_ancestors = env.get("JEWELSTREAM_FRAME_ANCESTORS", "").strip() or cls.frame_ancestors
+        if any(ch in frame_ancestors for ch in ";,\r\n"):
+            parser.error("JEWELSTREAM_FRAME_ANCESTORS is a space-separated list of sources such as "
+                         "\"'self' https://shell.example\"")
+
         return cls(
             host=args.host, port=args.port, workers=max(1, args.workers),
             llm=mode, openai_base_url=base_url, openai_api_key=api_key,
@@ -100,6 +119,7 @@ class Settings:
             max_streams=number("JEWELSTREAM_MAX_STREAMS", cls.max_streams, int),
             rate_limit=number("JEWELSTREAM_RATE_LIMIT", cls.rate_limit, int),
             rate_window=number("JEWELSTREAM_RATE_WINDOW", cls.rate_window),
+            address_rate_limit=number("JEWELSTREAM_ADDRESS_RATE_LIMIT", cls.address_rate_limit, int),
             shutdown_grace=number("JEWELSTREAM_SHUTDOWN_GRACE", cls.shutdown_grace),
             kiosk_idle_seconds=number("JEWELSTREAM_KIOSK_IDLE", cls.kiosk_idle_seconds, int),
             cookie_secure=env.get("JEWELSTREAM_COOKIE_SECURE", "") in ("1", "true", "yes"),
@@ -107,4 +127,10 @@ class Settings:
             resume_window=number("JEWELSTREAM_RESUME_WINDOW", cls.resume_window),
             run_retention=number("JEWELSTREAM_RUN_RETENTION", cls.run_retention),
             run_log=env.get("JEWELSTREAM_RUN_LOG", "1") not in ("0", "false", "no"),
+            body_timeout=number("JEWELSTREAM_BODY_TIMEOUT", cls.body_timeout),
+            api_keys=names("JEWELSTREAM_API_KEYS"),
+            cors_origins=tuple(origin.rstrip("/").lower() for origin in names("JEWELSTREAM_CORS_ORIGINS")),
+            allowed_hosts=tuple(host.lower() for host in names("JEWELSTREAM_ALLOWED_HOSTS")),
+            frame_ancestors=frame_ancestors,
+            trusted_proxies=names("JEWELSTREAM_TRUSTED_PROXIES"),
         )

@@ -1,12 +1,18 @@
-"""HTTP handlers: validate, then answer as a run (jewelstream/runs/) streamed over SSE."""
+"""HTTP handlers: validate, then answer as a run (jewelstream/runs/) streamed over SSE.
+
+Before a stream, in this order, the cheap refusals (no database work): the input, the
+caller's bearer (callers.py), the stream limit (503), the rate limits (429); then the
+owner of the user id (a write on first use) and the history's assistant turns (a read).
+"""
 from __future__ import annotations
 
-import hmac
+import dataclasses
 from pathlib import Path
 
 from aiohttp import web
 
 from jewelstream import keys
+from jewelstream.history import verified_history
 from jewelstream.requests import BadInput, ChatRequest, read_get, read_post, user_id_of
 from jewelstream.runs import http as runs
 from jewelstream.sse import EventStream
@@ -51,8 +57,8 @@ async def orchestrator_stream(request: web.Request) -> web.StreamResponse:
     user_id = user_id_of(request)
     if runs.is_reconnect(request):
         return await runs.rejoin(request, user_id)
-    chat = await _read(request)
     staff = is_staff(request)
+    chat = await _read(request)
     orchestrator = request.app[keys.ORCHESTRATOR]
     if chat.task_type and chat.task_type not in orchestrator.agents:
         raise BadInput(422, "unknown_task_type", "Этот помощник сейчас недоступен.")
@@ -65,17 +71,14 @@ async def orchestrator_stream(request: web.Request) -> web.StreamResponse:
 
 
 def is_staff(request: web.Request) -> bool:
-    """Does the request carry the staff token? Compared in constant time, never logged."""
-    token = request.app[keys.SETTINGS].staff_token
-    header = request.headers.get("Authorization", "")
-    if not token or not header.startswith("Bearer "):
-        return False
-    return hmac.compare_digest(header[7:].strip().encode(), token.encode())
+    """Does the request carry the staff token? Compared in constant time, never logged;
+    BadInput(429) while the caller's address is locked out for guessing (callers.py)."""
+    return request.app[keys.CALLERS].of(request).staff
 
 
 async def _read(request: web.Request) -> ChatRequest:
     if request.method == "POST":
-        return await read_post(request)
+        return await read_post(request, request.app[keys.SETTINGS].body_timeout)
     return read_get(request)
 
 
@@ -83,13 +86,17 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
                   staff: bool, flat_metadata: bool) -> web.StreamResponse:
     app = request.app
     settings, traffic, identity = app[keys.SETTINGS], app[keys.TRAFFIC], app[keys.IDENTITY]
-    traffic.check_rate(user_id)
-    browser = new_browser = None
-    if settings.bind_users:            # off: ids are not bound, and no cookie is needed
-        browser, new = identity.browser_of(request)
-        await identity.check_owner(user_id, browser)
-        new_browser = browser if new else None
+    caller = app[keys.CALLERS].of(request)
     with traffic.stream_slot():
+        traffic.check_rate(user_id, caller.address)
+        browser = new_browser = None
+        # Not bound: with the setting off, and for trusted backends (a service key).
+        if settings.bind_users and not caller.service:
+            browser, new = identity.browser_of(request)
+            await identity.check_owner(user_id, browser)
+            new_browser = browser if new else None
+        if chat.history:
+            chat = dataclasses.replace(chat, history=await verified_history(app[keys.STORE], user_id, chat.history))
         stream = EventStream(request, heartbeat=settings.heartbeat)
         if new_browser:
             identity.set_cookie(stream.response, new_browser)

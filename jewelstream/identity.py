@@ -4,8 +4,10 @@ A `user_id` in the path is not proof of who is asking: anyone can type another's
 the first browser that uses an id owns it. The browser is known by an HttpOnly, SameSite
 cookie holding a random id and its HMAC signature with a server secret (kept in the
 database, so it survives restarts and is shared by all worker processes); `EventSource`
-sends it too. Another browser naming the same id gets `403`, and can neither read nor
-continue that user's profile, history or questionnaire.
+sends it too. Another browser naming the same id gets `403` (with a `hint` for developers:
+keep the cookie, or call with a service key), and can neither read nor continue that
+user's profile, history or questionnaire. Trusted backends with a service key are not
+bound (jewelstream/callers.py).
 
 Ownership is cached in memory after the first look-up, so a request costs one HMAC check
 and a dict look-up, not a database write.
@@ -22,6 +24,10 @@ from jewelstream.requests import BadInput
 
 COOKIE = "jewelstream_browser"
 COOKIE_MAX_AGE = 400 * 24 * 3600     # browsers cap cookies at 400 days
+TAKEN_HINT = (f"This user id is bound to the browser that first used it, by the {COOKIE} cookie "
+              "set on that first response. Send that cookie back (curl: -c jar.txt -b jar.txt), "
+              "or, from a backend, send 'Authorization: Bearer <service key>' with a key of "
+              "JEWELSTREAM_API_KEYS, which may act for any user id.")
 
 
 class Identity:
@@ -49,7 +55,8 @@ class Identity:
             self._owners[user_id] = owner
         if not hmac.compare_digest(owner, browser):
             raise BadInput(403, "user_taken",
-                           "Этот профиль принадлежит другому устройству. Начните, пожалуйста, новый разговор.")
+                           "Этот профиль принадлежит другому устройству. Начните, пожалуйста, новый разговор.",
+                           extra={"hint": TAKEN_HINT})
 
     def set_cookie(self, response: web.StreamResponse, browser: str) -> None:
         response.set_cookie(COOKIE, f"{browser}.{self._sign(browser)}", max_age=COOKIE_MAX_AGE,

@@ -2,6 +2,7 @@
 from aiohttp import web
 from langchain_core.language_models import BaseChatModel
 
+from jewelstream.callers import Callers
 from jewelstream.config import Settings
 from jewelstream.identity import Identity
 from jewelstream.orchestrator import Orchestrator
@@ -16,3 +17,4 @@ ORCHESTRATOR = web.AppKey("orchestrator", Orchestrator)
 IDENTITY = web.AppKey("identity", Identity)
 TRAFFIC = web.AppKey("traffic", Traffic)
 RUNS = web.AppKey("runs", Runs)
+CALLERS = web.AppKey("callers", Callers)

@@ -16,8 +16,9 @@ _HTTP_MESSAGES = {
 }
 
 
-def error_response(status: int, code: str, message: str, headers=None) -> web.Response:
-    return web.json_response({"error": code, "message": message}, status=status, headers=headers)
+def error_response(status: int, code: str, message: str, headers=None, extra=None) -> web.Response:
+    return web.json_response({"error": code, "message": message, **(extra or {})},
+                             status=status, headers=headers)
 
 
 @web.middleware
@@ -25,7 +26,7 @@ async def json_errors(request: web.Request, handler):
     try:
         return await handler(request)
     except BadInput as exc:
-        return error_response(exc.status, exc.code, exc.message, exc.headers)
+        return error_response(exc.status, exc.code, exc.message, exc.headers, exc.extra)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

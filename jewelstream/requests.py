@@ -4,10 +4,12 @@ Bad input gets a `BadInput` (status, code, Russian message), which the error mid
 turns into JSON such as `{"error": "message_too_long", "message": "Сообщение слишком..."}`.
 Limits (docs/wire.md): message up to 4,000 characters, body up to 64 KiB (enforced by
 the app's `client_max_size`), history of `{"role", "content"}` items, user ids of
-`[A-Za-z0-9_-]{1,64}`.
+`[A-Za-z0-9_-]{1,64}`. A body must arrive within `body_timeout` seconds (408 otherwise), so a
+client that sends a byte now and then cannot hold a request open.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from dataclasses import dataclass
@@ -22,9 +24,13 @@ _USER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class BadInput(Exception):
-    def __init__(self, status: int, code: str, message: str, headers: dict | None = None) -> None:
+    """A refusal: `extra` adds fields to the JSON body (such as a `hint` for developers)."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None,
+                 extra: dict | None = None) -> None:
         super().__init__(code)
         self.status, self.code, self.message, self.headers = status, code, message, headers
+        self.extra = extra or {}
 
 
 @dataclass(frozen=True)
@@ -43,15 +49,21 @@ def user_id_of(request: web.Request) -> str:
     return user_id
 
 
-async def read_post(request: web.Request) -> ChatRequest:
-    """The JSON body of a POST."""
+async def read_post(request: web.Request, timeout: float) -> ChatRequest:
+    """The JSON body of a POST, which must arrive within `timeout` seconds."""
     try:
-        raw = await request.read()
+        async with asyncio.timeout(timeout):
+            raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
         raise BadInput(413, "body_too_large", "Запрос слишком большой (не больше 64 КБ).") from None
+    except TimeoutError:
+        # The rest of the body may still come: this connection cannot carry another request.
+        raise BadInput(408, "body_timeout", "Запрос передавался слишком долго. Попробуйте ещё раз.",
+                       headers={"Connection": "close"}) from None
     try:
         body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # RecursionError: JSON nested deeper than the parser's recursion limit (a few KB of "[").
         raise BadInput(400, "invalid_json", "Не удалось прочитать запрос: ожидается JSON.") from None
     if not isinstance(body, dict):
         raise BadInput(400, "invalid_json", "Не удалось прочитать запрос: ожидается JSON-объект.")

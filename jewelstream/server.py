@@ -15,6 +15,7 @@ import signal
 import sys
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from jewelstream.config import Settings
 
@@ -27,6 +28,7 @@ def serve(settings: Settings, own_group: bool = False) -> None:
     # (httpx, or httpx2 under openai>=3) would cost a formatted write for each answer.
     for noisy in ("aiohttp.access", "httpx", "httpx2"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("aiohttp.server").addFilter(one_line_for_bad_http)
     # handler_cancellation: when a client goes away, aiohttp cancels its handler, and with
     # it the agent's run and the LLM request, even before the first token was written.
     # shutdown_timeout: aiohttp's own last resort, after our grace period (app.on_shutdown).
@@ -39,6 +41,17 @@ def serve(settings: Settings, own_group: bool = False) -> None:
     web.run_app(app, host=settings.host, port=settings.port,
                 handler_cancellation=True, reuse_port=settings.workers > 1 or None,
                 shutdown_timeout=settings.shutdown_grace + 5, print=None)
+
+
+def one_line_for_bad_http(record: logging.LogRecord) -> bool:
+    """aiohttp logs each request that its HTTP parser rejects (it answers 400 itself) with
+    a full traceback; anyone can send such requests, so one line each is enough."""
+    error = record.exc_info[1] if record.exc_info else None
+    if isinstance(error, HttpProcessingError):
+        record.msg, record.args = "bad HTTP request from %s: %s", (*record.args[:1], error.message)
+        record.exc_info = record.exc_text = None
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
 
 
 async def tune_gc(app: web.Application) -> None:

@@ -2,8 +2,11 @@
 
 - At most `max_streams` streams at once: past it `503` with `Retry-After`, so an overloaded
   kiosk box says "busy" at once instead of slowing every answer down.
-- At most `rate_limit` requests per user id in `rate_window` seconds: past it `429`.
-  (0 disables the limit; in-memory, so per worker process.)
+- At most `rate_limit` requests per user id and `address_limit` per client address in
+  `rate_window` seconds: past either `429` (the address limit holds when a client makes
+  up a new user id for each request). `rate_limit=0` turns both off; in memory, so per
+  worker process.
+- Both are checked before any database work, so a refusal costs no write.
 - On SIGTERM/SIGINT (`drain`): the listening socket is already closed by aiohttp; running
   answers get `grace` seconds to finish, then each remaining handler is cancelled with
   `SHUTDOWN` and ends its stream with an `error` event ("Сервер перезапускается...").
@@ -22,30 +25,42 @@ SHUTDOWN = "jewelstream shutdown"       # the cancel message that marks a shutdo
 
 
 class Traffic:
-    def __init__(self, max_streams: int, rate_limit: int, rate_window: float) -> None:
+    def __init__(self, max_streams: int, rate_limit: int, rate_window: float,
+                 address_limit: int = 0) -> None:
         self.max_streams = max_streams
         self.rate_limit = rate_limit
+        self.address_limit = address_limit
         self.rate_window = rate_window
         self.active: set[asyncio.Task] = set()
-        self._recent: dict[str, collections.deque] = {}
+        self._by_user: dict[str, collections.deque] = {}
+        self._by_address: dict[str, collections.deque] = {}
         self.shutting_down = False
 
-    def check_rate(self, user_id: str) -> None:
-        """Count one request of `user_id`; BadInput(429) when over the limit."""
+    def check_rate(self, user_id: str, address: str = "") -> None:
+        """Count one request of `user_id` from `address`; BadInput(429) when over a limit
+        (a refused request is not counted)."""
         if self.rate_limit <= 0:
             return
         now = time.monotonic()
-        recent = self._recent.setdefault(user_id, collections.deque())
+        by_user = self._recent(self._by_user, user_id, now)
+        by_address = self._recent(self._by_address, address, now)
+        for recent, limit in ((by_user, self.rate_limit), (by_address, self.address_limit)):
+            if limit > 0 and len(recent) >= limit:
+                retry = max(1, math.ceil(recent[0] + self.rate_window - now))
+                raise BadInput(429, "rate_limited", "Слишком много запросов. Подождите немного и попробуйте снова.",
+                               headers={"Retry-After": str(retry)})
+        by_user.append(now)
+        by_address.append(now)
+
+    def _recent(self, table: dict[str, collections.deque], key: str, now: float) -> collections.deque:
+        """The times of `key`'s requests within the window."""
+        if len(table) > 10_000 and key not in table:      # forget idle keys, keep memory bounded
+            for idle in [k for k, q in table.items() if not q or q[-1] <= now - self.rate_window]:
+                del table[idle]
+        recent = table.setdefault(key, collections.deque())
         while recent and recent[0] <= now - self.rate_window:
             recent.popleft()
-        if len(recent) >= self.rate_limit:
-            retry = max(1, math.ceil(recent[0] + self.rate_window - now))
-            raise BadInput(429, "rate_limited", "Слишком много запросов. Подождите немного и попробуйте снова.",
-                           headers={"Retry-After": str(retry)})
-        recent.append(now)
-        if len(self._recent) > 10_000:           # forget idle users, keep memory bounded
-            for key in [k for k, q in self._recent.items() if not q or q[-1] <= now - self.rate_window]:
-                del self._recent[key]
+        return recent
 
     @contextmanager
     def stream_slot(self):

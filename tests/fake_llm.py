@@ -48,23 +48,23 @@ class FakeLLM:
         self.client_closed = asyncio.Event()
         self.in_flight = 0
         self._runner: web.AppRunner | None = None
-        self.port = 0
+        self.host, self.port = "127.0.0.1", 0
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"http://{self.host}:{self.port}/v1"
 
     def text_for(self, body: dict) -> str:
         return "".join(self.respond(body) if self.respond else self.pieces)
 
-    async def start(self) -> "FakeLLM":
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> "FakeLLM":
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._completions)
         self._runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, host, port)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        self.host, self.port = host, site._server.sockets[0].getsockname()[1]
         return self
 
     async def close(self) -> None:
@@ -117,3 +117,40 @@ class FakeLLM:
                  "model": body.get("model", "fake"),
                  "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
         await response.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m tests.fake_llm --port 8080`: the fake on its own, for watching the kiosk
+    stream, stall and fail without an API key (README, "Without an API key")."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tests.fake_llm", description=main.__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    parser.add_argument("--text", help="the answer, streamed word by word (default: a short Russian answer)")
+    parser.add_argument("--ttft", type=float, default=0.3, help="seconds before the first piece")
+    parser.add_argument("--delay", type=float, default=0.05, help="seconds between pieces")
+    parser.add_argument("--fault", help="a fault for every request: http500, http429, drop, hang, hang_mid")
+    parser.add_argument("--drop-after", type=int, default=3, help="pieces sent before `drop` closes")
+    args = parser.parse_args(argv)
+
+    async def serve() -> None:
+        fake = FakeLLM()
+        if args.text:
+            fake.pieces = [word for word in args.text.replace(" ", " \0").split("\0") if word]
+        fake.ttft, fake.delay, fake.fault, fake.drop_after = args.ttft, args.delay, args.fault, args.drop_after
+        await fake.start(args.host, args.port)
+        print(f"fake LLM on {fake.base_url}  (OPENAI_BASE_URL={fake.base_url})", flush=True)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await fake.close()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -78,9 +78,15 @@ async def page(browser):
     page.set_default_timeout(15_000)
     script_errors: list[str] = []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
+    # The server's Content-Security-Policy: a script, style or request it refuses is
+    # reported on the console ("Refused to ... Content Security Policy ...").
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     await context.close()
     assert script_errors == [], f"uncaught errors in the page: {script_errors}"
+    assert refused == [], f"the page breaks its Content-Security-Policy: {refused}"
 
 
 async def open_kiosk(page, live_server, query: str) -> None:

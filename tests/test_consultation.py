@@ -76,7 +76,8 @@ async def test_tokens_leave_while_the_llm_is_still_writing(client, fake_llm):
 
 
 async def test_the_llm_gets_the_facts_and_the_user_text_as_a_user_message(client, fake_llm):
-    history = [{"role": "user", "content": "Добрый день"}, {"role": "assistant", "content": "Здравствуйте!"}]
+    earlier = text_of(await collect(await client.post(URL.format("u1"), json={"message": "Добрый день"})))
+    history = [{"role": "user", "content": "Добрый день"}, {"role": "assistant", "content": earlier}]
     await collect(await client.post(URL.format("u1"), json={"message": QUESTION, "conversation_history": history}))
     request = fake_llm.requests[-1]
     assert request["stream"] is True and request["model"] == "fake-model"
@@ -105,6 +106,9 @@ async def test_eventsource_reconnect_does_not_run_the_question_again(client, fak
 BAD_INPUTS = [
     ("invalid json", "u1", b"{not json", 400, "invalid_json"),
     ("json array", "u1", b"[]", 400, "invalid_json"),
+    ("deeply nested json", "u1", b"[" * 1000 + b"]" * 1000, 400, "invalid_json"),       # under 2 KB
+    ("deeply nested history", "u1", b'{"message": "x", "conversation_history": ' + b"[" * 990 + b"]" * 990 + b"}",
+     400, "invalid_json"),
     ("no message", "u1", {"conversation_history": []}, 422, "message_required"),
     ("empty message", "u1", {"message": "   "}, 422, "message_required"),
     ("number message", "u1", {"message": 42}, 422, "message_required"),
@@ -120,7 +124,8 @@ BAD_INPUTS = [
 
 @pytest.mark.parametrize("name,user,body,status,code", BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
 async def test_bad_input_gets_json_4xx_then_service_goes_on(client, fake_llm, name, user, body, status, code):
-    kwargs = {"data": body} if isinstance(body, bytes) else {"json": body}
+    kwargs = ({"data": body, "headers": {"Content-Type": "application/json"}} if isinstance(body, bytes)
+              else {"json": body})
     response = await client.post(URL.format(user), **kwargs)
     assert response.status == status
     payload = await response.json()

@@ -51,7 +51,7 @@ def served(tmp_path_factory, seeded_db):
 async def _check(client, method, endpoint, user_id, body, query, headers):
     path = f"/api/{endpoint}/{quote(user_id, safe='')}/stream"
     if method == "POST":
-        response = await client.post(path, data=body, headers=headers)
+        response = await client.post(path, data=body, headers={"Content-Type": "application/json", **headers})
     else:
         response = await client.get(path, params=query, headers=headers)
     payload = await response.read()

@@ -1,0 +1,111 @@
+"""Who is calling: the client's network address, and what its bearer token unlocks.
+
+- The address is the TCP peer's, or, when the peer is one of `trusted_proxies` (addresses
+  or networks such as `10.0.0.0/8`), the nearest address in `X-Forwarded-For` that is not
+  a trusted proxy. Rate limits and failed-token counts are kept per address.
+- `Authorization: Bearer T` is the staff token (the analysis agent), or one of the service
+  keys of trusted backends (they act for any user id without a browser cookie). Each is
+  compared in constant time. A bearer that is neither is a failed attempt: logged with the
+  address, never with the token. After `MAX_FAILURES` failures in `FAILURE_WINDOW`
+  seconds, every request of that address that carries a bearer gets `429` with
+  `Retry-After`, before any comparison, until the window has passed.
+
+In memory, so per worker process; the count of addresses kept is bounded.
+"""
+from __future__ import annotations
+
+import collections
+import hmac
+import ipaddress
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from jewelstream.requests import BadInput
+
+log = logging.getLogger(__name__)
+
+MAX_FAILURES = 10
+FAILURE_WINDOW = 60.0
+_MAX_ADDRESSES = 10_000
+
+
+@dataclass(frozen=True)
+class Caller:
+    address: str
+    staff: bool = False          # showed the staff token
+    service: bool = False        # showed a service key
+    bearer: bool = False         # showed any bearer at all
+
+
+class Callers:
+    def __init__(self, staff_token: str | None, api_keys: tuple[str, ...],
+                 trusted_proxies: tuple[str, ...] = ()) -> None:
+        self._staff = staff_token.encode() if staff_token else None
+        self._keys = [key.encode() for key in api_keys]
+        self._proxies = [ipaddress.ip_network(proxy, strict=False) for proxy in trusted_proxies]
+        self._failures: dict[str, collections.deque] = {}
+
+    def of(self, request: web.Request) -> Caller:
+        """The caller of `request` (worked out once per request); BadInput(429) while its
+        address is locked out for guessing tokens."""
+        caller = request.get("jewelstream.caller")
+        if caller is None:
+            caller = request["jewelstream.caller"] = self._identify(request)
+        return caller
+
+    def address(self, request: web.Request) -> str:
+        peer = request.remote or ""
+        if not self._proxies or not self._trusted(peer):
+            return peer
+        hops = [hop.strip() for hop in ",".join(request.headers.getall("X-Forwarded-For", [])).split(",")]
+        for hop in reversed([hop for hop in hops if hop]):
+            if not self._trusted(hop):
+                return hop
+        return peer
+
+    def _trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self._proxies)
+
+    def _identify(self, request: web.Request) -> Caller:
+        address = self.address(request)
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return Caller(address)
+        self._refuse_if_locked(address)
+        token = header[7:].strip().encode()
+        staff = self._staff is not None and hmac.compare_digest(token, self._staff)
+        service = False
+        for key in self._keys:              # every key is compared: no early exit to time
+            service = hmac.compare_digest(token, key) or service
+        if not (staff or service):
+            self._count_failure(address)
+        return Caller(address, staff=staff, service=service, bearer=True)
+
+    def _refuse_if_locked(self, address: str) -> None:
+        now = time.monotonic()
+        failures = self._failures.get(address)
+        if not failures:
+            return
+        while failures and failures[0] <= now - FAILURE_WINDOW:
+            failures.popleft()
+        if len(failures) >= MAX_FAILURES:
+            retry = max(1, math.ceil(failures[0] + FAILURE_WINDOW - now))
+            raise BadInput(429, "too_many_attempts", "Слишком много попыток входа. Подождите минуту.",
+                           headers={"Retry-After": str(retry)})
+
+    def _count_failure(self, address: str) -> None:
+        now = time.monotonic()
+        if len(self._failures) >= _MAX_ADDRESSES:        # forget addresses quiet for a window
+            for key in [k for k, q in self._failures.items() if not q or q[-1] <= now - FAILURE_WINDOW]:
+                del self._failures[key]
+        failures = self._failures.setdefault(address, collections.deque())
+        failures.append(now)
+        log.warning("wrong bearer token from %s (%d in the last minute)", address, len(failures))
