@@ -26,7 +26,14 @@ async def json_errors(request: web.Request, handler):
     try:
         return await handler(request)
     except BadInput as exc:
-        return error_response(exc.status, exc.code, exc.message, exc.headers, exc.extra)
+        response = error_response(exc.status, exc.code, exc.message, exc.headers, exc.extra)
+        if exc.status == 408:
+            # The body is still trickling in: answer, then close at once (aiohttp would
+            # otherwise keep reading it for up to 10 s before closing).
+            await response.prepare(request)
+            await response.write_eof()
+            request.protocol.force_close()
+        return response
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

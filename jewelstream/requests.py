@@ -57,7 +57,7 @@ async def read_post(request: web.Request, timeout: float) -> ChatRequest:
     except web.HTTPRequestEntityTooLarge:
         raise BadInput(413, "body_too_large", "Запрос слишком большой (не больше 64 КБ).") from None
     except TimeoutError:
-        # The rest of the body may still come: this connection cannot carry another request.
+        # The rest of the body may still come: the connection is closed after the answer.
         raise BadInput(408, "body_timeout", "Запрос передавался слишком долго. Попробуйте ещё раз.",
                        headers={"Connection": "close"}) from None
     try:
