@@ -2,7 +2,9 @@
 
 Each test starts `python run.py` (the `live_server` fixture) against the fake LLM, which
 keeps serving in the test's own event loop while Playwright's async API waits, so a test
-can hold the LLM mid-answer (`fake_llm.gate`) and look at the page meanwhile. What the
+can hold the LLM mid-answer (`fake_llm.gate`) and look at the page meanwhile. Waits use
+selectors and `expect`, not `wait_for_function`: its predicate is evaluated with `eval`,
+which the page's Content-Security-Policy forbids (and a CSP violation fails a test). What the
 tests read is what a customer sees: `[data-testid=...]` hooks, textContent, disabled
 controls. No test depends on tight timing: a streaming answer is sampled inside the page
 (every 30 ms) and judged afterwards; everything else waits for a state, not for a clock.
@@ -24,7 +26,7 @@ import pytest
 
 CHROMIUM = shutil.which("chromium")
 try:
-    from playwright.async_api import async_playwright
+    from playwright.async_api import async_playwright, expect
 except ImportError:                                  # pragma: no cover - depends on the machine
     async_playwright = None
 
@@ -92,8 +94,7 @@ async def page(browser):
 async def open_kiosk(page, live_server, query: str) -> None:
     """Load the page and wait until it has talked to /health (the mode badge is set)."""
     await page.goto(f"{live_server.url}/?{query}")
-    await page.wait_for_function(
-        "document.querySelector('[data-testid=\"mode-badge\"]').dataset.mode !== 'unknown'")
+    await page.wait_for_selector('[data-testid="mode-badge"]:not([data-mode="unknown"])')
 
 
 async def ask(page, message: str, agent: str = "consultant") -> None:
@@ -104,8 +105,7 @@ async def ask(page, message: str, agent: str = "consultant") -> None:
 
 async def until_answered(page) -> None:
     """Wait until the page has left the streaming state (done, error or stop)."""
-    await page.wait_for_function("!document.body.classList.contains('is-streaming')"
-                                 " && document.querySelector('[data-testid=\"message-input\"]').disabled === false")
+    await page.wait_for_selector('body:not(.is-streaming) [data-testid="message-input"]:enabled')
 
 
 # Runs in the page: every 30 ms note the answer's length and whether the input is
@@ -203,8 +203,7 @@ async def test_stop_cancels_the_llm_request_and_keeps_the_partial_answer(page, l
     await open_kiosk(page, live_server, f"user={unique_user()}")
     await ask(page, QUESTION)
     first = fake_llm.pieces[0]
-    await page.wait_for_function(
-        "(first) => document.querySelector('[data-testid=\"response\"]')?.textContent === first", arg=first)
+    await expect(page.locator(hook("response"))).to_have_text(first)
     assert await page.is_disabled(hook("message-input"))
 
     await page.click(hook("stop-button"))
@@ -261,7 +260,7 @@ async def test_mode_badge_and_idle_reset_for_the_next_customer(page, live_server
     assert await page.locator(".turn--user").count() == 1
 
     # Nobody touches the kiosk: within a few seconds the page starts over.
-    await page.wait_for_function("document.querySelector('.turn--user') === null", timeout=10_000)
+    await page.wait_for_selector(".turn--user", state="detached", timeout=10_000)
     waited = asyncio.get_running_loop().time() - finished
     assert waited > 1.0, "the reset came before the idle time was over"
     assert await page.locator(".turn--welcome").count() == 1
@@ -298,7 +297,7 @@ async def test_screenshots_for_review(browser, live_server, fake_llm, screen):
         await open_kiosk(page, live_server, f"user={unique_user()}")
         await page.screenshot(path=f"{folder}/{screen}-1-rest.png")
         await ask(page, QUESTION)
-        await page.wait_for_function("document.querySelector('[data-testid=\"response\"]')?.textContent.length > 0")
+        await expect(page.locator(hook("response"))).to_have_text(re.compile("."))
         await page.screenshot(path=f"{folder}/{screen}-2-streaming.png")
         fake_llm.gate.set()
         await page.wait_for_selector(hook("product-card"))
