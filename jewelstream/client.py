@@ -5,7 +5,9 @@
 
 Prints a banner, timestamped status lines, the answer as it arrives (each agent's text
 under its name when several answer), a metadata summary and the completion line. Exits
-with 1 when the server answers an error, 2 when it cannot be reached.
+with 1 when the server answers an error, 2 when it cannot be reached. A dropped connection
+is resumed where it broke (jewelstream/answer_stream.py); Ctrl-C stops the answer on the
+server too.
 
 The server binds a user id to the browser that first used it (a cookie); the client keeps
 its cookies in ~/.cache/jewelstream/cookies, so later runs may continue the same user.
@@ -22,6 +24,8 @@ from pathlib import Path
 
 import aiohttp
 
+from jewelstream.answer_stream import AnswerStream, HttpError
+
 DEFAULT_MESSAGES = {
     "consultation": "Я ищу обручальное кольцо для помолвки, бюджет до 100000 рублей",
     "orchestrator": "Подбери кольцо и скажи, что сейчас в моде",
@@ -33,22 +37,6 @@ LINE = "-" * 80
 
 def stamp() -> str:
     return datetime.now().strftime("[%H:%M:%S.%f")[:-3] + "]"
-
-
-async def sse_events(response: aiohttp.ClientResponse):
-    """Parsed `data:` JSON of each event as it completes (comments and ids skipped)."""
-    buffer, data = b"", []
-    async for chunk in response.content.iter_any():
-        buffer += chunk
-        *lines, buffer = buffer.split(b"\n")
-        for raw in lines:
-            line = raw.decode("utf-8").rstrip("\r")
-            if not line:
-                if data:
-                    yield json.loads("\n".join(data))
-                    data = []
-            elif line.startswith("data:"):
-                data.append(line[5:].removeprefix(" "))
 
 
 def summarize(agent: str, meta: dict) -> list[str]:
@@ -92,16 +80,10 @@ async def run(args: argparse.Namespace, out=sys.stdout) -> int:
     try:
         async with aiohttp.ClientSession(cookie_jar=cookies,
                                          timeout=aiohttp.ClientTimeout(total=None, sock_connect=10)) as session:
-            async with session.post(url, json=payload, headers=headers) as response:
-                _save(cookies)
-                if response.status != 200:
-                    try:
-                        message = (await response.json()).get("message", "")
-                    except (aiohttp.ContentTypeError, ValueError):
-                        message = (await response.text())[:200]
-                    say(f"{stamp()} ❌ HTTP {response.status}: {message}")
-                    return 1
-                async for event in sse_events(response):
+            stream = AnswerStream(session, url, payload, headers=headers)
+            try:
+                async for event in stream:
+                    _save(cookies)
                     kind = event.get("type")
                     if kind == "token":
                         agent = event.get("agent")
@@ -128,8 +110,16 @@ async def run(args: argparse.Namespace, out=sys.stdout) -> int:
                     elif kind == "done":
                         say(f"{stamp()} ✅ {title} completed")
                         return 0
-                say(f"{stamp()} ❌ The stream ended without a result")
+            except HttpError as exc:
+                _save(cookies)
+                say(f"{stamp()} ❌ HTTP {exc.status}: {exc.message}")
                 return 1
+            except asyncio.CancelledError:             # Ctrl-C: stop the answer on the server too
+                await asyncio.shield(stream.cancel())
+                say("", f"{stamp()} ⏹ Stopped")
+                raise
+            say(f"{stamp()} ❌ The stream ended without a result")
+            return 1
     except aiohttp.ClientConnectorError:
         say(f"{stamp()} ❌ Cannot connect to {args.url}: is the server running? (python run.py)")
         return 2

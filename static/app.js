@@ -5,7 +5,10 @@
  * Flow of a question: send() -> POST /api/orchestrator/{user}/stream (sse-client.js) ->
  * each event goes to #handle(): `status` -> the status line, `token` -> AnswerView
  * (render.js), `metadata` -> cards and charts (metadata.js), `done` | `error` -> the end.
- * Stop aborts the fetch; the answer so far stays, marked «(остановлено)».
+ * Stop asks the server to stop the run, then drops the fetch; the answer so far stays,
+ * marked «(остановлено)». A dropped connection is resumed by `streamAnswer` (the status
+ * line says «Восстанавливаю соединение...»), and a reload mid-answer shows the
+ * conversation again and continues the answer (session.js keeps both for the tab).
  *
  * Screen readers: the conversation is a polite live region with aria-busy="true" while
  * an answer streams, so it is read once, whole, when it is finished instead of being
@@ -13,10 +16,10 @@
  * server is doing.
  */
 
-import {streamEvents} from './sse-client.js';
+import {streamAnswer} from './sse-client.js';
 import {AnswerView, appendUserMessage, renderWelcome, retireTestIds} from './render.js';
-import {IdleTimer, currentUserId, forgetStaffToken, idleSecondsFromUrl, staffToken, startNewUser}
-  from './session.js';
+import {IdleTimer, currentUserId, forgetConversation, forgetStaffToken, idleSecondsFromUrl, loadConversation,
+  saveConversation, staffToken, startNewUser} from './session.js';
 
 const HISTORY_LIMIT = 20;          // messages sent back with each question
 const DEFAULT_IDLE_SECONDS = 120;  // until /health says otherwise
@@ -32,6 +35,7 @@ const EXAMPLES = [
 const NETWORK_ERROR = 'Не удалось связаться с сервером. Попробуйте ещё раз.';
 const CONNECTION_LOST = 'Связь с сервером прервалась. Попробуйте ещё раз.';
 const STOPPED = 'Остановлено';
+const RECONNECTING = 'Восстанавливаю соединение...';
 const MODE_LABELS = {openai: 'ИИ-консультант', offline: 'Офлайн-режим'};
 
 class KioskChat {
@@ -79,12 +83,18 @@ class KioskChat {
     newChat.addEventListener('click', () => this.reset());
     this.#idle.seconds = idleSecondsFromUrl() ?? DEFAULT_IDLE_SECONDS;
     this.#renderEmpty();
+    this.#restore();
     this.#checkHealth();
   }
 
   async send(text) {
     const message = text.trim();
     if (!message || this.#controller) return;
+    await this.#ask(message);
+  }
+
+  /** Ask `message`, or (`runId`) follow the run of an answer asked before a reload. */
+  async #ask(message, runId = null) {
     const {log, input, agent} = this.#ui;
     retireTestIds(log);
     appendUserMessage(log, message);
@@ -102,8 +112,13 @@ class KioskChat {
     let ended = false; // a `done` or `error` event arrived
     try {
       const headers = this.#staffToken ? {Authorization: `Bearer ${this.#staffToken}`} : {};
-      for await (const {data} of streamEvents(url, {body, headers, signal: controller.signal})) {
-        if (typeof data?.run_id === 'string') this.#runId = data.run_id;
+      const onRun = (id) => {
+        this.#runId = id;
+        saveConversation(this.#userId, this.#history, {message, runId: id});
+      };
+      const onReconnecting = (on) => this.#setStatus(on ? RECONNECTING : '');
+      const options = {body, headers, signal: controller.signal, runId, onRun, onReconnecting};
+      for await (const {data} of streamAnswer(url, options)) {
         const follow = this.#atBottom(); // measured before the page grows
         ended = this.#handle(data, answer);
         this.#scrollDown(follow);
@@ -123,6 +138,7 @@ class KioskChat {
       answer.finish();
       const reply = answer.text;
       if (reply) this.#history.push({role: 'user', content: message}, {role: 'assistant', content: reply});
+      saveConversation(this.#userId, this.#history);
       this.#controller = null;
       this.#runId = null;
       this.#setStreaming(false);
@@ -143,6 +159,7 @@ class KioskChat {
   reset() {
     if (this.#controller) return; // the controls that lead here are disabled mid-answer
     this.#history = [];
+    forgetConversation();
     this.#userId = startNewUser();
     forgetStaffToken();
     this.#staffToken = null;
@@ -151,6 +168,26 @@ class KioskChat {
     this.#setStatus('');
     this.#renderEmpty();
     this.#checkHealth();
+  }
+
+  /** After a reload: the conversation of this tab, and the answer that was coming. */
+  #restore() {
+    const saved = loadConversation(this.#userId);
+    if (!saved || (!saved.history.length && !saved.pending)) return;
+    const {log} = this.#ui;
+    log.replaceChildren();
+    this.#history = saved.history;
+    for (const {role, content} of saved.history) {
+      if (role === 'user') {
+        appendUserMessage(log, content);
+      } else {
+        const answer = new AnswerView(log);
+        answer.appendToken('answer', content);
+        answer.finish();
+      }
+    }
+    this.#scrollDown(true);
+    if (saved.pending) this.#ask(saved.pending.message, saved.pending.runId);
   }
 
   /** Returns true when the event ends the answer. */

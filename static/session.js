@@ -9,10 +9,15 @@
  * Staff open the page as `/#staff=TOKEN` to use the analysis agent: the token moves from
  * the fragment (never sent to the server, so never in its logs) to sessionStorage and is
  * sent as `Authorization: Bearer`; a reset forgets it, so the next customer cannot use it.
+ *
+ * The conversation on screen (and the run of an answer still coming) is kept in the tab's
+ * sessionStorage too, so that a reload in the middle of an answer shows the conversation
+ * and continues the answer (the server keeps the run going meanwhile).
  */
 
 const STORAGE_KEY = 'jewelstream.userId';
 const STAFF_KEY = 'jewelstream.staffToken';
+const CONVERSATION_KEY = 'jewelstream.conversation';
 const USER_ID = /^[A-Za-z0-9_-]{1,64}$/; // what the server accepts in the URL path
 const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart', 'scroll'];
 
@@ -56,6 +61,28 @@ export function staffToken() {
 
 export function forgetStaffToken() {
   store(STAFF_KEY, null);
+}
+
+/** `{history, pending: {message, runId} | null}` saved for `userId`, or null. */
+export function loadConversation(userId) {
+  try {
+    const saved = JSON.parse(read(CONVERSATION_KEY) ?? 'null');
+    if (saved?.userId !== userId || !Array.isArray(saved.history)) return null;
+    const history = saved.history.filter((m) => typeof m?.content === 'string' && ['user', 'assistant'].includes(m.role));
+    const pending = typeof saved.pending?.runId === 'string' && typeof saved.pending.message === 'string'
+      ? saved.pending : null;
+    return {history, pending};
+  } catch {
+    return null; // damaged: start afresh
+  }
+}
+
+export function saveConversation(userId, history, pending = null) {
+  store(CONVERSATION_KEY, JSON.stringify({userId, history, pending}));
+}
+
+export function forgetConversation() {
+  store(CONVERSATION_KEY, null);
 }
 
 function readStored() {

@@ -10,8 +10,12 @@
  * section "Server-sent events"): lines end in CRLF, LF or CR; a leading BOM is dropped;
  * `:` starts a comment (our server's `: ping` heartbeats); one optional space after the
  * colon; several `data:` lines join with "\n"; a blank line dispatches the event; an
- * unfinished event at the end of the stream is dropped. Left out: reconnection (`retry:`
- * is parsed but nothing reconnects; one POST is one answer).
+ * unfinished event at the end of the stream is dropped.
+ *
+ * `streamAnswer` reads one answer to its end over as many connections as it takes: every
+ * answer is a run on the server, and a dropped connection is resumed from the last event
+ * id it delivered (`GET /api/runs/{runId}/stream` with `Last-Event-ID`), with backoff,
+ * while the server's resume window lasts. `retry:` is parsed but not used.
  *
  * No DOM use: any front end or test page can import this module as it is.
  */
@@ -108,21 +112,22 @@ export class HttpError extends Error {
 }
 
 /**
- * POST `body` as JSON to `url` and yield `{id, event, data}` for each SSE event, `data`
- * parsed as JSON. Throws `HttpError` for a non-2xx answer and a TypeError for a network
+ * POST `body` as JSON to `url` (or GET it, `method: 'GET'`) and yield `{id, event, data}`
+ * for each SSE event, `data` parsed as JSON. `onResponse(response)` sees the response
+ * before its body. Throws `HttpError` for a non-2xx answer and a TypeError for a network
  * failure. When `signal` aborts, the generator simply ends (no exception); stopping the
- * loop early (`break`) or aborting cancels the reader, which closes the connection so
- * the server can cancel the run.
+ * loop early (`break`) or aborting cancels the reader, which closes the connection.
  */
-export async function* streamEvents(url, {body = {}, signal, headers = {}} = {}) {
+export async function* streamEvents(url, {body = {}, signal, headers = {}, method = 'POST', onResponse} = {}) {
   let response;
   try {
     response = await fetch(url, {
-      method: 'POST',
+      method,
       credentials: 'same-origin',
       cache: 'no-store',
-      headers: {'Content-Type': 'application/json', Accept: 'text/event-stream', ...headers},
-      body: JSON.stringify(body),
+      headers: {...(method === 'POST' ? {'Content-Type': 'application/json'} : {}),
+        Accept: 'text/event-stream', ...headers},
+      body: method === 'POST' ? JSON.stringify(body) : undefined,
       signal,
     });
   } catch (error) {
@@ -130,6 +135,7 @@ export async function* streamEvents(url, {body = {}, signal, headers = {}} = {})
     throw error;
   }
   if (!response.ok) throw await HttpError.from(response);
+  onResponse?.(response);
   if (!response.body) return; // e.g. 204: nothing to read
 
   const reader = response.body.getReader();
@@ -154,6 +160,76 @@ export async function* streamEvents(url, {body = {}, signal, headers = {}} = {})
   } finally {
     if (!finished) reader.cancel().catch(() => {}); // Stop, `break`, or an error
   }
+}
+
+const ENDS = new Set(['done', 'error']);
+
+/**
+ * One answer to its end, whatever drops: yields `{id, event, data}` like `streamEvents`,
+ * each event once. The question is POSTed with an `Idempotency-Key` (a retry before the
+ * run id arrived joins the same run); `onRun(runId)` says which run it is. Pass `runId`
+ * (and `lastEventId`) to follow a run that is already going, e.g. after a page reload.
+ * `onReconnecting(true | false)` brackets each gap. Gives up, throwing the last error,
+ * after `patienceMs` without a byte; an HttpError (404, 403...) is thrown at once.
+ */
+export async function* streamAnswer(url, {body = {}, signal, headers = {}, runId = null, lastEventId = 0,
+  onRun = () => {}, onReconnecting = () => {}, patienceMs = 30_000} = {}) {
+  const key = randomKey();
+  let run = runId;
+  let last = lastEventId;
+  let failures = 0;
+  let progressAt = Date.now();
+  let reconnecting = false;
+  for (;;) {
+    let over = false; // the server said 204: the run is over and we have all of it
+    let error = new TypeError('the stream ended before the answer did');
+    const options = {
+      signal,
+      headers: {...headers, 'Last-Event-ID': String(last), ...(run ? {} : {'Idempotency-Key': key})},
+      method: run ? 'GET' : 'POST',
+      body,
+      onResponse(response) {
+        over = response.status === 204;
+        const id = response.headers.get('X-Run-Id');
+        if (id && id !== run) onRun((run = id));
+      },
+    };
+    try {
+      for await (const event of streamEvents(run ? `/api/runs/${encodeURIComponent(run)}/stream` : url, options)) {
+        const id = Number(event.id);
+        if (Number.isInteger(id) && id > 0) {
+          if (id <= last) continue; // seen before the drop: never twice
+          last = id;
+        }
+        progressAt = Date.now();
+        failures = 0;
+        if (reconnecting) onReconnecting((reconnecting = false));
+        yield event;
+        if (ENDS.has(event.data?.type)) return;
+      }
+      if (over || signal?.aborted) return;
+    } catch (caught) {
+      if (caught instanceof HttpError || signal?.aborted) throw caught;
+      error = caught; // the network: try again
+    }
+    if (Date.now() - progressAt > patienceMs) throw error;
+    if (!reconnecting) onReconnecting((reconnecting = true));
+    failures += 1;
+    await sleep(Math.min(2000, 100 * 2 ** failures) * (0.5 + Math.random() / 2), signal);
+    if (signal?.aborted) return;
+  }
+}
+
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, {once: true});
+  });
+}
+
+function randomKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function parseData(id, data) {

@@ -1,0 +1,165 @@
+"""Runs against a real `run.py --workers 2`: a chaos proxy that cuts the client's
+connection three times per answer, and `kill -9` of the process producing a run."""
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+
+import aiohttp
+import pytest
+
+from jewelstream.answer_stream import AnswerStream
+from tests.conftest import db_rows
+from tests.live import LiveServer
+
+ANSWERS = 30
+AT_ONCE = 6
+
+
+class CuttingProxy:
+    """A TCP proxy to the server that cuts connections: the n-th connection is aborted
+    (both sides) after `cuts[n]` bytes from the server; past the list, nothing is cut. A
+    cut given as ("body", n) counts from the end of the HTTP headers instead."""
+
+    def __init__(self, port: int, cuts: list) -> None:
+        self.port = port
+        self.cuts = list(cuts)
+        self.done_cuts = 0
+        self.url = ""
+
+    async def start(self) -> "CuttingProxy":
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.url = f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}"
+        return self
+
+    async def close(self) -> None:
+        self.server.close()
+
+    async def _serve(self, client_reader, client_writer) -> None:
+        cut = self.cuts.pop(0) if self.cuts else None
+        try:
+            upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", self.port)
+        except OSError:
+            client_writer.transport.abort()
+            return
+
+        async def up() -> None:
+            while data := await client_reader.read(65536):
+                upstream_writer.write(data)
+            upstream_writer.write_eof()
+
+        async def down() -> None:
+            sent, body_at, limit = 0, None, cut if isinstance(cut, int) else None
+            while data := await upstream_reader.read(65536):
+                if isinstance(cut, tuple) and body_at is None:
+                    end = data.find(b"\r\n\r\n")          # the headers come in one piece
+                    if end >= 0:
+                        body_at = sent + end + 4
+                        limit = body_at + cut[1]
+                if limit is not None and sent + len(data) >= limit:
+                    client_writer.write(data[:limit - sent])
+                    self.done_cuts += 1
+                    return
+                client_writer.write(data)
+                sent += len(data)
+            client_writer.write_eof()
+
+        pump = asyncio.create_task(up())
+        try:
+            await down()
+        except OSError:
+            pass                                    # the client left first
+        finally:
+            pump.cancel()
+            for writer in (client_writer, upstream_writer):
+                writer.transport.abort()            # a cut, not a polite close
+
+
+def answer_for(number: int) -> list[str]:
+    return [f"Ответ{number}-{piece} " for piece in range(60)]
+
+
+def listening_sockets(port: int) -> int:
+    """How many sockets listen on `port` (each worker has its own, SO_REUSEPORT)."""
+    with open("/proc/net/tcp") as table:
+        return sum(1 for line in table.readlines()[1:]
+                   if line.split()[1].endswith(f":{port:04X}") and line.split()[3] == "0A")
+
+
+@pytest.fixture
+async def two_workers(fake_llm, db_path):
+    server = await LiveServer(db_path, workers=2, env={
+        "OPENAI_BASE_URL": fake_llm.base_url, "OPENAI_API_KEY": "test",
+        "JEWELSTREAM_MODEL": "fake-model"}).start(timeout=120)
+    for _ in range(1200):                    # /health answers once the first worker is up
+        if listening_sockets(server.port) == 2:
+            break
+        await asyncio.sleep(0.1)
+    assert listening_sockets(server.port) == 2
+    yield server
+    await server.stop()
+
+
+async def test_chaos_three_cuts_per_answer_lose_and_repeat_nothing(two_workers, fake_llm, db_path):
+    fake_llm.delay = 0.003
+    fake_llm.respond = lambda body: answer_for(int(body["messages"][-1]["content"].split()[-1]))
+    rng = random.Random(1313)
+
+    async def one_answer(number: int) -> None:
+        # The POST is cut inside its event stream (so its cookie and run id arrive); the
+        # resumes anywhere, headers included.
+        cuts = [("body", rng.randint(1, 900)), rng.randint(1, 900), rng.randint(1, 900)]
+        proxy = await CuttingProxy(two_workers.port, cuts).start()
+        try:
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+                stream = AnswerStream(session, f"{proxy.url}/api/consultation/chaos{number}/stream",
+                                      {"message": f"Подберите кольцо, вопрос {number}"}, patience=10)
+                seen = [(stream.last_id, event) async for event in stream]
+        finally:
+            await proxy.close()
+        assert proxy.done_cuts == 3, (number, proxy.done_cuts)
+        assert stream.duplicates == 0
+        assert [event_id for event_id, _ in seen] == list(range(1, len(seen) + 1))   # none missing
+        assert "".join(e["content"] for _, e in seen if e["type"] == "token") == "".join(answer_for(number))
+        assert seen[-1][1]["type"] == "done"
+
+    for start in range(0, ANSWERS, AT_ONCE):
+        await asyncio.gather(*(one_answer(n) for n in range(start, min(start + AT_ONCE, ANSWERS))))
+    producers = db_rows(db_path, "SELECT count(DISTINCT pid) FROM runs")[0][0]
+    assert producers == 2                                    # both workers took questions
+    asked = sorted(int(body["messages"][-1]["content"].split()[-1]) for body in fake_llm.requests)
+    assert asked == list(range(ANSWERS))                     # one LLM request per answer
+
+
+async def test_after_kill_9_of_the_producer_a_resume_gets_the_logged_events_then_interrupted(
+        two_workers, fake_llm, db_path):
+    fake_llm.gate = asyncio.Event()                          # one piece, then the LLM waits
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        stream = AnswerStream(session, f"{two_workers.url}/api/consultation/killed/stream",
+                              {"message": "Помолвочное кольцо"}, patience=5)
+        seen = []
+        async for event in stream:
+            seen.append((stream.last_id, event))
+            if event["type"] == "token":
+                break
+        run_id = stream.run_id
+        for _ in range(100):                                 # until the log holds them all
+            if db_rows(db_path, "SELECT count(*) FROM run_events WHERE run_id = ?", run_id)[0][0] == len(seen):
+                break
+            await asyncio.sleep(0.05)
+        pid = db_rows(db_path, "SELECT pid FROM runs WHERE run_id = ?", run_id)[0][0]
+        os.kill(pid, signal.SIGKILL)
+
+        async def resume(last: int):
+            return await session.get(f"{two_workers.url}/api/runs/{run_id}/stream",
+                                     headers={"Last-Event-ID": str(last)})
+        from tests.sse_reader import read_numbered
+        replay = [item async for item in read_numbered(await asyncio.wait_for(resume(0), 5))]
+        assert replay[:-1] == seen
+        last_id, last = replay[-1]
+        assert last_id == len(seen) + 1 and last["type"] == "error" and last["error"] == "interrupted"
+        assert "прервался" in last["message"]
+        assert (await resume(last_id)).status == 204           # over and delivered
+    fake_llm.gate.set()
