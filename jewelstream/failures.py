@@ -10,6 +10,7 @@ import logging
 import openai
 
 from agents.base import AnswerTimeout
+from jewelstream.store import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +20,7 @@ MESSAGES = {
     "upstream_error": "Извините, помощник не смог ответить. Попробуйте, пожалуйста, ещё раз.",
     "upstream_interrupted": "Извините, ответ прервался. Попробуйте, пожалуйста, задать вопрос ещё раз.",
     "shutting_down": "Сервер перезапускается. Повторите, пожалуйста, вопрос через минуту.",
+    "storage_unavailable": "Извините, сейчас мы не можем сохранить ваши ответы. Попробуйте, пожалуйста, через минуту.",
     "internal_error": "Извините, произошла ошибка. Попробуйте, пожалуйста, ещё раз.",
 }
 
@@ -46,4 +48,6 @@ def _classify(exc: BaseException) -> str:
         return "upstream_unavailable"
     if isinstance(exc, openai.APIError):
         return "upstream_error"
+    if isinstance(exc, StorageUnavailable):          # a profile write: full or read-only disk
+        return "storage_unavailable"
     return "internal_error"

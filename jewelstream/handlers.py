@@ -16,6 +16,7 @@ from jewelstream.history import verified_history
 from jewelstream.requests import BadInput, ChatRequest, read_get, read_post, user_id_of
 from jewelstream.runs import http as runs
 from jewelstream.sse import EventStream
+from jewelstream.store import StorageUnavailable
 
 
 def static_dir() -> Path:
@@ -34,15 +35,19 @@ async def index(request: web.Request) -> web.FileResponse:
 
 
 async def health(request: web.Request) -> web.Response:
+    """200 and "ok" while the server can answer and keep what it is told; 503 while the
+    database cannot be written (full disk, read-only or vanished file)."""
     settings = request.app[keys.SETTINGS]
+    storage = await request.app[keys.STORE].check()
     return web.json_response({
-        "status": "ok",
+        "status": "ok" if storage["writable"] else "storage_unavailable",
+        "storage": storage,
         "llm": settings.llm,
         "model": settings.model if settings.llm == "openai" else None,
         "agents": list(request.app[keys.ORCHESTRATOR].agents),
         "staff_required": True,
         "kiosk_idle_seconds": settings.kiosk_idle_seconds,
-    })
+    }, status=200 if storage["writable"] else 503)
 
 
 async def consultation_stream(request: web.Request) -> web.StreamResponse:
@@ -89,6 +94,8 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
     caller = app[keys.CALLERS].of(request)
     with traffic.stream_slot():
         traffic.check_rate(user_id, caller.address)
+        if not (await app[keys.STORE].check())["writable"]:
+            raise StorageUnavailable("writes fail")  # 503 before the stream: we could not keep the question
         browser = new_browser = None
         # Not bound: with the setting off, and for trusted backends (a service key).
         if settings.bind_users and not caller.service:

@@ -6,6 +6,7 @@ import logging
 from aiohttp import web
 
 from jewelstream.requests import BadInput
+from jewelstream.store import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -14,6 +15,9 @@ _HTTP_MESSAGES = {
     405: ("method_not_allowed", "Этот метод здесь не поддерживается."),
     413: ("body_too_large", "Запрос слишком большой (не больше 64 КБ)."),
 }
+
+
+STORAGE_MESSAGE = "Извините, сейчас мы не можем сохранить ваш вопрос. Попробуйте, пожалуйста, через минуту."
 
 
 def error_response(status: int, code: str, message: str, headers=None, extra=None) -> web.Response:
@@ -34,6 +38,11 @@ async def json_errors(request: web.Request, handler):
             await response.write_eof()
             request.protocol.force_close()
         return response
+    except StorageUnavailable as exc:
+        # A full disk or a read-only database before the stream started: the store has
+        # logged it and /health shows it; the client may try again later.
+        log.warning("storage unavailable in %s %s: %s", request.method, request.path, exc)
+        return error_response(503, "storage_unavailable", STORAGE_MESSAGE, {"Retry-After": "30"})
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

@@ -6,6 +6,8 @@ Limits (docs/wire.md): message up to 4,000 characters, body up to 64 KiB (enforc
 the app's `client_max_size`), history of `{"role", "content"}` items, user ids of
 `[A-Za-z0-9_-]{1,64}`. A body must arrive within `body_timeout` seconds (408 otherwise), so a
 client that sends a byte now and then cannot hold a request open.
+Text must be encodable as UTF-8: JSON may spell a lone surrogate (`"\ud800"`), which no
+database, log or socket can store, so it is refused here.
 """
 from __future__ import annotations
 
@@ -85,7 +87,18 @@ def _message(value) -> str:
     if len(value) > MAX_MESSAGE:
         raise BadInput(422, "message_too_long",
                        f"Сообщение слишком длинное: не больше {MAX_MESSAGE} символов.")
+    if not _is_unicode_text(value):
+        raise BadInput(422, "invalid_text", "Сообщение содержит недопустимые символы.")
     return value.strip()
+
+
+def _is_unicode_text(value: str) -> bool:
+    """False for a string with a lone surrogate (valid JSON, but not encodable text)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _history(value) -> list[dict]:
@@ -97,7 +110,8 @@ def _history(value) -> list[dict]:
     history = []
     for item in value:
         if (not isinstance(item, dict) or item.get("role") not in ("user", "assistant")
-                or not isinstance(item.get("content"), str) or len(item["content"]) > MAX_MESSAGE):
+                or not isinstance(item.get("content"), str) or len(item["content"]) > MAX_MESSAGE
+                or not _is_unicode_text(item["content"])):
             raise bad
         history.append({"role": item["role"], "content": item["content"]})
     return history[-MAX_HISTORY:]

@@ -35,12 +35,18 @@ def serve(settings: Settings, own_group: bool = False) -> None:
     # Imported here, not at the top: with --workers N the parent process only waits for its
     # workers, and so holds none of the server's modules (~90 MB of them).
     from jewelstream.app import create_app
+    from jewelstream.store import StorageUnavailable
 
     app = create_app(settings)
     app.on_startup.append(tune_gc)           # after the app's own start-up (store, graphs)
-    web.run_app(app, host=settings.host, port=settings.port,
-                handler_cancellation=True, reuse_port=settings.workers > 1 or None,
-                shutdown_timeout=settings.shutdown_grace + 5, print=None)
+    try:
+        web.run_app(app, host=settings.host, port=settings.port,
+                    handler_cancellation=True, reuse_port=settings.workers > 1 or None,
+                    shutdown_timeout=settings.shutdown_grace + 5, print=None)
+    except StorageUnavailable as exc:
+        # Refuse to start rather than take questions we could not keep; one clear line.
+        print(f"jewelstream: {exc}", file=sys.stderr, flush=True)
+        sys.exit(2)
 
 
 def one_line_for_bad_http(record: logging.LogRecord) -> bool:

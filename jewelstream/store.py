@@ -9,7 +9,15 @@ start. WAL mode with `synchronous=FULL`, and every write committed before it ret
 after a crash or `kill -9`, everything a user told the system and every finished answer is
 still there. Conversation-log rows that arrive while the previous commit is on its way to
 the disk share the next transaction (group commit): at 200 questions at once that is a
-handful of disk syncs instead of 200.
+handful of disk syncs instead of 200. A batch that fails is written again row by row, so a
+row that cannot be stored never takes the others with it; a log row that still fails is
+logged and counted (`log_failures`), never raised into anyone's stream.
+
+Storage failures (a full disk, a read-only or vanished file) raise `StorageUnavailable`.
+The store keeps its condition (`check()`, shown by `/health`): the last write error until a
+write succeeds again, and whether the file it opened is still there. While writes fail,
+`check()` tries a small write at most once a second, so service resumes by itself when the
+disk has room again. Opening fails at once on a database that cannot be written.
 
 Read-mostly data (catalog, articles, sales) is loaded once at start-up and kept in memory:
 per request the agents then rank and count in Python without touching the disk.
@@ -18,9 +26,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import os
 import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
@@ -57,6 +68,13 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 _JSON_COLUMNS = {"stones", "occasions", "sizes"}
+_PROBE = "x" * 8192       # a write that needs new pages, as a real question would
+
+log = logging.getLogger(__name__)
+
+
+class StorageUnavailable(Exception):
+    """The database cannot be used now: full disk, read-only or vanished file, I/O error."""
 
 
 class Store:
@@ -73,6 +91,10 @@ class Store:
         self._log_writer: asyncio.Task | None = None
         self._profile_waiters: dict[str, list[asyncio.Future]] = {}   # waiting for the next read
         self._profile_reader: asyncio.Task | None = None
+        self.write_error: str | None = None      # the last write's failure; None once one succeeds
+        self.log_failures = 0                    # conversation-log rows that could not be written
+        self._file_id: tuple[int, int] | None = None   # (device, inode) of the file we opened
+        self._last_probe = 0.0
         self.catalog: list[dict] = []
         self.articles: list[dict] = []
         self.customers: list[dict] = []
@@ -80,11 +102,20 @@ class Store:
 
     @classmethod
     async def open(cls, path: str) -> "Store":
+        """Open (create and seed) the database; StorageUnavailable, with the reason, when it
+        cannot be written: better to refuse to start than to lose what users tell us."""
         store = cls(path)
-        await store.run(store._connect_and_seed)
-        if path != ":memory:":
-            loop = asyncio.get_running_loop()
-            store._rdb = await loop.run_in_executor(store._reader, store._connect_reader)
+        try:
+            await store.run(store._connect_and_seed)
+            await store.run(store._probe)
+            if path != ":memory:":
+                loop = asyncio.get_running_loop()
+                store._rdb = await loop.run_in_executor(store._reader, store._connect_reader)
+                store._file_id = _file_id(path)
+        except (StorageUnavailable, sqlite3.Error, OSError) as exc:
+            store._executor.shutdown(wait=False)
+            store._reader.shutdown(wait=False)
+            raise StorageUnavailable(f"cannot write the database {path!r}: {exc}") from None
         return store
 
     async def close(self) -> None:
@@ -102,14 +133,61 @@ class Store:
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run `fn(*args)` on the database (writer) thread."""
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        except sqlite3.Error as exc:
+            if _is_storage_failure(exc):
+                raise StorageUnavailable(str(exc)) from exc
+            raise
 
     async def read(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run `fn(connection, *args)` on the reader thread with its own connection (on the
         writer's, for an in-memory database: another connection would be another database)."""
         if self._rdb is None:
             return await self.run(fn, self._db, *args)
-        return await asyncio.get_running_loop().run_in_executor(self._reader, fn, self._rdb, *args)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._reader, fn, self._rdb, *args)
+        except sqlite3.Error as exc:
+            if _is_storage_failure(exc):
+                raise StorageUnavailable(str(exc)) from exc
+            raise
+
+    # -- the store's condition (/health) ---------------------------------------------------
+
+    async def check(self) -> dict:
+        """{"writable", "file", "error", "log_failures"}: can we store what users tell us?
+        `file` is "present", "missing" (deleted while we run: what we write now would be
+        gone at the next start) or "replaced" (another file under the same name). While
+        writes fail, tries a small write (at most once a second) to see if they work again."""
+        file = self._file_state()
+        now = time.monotonic()
+        if self.write_error is not None and file == "present" and now - self._last_probe >= 1.0:
+            self._last_probe = now
+            try:
+                await self.run(self._probe)
+            except StorageUnavailable:
+                pass
+        return {"writable": self.write_error is None and file == "present", "file": file,
+                "error": self.write_error, "log_failures": self.log_failures}
+
+    def _file_state(self) -> str:
+        if self._file_id is None:                 # in memory, or not open yet
+            return "present"
+        try:
+            found = _file_id(self.path)
+        except OSError:
+            found = None
+        state = "present" if found == self._file_id else "missing" if found is None else "replaced"
+        if state != "present" and self.write_error is None:
+            self.write_error = f"the database file is {state}"
+            log.error("storage: the database file %s is %s; restart from a backup", self.path, state)
+        return state
+
+    def _probe(self) -> None:
+        """A write that needs room on the disk, undone in the same transaction."""
+        with self._transaction():
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('probe', ?)", (_PROBE,))
+            self._db.execute("DELETE FROM meta WHERE key = 'probe'")
 
     # -- start-up (database thread) ------------------------------------------------------
 
@@ -165,16 +243,29 @@ class Store:
             product[column] = json.loads(product[column])
         return product
 
+    @contextmanager
     def _transaction(self):
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on an exception; notes in `write_error`
+        whether the storage failed (a full disk, a read-only file) or works."""
         db = self._db
-
-        class _Tx:
-            def __enter__(self):
-                db.execute("BEGIN IMMEDIATE")
-
-            def __exit__(self, exc_type, *_):
-                db.execute("ROLLBACK" if exc_type else "COMMIT")
-        return _Tx()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:             # SQLite already rolled back on a full disk
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            if _is_storage_failure(exc):
+                if self.write_error is None:
+                    log.error("storage: writes fail: %s", exc)
+                self.write_error = str(exc)
+            raise
+        if self.write_error is not None and self._file_state() == "present":
+            log.warning("storage: writes work again")
+            self.write_error = None
 
     # -- profiles --------------------------------------------------------------------------
 
@@ -240,9 +331,11 @@ class Store:
 
     def log_message(self, user_id: str, role: str, content: str, *,
                     agent: str | None = None, state: str = "complete") -> asyncio.Future:
-        """Store one message: a future that is done once the message is committed (await
-        it, or not yet: the write goes ahead either way, and cancelling a wait for it does
-        not cancel it). `state`: complete, or cut (the answer stopped part-way)."""
+        """Store one message: a future that becomes True once the message is committed, or
+        False if it could not be written (logged and counted; it never raises). Await it,
+        or not yet: the write goes ahead either way, and cancelling a wait for it does not
+        cancel it. `state`: complete, cut (the answer stopped part-way) or failed (no
+        answer: the LLM failed before its first token)."""
         committed = asyncio.get_running_loop().create_future()
         self._log_rows.append((user_id, role, agent, content, state, time.time()))
         self._log_waiters.append(committed)
@@ -252,20 +345,37 @@ class Store:
 
     async def _write_log(self) -> None:
         """Commit the waiting log rows, as many as there are, in one transaction; again
-        while more came in meanwhile."""
-        def write(rows: list[tuple]) -> None:
-            with self._transaction():
-                self._db.executemany("INSERT INTO messages (user_id, role, agent, content, state, created) "
-                                     "VALUES (?, ?, ?, ?, ?, ?)", rows)
+        while more came in meanwhile. A batch that fails is written again row by row, each
+        in its own transaction: one row that cannot be stored loses only itself."""
         while self._log_rows:
             rows, waiters = self._log_rows, self._log_waiters
             self._log_rows, self._log_waiters = [], []
             try:
-                await self.run(write, rows)
+                await self.run(self._insert_messages, rows)
+                written = [True] * len(rows)
+            except Exception:
+                written = await self.run(self._insert_each, rows)
+            for waiter, ok in zip(waiters, written):
+                if not waiter.done():
+                    waiter.set_result(ok)
+
+    def _insert_messages(self, rows: list[tuple]) -> None:
+        with self._transaction():
+            self._db.executemany("INSERT INTO messages (user_id, role, agent, content, state, created) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def _insert_each(self, rows: list[tuple]) -> list[bool]:
+        written = []
+        for row in rows:
+            try:
+                self._insert_messages([row])
+                written.append(True)
             except Exception as exc:
-                _settle(waiters, error=exc)
-            else:
-                _settle(waiters, None)
+                self.log_failures += 1
+                log.error("conversation log: a %s message of user %s was not written: %s: %s",
+                          row[1], row[0], type(exc).__name__, exc)
+                written.append(False)
+        return written
 
     async def messages(self, user_id: str, limit: int = 100) -> list[dict]:
         def read(db: sqlite3.Connection) -> list[dict]:
@@ -298,6 +408,16 @@ class Store:
                 self._db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
                 return value
         return await self.run(read_or_create)
+
+
+def _is_storage_failure(exc: sqlite3.Error) -> bool:
+    """The disk or the file failed (full, read-only, I/O, corrupt), not our SQL."""
+    return isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError
+
+
+def _file_id(path: str) -> tuple[int, int]:
+    stat = os.stat(path)
+    return stat.st_dev, stat.st_ino
 
 
 def _settle(waiters: list[asyncio.Future], result: Any = None, *,
