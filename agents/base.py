@@ -31,16 +31,18 @@ _T = TypeVar("_T")
 
 
 def per_store(fn: Callable[[Any], _T]) -> Callable[[Any], _T]:
-    """Memoize `fn(store)`, a pure function of the store's read-only data (catalog,
-    articles, customers, orders: loaded once when the store opens), so figures like trend
-    scores or RFM segments are computed once per store, not on every request. The memo
-    lives as long as the store does. The result is shared: callers read it, never change it."""
-    memo: "weakref.WeakKeyDictionary[Any, _T]" = weakref.WeakKeyDictionary()
+    """Memoize `fn(store)`, a pure function of the store's read-mostly data (catalog,
+    articles, customers, orders), so figures like trend scores or RFM segments are computed
+    once per version of that data (`store.data_version`, bumped by an import), not on every
+    request. The memo lives as long as the store does. The result is shared: callers read
+    it, never change it."""
+    memo: "weakref.WeakKeyDictionary[Any, tuple[Any, _T]]" = weakref.WeakKeyDictionary()
 
     def cached(store: Any) -> _T:
-        if store not in memo:
-            memo[store] = fn(store)
-        return memo[store]
+        version = getattr(store, "data_version", None)
+        if store not in memo or memo[store][0] != version:
+            memo[store] = (version, fn(store))
+        return memo[store][1]
 
     cached.__doc__, cached.__wrapped__ = fn.__doc__, fn
     return cached
@@ -58,6 +60,7 @@ class AgentStore(Protocol):
     articles: list[dict]
     customers: list[dict]
     orders: list[dict]
+    data_version: int          # changes when an import replaced any of the four lists
 
     async def profile(self, user_id: str) -> dict: ...
     async def save_profile(self, user_id: str, data: dict) -> None: ...

@@ -102,6 +102,19 @@ TRENDS = {
 }
 
 
+# Who a product is made for (the catalog's `recipient`), a customer's gender, an order's
+# channel: the words a shop's own files use for them (jewelstream/data reads those files).
+PRODUCT_RECIPIENTS = {
+    "women": ("для женщин", ("женщин", "женск", "для нее", "дам")),
+    "men": ("для мужчин", ("мужчин", "мужск", "для него")),
+    "unisex": ("унисекс", ("унисекс", "unisex", "для всех", "всем")),
+}
+GENDERS = {"f": ("женский", ("ж", "жен", "женск", "female", "woman", "f")),
+           "m": ("мужской", ("м", "муж", "мужск", "male", "man", "m"))}
+CHANNELS = {"store": ("магазин", ("магазин", "салон", "розниц", "офлайн", "store", "offline")),
+            "online": ("интернет", ("интернет", "онлайн", "сайт", "online", "web", "доставк"))}
+
+
 def label(table, code):
     """The Russian label of `code` in one of the tables above (the code itself if unknown)."""
     entry = table.get(code)

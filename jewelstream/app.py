@@ -21,7 +21,7 @@ from jewelstream.config import Settings
 from jewelstream.headers import security_headers
 from jewelstream.identity import Identity
 from jewelstream.llm import make_chat_model
-from jewelstream.middlewares import json_errors
+from jewelstream.middlewares import fresh_shop_data, json_errors
 from jewelstream.orchestrator import Orchestrator
 from jewelstream.origins import Origins
 from jewelstream.requests import MAX_BODY
@@ -35,7 +35,7 @@ from jewelstream.traffic import Traffic
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
     origins = Origins(settings.allowed_hosts, settings.cors_origins, settings.host)
-    app = web.Application(middlewares=[json_errors, origins.middleware], client_max_size=MAX_BODY)
+    app = web.Application(middlewares=[json_errors, origins.middleware, fresh_shop_data], client_max_size=MAX_BODY)
     app.on_response_prepare.extend([security_headers(settings.frame_ancestors), origins.add_cors_headers])
     app[keys.SETTINGS] = settings
     app[keys.TRAFFIC] = Traffic(settings.max_streams, settings.rate_limit, settings.rate_window,

@@ -20,7 +20,9 @@ write succeeds again, and whether the file it opened is still there. While write
 disk has room again. Opening fails at once on a database that cannot be written.
 
 Read-mostly data (catalog, articles, sales) is loaded once at start-up and kept in memory:
-per request the agents then rank and count in Python without touching the disk.
+per request the agents then rank and count in Python without touching the disk. An import
+(`python -m jewelstream.data`, another process) bumps its version; `refresh_shop_data`
+notices and switches to the new data (jewelstream/data/snapshot.py).
 """
 from __future__ import annotations
 
@@ -36,6 +38,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from jewelstream import seed
+from jewelstream.data.loading import insert_demo_data
+from jewelstream.data.snapshot import ShopData, data_version, read_shop_data
 from jewelstream.data.upgrade import upgrade_products
 
 SCHEMA = """
@@ -67,7 +71,6 @@ CREATE TABLE IF NOT EXISTS owners (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
-_JSON_COLUMNS = {"stones", "occasions", "sizes"}
 _PROBE = "x" * 8192       # a write that needs new pages, as a real question would
 
 log = logging.getLogger(__name__)
@@ -99,6 +102,8 @@ class Store:
         self.articles: list[dict] = []
         self.customers: list[dict] = []
         self.orders: list[dict] = []
+        self.data_version = 0                            # of the four lists above
+        self._refreshing: asyncio.Future | None = None
 
     @classmethod
     async def open(cls, path: str) -> "Store":
@@ -192,26 +197,8 @@ class Store:
     # -- start-up (database thread) ------------------------------------------------------
 
     def _connect_and_seed(self) -> None:
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA busy_timeout=5000")   # several workers may share the file
-        db.executescript(SCHEMA)
-        self._db = db
-        with self._transaction():
-            upgrade_products(db, seed.build_catalog)
-            if db.execute("SELECT count(*) FROM products").fetchone()[0] == 0:
-                self._seed(db)
-        # Withdrawn products (listed = 0) stay in the table for orders and old conversations.
-        self.catalog = [self._product(row) for row in
-                        db.execute("SELECT * FROM products WHERE listed = 1 ORDER BY id")]
-        self.articles = [dict(row) for row in db.execute("SELECT * FROM articles ORDER BY published, id")]
-        self.customers = [dict(row) for row in db.execute("SELECT * FROM customers ORDER BY id")]
-        self.orders = [dict(row) for row in db.execute("SELECT * FROM orders ORDER BY date, id")]
+        self._db = db = connect(self.path)
+        self._use(read_shop_data(db))
 
     def _connect_reader(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -219,29 +206,22 @@ class Store:
         db.execute("PRAGMA busy_timeout=5000")
         return db
 
-    @staticmethod
-    def _seed(db: sqlite3.Connection) -> None:
-        catalog = seed.build_catalog()
-        customers = seed.build_customers()
-        tables = {
-            "products": catalog,
-            "customers": customers,
-            "orders": seed.build_orders(customers, catalog),
-            "articles": seed.build_articles(),
-        }
-        for table, rows in tables.items():
-            columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})") if c[1] in rows[0]]
-            db.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                [[json.dumps(row[c], ensure_ascii=False) if c in _JSON_COLUMNS else row.get(c)
-                  for c in columns] for row in rows])
+    def _use(self, data: ShopData) -> None:
+        self.catalog, self.articles = data.catalog, data.articles
+        self.customers, self.orders = data.customers, data.orders
+        self.data_version = data.version
 
-    @staticmethod
-    def _product(row: sqlite3.Row) -> dict:
-        product = dict(row)
-        for column in _JSON_COLUMNS:
-            product[column] = json.loads(product[column])
-        return product
+    async def refresh_shop_data(self) -> None:
+        """Switch to the shop's data if an import changed it since it was loaded (an import
+        is another process: one tiny query per call). Calls that arrive while a check is on
+        its way share it."""
+        if self._refreshing is None or self._refreshing.done():
+            self._refreshing = asyncio.ensure_future(self._refresh_shop_data())
+        await asyncio.shield(self._refreshing)
+
+    async def _refresh_shop_data(self) -> None:
+        if await self.read(data_version) != self.data_version:
+            self._use(await self.read(read_shop_data))
 
     @contextmanager
     def _transaction(self):
@@ -418,6 +398,30 @@ def _is_storage_failure(exc: sqlite3.Error) -> bool:
 def _file_id(path: str) -> tuple[int, int]:
     stat = os.stat(path)
     return stat.st_dev, stat.st_ino
+
+
+def connect(path: str) -> sqlite3.Connection:
+    """A connection to the database at `path`, which is created and seeded, or brought up
+    to date, first if need be (the store's writer uses one; so does the import command)."""
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA busy_timeout=5000")   # several workers may share the file
+    db.executescript(SCHEMA)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        upgrade_products(db, seed.build_catalog)
+        if db.execute("SELECT count(*) FROM products").fetchone()[0] == 0:
+            insert_demo_data(db)
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+    return db
 
 
 def _settle(waiters: list[asyncio.Future], result: Any = None, *,
