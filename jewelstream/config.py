@@ -63,6 +63,7 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     frame_ancestors: str = "'self'"
     trusted_proxies: tuple[str, ...] = ()
+    media_dir: str | None = None           # the shop's product photos (jewelstream/media.py)
 
     @classmethod
     def from_env(cls, argv: Sequence[str] | None = None,
@@ -133,4 +134,5 @@ class Settings:
             allowed_hosts=tuple(host.lower() for host in names("JEWELSTREAM_ALLOWED_HOSTS")),
             frame_ancestors=frame_ancestors,
             trusted_proxies=names("JEWELSTREAM_TRUSTED_PROXIES"),
+            media_dir=env.get("JEWELSTREAM_MEDIA") or None,
         )

@@ -1,7 +1,7 @@
 """The URL map."""
 from aiohttp import web
 
-from jewelstream import handlers
+from jewelstream import handlers, media
 from jewelstream.runs import http as runs
 
 
@@ -14,4 +14,5 @@ def setup_routes(app: web.Application) -> None:
         app.router.add_get(f"/api/{name}/{{user_id}}/stream", handler)   # EventSource twin
     app.router.add_get("/api/runs/{run_id}/stream", runs.resume)
     app.router.add_post("/api/runs/{run_id}/cancel", runs.cancel)
+    app.router.add_get("/api/products/{product_id}/image", media.product_image)
     app.router.add_static("/static/", handlers.STATIC_DIR, append_version=False)

@@ -38,6 +38,7 @@ function productCard(p) {
   const card = el('li', 'card');
   card.dataset.testid = 'product-card';
   if (p.id !== undefined) card.dataset.productId = String(p.id);
+  if ((typeof p.id === 'string' && p.id) || Number.isFinite(p.id)) card.append(productImage(p.id));
   const kind = text(p.type_label); // never the English code
   const name = text(p.name) || 'Украшение';
   // The catalog's names usually start with the kind ("Помолвочное кольцо «…»"): say it once.
@@ -55,6 +56,19 @@ function productCard(p) {
   else if (Number.isFinite(p.stock) && p.stock > 0) footer.append(el('span', 'card__stock', 'в наличии'));
   if (footer.childElementCount) card.append(footer);
   return card;
+}
+
+/** The shop's photo, or the server's drawing of the piece: never an empty frame. */
+function productImage(id) {
+  const image = el('img', 'card__image');
+  image.alt = ''; // the name follows right below
+  image.loading = 'lazy';
+  image.decoding = 'async';
+  image.width = 200; // reserves the square before the picture arrives
+  image.height = 200;
+  image.src = `/api/products/${encodeURIComponent(String(id))}/image`;
+  image.dataset.testid = 'product-image';
+  return image;
 }
 
 function zodiacBadge(sign) {

@@ -1,0 +1,51 @@
+"""Product cards in a real browser show the shop's photo where there is one and the
+generated drawing where there is none (Debian's Chromium, as in tests/test_browser.py,
+whose fixtures and skip rules this module shares)."""
+import os
+from pathlib import Path
+
+from jewelstream.data.__main__ import main
+from tests.live import LiveServer
+from tests.png import solid_png
+from tests.test_browser import browser, hook, open_kiosk, ask, unique_user, until_answered  # noqa: F401
+
+EXAMPLE = Path(__file__).parent.parent / "docs" / "examples" / "catalog.csv"
+KIOSK = {"width": 1080, "height": 1920}
+IMAGES_LOADED = """() => [...document.querySelectorAll('[data-testid="product-image"]')]
+  .every((image) => image.complete && image.naturalWidth > 0)"""
+
+
+async def test_cards_show_the_photo_or_the_drawing(browser, fake_llm, db_path, tmp_path):  # noqa: F811
+    media = tmp_path / "media"
+    media.mkdir()
+    (media / "СК-1001.png").write_bytes(solid_png(320, 240, (214, 182, 120)))
+    assert main(["import", "catalog", str(EXAMPLE), "--db", db_path]) == 0
+    server = await LiveServer(db_path, env={"OPENAI_BASE_URL": fake_llm.base_url, "OPENAI_API_KEY": "t",
+                                            "JEWELSTREAM_MEDIA": str(media)}).start(timeout=90)
+    context = await browser.new_context(locale="ru-RU", viewport=KIOSK)
+    page = await context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        await open_kiosk(page, server, f"user={unique_user()}")
+        await ask(page, "Кольцо из белого золота с бриллиантом")
+        await page.wait_for_selector(hook("product-card"))
+        await until_answered(page)
+        images = page.locator(hook("product-image"))
+        for n in range(await images.count()):            # lazy: each loads once it is in view
+            await images.nth(n).scroll_into_view_if_needed()
+        await page.wait_for_function(IMAGES_LOADED)
+        shown = await page.evaluate("""() => [...document.querySelectorAll('[data-testid="product-card"]')]
+          .map((card) => {
+            const image = card.querySelector('img');
+            return {name: card.querySelector('.card__name').textContent, width: image.naturalWidth,
+                    loading: image.loading, box: image.getBoundingClientRect().width};
+          })""")
+        if os.environ.get("JEWELSTREAM_SCREENSHOTS"):
+            await page.locator(hook("product-card")).first.scroll_into_view_if_needed()
+            await page.screenshot(path=f"{os.environ['JEWELSTREAM_SCREENSHOTS']}/kiosk-cards.png")
+    finally:
+        await context.close()
+        await server.stop()
+    assert shown[0]["name"] == "Кольцо «Северное сияние»" and shown[0]["width"] == 320   # the photo
+    assert len(shown) >= 2 and all(card["width"] == 200 for card in shown[1:])          # drawings
+    assert all(card["loading"] == "lazy" and card["box"] > 150 for card in shown)
