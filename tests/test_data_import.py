@@ -186,3 +186,12 @@ async def test_an_open_store_switches_to_an_import_and_its_memoized_figures_foll
     assert {o["customer_id"] for o in store.orders} == {"c0001", "c0002"}
     assert sales_figures(store) is not figures
     assert sales_figures(store)["total_customers"] == 2
+
+
+async def test_the_example_files_import_in_order_and_every_agent_answers_from_them(aiohttp_client, db_path):
+    for table in TABLES:
+        assert main(["import", table, str(EXAMPLES / f"{table}.csv"), "--db", db_path]) == 0
+    catalog, customers, orders, articles = await loaded(db_path)
+    assert (len(catalog), len(customers), len(orders), len(articles)) == (20, 5, 7, 3)
+    for stream in await answers(aiohttp_client, db_path):
+        assert stream[-1]["type"] == "done", stream[-3:]
