@@ -35,7 +35,8 @@ from jewelstream.traffic import Traffic
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
     origins = Origins(settings.allowed_hosts, settings.cors_origins, settings.host)
-    app = web.Application(middlewares=[json_errors, origins.middleware, fresh_shop_data], client_max_size=MAX_BODY)
+    app = web.Application(middlewares=[json_errors, origins.middleware, fresh_shop_data],
+                          client_max_size=MAX_BODY)
     app.on_response_prepare.extend([security_headers(settings.frame_ancestors), origins.add_cors_headers])
     app[keys.SETTINGS] = settings
     app[keys.TRAFFIC] = Traffic(settings.max_streams, settings.rate_limit, settings.rate_window,

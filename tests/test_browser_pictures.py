@@ -11,8 +11,6 @@ from tests.test_browser import browser, hook, open_kiosk, ask, unique_user, unti
 
 EXAMPLE = Path(__file__).parent.parent / "docs" / "examples" / "catalog.csv"
 KIOSK = {"width": 1080, "height": 1920}
-IMAGES_LOADED = """() => [...document.querySelectorAll('[data-testid="product-image"]')]
-  .every((image) => image.complete && image.naturalWidth > 0)"""
 
 
 async def test_cards_show_the_photo_or_the_drawing(browser, fake_llm, db_path, tmp_path):  # noqa: F811
@@ -25,6 +23,10 @@ async def test_cards_show_the_photo_or_the_drawing(browser, fake_llm, db_path, t
     context = await browser.new_context(locale="ru-RU", viewport=KIOSK)
     page = await context.new_page()
     page.set_default_timeout(20_000)
+    complaints: list[str] = []                  # script errors and Content-Security-Policy refusals
+    page.on("pageerror", lambda error: complaints.append(str(error)))
+    page.on("console", lambda message: complaints.append(message.text)
+            if "Content Security Policy" in message.text else None)
     try:
         await open_kiosk(page, server, f"user={unique_user()}")
         await ask(page, "Кольцо из белого золота с бриллиантом")
@@ -33,7 +35,7 @@ async def test_cards_show_the_photo_or_the_drawing(browser, fake_llm, db_path, t
         images = page.locator(hook("product-image"))
         for n in range(await images.count()):            # lazy: each loads once it is in view
             await images.nth(n).scroll_into_view_if_needed()
-        await page.wait_for_function(IMAGES_LOADED)
+            await images.nth(n).evaluate("(image) => image.decode()")   # rejects if it is broken
         shown = await page.evaluate("""() => [...document.querySelectorAll('[data-testid="product-card"]')]
           .map((card) => {
             const image = card.querySelector('img');
@@ -49,3 +51,4 @@ async def test_cards_show_the_photo_or_the_drawing(browser, fake_llm, db_path, t
     assert shown[0]["name"] == "Кольцо «Северное сияние»" and shown[0]["width"] == 320   # the photo
     assert len(shown) >= 2 and all(card["width"] == 200 for card in shown[1:])          # drawings
     assert all(card["loading"] == "lazy" and card["box"] > 150 for card in shown)
+    assert complaints == []
