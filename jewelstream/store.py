@@ -220,8 +220,11 @@ class Store:
         await asyncio.shield(self._refreshing)
 
     async def _refresh_shop_data(self) -> None:
-        if await self.read(data_version) != self.data_version:
-            self._use(await self.read(read_shop_data))
+        try:
+            if await self.read(data_version) != self.data_version:
+                self._use(await self.read(read_shop_data))
+        except StorageUnavailable:
+            pass          # answer from the data at hand; the request meets the failure itself
 
     @contextmanager
     def _transaction(self):
