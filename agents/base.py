@@ -81,6 +81,7 @@ class AgentContext:
     llm: BaseChatModel
     limits: AnswerLimits = field(default_factory=AnswerLimits)
     staff: bool = False
+    shop_facts: Any = None                      # agents.shop_facts.ShopFacts (None: defaults)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,12 @@ class Agent:
     statuses: Mapping[str, tuple[str, str]]     # node -> (stage, Russian status at its start)
     metadata: Callable[[dict], dict]            # final state -> this agent's metadata
     staff_only: bool = False
+    # final state -> changes to the user's dialogue state (agents.dialogue); None: nothing
+    # beyond who answered. The orchestrator writes them after the answer.
+    remember: Callable[[dict], dict] | None = None
+    # (profile, message) -> does the message read as the next step of this agent's flow in
+    # progress (the questionnaire's next answer)? Routing keeps such a message with it.
+    accepts: Callable[[dict, str], bool] | None = None
 
 
 class AnswerTimeout(Exception):

@@ -1,80 +1,125 @@
-"""The jewelry consultant: finds products in the catalog and recommends them.
+"""The jewelry consultant: follows the conversation, finds pieces honestly, tells about them.
 
     search -> respond
 
-`search` loads the customer's profile (the questionnaire's taste), reads their wishes
-(budget, type, metal, stones, style, occasion, recipient) from the message and the history
-with plain code, then filters and ranks the catalog. One step, not three: together they
-take a fraction of a millisecond, far too short for a status line a person could read, and
-each step of a graph costs LangGraph more than this work itself (docs/performance.md).
-`respond` has the LLM write the answer from the products found (offline: the draft below
-is streamed as is). The LLM never picks products: it only words the answer.
+`search` loads the profile (the questionnaire's taste and the dialogue state,
+`agents.dialogue`) and decides, with plain code, what the message is (`Turn.intent`):
+- "details": a piece referred to ("первое", "это", «Прима», an article number) -> its card;
+- "knowledge": a question about the shop (delivery, sizes, fineness...) -> the shop's facts;
+- "small_talk": thanks, goodbye, "ок" -> a person's reply;
+- "refine": "подешевле", "попроще", "а ещё?" -> the last search moved past what was shown;
+- "search": wishes (this message over the last search's, or the history's) -> honest matches.
+One step, not several: together they take about a millisecond, too short for a status line
+(docs/performance.md).
+`respond` has the LLM word the answer from those facts (offline: the draft of
+`agents.consultant_drafts` is streamed as is). The LLM never picks products.
 """
 from __future__ import annotations
-
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
 from agents.base import Agent, AgentContext, InputState, chat_messages, write_answer
-from agents.preferences import describe_preferences, extract_preferences
-from agents.search import product_card, rubles, search_products
+from agents.consultant_drafts import SYSTEM_PROMPT, draft_answer, prompt_facts
+from agents.dialogue import dialogue_of, history_for, ongoing
+from agents.preferences import completed, extract_preferences, merge_preferences
+from agents.references import DETAILS, resolve
+from agents.refinements import refined, refinement
+from agents.search import find_products, product_card, stated_wishes
+from agents.shop_facts import load_facts
+from agents.small_talk import greets, small_talk
+from agents.text import normalize
 
-SYSTEM_PROMPT = """Ты — вежливый консультант ювелирного магазина. Отвечай по-русски, тепло и \
-по делу, 3–6 предложений. Рекомендуй только изделия из списка ниже, с их названиями и ценами \
-в рублях; ничего не выдумывай. Если точных совпадений нет, честно скажи об этом и предложи \
-ближайшие варианты. Не упоминай технические детали.
-
-Пожелания клиента: {wishes}
-Найденные изделия:
-{products}"""
+_SEARCH_WISHES = ("type", "metal", "stones", "budget_min", "budget_max", "no_stones", "excluded_metals",
+                  "recipient", "style", "price_level")
 
 
 class ConsultantState(InputState, total=False):
-    preferences: dict
-    products: list[dict]          # product cards, best first
+    intent: str
+    preferences: dict             # the wishes searched for
+    products: list[dict]          # product cards, best first (with meets/misses)
     exact_match: bool
+    boundary: str                 # what the shop has, when too little fits
+    facts: list[dict]             # {"title", "text"} of the shop facts asked about
+    talk: str | None              # the kind of small talk
+    refinement: str | None
+    focus: str | None             # the piece talked about in detail
+    shown: list[str]              # the list the customer now sees
+    wishes: list[dict]            # {"code", "label"} of each wish the search checked
+    exact_count: int              # pieces in the catalog that meet every wish
+    ongoing: bool
+    greet: bool
     answer: str
 
 
 async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
-    store = runtime.context.store
+    ctx = runtime.context
+    store, message = ctx.store, state["message"]
     profile = await store.profile(state["user_id"])
-    preferences = extract_preferences(state["message"], state.get("history") or [])
-    found, exact = search_products(store.catalog, preferences, profile.get("taste") or {})
-    return {"preferences": preferences, "products": [product_card(p) for p in found],
-            "exact_match": exact}
+    dialogue = dialogue_of(profile)
+    history = history_for(dialogue, state.get("history") or [])
+    shown, focus = list(dialogue.get("shown") or []), dialogue.get("focus")
+    base = dialogue.get("wishes") or extract_preferences("", history)
+    current = extract_preferences(message)
+    said = {key for key in _SEARCH_WISHES if current.get(key)}
+    reference = resolve(message, store.catalog, shown, focus)
+    facts = (ctx.shop_facts or load_facts()).asked(message)
+    direction = refinement(normalize(message)) if (shown or dialogue.get("wishes")) else None
+    talk = small_talk(message)
+    turn = {"ongoing": ongoing(dialogue, history), "greet": greets(message) and not ongoing(dialogue, history),
+            "facts": [{"title": f.title, "text": f.text} for f in facts], "talk": None,
+            "refinement": None, "focus": None, "shown": shown, "boundary": "", "exact_match": True,
+            "products": [], "preferences": base}
+    if reference and not reference.companion and (DETAILS.search(normalize(message)) or not said - {"type"}):
+        cards = [product_card(p) for p in reference.products[:4]]
+        return {**turn, "intent": "details", "products": cards,
+                "focus": cards[0]["id"] if len(cards) == 1 else focus}
+    if facts and not (said - {"style"}) and not direction:
+        return {**turn, "intent": "knowledge"}
+    if talk and not reference:
+        return {**turn, "intent": "small_talk", "talk": talk, "focus": focus}
+    exclude: set[str] = set()
+    if reference:                 # "серьги к ним", "такое же, но из серебра"
+        piece = reference.products[0]
+        base = {"type": piece["type"], "metal": piece["metal"], "stones": piece["stones"][:1],
+                "style": piece["style"], "recipient": base.get("recipient")}
+        exclude = {piece["id"]}
+    wishes = completed(merge_preferences(current, base))
+    wishes = _fit_recipient(wishes, store.catalog)
+    if direction:
+        by_id = {p["id"]: p for p in store.catalog}
+        wishes = refined(direction, wishes, [by_id[i] for i in shown if i in by_id], store.catalog)
+        exclude |= set(shown)
+    taste = profile.get("taste") or {}
+    if taste.get("budget_max") and not (wishes.get("budget_max") or wishes.get("budget_min")):
+        wishes = {**wishes, "budget_max": taste["budget_max"]}
+    keep = tuple(w.code for w in stated_wishes(current)) + (("budget",) if direction else ())
+    found = find_products(store.catalog, wishes, taste, keep=keep, exclude=exclude)
+    cards = []
+    for product in found.products:
+        missed = found.misses[product["id"]]
+        cards.append({**product_card(product),
+                      "meets": [w.code for w in found.wishes if w.code not in missed],
+                      "misses": missed, "relaxed": bool(missed),
+                      **({"relaxed_note": found.notes[product["id"]]} if missed else {})})
+    return {**turn, "intent": "refine" if direction else "search", "refinement": direction,
+            "preferences": wishes, "products": cards, "exact_match": not any(c["misses"] for c in cards),
+            "boundary": found.boundary, "shown": [c["id"] for c in cards],
+            "wishes": [{"code": w.code, "label": w.label} for w in found.wishes],
+            "exact_count": found.exact_count}
 
 
-def draft_answer(state: ConsultantState) -> str:
-    """The grounded answer in plain Russian, built from the facts alone."""
-    products, wishes = state["products"], describe_preferences(state["preferences"])
-    if not products:
-        return ("К сожалению, по вашему запросу в каталоге сейчас ничего не нашлось. "
-                "Подскажите, пожалуйста, какое украшение и в каком бюджете вы ищете?")
-    if state["exact_match"]:
-        opening = f"Вот что я подобрала{' — ' + wishes if wishes else ''}:"
-    else:
-        opening = (f"Точных совпадений{' (' + wishes + ')' if wishes else ''} сейчас нет, "
-                   "но вот самые близкие варианты:")
-    lines = [opening]
-    for number, card in enumerate(products, 1):
-        # The catalog's names already say the metal and the stones.
-        stock = "" if card["stock"] > 0 else " (сейчас нет в наличии, можно заказать)"
-        lines.append(f"{number}. {card['name']} — {rubles(card['price'])}{stock}.")
-    lines.append("Хотите, расскажу подробнее о каком-нибудь из них или подберу что-то ещё?")
-    return "\n".join(lines)
-
-
-def _facts(products: list[dict]) -> str:
-    return "\n".join(f"- {c['name']}: {rubles(c['price'])}, {c['metal_label']} {c['fineness']}°, "
-                     f"камни: {', '.join(c['stones_labels']) or 'нет'}; {c['description']}"
-                     for c in products) or "- ничего не найдено"
+def _fit_recipient(wishes: dict, catalog: list[dict]) -> dict:
+    """"А для мужа?" after earrings: a kind nobody makes for that person is dropped."""
+    recipient, kind = wishes.get("recipient"), wishes.get("type")
+    if kind and recipient in ("husband", "man"):
+        if not any(p["type"] == kind and p["recipient"] != "women" for p in catalog):
+            return {**wishes, "type": None}
+    return wishes
 
 
 async def respond(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
-    system = SYSTEM_PROMPT.format(wishes=describe_preferences(state["preferences"]) or "не указаны",
-                                  products=_facts(state["products"]))
+    system = SYSTEM_PROMPT.format(facts=prompt_facts(state))
     messages = chat_messages(system, draft_answer(state), state.get("history") or [], state["message"])
     return {"answer": await write_answer(runtime, messages)}
 
@@ -82,7 +127,7 @@ async def respond(state: ConsultantState, runtime: Runtime[AgentContext]) -> dic
 builder = StateGraph(ConsultantState, context_schema=AgentContext, input_schema=InputState)
 builder.add_node("search", search)
 builder.add_node("respond", respond)
-# Who is asking, what they want and what we have; then the words.
+# Who is asking, what they mean and what we have; then the words.
 builder.add_edge(START, "search")
 builder.add_edge("search", "respond")
 builder.add_edge("respond", END)
@@ -91,8 +136,23 @@ graph = builder.compile(name="consultant")
 
 def metadata(state: dict) -> dict:
     products = state.get("products") or []
+    extra = {key: state[key] for key in ("intent", "boundary", "wishes", "exact_count", "refinement")
+             if state.get(key) not in (None, "")}
+    if state.get("intent") == "details" and len(products) == 1:
+        extra["details"] = products[0]
+    if state.get("facts"):
+        extra["facts"] = [fact["title"] for fact in state["facts"]]
     return {"recommendations": [p["id"] for p in products], "products": products,
-            "extracted_preferences": state.get("preferences") or {}}
+            "extracted_preferences": state.get("preferences") or {}, **extra}
+
+
+def remember(state: dict) -> dict:
+    """What the next turn must know: the list shown, the wishes searched, the piece in focus."""
+    if state.get("intent") in ("search", "refine"):
+        return {"shown": state.get("shown") or [], "wishes": state.get("preferences") or {}, "focus": None}
+    if state.get("intent") == "details":
+        return {"focus": state.get("focus")}
+    return {}
 
 
 AGENT = Agent(
@@ -100,5 +160,5 @@ AGENT = Agent(
     headline="Подбираю рекомендации...",
     statuses={"search": ("search", "Ищу подходящие украшения..."),
               "respond": ("answer", "Готовлю ответ...")},
-    metadata=metadata,
+    metadata=metadata, remember=remember,
 )

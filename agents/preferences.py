@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from agents import vocabulary as V
+from agents.price_level import price_level
 from agents.text import find_matches, normalize, refused, spell_numbers, stem_positions, tokens
 
 
@@ -38,10 +39,13 @@ _PROPOSING = re.compile(r"\bс?дела\w*(?:\s+\w+){0,2}\s+предложени
 TYPES = _adjusted(V.PRODUCT_TYPES, drop={"engagement_ring": ("предложени",)}, add={
     "engagement_ring": _PROPOSAL, "earrings": ("серег",), "chain": ("цепоч",),
     "cufflinks": ("запон",), "ring": ("печаток",)})
-OCCASIONS = _adjusted(V.OCCASIONS, drop={"engagement": ("предложени",)}, add={
+# "Юбилей" is a round birthday unless it is the wedding's ("юбилей свадьбы").
+OCCASIONS = {**_adjusted(V.OCCASIONS, drop={"engagement": ("предложени",), "anniversary": ("юбиле",)}, add={
     "engagement": _PROPOSAL, "birthday": ("дню рождени",), "march_8": ("восьм марта", "женск дн"),
-    "new_year": ("рождеств",), "anniversary": ("лет свадьб", "летие свадьб", "лет брак", "лет вместе"),
-    "evening": ("корпоратив", "выпускн"), "everyday": ("ежедневн", "не снима")})
+    "new_year": ("рождеств",), "anniversary": ("лет свадьб", "летие свадьб", "лет брак", "лет вместе",
+                    "юбиле свадьб", "юбиле совместн"),
+    "evening": ("корпоратив", "выпускн"), "everyday": ("ежедневн", "не снима")}),
+    "jubilee": ("юбилей", ("юбиле",))}
 RECIPIENTS = _adjusted(V.RECIPIENTS, drop={"girlfriend": ("любим",), "self": ("самой",)}, add={
     "self": ("себя",), "girlfriend": ("любимой", "любимую", "любимая"),
     "husband": ("парен", "любимому", "любимого", "жених"), "man": ("отец", "сын", "дедушк", "мужик"),
@@ -210,7 +214,7 @@ def _budget(message: str) -> tuple[int | None, int | None]:
 
 # --- the whole message ----------------------------------------------------------------
 _KEYS = ("budget_min", "budget_max", "type", "metal", "stones", "no_stones", "excluded_metals",
-         "style", "occasion", "recipient")
+         "style", "occasion", "recipient", "price_level")
 _RING_FAMILY = ("engagement_ring", "wedding_band", "ring")
 
 
@@ -229,7 +233,7 @@ def _extract_one(message: str) -> dict:
         occasions.insert(0, "engagement")
     prefs["recipient"] = (_unique(_positive(toks, RECIPIENTS)) + [None])[0]
     if "anniversary" in occasions or "engagement" in occasions:  # "годовщина свадьбы"
-        occasions = [o for o in occasions if o != "wedding"]
+        occasions = [o for o in occasions if o not in ("wedding", "jubilee")]
     if len(occasions) > 1:  # "подарок на день рождения": the specific reason wins
         occasions = [o for o in occasions if o != "gift"]
     if any(k in _RING_FAMILY for k in kinds):
@@ -250,6 +254,7 @@ def _extract_one(message: str) -> dict:
     prefs["stones"] = _unique(_positive(toks, STONES))
     no_stone = len(_positive(toks, _ANY_STONE)) < len(find_matches(toks, _ANY_STONE))  # "без камней"
     prefs["no_stones"] = not prefs["stones"] and (no_stone or bool(stem_positions(toks, "гладк")))
+    prefs["price_level"] = None if prefs["budget_max"] else price_level(toks)
     return prefs
 
 
@@ -257,19 +262,30 @@ def extract_preferences(message: str, history: list[dict] | None = None) -> dict
     """Preferences of the current message, completed from earlier user messages."""
     prefs = _extract_one(message)
     for item in reversed(history or []):
-        if item.get("role") != "user":  # the assistant's words are not the customer's wishes
-            continue
-        older = _extract_one(item.get("content") or "")
-        if prefs["budget_min"] is None and prefs["budget_max"] is None:  # a budget is one unit
-            prefs["budget_min"], prefs["budget_max"] = older["budget_min"], older["budget_max"]
-        for key in ("type", "style", "occasion", "recipient"):
-            prefs[key] = prefs[key] or older[key]
-        if not prefs["metal"] and older["metal"] not in prefs["excluded_metals"]:
-            prefs["metal"] = older["metal"]
-        if not prefs["stones"] and not prefs["no_stones"]:
-            prefs["stones"], prefs["no_stones"] = older["stones"], older["no_stones"]
-        if not prefs["excluded_metals"]:
-            prefs["excluded_metals"] = [m for m in older["excluded_metals"] if m != prefs["metal"]]
+        if item.get("role") == "user":  # the assistant's words are not the customer's wishes
+            prefs = merge_preferences(prefs, _extract_one(item.get("content") or ""))
+    return completed(prefs)
+
+
+def merge_preferences(prefs: dict, older: dict) -> dict:
+    """`prefs` with what it leaves out taken from `older` (earlier wishes)."""
+    prefs = {**dict.fromkeys(_KEYS), **prefs}
+    if prefs["budget_min"] is None and prefs["budget_max"] is None:  # a budget is one unit
+        prefs["budget_min"], prefs["budget_max"] = older.get("budget_min"), older.get("budget_max")
+        prefs["price_level"] = prefs["price_level"] or older.get("price_level")
+    for key in ("type", "style", "occasion", "recipient"):
+        prefs[key] = prefs[key] or older.get(key)
+    if not prefs["metal"] and older.get("metal") not in (prefs["excluded_metals"] or ()):
+        prefs["metal"] = older.get("metal")
+    if not prefs["stones"] and not prefs["no_stones"]:
+        prefs["stones"], prefs["no_stones"] = older.get("stones") or [], bool(older.get("no_stones"))
+    if not prefs["excluded_metals"]:
+        prefs["excluded_metals"] = [m for m in older.get("excluded_metals") or () if m != prefs["metal"]]
+    return prefs
+
+
+def completed(prefs: dict) -> dict:
+    """What the wishes imply together: "кольцо" + "для помолвки" is an engagement ring."""
     if prefs["type"] in ("ring", "wedding_band") and prefs["occasion"] == "engagement":
         prefs["type"] = "engagement_ring"  # "кольцо" now, "для помолвки" earlier
     if prefs["occasion"] is None and prefs["recipient"] not in (None, "self"):
@@ -289,7 +305,7 @@ def describe_preferences(prefs: dict) -> str:
              "камни: " + ", ".join(lab(V.STONES, s) for s in p["stones"]) if p.get("stones") else
              "без камней" if p.get("no_stones") else "",
              p.get("style") and "стиль: " + lab(V.STYLES, p["style"]),
-             occasion and "повод: " + lab(V.OCCASIONS, occasion),
+             occasion and "повод: " + lab(OCCASIONS, occasion),
              who and (lab(V.RECIPIENTS, who) if who == "self" else "кому: " + lab(V.RECIPIENTS, who)),
              money and money + " ₽"]
     return ", ".join(part for part in parts if part)

@@ -1,21 +1,52 @@
-"""Catalog search: filter and rank products against extracted preferences.
+"""Catalog search with honest matching: every stated wish is a filter.
 
-Hard constraints (a customer who says "до 100 тысяч" must never be shown 120 000 ₽):
-budget, product type, excluded metals, "без камней". Everything else is a soft match that
-adds to the score: metal, stones, style, occasion, recipient, the taste profile. Sold-out
-items rank last. Pure functions over the in-memory catalog; no I/O.
+`stated_wishes(prefs)` turns extracted preferences into wishes (kind, metal, excluded
+metals, stones, "без камней", budget, for a man or a woman), each a test on a product.
+`find_products` lists the pieces that meet all of them; when fewer than the list's size
+do, it fills the list with the closest pieces that miss exactly one wish that may be
+relaxed (never the kind of piece, never an excluded metal), the older wishes first, and
+marks each such piece with the wish it misses. `Found.boundary` says what the shop really
+has when nothing fits ("цепочки из серебра у нас стоят от 1 690 до 22 990 ₽").
+
+Order: soft matches (style, occasion, the questionnaire's taste) first; then the price
+level: within a budget, pieces that use it; "дорогое"/"солидное" the upper price band;
+"недорогое" the lower; no budget at all, a spread across price levels, never simply the
+cheapest. Sold-out pieces rank last. Pure functions over the in-memory catalog; no I/O.
 """
 from __future__ import annotations
 
-import heapq
+from dataclasses import dataclass, field
+from typing import Callable
 
 from agents.vocabulary import METALS, PRODUCT_TYPES, STONES, label
+from agents.wording import (budget_phrase, capitalized, excluded_phrase, kind_phrase, price_range,
+                            rubles, stones_phrase)  # noqa: F401 (rubles: re-exported)
 
 # A request for a plain "ring" is also satisfied by these more specific types.
 _RELATED_TYPES = {"ring": {"ring", "engagement_ring", "wedding_band"},
                   "necklace": {"necklace", "pendant", "chain"}}
 _MEN_RECIPIENTS = {"husband", "man"}
+_WOMEN_RECIPIENTS = {"wife", "girlfriend", "mother", "daughter", "sister", "friend"}
 _OCCASION_TYPES = {"engagement": "engagement_ring", "wedding": "wedding_band"}
+# Relaxed first ... last; the wishes of the current message move to the end.
+RELAX_ORDER = ("recipient", "no_stones", "stones", "metal", "budget")
+
+
+@dataclass(frozen=True)
+class Wish:
+    code: str                              # a key of agents.wording.WISH_NAMES
+    label: str                             # Russian: "серебро", "до 40 000 ₽"
+    test: Callable[[dict], bool]
+
+
+@dataclass
+class Found:
+    products: list[dict]                   # best first: the exact matches, then relaxed ones
+    misses: dict[str, list[str]]           # product id -> wish codes it does not meet
+    wishes: list[Wish]
+    exact_count: int                       # how many pieces in the catalog meet every wish
+    boundary: str = ""                     # what there is, when too little fits
+    notes: dict[str, str] = field(default_factory=dict)   # product id -> why it is shown anyway
 
 
 def wanted_types(prefs: dict) -> set[str] | None:
@@ -25,44 +56,52 @@ def wanted_types(prefs: dict) -> set[str] | None:
     return _RELATED_TYPES.get(kind, {kind})
 
 
+def stated_wishes(prefs: dict) -> list[Wish]:
+    """The wishes `prefs` states, each as a filter."""
+    wishes, types = [], wanted_types(prefs)
+    if types:
+        kind = prefs.get("type") or _OCCASION_TYPES[prefs["occasion"]]
+        wishes.append(Wish("type", label(PRODUCT_TYPES, kind), lambda p: p["type"] in types))
+    if prefs.get("metal"):
+        metal = prefs["metal"]
+        wishes.append(Wish("metal", label(METALS, metal), lambda p: p["metal"] == metal))
+    excluded = tuple(prefs.get("excluded_metals") or ())
+    if excluded:
+        wishes.append(Wish("excluded_metals", excluded_phrase(excluded),
+                           lambda p: p["metal"] not in excluded))
+    stones = tuple(prefs.get("stones") or ())
+    if stones:
+        wishes.append(Wish("stones", stones_phrase(stones), lambda p: any(s in p["stones"] for s in stones)))
+    elif prefs.get("no_stones"):
+        wishes.append(Wish("no_stones", "без камней", lambda p: not p["stones"]))
+    low, high = prefs.get("budget_min"), prefs.get("budget_max")
+    if low or high:
+        wishes.append(Wish("budget", budget_phrase(low, high),
+                           lambda p: not ((high and p["price"] > high) or (low and p["price"] < low))))
+    recipient = prefs.get("recipient")
+    if recipient in _MEN_RECIPIENTS:
+        wishes.append(Wish("recipient", "для мужчины", lambda p: p["recipient"] != "women"))
+    elif recipient in _WOMEN_RECIPIENTS:
+        wishes.append(Wish("recipient", "для женщины", lambda p: p["recipient"] != "men"))
+    return wishes
+
+
 def fits(product: dict, prefs: dict) -> bool:
-    """The hard constraints."""
-    return hard_constraints(prefs)(product)
-
-
-def hard_constraints(prefs: dict):
-    """The hard constraints as one test, worked out once for the whole catalog."""
-    high, low = prefs.get("budget_max"), prefs.get("budget_min")
-    types, excluded = wanted_types(prefs), prefs.get("excluded_metals") or ()
-    no_stones = prefs.get("no_stones")
-
-    def admits(product: dict) -> bool:
-        return not ((high and product["price"] > high) or (low and product["price"] < low)
-                    or (types and product["type"] not in types) or product["metal"] in excluded
-                    or (no_stones and product["stones"]))
-    return admits
+    """Does the product meet every stated wish?"""
+    return all(wish.test(product) for wish in stated_wishes(prefs))
 
 
 def score(product: dict, prefs: dict, taste: dict) -> float:
     """Soft matches; higher is better. `taste` is the questionnaire's profile (may be {})."""
     points = 0.0
     if prefs.get("type") and product["type"] == prefs["type"]:
-        points += 4
-    if prefs.get("metal"):
-        points += 3 if product["metal"] == prefs["metal"] else -1
-    for stone in prefs.get("stones") or ():
-        points += 3 if stone in product["stones"] else -0.5
+        points += 1
     if prefs.get("style") and product["style"] == prefs["style"]:
         points += 2
     if prefs.get("occasion") and prefs["occasion"] in product["occasions"]:
         points += 2
-    recipient = prefs.get("recipient")
-    if recipient:
-        for_men = recipient in _MEN_RECIPIENTS
-        if product["recipient"] == ("men" if for_men else "women"):
-            points += 1.5
-        elif product["recipient"] != "unisex":
-            points -= 3
+    if prefs.get("recipient") in _MEN_RECIPIENTS:
+        points += 1 if product["recipient"] == "men" else 0
     # The questionnaire's answers nudge the order, never override what was just asked.
     points += 1.0 * (product["metal"] in taste.get("metals", ()))
     points += 0.8 * any(stone in taste.get("stones", ()) for stone in product["stones"])
@@ -70,38 +109,119 @@ def score(product: dict, prefs: dict, taste: dict) -> float:
     # Within a budget, prefer what makes good use of it: someone who says "до 80 тысяч"
     # rarely wants to see only the cheapest silver.
     if prefs.get("budget_max"):
-        points += product["price"] / prefs["budget_max"]
+        points += 2 * product["price"] / prefs["budget_max"]
     if product["stock"] <= 0:
         points -= 10
     return points
 
 
+def _ranked(matches: list[dict], prefs: dict, taste: dict, limit: int) -> list[dict]:
+    """The best `limit` of `matches` at the price level the wishes ask for."""
+    key = lambda p: (-score(p, prefs, taste), p["price"], p["id"])  # noqa: E731
+    level = prefs.get("price_level")
+    by_price = sorted(matches, key=lambda p: p["price"])
+    if level in ("high", "low") and len(matches) > limit:
+        cut = len(by_price) * (6 if level == "high" else 4) // 10
+        band = by_price[cut:] if level == "high" else by_price[:max(cut, limit)]
+        order = (lambda p: (p["stock"] <= 0, -p["price"])) if level == "high" else key
+        return sorted(band, key=order)[:limit]
+    if prefs.get("budget_max") or len(matches) <= limit:
+        return sorted(matches, key=key)[:limit]
+    # No budget: the best-scored half, spread across its price range.
+    best = sorted(matches, key=key)[:max(limit * 3, len(matches) // 2)]
+    best.sort(key=lambda p: (p["stock"] <= 0, p["price"]))
+    in_stock = [p for p in best if p["stock"] > 0] or best
+    steps = [round(i * (len(in_stock) - 1) / (limit - 1)) for i in range(limit)] if limit > 1 else [0]
+    return [in_stock[i] for i in dict.fromkeys(steps)]
+
+
+def find_products(catalog: list[dict], prefs: dict, taste: dict | None = None, *, limit: int = 4,
+                  keep: tuple[str, ...] = (), exclude: set[str] | frozenset = frozenset()) -> Found:
+    """The pieces for `prefs`: all exact when enough are, else exact + relaxed.
+
+    `keep`: wish codes the customer just stated, relaxed last. `exclude`: ids not to show
+    again ("покажите ещё")."""
+    taste = taste or {}
+    wishes = stated_wishes(prefs)
+    pool = [p for p in catalog if p["id"] not in exclude]
+    exact = [p for p in pool if all(w.test(p) for w in wishes)]
+    chosen = _ranked(exact, prefs, taste, limit)
+    found = Found(chosen, {p["id"]: [] for p in chosen}, wishes, len(exact))
+    if len(chosen) >= limit:
+        return found
+    order = sorted((w for w in wishes if w.code in RELAX_ORDER),
+                   key=lambda w: (w.code in keep, RELAX_ORDER.index(w.code)))
+    target = prefs.get("budget_max") or prefs.get("budget_min") or 0
+    options = []                           # per relaxable wish: the nearest pieces missing it
+    for relaxed in order:
+        others = [w for w in wishes if w is not relaxed]
+        near = [p for p in pool if p not in exact and all(w.test(p) for w in others)]
+        near.sort(key=(lambda p: (p["stock"] <= 0, abs(p["price"] - target))) if relaxed.code == "budget"
+                  else (lambda p: (p["stock"] <= 0, -score(p, prefs, taste), p["price"])))
+        options.append((relaxed, near))
+    # Take from the options in turn, so that one relaxed wish does not fill the whole list;
+    # a wish the customer has just stated only when the older ones give too little.
+    for group in ([o for o in options if o[0].code not in keep], [o for o in options if o[0].code in keep]):
+        _take(group, chosen, found, prefs, limit)
+    found.boundary = boundary(catalog, prefs, wishes) if len(exact) < limit else ""
+    return found
+
+
+def _take(options: list, chosen: list[dict], found: Found, prefs: dict, limit: int) -> None:
+    while len(chosen) < limit and any(near for _wish, near in options):
+        for relaxed, near in options:
+            while near and near[0] in chosen:
+                near.pop(0)
+            if near and len(chosen) < limit:
+                product = near.pop(0)
+                chosen.append(product)
+                found.misses[product["id"]] = [relaxed.code]
+                found.notes[product["id"]] = deviation(product, relaxed, prefs)
+
+
+def deviation(product: dict, wish: Wish, prefs: dict) -> str:
+    """How a piece differs from one wish: "из платины, а не серебро", "дороже: 45 990 ₽"."""
+    if wish.code == "budget":
+        high = prefs.get("budget_max")
+        return ("дороже бюджета" if high and product["price"] > high else "дешевле вашего бюджета") + \
+            f" ({rubles(product['price'])})"
+    if wish.code == "metal":
+        return f"{label(METALS, product['metal'])}, а не {wish.label}"
+    if wish.code == "stones":
+        got = ", ".join(label(STONES, s) for s in product["stones"]) or "без камней"
+        return f"камни другие ({got}), не {wish.label}"
+    if wish.code == "no_stones":
+        return "с камнями: " + ", ".join(label(STONES, s) for s in product["stones"])
+    return "модель для мужчин" if product["recipient"] == "men" else "модель для женщин"
+
+
+def boundary(catalog: list[dict], prefs: dict, wishes: list[Wish]) -> str:
+    """What the shop has for the wishes without the budget ("" when that says nothing new)."""
+    unpriced = [w for w in wishes if w.code != "budget"]
+    kinds = [p for p in catalog if all(w.test(p) for w in unpriced)]
+    what = capitalized(kind_phrase(prefs))
+    if not kinds:
+        return f"{what} у нас сейчас не продаются."
+    if not any(w.code == "budget" for w in wishes):
+        return ""
+    low, high = min(p["price"] for p in kinds), max(p["price"] for p in kinds)
+    return f"{what} у нас стоят {price_range(low, high)}."
+
+
 def search_products(catalog: list[dict], prefs: dict, taste: dict | None = None,
                     limit: int = 4) -> tuple[list[dict], bool]:
-    """The best `limit` products and whether they all meet the hard constraints.
-
-    When nothing fits, the budget is relaxed first (the closest prices above it), so the
-    answer can say honestly that nothing matches and offer what comes nearest.
-    """
+    """The best `limit` products and whether they all meet every stated wish (taste's budget
+    counts as a wish when the message states none)."""
     taste = taste or {}
-    budget = prefs.get("budget_max") or taste.get("budget_max")
-    if budget and not prefs.get("budget_max"):
-        prefs = {**prefs, "budget_max": budget}
-    matches = list(filter(hard_constraints(prefs), catalog))
-    if matches:
-        return heapq.nsmallest(limit, matches,
-                               key=lambda p: (-score(p, prefs, taste), p["price"], p["id"])), True
-    relaxed = {**prefs, "budget_max": None, "budget_min": None}
-    target = prefs.get("budget_max") or prefs.get("budget_min") or 0
-    nearest = heapq.nsmallest(limit, filter(hard_constraints(relaxed), catalog),
-                              key=lambda p: (p["stock"] <= 0, abs(p["price"] - target),
-                                             -score(p, relaxed, taste)))
-    return nearest, False
+    if taste.get("budget_max") and not prefs.get("budget_max"):
+        prefs = {**prefs, "budget_max": taste["budget_max"]}
+    found = find_products(catalog, prefs, taste, limit=limit)
+    return found.products, not any(found.misses.values())
 
 
 def product_card(product: dict) -> dict:
     """A product as clients see it in the metadata: codes plus their Russian labels."""
-    return {
+    card = {
         "id": product["id"], "name": product["name"],
         "type": product["type"], "type_label": label(PRODUCT_TYPES, product["type"]),
         "metal": product["metal"], "metal_label": label(METALS, product["metal"]),
@@ -111,8 +231,7 @@ def product_card(product: dict) -> dict:
         "description": product["description"],
         "article": product.get("article"), "sizes": product.get("sizes") or [],
     }
-
-
-def rubles(amount: int) -> str:
-    """84900 -> "84 900 ₽" (a narrow no-break space between thousands)."""
-    return f"{amount:,}".replace(",", "\u202f") + "\u00a0₽"
+    for extra in ("article", "sizes"):
+        if extra in product:
+            card[extra] = product[extra]
+    return card

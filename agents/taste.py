@@ -159,6 +159,15 @@ QUESTIONS = (
 TOTAL = len(QUESTIONS)
 
 
+def answers_question(profile: dict, message: str) -> bool:
+    """Does `message` read as an answer to the question the questionnaire is waiting on?"""
+    progress = profile.get("taste_progress") or {}
+    index = progress.get("index", TOTAL)
+    if index >= TOTAL or _RESTART.search(normalize(message)):
+        return False
+    return any(QUESTIONS[index].read(message).values()) or bool(_ANY.search(normalize(message)))
+
+
 def build_taste(answers: dict) -> dict:
     """The taste profile from the answers so far (missing ones empty); free-text answers
     that could not be read are kept under `notes`."""
@@ -284,4 +293,7 @@ AGENT = Agent(
               "record": ("answers", "Записываю ваш ответ..."),
               "respond": ("answer", "Готовлю ответ...")},
     metadata=metadata,
+    # The questionnaire keeps receiving the answers until it ends (jewelstream.routing).
+    remember=lambda state: {"flow": "taste" if state.get("index", TOTAL) < TOTAL else None},
+    accepts=answers_question,
 )

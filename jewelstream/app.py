@@ -15,6 +15,7 @@ from aiohttp import web
 
 from agents import AGENTS
 from agents.base import AnswerLimits
+from agents.shop_facts import load_facts
 from jewelstream import keys
 from jewelstream.callers import Callers
 from jewelstream.config import Settings
@@ -88,7 +89,8 @@ async def orchestrator_ctx(app: web.Application):
     limits = AnswerLimits(max_chars=settings.max_answer_chars,
                           first_token_timeout=settings.first_token_timeout,
                           total_timeout=settings.total_timeout)
-    app[keys.ORCHESTRATOR] = Orchestrator(AGENTS, app[keys.STORE], app[keys.LLM], limits)
+    app[keys.ORCHESTRATOR] = Orchestrator(AGENTS, app[keys.STORE], app[keys.LLM], limits,
+                                          shop_facts=load_facts(settings.shop_facts))
     yield
 
 

@@ -64,6 +64,7 @@ class Settings:
     frame_ancestors: str = "'self'"
     trusted_proxies: tuple[str, ...] = ()
     media_dir: str | None = None           # the shop's product photos (jewelstream/media.py)
+    shop_facts: str | None = None          # the shop's facts file; None: the shipped defaults
 
     @classmethod
     def from_env(cls, argv: Sequence[str] | None = None,
@@ -135,4 +136,5 @@ class Settings:
             frame_ancestors=frame_ancestors,
             trusted_proxies=names("JEWELSTREAM_TRUSTED_PROXIES"),
             media_dir=env.get("JEWELSTREAM_MEDIA") or None,
+            shop_facts=env.get("JEWELSTREAM_SHOP_FACTS") or None,
         )

@@ -71,7 +71,7 @@ async def orchestrator_stream(request: web.Request) -> web.StreamResponse:
         if "Authorization" not in request.headers:
             raise BadInput(401, "staff_only", "Аналитика доступна только сотрудникам магазина.")
         raise BadInput(403, "staff_only", "Аналитика доступна только сотрудникам магазина.")
-    names = orchestrator.choose_agents(chat, staff=staff)
+    names = await orchestrator.choose_agents(user_id, chat, staff=staff)
     return await _stream(request, user_id, chat, names, staff=staff, flat_metadata=False)
 
 

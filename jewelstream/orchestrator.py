@@ -20,10 +20,11 @@ import asyncio
 from typing import AsyncIterator, Mapping
 
 from agents.base import Agent, AgentContext, AnswerLimits
+from agents.dialogue import dialogue_of, history_for, updated
 from jewelstream import events
 from jewelstream.failures import describe_failure
 from jewelstream.requests import ChatRequest
-from jewelstream.routing import route_message
+from jewelstream.routing import route_conversation
 
 RECEIVED = "Обрабатываю запрос..."
 ROUTING = "Анализирую ваш запрос..."
@@ -31,17 +32,24 @@ _STREAM_MODES = ["tasks", "custom"]
 
 
 class Orchestrator:
-    def __init__(self, agents: Mapping[str, Agent], store, llm, limits: AnswerLimits) -> None:
+    def __init__(self, agents: Mapping[str, Agent], store, llm, limits: AnswerLimits,
+                 shop_facts=None) -> None:
         self.agents = agents
         self.store = store
         self.llm = llm
         self.limits = limits
+        self.shop_facts = shop_facts
 
-    def choose_agents(self, request: ChatRequest, *, staff: bool) -> list[str]:
-        """The explicit task type, else the agents the message is about."""
+    async def choose_agents(self, user_id: str, request: ChatRequest, *, staff: bool) -> list[str]:
+        """The explicit task type, else the agents the conversation is about now."""
         if request.task_type:
             return [request.task_type]
-        routed = [name for name in route_message(request.message, staff=staff)
+        profile = await self.store.profile(user_id)
+        dialogue = dialogue_of(profile)
+        flow = self.agents.get(dialogue.get("flow") or "")
+        answers = bool(flow and flow.accepts and flow.accepts(profile, request.message))
+        routed = [name for name in route_conversation(request.message, dialogue, staff=staff,
+                                                      answers_flow=answers)
                   if name in self.agents and (staff or not self.agents[name].staff_only)]
         return routed or ["consultant"]
 
@@ -56,17 +64,22 @@ class Orchestrator:
             yield events.status(RECEIVED, stage="received")
             yield events.status(ROUTING, stage="routing")
         log_question = self.store.log_message(user_id, "user", request.message)
-        context = AgentContext(store=self.store, llm=self.llm, limits=self.limits, staff=staff)
-        inputs = {"user_id": user_id, "message": request.message, "history": request.history}
+        context = AgentContext(store=self.store, llm=self.llm, limits=self.limits, staff=staff,
+                               shop_facts=self.shop_facts)
+        dialogue = dialogue_of(await self.store.profile(user_id))
+        inputs = {"user_id": user_id, "message": request.message,
+                  "history": history_for(dialogue, request.history)}
         runs = [self._run(self.agents[name], inputs, context, headline=not flat_metadata)
                 for name in names]
         texts: dict[str, list[str]] = {name: [] for name in names}
         metadata: dict[str, dict] = {}
+        states: dict[str, dict] = {}
         streaming = False
         try:
             async for item in (runs[0] if len(runs) == 1 else _merge(runs)):
-                if isinstance(item, tuple):            # (agent, its metadata): a run ended
-                    metadata[item[0]] = item[1]
+                if isinstance(item, tuple):            # (agent, final state): a run ended
+                    states[item[0]] = item[1]
+                    metadata[item[0]] = self.agents[item[0]].metadata(item[1])
                     continue
                 if item["type"] == "token":
                     texts[item["agent"]].append(item["content"])
@@ -84,6 +97,7 @@ class Orchestrator:
             # Runs on success, on error and when the client left (cancellation): the log
             # must still get the answer, marked "cut" unless its agent finished.
             await asyncio.shield(self._log_answers(user_id, log_question, texts, metadata))
+            await asyncio.shield(self._remember(user_id, request.message, names, texts, states))
         if flat_metadata:
             yield events.consultation_metadata(metadata[names[0]])
         else:
@@ -92,7 +106,7 @@ class Orchestrator:
 
     async def _run(self, agent: Agent, inputs: dict, context: AgentContext, *,
                    headline: bool) -> AsyncIterator[dict | tuple]:
-        """One pass through one agent's graph: its events, then (name, metadata)."""
+        """One pass through one agent's graph: its events, then (name, final state)."""
         name = agent.name
         if headline:
             yield events.status(agent.headline, stage="agent", agent=name)
@@ -106,7 +120,7 @@ class Orchestrator:
                     yield events.status(stage[1], stage=stage[0], agent=name)
             elif isinstance(part.get("result"), dict):  # a node finished
                 state.update(part["result"])
-        yield (name, agent.metadata(state))
+        yield (name, state)
 
     async def _log_answers(self, user_id, log_question, texts, metadata) -> None:
         await log_question
@@ -114,6 +128,28 @@ class Orchestrator:
             if parts or name in metadata:
                 await self.store.log_message(user_id, "assistant", "".join(parts), agent=name,
                                              state="complete" if name in metadata else "cut")
+
+    async def _remember(self, user_id: str, message: str, names: list[str], texts: dict,
+                        states: dict) -> None:
+        """Update the dialogue state (agents.dialogue) after an answer: who answered, what
+        each agent wants the next turn to know, the exchange itself. Only finished answers
+        count; the profile's other keys are left as they are. A failure here is not the
+        answer's: the customer already has it, and the next turn starts afresh."""
+        if not states:
+            return
+        changes: dict = {"agent": next(name for name in names if name in states), "flow": None}
+        for name, state in states.items():
+            remember = self.agents[name].remember
+            changes.update(remember(state) if remember else {})
+        answers = ["".join(texts[name]) for name in states]
+
+        def change(profile: dict) -> dict:
+            return {**profile, "dialogue": updated(dialogue_of(profile), changes,
+                                                   message=message, answers=answers)}
+        try:
+            await self.store.update_profile(user_id, change)
+        except Exception:  # noqa: BLE001 - see the docstring
+            pass
 
 
 async def _merge(runs: list[AsyncIterator]) -> AsyncIterator:

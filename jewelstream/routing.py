@@ -19,13 +19,18 @@ Defaults: a message with no cue at all goes to the consultant (this is a shop: "
 ещё?" continue a purchase); greetings and thanks carry small girlfriend cues, so a pure
 "Привет!" goes to the girlfriend, while "Привет, ищу серьги" goes to the consultant.
 
-What it leaves out: spelling mistakes, sarcasm, and context from earlier messages (each
-message is routed on its own); cue weights are hand-tuned on tests/test_routing.py.
+`route_conversation(message, dialogue, ...)` adds the conversation: a questionnaire in
+progress, references to the pieces shown, follow-ups that stay with the last agent.
+
+What it leaves out: spelling mistakes and sarcasm; cue weights are hand-tuned on
+tests/test_routing.py.
 """
 from __future__ import annotations
 
 import re
 
+from agents.references import mentions_shown
+from agents.refinements import refinement
 from agents.text import FALSE_FRIENDS, StemIndex, normalize, words
 from agents.vocabulary import PRODUCT_TYPES, STONES
 
@@ -148,6 +153,11 @@ def _best(scores: dict[str, float]) -> str:
 def route_message(message: str, *, staff: bool = False) -> list[str]:
     """One or two agent names for `message`, most relevant (or first asked) first."""
     allowed = tuple(a for a in AGENTS if staff or a != "analysis")
+    return _decide(*_route(message, allowed))
+
+
+def _route(message: str, allowed: tuple[str, ...]) -> tuple[list[str], dict[str, float]]:
+    """The clear winners of the message's requests, in order, and each agent's total."""
     totals = dict.fromkeys(allowed, 0.0)
     winners: list[str] = []
     for part in _SPLIT.split(normalize(message)):
@@ -160,7 +170,46 @@ def route_message(message: str, *, staff: bool = False) -> list[str]:
         best = _best(scores)
         if scores[best] >= _CLEAR and best not in winners:
             winners.append(best)
+    return winners, totals
+
+
+def _decide(winners: list[str], totals: dict[str, float]) -> list[str]:
     if len(winners) >= 2:
         return winners[:2]
     best = _best(totals)
     return [best] if totals[best] > 0 else ["consultant"]
+
+
+# --- the conversation -------------------------------------------------------------------
+_STRONG = 4.0   # a request this clear changes the subject even mid-questionnaire
+_LEAVE_FLOW = re.compile(r"\b(?:хватит|стоп|надоел\w*|прерв\w*|прекрат\w*|выйти|отмен\w*|"
+                         r"не хочу (?:отвечать|анкет\w*|дальше)|потом доотвеч\w*|в другой раз)\b")
+
+
+def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
+                       answers_flow: bool = False) -> list[str]:
+    """Like `route_message`, but for a message in a conversation (`agents.dialogue` state):
+
+    - an agent flow in progress (the questionnaire) keeps the message when it reads as the
+      next answer (`answers_flow`) or asks for nothing clearly else, until the customer
+      clearly changes the subject or says to stop;
+    - a reference to the pieces shown ("первое", "а подешевле?", "к ним") goes to the consultant;
+    - a message that asks for nothing clear ("Спасибо!", "ок", "а ещё?") stays with the
+      agent who answered last.
+    """
+    allowed = tuple(a for a in AGENTS if staff or a != "analysis")
+    text = normalize(message)
+    flow, last = dialogue.get("flow"), dialogue.get("agent")
+    leaving = flow and _LEAVE_FLOW.search(text)
+    if leaving:
+        allowed = tuple(a for a in allowed if a != flow)
+    winners, totals = _route(message, allowed)
+    others = max((v for agent, v in totals.items() if agent != flow), default=0.0)
+    if flow in allowed and (others < _CLEAR or (answers_flow and others < _STRONG)):
+        return [flow]
+    if dialogue.get("shown") and "consultant" in allowed and (mentions_shown(text) or refinement(text)):
+        if max(v for agent, v in totals.items() if agent != "consultant") < _STRONG:
+            return ["consultant"]
+    if not winners and last in allowed and max(totals.values()) < _CLEAR and not leaving:
+        return [last]
+    return _decide(winners, totals)

@@ -6,7 +6,7 @@ import pytest
 from agents.preferences import describe_preferences, extract_preferences
 
 KEYS = {"budget_min", "budget_max", "type", "metal", "stones", "no_stones", "excluded_metals",
-        "style", "occasion", "recipient"}
+        "style", "occasion", "recipient", "price_level"}
 
 # (message, the fields we expect; fields not named must be empty: None / [] / False)
 CASES = [
@@ -60,7 +60,7 @@ CASES = [
      dict(type="earrings", occasion="everyday", style="minimalist",
           excluded_metals=["yellow_gold", "white_gold", "rose_gold"])),
     ("У мамы юбилей, хочется подарить что-то роскошное с изумрудами, полтора миллиона есть",
-     dict(recipient="mother", occasion="anniversary", style="luxury", stones=["emerald"],
+     dict(recipient="mother", occasion="jubilee", style="luxury", stones=["emerald"],
           budget_max=1500000)),
     ("Кольцо-печатка мужу из серебра, тысяч 15",
      dict(type="ring", recipient="husband", metal="silver", occasion="gift",
@@ -79,7 +79,7 @@ CASES = [
     ("Хочу что-нибудь в стиле бохо, серебро, тысяч до пяти",
      dict(style="boho", metal="silver", budget_max=5000)),
     ("Папе на юбилей запонки, 60 лет исполняется, в районе 40к",
-     dict(type="cufflinks", recipient="man", occasion="anniversary", budget_min=34000, budget_max=46000)),
+     dict(type="cufflinks", recipient="man", occasion="jubilee", budget_min=34000, budget_max=46000)),
     ("Ищу серьги без камней, у меня аллергия на серебро",
      dict(type="earrings", no_stones=True, excluded_metals=["silver"])),
     ("Цепочку и кулон с гранатом, красное золото, пятьдесят тысяч",

@@ -2,7 +2,7 @@
 import pytest
 
 from agents.preferences import extract_preferences
-from agents.search import fits, product_card, rubles, search_products
+from agents.search import find_products, fits, product_card, rubles, search_products
 from jewelstream import seed
 
 CATALOG = seed.build_catalog()
@@ -12,7 +12,7 @@ REQUESTS = [
     "Серьги с жемчугом маме, тысяч до 30",
     "Обручальные кольца из белого золота к свадьбе",
     "Мужу запонки на годовщину, до 50к",
-    "Подвеска с сапфиром не дороже 40 000 рублей",
+    "Подвеска с топазом не дороже 40 000 рублей",
     "Браслет из серебра подруге на день рождения",
     "Колье с бриллиантами для выхода в свет",
     "Брошь в винтажном стиле",
@@ -22,11 +22,13 @@ REQUESTS = [
 @pytest.mark.parametrize("message", REQUESTS)
 def test_every_recommendation_meets_budget_and_type(message):
     prefs = extract_preferences(message)
-    found, exact = search_products(CATALOG, prefs)
-    assert found and exact, f"the seed catalog has matches for {message!r}"
-    for product in found:
-        assert fits(product, prefs)
-        if prefs["budget_max"]:
+    found = find_products(CATALOG, prefs)
+    assert found.products and found.exact_count, f"the seed catalog has matches for {message!r}"
+    for product in found.products:
+        missed = found.misses[product["id"]]
+        assert fits(product, prefs) == (not missed)
+        assert "type" not in missed and "excluded_metals" not in missed
+        if prefs["budget_max"] and "budget" not in missed:
             assert product["price"] <= prefs["budget_max"]
 
 

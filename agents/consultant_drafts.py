@@ -1,0 +1,128 @@
+"""The consultant's words: the grounded draft of each kind of answer, and the facts an LLM
+gets to write its own (`agents.consultant` decides what the answer is about).
+
+Honesty rules the drafts keep: a heading names only the wishes every piece under it meets;
+each piece shown although it misses a wish says which one and how; when too little fits,
+the answer says what the shop really has (`boundary`). The consultant speaks on «вы»
+throughout and greets only at the start of a conversation.
+
+What it leaves out: choosing anything; this module only words the facts it is given.
+"""
+from __future__ import annotations
+
+from agents.refinements import LABELS
+from agents.small_talk import reply
+from agents.wording import rubles
+
+SYSTEM_PROMPT = """Ты — вежливый консультант ювелирного магазина. Отвечай по-русски, на «вы», \
+тепло и по делу, коротко. Говори только то, что есть в фактах ниже: изделия из списка с их \
+названиями и ценами, факты о магазине; ничего не выдумывай. Никогда не называй изделие \
+подходящим под пожелание, которому оно не отвечает: если в фактах сказано, от какого \
+пожелания пришлось отступить, скажи это. Не упоминай технические детали.
+
+{facts}"""
+_SIZED = {"ring", "engagement_ring", "wedding_band", "bracelet", "chain"}
+_CLOSING = "Хотите, расскажу подробнее о каком-нибудь из них или подберу что-то ещё?"
+
+
+def draft_answer(state: dict) -> str:
+    """The answer in plain Russian, built from the facts alone."""
+    intent = state.get("intent") or "search"
+    hello = "Здравствуйте! " if state.get("greet") and intent != "small_talk" else ""
+    if intent == "small_talk":
+        return reply(state["talk"], ongoing=state.get("ongoing", False))
+    if intent == "knowledge":
+        return hello + "\n".join(f["text"] for f in state["facts"]) + \
+            "\nЕсли хотите, подберу украшение или расскажу подробнее о любом из показанных."
+    if intent == "details":
+        return hello + details(state["products"])
+    facts = "".join(f["text"] + "\n" for f in state.get("facts") or ())
+    return hello + facts + product_list(state)
+
+
+def details(cards: list[dict]) -> str:
+    """One piece in full, or several with the same name in short."""
+    if len(cards) > 1:
+        lines = ["Нашла несколько украшений с таким названием:"]
+        lines += [f"{n}. {c['name']} — {rubles(c['price'])}{_article(c, ', артикул ')}."
+                  for n, c in enumerate(cards, 1)]
+        return "\n".join(lines + ["О каком из них рассказать подробнее?"])
+    card = cards[0]
+    stones = ", ".join(card["stones_labels"]) or "без камней"
+    lines = [f"{card['name']}.", card["description"],
+             f"Металл: {card['metal_label']}, {card['fineness']}-я проба. Камни: {stones}.",
+             _sizes(card),
+             f"Цена: {rubles(card['price'])}. " + (f"В наличии: {card['stock']} шт." if card["stock"] > 0
+                                                  else "Сейчас нет в наличии, можно заказать."),
+             _article(card, "Артикул: ", "."),
+             "Могу отложить его для вас или подобрать что-нибудь к нему в пару."]
+    return "\n".join(line for line in lines if line)
+
+
+def _sizes(card: dict) -> str:
+    if card["type"] not in _SIZED or "sizes" not in card:
+        return ""
+    sizes = card["sizes"]
+    if isinstance(sizes, dict):
+        sizes = [size for size, count in sizes.items() if count]
+    listed = ", ".join(str(size).replace(".", ",") for size in sizes or ())
+    return f"Размеры в наличии: {listed}." if listed else "Размеров в наличии сейчас нет, можно заказать."
+
+
+def _article(card: dict, before: str, after: str = "") -> str:
+    return f"{before}{card['article']}{after}" if card.get("article") else ""
+
+
+def product_list(state: dict) -> str:
+    """The pieces found: the exact ones under a heading of the wishes, then the relaxed ones."""
+    cards, wishes = state["products"], state.get("wishes") or []
+    said = ", ".join(w["label"] for w in wishes)
+    exact = [c for c in cards if not c.get("misses")]
+    relaxed = [c for c in cards if c.get("misses")]
+    boundary = state.get("boundary") or ""
+    direction = state.get("refinement")
+    lines = []
+    if exact:
+        what = f"Вот варианты {LABELS[direction]}" if direction else "Вот что я подобрала"
+        lines.append(f"{what}{' — ' + said if said else ''}:")
+        lines += [f"{n}. {c['name']} — {rubles(c['price'])}{_sold_out(c)}." for n, c in enumerate(exact, 1)]
+    if not cards:
+        lines.append(("Ничего подходящего" + (f" ({said})" if said else "") + " у нас сейчас нет.")
+                     + (" " + boundary if boundary else ""))
+        lines.append("Можно изменить пожелания — например, бюджет или металл, — и я поищу снова.")
+        return "\n".join(lines)
+    if relaxed:
+        if exact:
+            lines.append("Больше украшений, которые отвечают всем пожеланиям, у нас нет." +
+                         (" " + boundary if boundary else ""))
+        else:
+            lines.append(f"Точно под все пожелания{' (' + said + ')' if said else ''} у нас ничего нет."
+                         + (" " + boundary if boundary else ""))
+        lines.append("Вот самые близкие варианты — у каждого я указала, чем он отличается:")
+        lines += [f"{n}. {c['name']} — {rubles(c['price'])}: {c['relaxed_note']}{_sold_out(c)}."
+                  for n, c in enumerate(relaxed, len(exact) + 1)]
+    lines.append(_CLOSING)
+    return "\n".join(lines)
+
+
+def _sold_out(card: dict) -> str:
+    return "" if card["stock"] > 0 else " (сейчас нет в наличии, можно заказать)"
+
+
+def prompt_facts(state: dict) -> str:
+    """Everything the LLM may say, as a list of facts."""
+    lines = [f"Тип ответа: {state.get('intent')}.",
+             "Разговор уже идёт: не здоровайся." if state.get("ongoing") else
+             "Это начало разговора: можно поздороваться."]
+    if state.get("wishes"):
+        lines.append("Пожелания клиента: " + ", ".join(w["label"] for w in state["wishes"]) + ".")
+    for card in state.get("products") or ():
+        note = f" НЕ отвечает пожеланию: {card['relaxed_note']}." if card.get("misses") else ""
+        lines.append(f"- {card['name']}: {rubles(card['price'])}, {card['metal_label']} {card['fineness']}°, "
+                     f"камни: {', '.join(card['stones_labels']) or 'нет'}, в наличии: {card['stock']} шт."
+                     f"{_article(card, ', артикул ')}; {card['description']}{note}")
+    if state.get("boundary"):
+        lines.append("Что есть в магазине: " + state["boundary"])
+    for fact in state.get("facts") or ():
+        lines.append(f"Факт магазина ({fact['title']}): {fact['text']}")
+    return "\n".join(lines)

@@ -1,0 +1,70 @@
+"""Small talk: thanks, goodbyes, greetings, "ок", "хватит" — answered as a person would.
+
+`small_talk(message)` names the kind of a message that is nothing but small talk
+("Спасибо большое!", "ок, понятно", "Здравствуйте"), or None when it asks for anything
+else ("Спасибо, а серьги есть?" is a request, and the request is answered). `reply(kind,
+ongoing=...)` is the consultant's answer, on «вы»; a greeting is answered with a greeting
+only at the start of a conversation.
+
+What it leaves out: irony, and small talk in other languages than Russian (besides a few
+common English words).
+"""
+from __future__ import annotations
+
+from agents.text import words
+
+# kind -> (word beginnings, whole words)
+_KINDS = {
+    "thanks": (("спасиб", "благодар", "пасиб", "мерси", "thank", "сенкс"), ("спс",)),
+    "bye": (("свидани", "прощай"), ("пока", "bye", "всего", "доброго", "встречи")),
+    "greeting": (("привет", "здравств", "здрасьт", "приветств"),
+                 ("добрый", "доброе", "доброй", "хай", "hello", "hi", "салют")),
+    "stop": (("хватит", "надоел", "отстан"), ("стоп", "достаточно")),
+    "agree": ((), ("ок", "окей", "ok", "okay", "хорошо", "понятно", "ясно", "ладно", "отлично",
+                   "супер", "класс", "круто", "здорово", "понял", "поняла", "угу", "ага", "норм",
+                   "договорились", "принято", "прекрасно", "замечательно", "good", "кк")),
+}
+
+
+def _is(word: str, kind: str) -> bool:
+    starts, whole = _KINDS[kind]
+    return word in whole or (bool(starts) and word.startswith(starts))
+
+
+# Words that may come with small talk without making it a request.
+_FILLER = {"вам", "тебе", "большое", "огромное", "очень", "за", "помощь", "все", "всё", "так", "и",
+           "да", "ну", "вот", "же", "уже", "день", "вечер", "утро", "ночи", "дня", "вечера", "спасибо",
+           "пожалуйста", "еще", "раз", "вы", "мне", "помогли", "подсказку", "совет", "консультацию",
+           "информацию", "ответ", "до", "свидания", "с", "хорошего", "удачи", "всего", "доброго",
+           "теперь", "тогда", "меня", "сейчас", "подумаю", "подумать", "надо", "мы", "а", "то"}
+
+REPLIES = {
+    "thanks": "Пожалуйста! Рада была помочь. Если захотите узнать подробнее о каком-нибудь "
+              "украшении или подобрать что-то ещё — просто напишите.",
+    "bye": "Всего доброго! Будем рады видеть вас снова — и в салоне, и здесь.",
+    "greeting": "Здравствуйте! Я консультант ювелирного салона. Подскажите, что вы ищете — "
+                "украшение для себя или в подарок, и на какой бюджет?",
+    "greeting_again": "Да, я здесь и слушаю вас. Чем ещё могу помочь?",
+    "stop": "Хорошо, не буду настаивать. Если понадобится помощь с выбором — просто напишите.",
+    "agree": "Хорошо! Если появятся вопросы или захотите посмотреть другие варианты — я рядом.",
+}
+
+
+def small_talk(message: str) -> str | None:
+    """The kind of small talk `message` is, or None if it says anything more."""
+    said = words(message)
+    kinds = [kind for kind in _KINDS if any(_is(w, kind) for w in said)]
+    if not kinds or any(w not in _FILLER and not any(_is(w, k) for k in kinds) for w in said):
+        return None
+    return kinds[0]
+
+
+def reply(kind: str, *, ongoing: bool) -> str:
+    if kind == "greeting" and ongoing:
+        return REPLIES["greeting_again"]
+    return REPLIES[kind]
+
+
+def greets(message: str) -> bool:
+    """Does the message open with a greeting ("Привет, ищу серьги")?"""
+    return any(_is(w, "greeting") for w in words(message)[:2])

@@ -1,0 +1,80 @@
+"""Russian word forms the answers need beyond the vocabulary's labels.
+
+`agents.vocabulary` gives one label per code ("серебро", "подвеска"); a sentence also needs
+"подвески из серебра с сапфиром" or "до 40 000 ₽". This module builds those phrases: the
+kind of piece in the plural, a metal after "из", a stone after "с", a budget, and the
+short Russian name of each wish the search checks (`WISH_NAMES`).
+
+What it leaves out: full declension; each table holds exactly the forms the answers use.
+"""
+from __future__ import annotations
+
+from agents.vocabulary import METALS, STONES, label
+
+TYPE_PLURALS = {"engagement_ring": "помолвочные кольца", "wedding_band": "обручальные кольца",
+                "ring": "кольца", "earrings": "серьги", "necklace": "колье", "pendant": "подвески",
+                "chain": "цепочки", "bracelet": "браслеты", "brooch": "броши", "cufflinks": "запонки"}
+METAL_GENITIVE = {"yellow_gold": "жёлтого золота", "white_gold": "белого золота",
+                  "rose_gold": "розового золота", "silver": "серебра", "platinum": "платины"}
+STONE_INSTRUMENTAL = {"diamond": "бриллиантом", "sapphire": "сапфиром", "emerald": "изумрудом",
+                      "ruby": "рубином", "pearl": "жемчугом", "topaz": "топазом",
+                      "amethyst": "аметистом", "garnet": "гранатом", "citrine": "цитрином",
+                      "aquamarine": "аквамарином", "cubic_zirconia": "фианитом"}
+_GOLDS = {"yellow_gold", "white_gold", "rose_gold"}
+# The wish codes the search checks, and how an answer names each kind of wish.
+WISH_NAMES = {"type": "вид украшения", "metal": "металл", "excluded_metals": "исключённый металл",
+              "stones": "камень", "no_stones": "без камней", "budget": "бюджет",
+              "recipient": "для кого"}
+
+
+def number(amount: int) -> str:
+    """84900 -> "84 900" (a narrow no-break space between thousands)."""
+    return f"{amount:,}".replace(",", "\u202f")
+
+
+def rubles(amount: int) -> str:
+    """84900 -> "84 900 ₽"."""
+    return number(amount) + "\u00a0₽"
+
+
+def price_range(low: int, high: int) -> str:
+    """"от 1 690 до 22 990 ₽"."""
+    return f"от {number(low)} до {rubles(high)}"
+
+
+def budget_phrase(low: int | None, high: int | None) -> str:
+    """"от 30 000 до 40 000 ₽", "до 40 000 ₽", "от 30 000 ₽" ("" without a budget)."""
+    if low and high:
+        return price_range(low, high)
+    return f"до {rubles(high)}" if high else f"от {rubles(low)}" if low else ""
+
+
+def excluded_phrase(metals) -> str:
+    """"не золото", "не серебро", "не серебро и не платина"."""
+    metals = list(metals)
+    names = (["золото"] if _GOLDS <= set(metals) else []) + \
+        [label(METALS, m) for m in metals if not (_GOLDS <= set(metals) and m in _GOLDS)]
+    return " и ".join("не " + name for name in names)
+
+
+def stones_phrase(stones) -> str:
+    """"с сапфиром", "с сапфиром или изумрудом"."""
+    return "с " + " или ".join(STONE_INSTRUMENTAL.get(s, label(STONES, s)) for s in stones)
+
+
+def kind_phrase(prefs: dict, *, with_budget: bool = False) -> str:
+    """The pieces a set of wishes asks for, in the plural: "цепочки из серебра с топазом"."""
+    parts = [TYPE_PLURALS.get(prefs.get("type"), "украшения")]
+    if prefs.get("metal"):
+        parts.append("из " + METAL_GENITIVE[prefs["metal"]])
+    if prefs.get("stones"):
+        parts.append(stones_phrase(prefs["stones"]))
+    elif prefs.get("no_stones"):
+        parts.append("без камней")
+    if with_budget and budget_phrase(prefs.get("budget_min"), prefs.get("budget_max")):
+        parts.append(budget_phrase(prefs.get("budget_min"), prefs.get("budget_max")))
+    return " ".join(parts)
+
+
+def capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
