@@ -16,6 +16,8 @@ One step, not several: together they take about a millisecond, too short for a s
 """
 from __future__ import annotations
 
+import re
+
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
@@ -30,6 +32,9 @@ from agents.shop_facts import load_facts
 from agents.small_talk import greets, small_talk
 from agents.text import normalize
 
+# A request for pieces, beside a question about the shop ("покажите кольца с доставкой").
+_SEARCHING = re.compile(r"покаж|подбер|подобра|ищу|ищем|поищ|посовет|порекоменд|какие есть|что есть|"
+                        r"присмотр|предлож")
 _SEARCH_WISHES = ("type", "metal", "stones", "budget_min", "budget_max", "no_stones", "excluded_metals",
                   "recipient", "style", "price_level")
 
@@ -74,7 +79,7 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
         cards = [product_card(p) for p in reference.products[:4]]
         return {**turn, "intent": "details", "products": cards,
                 "focus": cards[0]["id"] if len(cards) == 1 else focus}
-    if facts and not (said - {"style"}) and not direction:
+    if facts and not _SEARCHING.search(normalize(message)) and not direction:
         return {**turn, "intent": "knowledge"}
     if talk and not reference:
         return {**turn, "intent": "small_talk", "talk": talk, "focus": focus}

@@ -45,7 +45,7 @@ def details(cards: list[dict]) -> str:
     if len(cards) > 1:
         lines = ["Нашла несколько украшений с таким названием:"]
         lines += [f"{n}. {c['name']} — {rubles(c['price'])}{_article(c, ', артикул ')}."
-                  for n, c in enumerate(cards, 1)]
+                  + (" " + _sizes(c) if _sizes(c) else "") for n, c in enumerate(cards, 1)]
         return "\n".join(lines + ["О каком из них рассказать подробнее?"])
     card = cards[0]
     stones = ", ".join(card["stones_labels"]) or "без камней"
@@ -65,7 +65,8 @@ def _sizes(card: dict) -> str:
     sizes = card["sizes"]
     if isinstance(sizes, dict):
         sizes = [size for size, count in sizes.items() if count]
-    listed = ", ".join(str(size).replace(".", ",") for size in sizes or ())
+    listed = "; ".join(f"{size:g}".replace(".", ",") if isinstance(size, (int, float)) else str(size)
+                       for size in sizes or ())
     return f"Размеры в наличии: {listed}." if listed else "Размеров в наличии сейчас нет, можно заказать."
 
 

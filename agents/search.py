@@ -221,17 +221,13 @@ def search_products(catalog: list[dict], prefs: dict, taste: dict | None = None,
 
 def product_card(product: dict) -> dict:
     """A product as clients see it in the metadata: codes plus their Russian labels."""
-    card = {
+    return {
         "id": product["id"], "name": product["name"],
         "type": product["type"], "type_label": label(PRODUCT_TYPES, product["type"]),
         "metal": product["metal"], "metal_label": label(METALS, product["metal"]),
         "fineness": product["fineness"],
         "stones": product["stones"], "stones_labels": [label(STONES, s) for s in product["stones"]],
-        "style": product["style"], "price": product["price"], "stock": product["stock"],
-        "description": product["description"],
+        "style": product["style"], "occasions": product["occasions"], "recipient": product["recipient"],
+        "price": product["price"], "stock": product["stock"], "description": product["description"],
         "article": product.get("article"), "sizes": product.get("sizes") or [],
     }
-    for extra in ("article", "sizes"):
-        if extra in product:
-            card[extra] = product[extra]
-    return card

@@ -31,6 +31,7 @@ import re
 
 from agents.references import mentions_shown
 from agents.refinements import refinement
+from agents.small_talk import small_talk
 from agents.text import FALSE_FRIENDS, StemIndex, normalize, words
 from agents.vocabulary import PRODUCT_TYPES, STONES
 
@@ -194,8 +195,8 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
       next answer (`answers_flow`) or asks for nothing clearly else, until the customer
       clearly changes the subject or says to stop;
     - a reference to the pieces shown ("первое", "а подешевле?", "к ним") goes to the consultant;
-    - a message that asks for nothing clear ("Спасибо!", "ок", "а ещё?") stays with the
-      agent who answered last.
+    - small talk ("Спасибо, до свидания!") and a message that asks for nothing clear ("ок",
+      "а ещё?") stay with the agent who answered last.
     """
     allowed = tuple(a for a in AGENTS if staff or a != "analysis")
     text = normalize(message)
@@ -210,6 +211,7 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
     if dialogue.get("shown") and "consultant" in allowed and (mentions_shown(text) or refinement(text)):
         if max(v for agent, v in totals.items() if agent != "consultant") < _STRONG:
             return ["consultant"]
-    if not winners and last in allowed and max(totals.values()) < _CLEAR and not leaving:
+    if last in allowed and not leaving and (small_talk(message) or (
+            not winners and max(totals.values()) < _CLEAR)):
         return [last]
     return _decide(winners, totals)
