@@ -13,6 +13,7 @@ through globals, so a graph is compiled once and serves every request.
 from __future__ import annotations
 
 import asyncio
+import re
 import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Protocol, TypedDict, TypeVar
@@ -109,9 +110,22 @@ class AnswerTimeout(Exception):
         self.stage = stage
 
 
+_GREETING = re.compile(r"^\s*(?:привет|здравствуй\w*|добр\w+ (?:день|вечер|утро|ночи))\s*[!,.]*\s*",
+                       re.IGNORECASE)
+ONGOING = "Разговор уже идёт: не здоровайся снова, продолжай его."
+
+
 def chat_messages(system: str, draft: str, history: list[dict], message: str) -> list[BaseMessage]:
     """The prompt: our instructions, facts and draft as the system message; the user's own
-    words only ever as user messages, never spliced into the system prompt."""
+    words only ever as user messages, never spliced into the system prompt.
+
+    Greetings belong to the start of a conversation only: once there is a history (the
+    client's, or the server's own, see agents.dialogue), a greeting at the start of the
+    draft is dropped and the LLM is told not to greet again."""
+    if history:
+        draft = _GREETING.sub("", draft, count=1)
+        draft = draft[:1].upper() + draft[1:]
+        system = f"{system}\n{ONGOING}"
     past = [HumanMessage(item["content"]) if item["role"] == "user" else AIMessage(item["content"])
             for item in history[-HISTORY_TURNS:]]
     return [SystemMessage(f"{system}\n\n{DRAFT_HEADING}\n{draft}"), *past, HumanMessage(message)]

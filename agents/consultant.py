@@ -75,6 +75,8 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
             "facts": [{"title": f.title, "text": f.text} for f in facts], "talk": None,
             "refinement": None, "focus": None, "shown": shown, "boundary": "", "exact_match": True,
             "products": [], "preferences": base}
+    if reference and reference.how == "pronoun" and facts:
+        reference = None          # "как узнать её размер?": a question about the shop
     if reference and not reference.companion and (DETAILS.search(normalize(message)) or not said - {"type"}):
         cards = [product_card(p) for p in reference.products[:4]]
         return {**turn, "intent": "details", "products": cards,
@@ -89,8 +91,9 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
         base = {"type": piece["type"], "metal": piece["metal"], "stones": piece["stones"][:1],
                 "style": piece["style"], "recipient": base.get("recipient")}
         exclude = {piece["id"]}
-    wishes = completed(merge_preferences(current, base))
-    wishes = _fit_recipient(wishes, store.catalog)
+    if _new_topic(current, base, said):
+        base = {}
+    wishes = _fit_recipient(completed(merge_preferences(current, base)), said, store.catalog)
     if direction:
         by_id = {p["id"]: p for p in store.catalog}
         wishes = refined(direction, wishes, [by_id[i] for i in shown if i in by_id], store.catalog)
@@ -114,12 +117,22 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
             "exact_count": found.exact_count}
 
 
-def _fit_recipient(wishes: dict, catalog: list[dict]) -> dict:
-    """"А для мужа?" after earrings: a kind nobody makes for that person is dropped."""
+def _new_topic(current: dict, base: dict, said: set[str]) -> bool:
+    """A full request for another kind of piece ("а мужские браслеты из серебра есть?")
+    starts afresh; a bare kind ("а серьги?") keeps the earlier wishes."""
+    kind, before = current.get("type"), base.get("type")
+    related = {kind, before} <= {"ring", "engagement_ring", "wedding_band"}
+    return bool(kind and before and kind != before and not related and said - {"type", "occasion"})
+
+
+def _fit_recipient(wishes: dict, said: set[str], catalog: list[dict]) -> dict:
+    """A kind nobody makes for that person: "а для мужа?" after earrings drops the earrings;
+    "а брошки?" after a man's cufflinks drops the man."""
     recipient, kind = wishes.get("recipient"), wishes.get("type")
-    if kind and recipient in ("husband", "man"):
-        if not any(p["type"] == kind and p["recipient"] != "women" for p in catalog):
-            return {**wishes, "type": None}
+    if kind and recipient in ("husband", "man") and \
+            not any(p["type"] == kind and p["recipient"] != "women" for p in catalog):
+        return {**wishes, "recipient": None} if "type" in said and "recipient" not in said \
+            else {**wishes, "type": None}
     return wishes
 
 

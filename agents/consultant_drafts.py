@@ -34,8 +34,8 @@ def draft_answer(state: dict) -> str:
     if intent == "knowledge":
         return hello + "\n".join(f["text"] for f in state["facts"]) + \
             "\nЕсли хотите, подберу украшение или расскажу подробнее о любом из показанных."
-    if intent == "details":
-        return hello + details(state["products"])
+    if intent == "details":           # "второе отложите": the piece, and what the shop does
+        return hello + details(state["products"]) + "".join("\n" + f["text"] for f in state.get("facts") or ())
     facts = "".join(f["text"] + "\n" for f in state.get("facts") or ())
     return hello + facts + product_list(state)
 
@@ -55,7 +55,7 @@ def details(cards: list[dict]) -> str:
              f"Цена: {rubles(card['price'])}. " + (f"В наличии: {card['stock']} шт." if card["stock"] > 0
                                                   else "Сейчас нет в наличии, можно заказать."),
              _article(card, "Артикул: ", "."),
-             "Могу отложить его для вас или подобрать что-нибудь к нему в пару."]
+             "Могу отложить это украшение для вас или подобрать что-нибудь к нему в пару."]
     return "\n".join(line for line in lines if line)
 
 
@@ -67,7 +67,8 @@ def _sizes(card: dict) -> str:
         sizes = [size for size, count in sizes.items() if count]
     listed = "; ".join(f"{size:g}".replace(".", ",") if isinstance(size, (int, float)) else str(size)
                        for size in sizes or ())
-    return f"Размеры в наличии: {listed}." if listed else "Размеров в наличии сейчас нет, можно заказать."
+    unit = " (длина, см)" if card["type"] in ("chain", "bracelet") else ""
+    return f"Размеры в наличии{unit}: {listed}." if listed else "Размеров в наличии сейчас нет, можно заказать."
 
 
 def _article(card: dict, before: str, after: str = "") -> str:

@@ -186,8 +186,9 @@ def _budget(message: str) -> tuple[int | None, int | None]:
             x["money"] = True
         elif x["unit"] or 1900 <= x["value"] <= 2100:  # a size, carat, date, year...
             x["money"] = False
-        elif x["value"] < 1000 and (x["inverted"] or x["kind"] == "budget"):
-            x["money"], x["mult"] = True, 1000  # "тысяч 50", "бюджет 50" mean thousands
+        elif x["value"] < 1000 and (x["inverted"] or x["kind"] == "budget" or (
+                x["kind"] in ("max", "min") and not explicit)):
+            x["money"], x["mult"] = True, 1000  # "тысяч 50", "бюджет 50", "не дороже 150": thousands
         elif x["value"] < 1000:  # "от 20 тысяч, но не дороже 50": borrow another sum's multiplier
             x["money"], x["mult"] = bool(explicit and x["kind"]), explicit
         else:

@@ -180,19 +180,18 @@ def _take(options: list, chosen: list[dict], found: Found, prefs: dict, limit: i
 
 
 def deviation(product: dict, wish: Wish, prefs: dict) -> str:
-    """How a piece differs from one wish: "из платины, а не серебро", "дороже: 45 990 ₽"."""
+    """How a piece misses one wish, naming the wish: "розовое золото, а не белое золото"."""
     if wish.code == "budget":
-        high = prefs.get("budget_max")
-        return ("дороже бюджета" if high and product["price"] > high else "дешевле вашего бюджета") + \
-            f" ({rubles(product['price'])})"
+        return f"цена {rubles(product['price'])} — вне бюджета {wish.label}"
     if wish.code == "metal":
         return f"{label(METALS, product['metal'])}, а не {wish.label}"
     if wish.code == "stones":
         got = ", ".join(label(STONES, s) for s in product["stones"]) or "без камней"
-        return f"камни другие ({got}), не {wish.label}"
+        return f"камни другие ({got}), а не {wish.label}"
     if wish.code == "no_stones":
-        return "с камнями: " + ", ".join(label(STONES, s) for s in product["stones"])
-    return "модель для мужчин" if product["recipient"] == "men" else "модель для женщин"
+        return "с камнями (" + ", ".join(label(STONES, s) for s in product["stones"]) + f"), а не {wish.label}"
+    made_for = "для мужчин" if product["recipient"] == "men" else "для женщин"
+    return f"модель {made_for}, а вы искали {wish.label}"
 
 
 def boundary(catalog: list[dict], prefs: dict, wishes: list[Wish]) -> str:

@@ -157,8 +157,10 @@ def route_message(message: str, *, staff: bool = False) -> list[str]:
     return _decide(*_route(message, allowed))
 
 
-def _route(message: str, allowed: tuple[str, ...]) -> tuple[list[str], dict[str, float]]:
-    """The clear winners of the message's requests, in order, and each agent's total."""
+def _route(message: str, allowed: tuple[str, ...],
+           peaks: dict[str, float] | None = None) -> tuple[list[str], dict[str, float]]:
+    """The clear winners of the message's requests, in order, and each agent's total
+    (`peaks`, when given, gets each agent's best score in any one request)."""
     totals = dict.fromkeys(allowed, 0.0)
     winners: list[str] = []
     for part in _SPLIT.split(normalize(message)):
@@ -168,6 +170,8 @@ def _route(message: str, allowed: tuple[str, ...]) -> tuple[list[str], dict[str,
         scores = _score(ws, allowed)
         for agent, value in scores.items():
             totals[agent] += value
+            if peaks is not None:
+                peaks[agent] = max(peaks.get(agent, 0.0), value)
         best = _best(scores)
         if scores[best] >= _CLEAR and best not in winners:
             winners.append(best)
@@ -204,8 +208,9 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
     leaving = flow and _LEAVE_FLOW.search(text)
     if leaving:
         allowed = tuple(a for a in allowed if a != flow)
-    winners, totals = _route(message, allowed)
-    others = max((v for agent, v in totals.items() if agent != flow), default=0.0)
+    peaks: dict[str, float] = {}
+    winners, totals = _route(message, allowed, peaks)
+    others = max((v for agent, v in peaks.items() if agent != flow), default=0.0)
     if flow in allowed and (others < _CLEAR or (answers_flow and others < _STRONG)):
         return [flow]
     if dialogue.get("shown") and "consultant" in allowed and (mentions_shown(text) or refinement(text)):
