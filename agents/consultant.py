@@ -52,6 +52,7 @@ class ConsultantState(InputState, total=False):
     shown: list[str]              # the list the customer now sees
     wishes: list[dict]            # {"code", "label"} of each wish the search checked
     exact_count: int              # pieces in the catalog that meet every wish
+    asked_size: float | None      # "а 17-й размер есть?"
     ongoing: bool
     greet: bool
     answer: str
@@ -77,9 +78,14 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
             "products": [], "preferences": base}
     if reference and reference.how == "pronoun" and facts:
         reference = None          # "как узнать её размер?": a question about the shop
+    if reference and reference.how == "pronoun" and reference.companion and not focus:
+        reference = None          # "такие же, но в золоте" after a list: the last search, changed
+    if not reference and focus and not said and not facts and not direction and \
+            DETAILS.search(normalize(message)):
+        reference = resolve("это", store.catalog, [], focus)     # "а 17-й размер есть?"
     if reference and not reference.companion and (DETAILS.search(normalize(message)) or not said - {"type"}):
         cards = [product_card(p) for p in reference.products[:4]]
-        return {**turn, "intent": "details", "products": cards,
+        return {**turn, "intent": "details", "products": cards, "asked_size": asked_size(message),
                 "focus": cards[0]["id"] if len(cards) == 1 else focus}
     if facts and not _SEARCHING.search(normalize(message)) and not direction:
         return {**turn, "intent": "knowledge"}
@@ -115,6 +121,15 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
             "boundary": found.boundary, "shown": [c["id"] for c in cards],
             "wishes": [{"code": w.code, "label": w.label} for w in found.wishes],
             "exact_count": found.exact_count}
+
+
+_SIZE = re.compile(r"(?<![\d.,])(\d{2}(?:[.,]5)?)\s*(?:-?[гй]\w*\s*)?размер|размер\w*\s*(\d{2}(?:[.,]5)?)(?![\d])")
+
+
+def asked_size(message: str) -> float | None:
+    """The size asked about: "а 17-й размер есть?", "размер 16,5" -> 17.0, 16.5."""
+    match = _SIZE.search(normalize(message))
+    return float((match[1] or match[2]).replace(",", ".")) if match else None
 
 
 def _new_topic(current: dict, base: dict, said: set[str]) -> bool:

@@ -35,7 +35,9 @@ def draft_answer(state: dict) -> str:
         return hello + "\n".join(f["text"] for f in state["facts"]) + \
             "\nЕсли хотите, подберу украшение или расскажу подробнее о любом из показанных."
     if intent == "details":           # "второе отложите": the piece, and what the shop does
-        return hello + details(state["products"]) + "".join("\n" + f["text"] for f in state.get("facts") or ())
+        size = size_answer(state["products"], state.get("asked_size"))
+        return hello + size + details(state["products"]) + \
+            "".join("\n" + f["text"] for f in state.get("facts") or ())
     facts = "".join(f["text"] + "\n" for f in state.get("facts") or ())
     return hello + facts + product_list(state)
 
@@ -57,6 +59,20 @@ def details(cards: list[dict]) -> str:
              _article(card, "Артикул: ", "."),
              "Могу отложить это украшение для вас или подобрать что-нибудь к нему в пару."]
     return "\n".join(line for line in lines if line)
+
+
+def size_answer(cards: list[dict], size: float | None) -> str:
+    """"Размер 17 есть в наличии." or what there is instead, before the details."""
+    if size is None or len(cards) != 1 or cards[0]["type"] not in _SIZED:
+        return ""
+    sizes = [float(s) for s in cards[0].get("sizes") or ()]
+    said = f"{size:g}".replace(".", ",")
+    if size in sizes:
+        return f"Да, размер {said} есть в наличии.\n"
+    near = sorted(sizes, key=lambda s: abs(s - size))[:2]
+    instead = " и ".join(f"{s:g}".replace(".", ",") for s in sorted(near))
+    return f"Размера {said} сейчас нет в наличии" + (f", ближайшие — {instead}" if near else "") + \
+        ". Можем заказать нужный размер.\n"
 
 
 def _sizes(card: dict) -> str:

@@ -123,7 +123,7 @@ def _ranked(matches: list[dict], prefs: dict, taste: dict, limit: int) -> list[d
     if level in ("high", "low") and len(matches) > limit:
         cut = len(by_price) * (6 if level == "high" else 4) // 10
         band = by_price[cut:] if level == "high" else by_price[:max(cut, limit)]
-        order = (lambda p: (p["stock"] <= 0, -p["price"])) if level == "high" else key
+        order = (lambda p: (p["stock"] <= 0, -p["price"] if level == "high" else p["price"]))
         return sorted(band, key=order)[:limit]
     if prefs.get("budget_max") or len(matches) <= limit:
         return sorted(matches, key=key)[:limit]

@@ -207,6 +207,17 @@ CONVERSATIONS = {
         ("ой а покажите лучше серьги с топазом до 15 тысяч",
          {**LIST, "exact": both(kind("earrings"), stone("topaz"), under(15000))}),
     ],
+    "a size of the piece in focus": [
+        ("покажи кольца из серебра", {**LIST, "exact": both(kind(*RINGS), metal("silver"))}),
+        ("расскажи про третье", {"agent": C, "intent": "details"}),
+        ("а 17 размер есть?", {"agent": C, "intent": "details",
+                               "say": ["размер"], "never": ["вот что я подобрала"]}),
+    ],
+    "the same but in gold, after a list": [
+        ("покажите серьги с топазом", {**LIST, "each": kind("earrings")}),
+        ("а такие же но в золоте?", {**LIST, "each": kind("earrings"),
+                                     "exact": both(stone("topaz"), metal("yellow_gold"))}),
+    ],
     "typos": [
         ("ищу сережки с жемчюгом из серебра", {**LIST, "each": kind("earrings")}),
         ("спасибки", {"agent": C, "intent": "small_talk"}),

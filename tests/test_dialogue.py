@@ -163,3 +163,15 @@ async def test_greetings_only_at_the_start(offline_client):
     assert "здравствуйте" not in plain(second) and "привет" not in plain(second)
     agent, _meta, chat = await ask(offline_client, "hello", "мне грустно, поддержи меня")
     assert agent == "girlfriend" and not plain(chat).startswith("привет")
+
+
+async def test_a_size_question_about_the_piece_in_focus_is_answered(offline_client):
+    _agent, listed, _text = await ask(offline_client, "sizes", "покажи кольца из серебра")
+    _agent, details, _text = await ask(offline_client, "sizes", "расскажи про первое")
+    sizes = details["details"]["sizes"]
+    missing = next(s for s in (15, 16, 17, 18, 19, 20, 21, 22) if s not in sizes)
+    _agent, meta, text = await ask(offline_client, "sizes", f"а {missing} размер есть?")
+    assert meta["intent"] == "details" and meta["recommendations"] == details["recommendations"]
+    assert plain(text).startswith(f"размера {missing} сейчас нет в наличии")
+    _agent, meta, text = await ask(offline_client, "sizes", f"а размер {sizes[0]:g} есть?".replace(".", ","))
+    assert plain(text).startswith("да, размер")
