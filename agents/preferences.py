@@ -23,6 +23,7 @@ import re
 from agents import vocabulary as V
 from agents.price_level import price_level
 from agents.text import find_matches, normalize, refused, spell_numbers, stem_positions, tokens
+from agents.wording import budget_phrase
 
 
 def _adjusted(table, add=None, drop=None):
@@ -299,8 +300,7 @@ def describe_preferences(prefs: dict) -> str:
     p, lab = prefs, V.label
     implied = {"engagement_ring": "engagement", "wedding_band": "wedding"}.get(p.get("type"))
     occasion, who = p.get("occasion") if p.get("occasion") != implied else None, p.get("recipient")
-    low, high = (f"{v:,}".replace(",", " ") if v else "" for v in (p.get("budget_min"), p.get("budget_max")))
-    money = " ".join(x for x in (low and "от " + low, high and "до " + high) if x)
+    money = budget_phrase(p.get("budget_min"), p.get("budget_max"))
     parts = [p.get("type") and lab(V.PRODUCT_TYPES, p["type"]), p.get("metal") and lab(V.METALS, p["metal"]),
              ", ".join("не " + lab(V.METALS, m) for m in p.get("excluded_metals") or ()),
              "камни: " + ", ".join(lab(V.STONES, s) for s in p["stones"]) if p.get("stones") else
@@ -308,5 +308,5 @@ def describe_preferences(prefs: dict) -> str:
              p.get("style") and "стиль: " + lab(V.STYLES, p["style"]),
              occasion and "повод: " + lab(OCCASIONS, occasion),
              who and (lab(V.RECIPIENTS, who) if who == "self" else "кому: " + lab(V.RECIPIENTS, who)),
-             money and money + " ₽"]
+             money]
     return ", ".join(part for part in parts if part)

@@ -219,10 +219,11 @@ def test_false_friends():
 
 def test_describe_preferences():
     prefs = extract_preferences("Помолвочное кольцо из белого золота до 100 000 ₽")
-    assert describe_preferences(prefs) == "помолвочное кольцо, белое золото, до 100 000 ₽"
+    # Thousands and rubles as in every answer (agents.wording): narrow and plain no-break spaces.
+    assert describe_preferences(prefs) == "помолвочное кольцо, белое золото, до 100\u202f000\u00a0₽"
     prefs = extract_preferences("Серьги жене на годовщину, без камней, не серебро, 20-30 тысяч")
     assert describe_preferences(prefs) == \
-        "серьги, не серебро, без камней, повод: годовщина, кому: жене, от 20 000 до 30 000 ₽"
+        "серьги, не серебро, без камней, повод: годовщина, кому: жене, от 20\u202f000 до 30\u202f000\u00a0₽"
 
 
 def test_text_helpers():
