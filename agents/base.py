@@ -72,6 +72,7 @@ class AgentStore(Protocol):
 class AnswerLimits:
     max_chars: int = 4000               # stop reading the LLM past this many characters
     first_token_timeout: float = 30.0
+    stall_timeout: float = 20.0         # the longest silence between two pieces of text
     total_timeout: float = 120.0
 
 
@@ -103,11 +104,31 @@ class Agent:
 
 
 class AnswerTimeout(Exception):
-    """The LLM did not start (`stage="first_token"`) or finish (`"total"`) in time."""
+    """The LLM did not start (`stage="first_token"`), went silent mid-answer (`"stall"`) or
+    did not finish (`"total"`) in time."""
 
     def __init__(self, stage: str) -> None:
         super().__init__(f"LLM {stage} timeout")
         self.stage = stage
+
+
+class AnswerBroken(Exception):
+    """The LLM's stream ended without a proper answer: it never said it had finished
+    (`reason="interrupted"`: `[DONE]` or a closed connection with no `finish_reason`, as
+    llama.cpp's server does to an older stream when a newer request arrives), or it
+    finished with no text at all (`"empty"`)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"LLM answer {reason}")
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class AnswerCut:
+    """Put on the graph's stream after the text when the answer stopped before the LLM
+    ended it on its own: our character bound or the LLM's token limit (`reason="length"`),
+    or its content filter. The answer still ends normally; the log marks it cut."""
+    reason: str
 
 
 _GREETING = re.compile(r"^\s*(?:привет|здравствуй\w*|добр\w+ (?:день|вечер|утро|ночи))\s*[!,.]*\s*",
@@ -145,9 +166,18 @@ async def write_answer(runtime: Runtime[AgentContext], messages: list[BaseMessag
     (`custom` mode) the moment langchain-openai yields it, so it leaves for the client as
     the LLM produces it, and it is the same text we collect here, never produced twice.
     Only what this function writes becomes a token: an LLM call made for anything else
-    (extraction, routing) can never leak into the answer. Enforces the first-token and
-    total timeouts and the character bound (which servers that ignore
-    `max_completion_tokens` honour too: leaving the loop closes the upstream request).
+    (extraction, routing) can never leak into the answer.
+
+    What bounds the answer, all with one timer per answer (rescheduled at each piece, a
+    timer handle rather than a task per token):
+    - the first-token timeout, then at most `stall_timeout` between two pieces and
+      `total_timeout` in all (AnswerTimeout);
+    - the character bound, which servers that ignore `max_completion_tokens` honour too,
+      and which cuts inside a piece (one chunk may carry megabytes): an AnswerCut follows
+      the text; leaving the loop closes the upstream request;
+    - the LLM's `finish_reason` ends the answer at once: a server that never sends
+      `[DONE]` does not hold it. A stream that ends without one was cut off, and one with
+      no text at all is no answer (AnswerBroken).
 
     Why not LangGraph's `messages` mode, which finds the chunks through LangChain's
     callbacks: it costs a callback handler on every node and every chunk (in the 200-stream
@@ -157,31 +187,44 @@ async def write_answer(runtime: Runtime[AgentContext], messages: list[BaseMessag
     ctx, emit = runtime.context, runtime.stream_writer
     limits = ctx.limits
     loop = asyncio.get_running_loop()
-    started = loop.time()
+    last_moment = loop.time() + limits.total_timeout
     parts: list[str] = []
-    size = 0
+    room = limits.max_chars
+    finish = None
+    stage = "first_token"                         # what the running deadline stands for
     stream = ctx.llm.astream(messages)
     try:
         async with asyncio.timeout(limits.first_token_timeout) as deadline:
             async for chunk in stream:
                 text = text_of(chunk)
-                if not text:
-                    continue
-                emit(text)
-                parts.append(text)
-                if len(parts) == 1:
-                    deadline.reschedule(started + limits.total_timeout)
-                    # Let the first token reach the client before we parse the rest of a
-                    # burst the server may have sent in one read: no await below waits when
-                    # the bytes are already here, and LangGraph's stream needs a few turns
-                    # of the event loop to carry a piece out (1 ms covers them, once per
-                    # answer; a real LLM's second token comes tens of ms later anyway).
-                    await asyncio.sleep(0.001)
-                size += len(text)
-                if size >= limits.max_chars:
+                if text:
+                    if len(text) > room:
+                        text, finish = text[:room], "length"
+                    if text:
+                        emit(text)
+                        parts.append(text)
+                        room -= len(text)
+                        stall_until = loop.time() + limits.stall_timeout
+                        stage = "stall" if stall_until < last_moment else "total"
+                        deadline.reschedule(min(stall_until, last_moment))
+                        if len(parts) == 1:
+                            # Let the first token reach the client before we parse the rest
+                            # of a burst the server may have sent in one read: no await below
+                            # waits when the bytes are already here, and LangGraph's stream
+                            # needs a few turns of the event loop to carry a piece out (1 ms
+                            # covers them, once per answer).
+                            await asyncio.sleep(0.001)
+                finish = finish or chunk.response_metadata.get("finish_reason")
+                if finish:
                     break
     except TimeoutError:
-        raise AnswerTimeout("total" if parts else "first_token") from None
+        raise AnswerTimeout(stage) from None
     finally:
         await stream.aclose()
+    if finish is None:
+        raise AnswerBroken("interrupted")
+    if not parts:
+        raise AnswerBroken("empty")
+    if finish != "stop":
+        emit(AnswerCut(finish))
     return "".join(parts)

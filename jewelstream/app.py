@@ -88,6 +88,7 @@ async def orchestrator_ctx(app: web.Application):
     settings = app[keys.SETTINGS]
     limits = AnswerLimits(max_chars=settings.max_answer_chars,
                           first_token_timeout=settings.first_token_timeout,
+                          stall_timeout=settings.stall_timeout,
                           total_timeout=settings.total_timeout)
     app[keys.ORCHESTRATOR] = Orchestrator(AGENTS, app[keys.STORE], app[keys.LLM], limits,
                                           shop_facts=load_facts(settings.shop_facts))

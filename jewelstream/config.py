@@ -26,6 +26,7 @@ class Settings:
     model: str = DEFAULT_MODEL
     db_path: str = "jewelstream.db"
     heartbeat: float = 15.0                # idle seconds before a ": ping" comment
+    write_timeout: float = 60.0            # a client that takes no byte this long is dropped
     staff_token: str | None = None         # unset: the analysis agent is refused
     # The answer's length bound. max_completion_tokens is sent to the endpoint, but some
     # OpenAI-compatible servers ignore it, so the answer node also stops reading after
@@ -37,6 +38,7 @@ class Settings:
     # Upstream faults (seconds).
     connect_timeout: float = 5.0
     first_token_timeout: float = 30.0
+    stall_timeout: float = 20.0            # the longest silence between two pieces of an answer
     total_timeout: float = 120.0
     # Load and abuse limits.
     max_streams: int = 256                 # concurrent streams; past it 503 + Retry-After
@@ -110,6 +112,7 @@ class Settings:
             model=env.get("JEWELSTREAM_MODEL") or DEFAULT_MODEL,
             db_path=env.get("JEWELSTREAM_DB") or cls.db_path,
             heartbeat=number("JEWELSTREAM_HEARTBEAT", cls.heartbeat),
+            write_timeout=number("JEWELSTREAM_WRITE_TIMEOUT", cls.write_timeout),
             staff_token=env.get("JEWELSTREAM_STAFF_TOKEN") or None,
             max_answer_tokens=number("JEWELSTREAM_MAX_ANSWER_TOKENS", cls.max_answer_tokens, int),
             max_answer_chars=number("JEWELSTREAM_MAX_ANSWER_CHARS", cls.max_answer_chars, int),
@@ -117,6 +120,7 @@ class Settings:
             offline_pace=number("JEWELSTREAM_OFFLINE_PACE", cls.offline_pace),
             connect_timeout=number("JEWELSTREAM_CONNECT_TIMEOUT", cls.connect_timeout),
             first_token_timeout=number("JEWELSTREAM_FIRST_TOKEN_TIMEOUT", cls.first_token_timeout),
+            stall_timeout=number("JEWELSTREAM_STALL_TIMEOUT", cls.stall_timeout),
             total_timeout=number("JEWELSTREAM_TOTAL_TIMEOUT", cls.total_timeout),
             max_streams=number("JEWELSTREAM_MAX_STREAMS", cls.max_streams, int),
             rate_limit=number("JEWELSTREAM_RATE_LIMIT", cls.rate_limit, int),

@@ -104,7 +104,7 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
             new_browser = browser if new else None
         if chat.history:
             chat = dataclasses.replace(chat, history=await verified_history(app[keys.STORE], user_id, chat.history))
-        stream = EventStream(request, heartbeat=settings.heartbeat)
+        stream = EventStream(request, heartbeat=settings.heartbeat, write_timeout=settings.write_timeout)
         if new_browser:
             identity.set_cookie(stream.response, new_browser)
         # The answer is a run (jewelstream/runs/): it goes on if this connection drops.

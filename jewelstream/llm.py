@@ -47,7 +47,8 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
     # first token, so a retry can never duplicate text.
     max_retries = 1
     client = make_client(base_url=settings.openai_base_url, api_key=api_key, timeout=timeout,
-                         max_retries=max_retries, max_streams=settings.max_streams)
+                         max_retries=max_retries, max_streams=settings.max_streams,
+                         patience=settings.first_token_timeout)
     return ChatOpenAI(
         model=settings.model,
         base_url=settings.openai_base_url,
@@ -96,6 +97,7 @@ class OfflineWriter(BaseChatModel):
                 ) -> Iterator[ChatGenerationChunk]:
         for word in _WORD.findall(draft_of(messages)):
             yield ChatGenerationChunk(message=AIMessageChunk(content=word))
+        yield _finished()
 
     async def _astream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                        run_manager: AsyncCallbackManagerForLLMRun | None = None, **kwargs: Any
@@ -106,3 +108,10 @@ class OfflineWriter(BaseChatModel):
             if index and self.pace > 0:
                 await asyncio.sleep(self.pace)
             yield ChatGenerationChunk(message=AIMessageChunk(content=word))
+        yield _finished()
+
+
+def _finished() -> ChatGenerationChunk:
+    """The last chunk: the answer is complete, as an OpenAI-compatible server says with its
+    `finish_reason` (agents.base.write_answer treats a stream without one as cut off)."""
+    return ChatGenerationChunk(message=AIMessageChunk(content=""), generation_info={"finish_reason": "stop"})

@@ -11,15 +11,16 @@ into our events:
                                                    produced it       -> token
 
 Several agents run concurrently; their events are merged into one stream as they come and
-every token carries its `agent`, so texts never mix. The user's message and each answer
-(complete, or cut when the stream stopped part-way) go to the conversation log.
+every token carries its `agent`, so texts never mix. The user's message and each answer go
+to the conversation log: complete; cut when it stopped part-way (the client left, the LLM
+broke off, or a bound cut it: `AnswerCut`); failed when the LLM failed before any text.
 """
 from __future__ import annotations
 
 import asyncio
 from typing import AsyncIterator, Mapping
 
-from agents.base import Agent, AgentContext, AnswerLimits
+from agents.base import Agent, AgentContext, AnswerCut, AnswerLimits
 from agents.dialogue import dialogue_of, history_for, updated
 from jewelstream import events
 from jewelstream.failures import describe_failure
@@ -74,12 +75,17 @@ class Orchestrator:
         texts: dict[str, list[str]] = {name: [] for name in names}
         metadata: dict[str, dict] = {}
         states: dict[str, dict] = {}
+        cut: set[str] = set()                          # agents whose answer a bound cut
+        failed = False
         streaming = False
         try:
             async for item in (runs[0] if len(runs) == 1 else _merge(runs)):
                 if isinstance(item, tuple):            # (agent, final state): a run ended
                     states[item[0]] = item[1]
                     metadata[item[0]] = self.agents[item[0]].metadata(item[1])
+                    continue
+                if item["type"] == "cut":              # ours only: never on the wire
+                    cut.add(item["agent"])
                     continue
                 if item["type"] == "token":
                     texts[item["agent"]].append(item["content"])
@@ -90,13 +96,14 @@ class Orchestrator:
                 streaming = item["type"] == "token" or streaming
                 yield item
         except Exception as exc:                       # anything after the stream started
+            failed = True
             code, message = describe_failure(exc, mid_answer=any(texts.values()))
             yield events.error(code, message, agent=names[0] if len(names) == 1 else None)
             return
         finally:
             # Runs on success, on error and when the client left (cancellation): the log
             # must still get the answer, marked "cut" unless its agent finished.
-            await asyncio.shield(self._log_answers(user_id, log_question, texts, metadata))
+            await asyncio.shield(self._log_answers(user_id, log_question, texts, metadata, cut, failed))
             await asyncio.shield(self._remember(user_id, request.message, names, texts, states))
         if flat_metadata:
             yield events.consultation_metadata(metadata[names[0]])
@@ -113,7 +120,10 @@ class Orchestrator:
         state: dict = {}
         async for mode, part in agent.graph.astream(inputs, context=context, stream_mode=_STREAM_MODES):
             if mode == "custom":                        # never empty (write_answer)
-                yield events.token(part, name)
+                if isinstance(part, AnswerCut):
+                    yield {"type": "cut", "agent": name}
+                else:
+                    yield events.token(part, name)
             elif "input" in part:                       # a node starts
                 stage = agent.statuses.get(part["name"])
                 if stage:
@@ -122,12 +132,15 @@ class Orchestrator:
                 state.update(part["result"])
         yield (name, state)
 
-    async def _log_answers(self, user_id, log_question, texts, metadata) -> None:
+    async def _log_answers(self, user_id, log_question, texts, metadata, cut, failed) -> None:
+        """The answers in the log, after the question. (The store logs and counts a row it
+        cannot write; that never reaches the stream.)"""
         await log_question
         for name, parts in texts.items():
-            if parts or name in metadata:
-                await self.store.log_message(user_id, "assistant", "".join(parts), agent=name,
-                                             state="complete" if name in metadata else "cut")
+            if parts or name in metadata or failed:
+                state = ("complete" if name in metadata and name not in cut
+                         else "cut" if parts or name in metadata else "failed")
+                await self.store.log_message(user_id, "assistant", "".join(parts), agent=name, state=state)
 
     async def _remember(self, user_id: str, message: str, names: list[str], texts: dict,
                         states: dict) -> None:

@@ -14,7 +14,13 @@ sends everything that piled up in one go, so events already queued are coalesced
 our help (coalescing also the events that arrive in one turn of the loop saved at most 6%
 of the CPU in the benchmark's burst case and nothing in the 200-stream case). The JSON keeps
 Cyrillic as UTF-8 (`ensure_ascii=False`) and holds no raw newline, so one `data:` line
-always carries one whole event. What this module leaves out: event names (`event:`),
+always carries one whole event.
+
+A client that stops reading (its receive buffer full, the connection still up) would hold
+its stream, its slot and its backlog for ever: aiohttp's `write` waits for the transport to
+drain, and TCP never gives up on a window of zero. The heartbeat timer also watches for
+that (so it needs `heartbeat` > 0): when a write has waited `write_timeout` seconds, the
+connection is dropped and the stream ends as if the client had left (ClientGone). What this module leaves out: event names (`event:`),
 `retry:`, and which events a resumed stream carries (jewelstream/runs/).
 """
 from __future__ import annotations
@@ -49,12 +55,14 @@ class EventStream:
     """An open SSE response: `await prepare()`, then `send()` events, then `close()`."""
 
     def __init__(self, request: web.Request, heartbeat: float = 15.0,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, write_timeout: float = 60.0) -> None:
         self.request = request
         self.heartbeat = heartbeat
+        self.write_timeout = write_timeout     # checked when the heartbeat timer fires
         self.response = web.StreamResponse(status=200, headers={**HEADERS, **(headers or {})})
         self.last_id = 0
         self._last_write = 0.0
+        self._writing = 0                      # writes waiting for the transport to drain
         # The heartbeat is a timer, not a task per stream: a timer handle is a few hundred
         # bytes and costs nothing until it fires, which matters with 1,000 open streams.
         self._timer: asyncio.TimerHandle | None = None
@@ -94,10 +102,13 @@ class EventStream:
         # One write() call puts the whole event into the transport at once, so a ping from
         # the heartbeat task can never land in the middle of an event.
         self._last_write = asyncio.get_running_loop().time()
+        self._writing += 1
         try:
             await self.response.write(payload)
         except (ConnectionError, RuntimeError) as exc:   # reset, or writing after close
             raise ClientGone() from exc
+        finally:
+            self._writing -= 1
 
     def _schedule(self, delay: float) -> None:
         self._timer = asyncio.get_running_loop().call_later(delay, self._heartbeat_due)
@@ -106,10 +117,16 @@ class EventStream:
         """The timer fired: ping if nothing was written for `heartbeat` seconds, and look
         again when the next ping could be due (writes do not touch the timer)."""
         idle_for = asyncio.get_running_loop().time() - self._last_write
+        if self._writing and 0 < self.write_timeout <= idle_for:
+            # The client has taken nothing for write_timeout seconds: let it go. The write
+            # that waits to drain returns, the next one fails: ClientGone.
+            if self.request.transport is not None:
+                self.request.transport.abort()
+            return
         if idle_for < self.heartbeat:
             self._schedule(self.heartbeat - idle_for)
             return
-        if self._pinging is None or self._pinging.done():   # not while one waits to drain
+        if not self._writing:            # a ping behind a write that waits to drain is no use
             self._pinging = asyncio.ensure_future(self._ping())
         self._schedule(self.heartbeat)
 

@@ -18,12 +18,25 @@ changes what is sent or received:
   100: the pool looks at every idle connection (a socket poll each) whenever a request
   starts or ends, which at 1,000 streams cost seconds of stalls.
 
+Two choices are about faults:
+
+- Redirects are not followed (the SDK's default follows them): a redirect would re-send
+  the prompt, customers' words included, to whatever host the answer names. A 3xx is an
+  error like any other.
+- A 429 or 503 whose `Retry-After` is longer than the first-token budget is not retried:
+  the SDK would sleep that long in silence, and the customer would get a timeout at the
+  end of it. The response is marked `x-should-retry: false` (the header by which OpenAI's
+  servers tell the SDK not to retry), so the answer fails at once with a "busy" message.
+
 Tried and left out: the SDK's aiohttp transport (`openai.DefaultAioHttpClient`) reads a
 paced stream for ~30% less CPU than httpx, but when the LLM server drops the connection
 mid-answer, aiohttp raises before it hands out the bytes it had already received, so the
 last tokens before the break would never reach the client.
 """
 from __future__ import annotations
+
+import email.utils
+import time
 
 import openai
 from langchain_openai._compat import httpx     # the httpx flavour the openai SDK is built on
@@ -42,8 +55,32 @@ class ChunkDictClient(openai.AsyncOpenAI):
 
 
 def make_client(*, base_url: str | None, api_key: str, timeout, max_retries: int,
-                max_streams: int) -> ChunkDictClient:
-    pool = openai.DefaultAsyncHttpxClient(timeout=timeout, limits=httpx.Limits(
-        max_connections=AGENTS_PER_STREAM * max_streams, max_keepalive_connections=100))
+                max_streams: int, patience: float) -> ChunkDictClient:
+    """`patience`: the longest wait for an answer to start (the first-token timeout)."""
+    async def refuse_long_waits(response) -> None:
+        if response.status_code in (429, 503) and (retry_after(response.headers) or 0) > patience:
+            response.headers["x-should-retry"] = "false"
+
+    pool = openai.DefaultAsyncHttpxClient(
+        timeout=timeout, follow_redirects=False, event_hooks={"response": [refuse_long_waits]},
+        limits=httpx.Limits(max_connections=AGENTS_PER_STREAM * max_streams,
+                            max_keepalive_connections=100))
     return ChunkDictClient(base_url=base_url, api_key=api_key, timeout=timeout,
                            max_retries=max_retries, http_client=pool)
+
+
+def retry_after(headers) -> float | None:
+    """Seconds a server asks us to wait (`Retry-After`: seconds or a date; `retry-after-ms`)."""
+    if (millis := headers.get("retry-after-ms")) is not None:
+        try:
+            return float(millis) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        parsed = email.utils.parsedate_tz(value)
+        return email.utils.mktime_tz(parsed) - time.time() if parsed else None

@@ -15,7 +15,13 @@ Control (set attributes between or during requests):
   releases it only once its client has seen a token, which proves streaming without timing;
 - `fault`: None, "http500", "http429", "drop" (close the connection after `drop_after`
   pieces), "hang" (never send a piece), "hang_mid" (hang after the first piece);
-  or `fault_for(body) -> fault` to choose one per request.
+  or `fault_for(body) -> fault` to choose one per request;
+- more faults of a misbehaving server: "stall" (hang after `stall_after` pieces),
+  "finish_no_done" (send the `finish_reason`, then hang instead of `[DONE]`),
+  "done_no_finish" (`[DONE]` with no `finish_reason` before it), "close_no_finish" (end
+  the response after the pieces with neither), "busy" (429 with `Retry-After:
+  retry_after`), "redirect" (307 to `redirect_to`). A huge chunk or an empty answer need
+  no fault: set `pieces` to `["x" * 2_000_000]` or `[]`.
 Records: `requests` (the JSON bodies), `completed`, `closed_by_client` (the caller went
 away mid-answer) and the `client_closed` event.
 """
@@ -42,6 +48,9 @@ class FakeLLM:
         self.fault: str | None = None
         self.fault_for: Callable[[dict], str | None] | None = None   # a fault per request
         self.drop_after = 3
+        self.stall_after = 5
+        self.retry_after = "60"
+        self.redirect_to: str | None = None
         self.requests: list[dict] = []
         self.completed = 0
         self.closed_by_client = 0
@@ -80,6 +89,11 @@ class FakeLLM:
             return web.json_response({"error": {"message": "boom", "type": "server_error"}}, status=500)
         if fault == "http429":
             return web.json_response({"error": {"message": "slow down", "type": "rate_limit"}}, status=429)
+        if fault == "busy":
+            return web.json_response({"error": {"message": "busy", "type": "rate_limit"}}, status=429,
+                                     headers={"Retry-After": self.retry_after})
+        if fault == "redirect":
+            raise web.HTTPTemporaryRedirect(self.redirect_to)
         pieces = self.respond(body) if self.respond else self.pieces
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await response.prepare(request)
@@ -100,7 +114,15 @@ class FakeLLM:
                 if fault == "drop" and index + 1 >= self.drop_after:
                     request.transport.close()          # the connection dies mid-answer
                     return response
-            await self._write(response, body, {}, finish="stop")
+                if fault == "stall" and index + 1 == self.stall_after:
+                    await asyncio.Event().wait()
+            if fault == "close_no_finish":
+                self.completed += 1
+                return response
+            if fault != "done_no_finish":
+                await self._write(response, body, {}, finish="stop")
+            if fault == "finish_no_done":
+                await asyncio.Event().wait()
             await response.write(b"data: [DONE]\n\n")
             self.completed += 1
             return response
@@ -130,7 +152,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--text", help="the answer, streamed word by word (default: a short Russian answer)")
     parser.add_argument("--ttft", type=float, default=0.3, help="seconds before the first piece")
     parser.add_argument("--delay", type=float, default=0.05, help="seconds between pieces")
-    parser.add_argument("--fault", help="a fault for every request: http500, http429, drop, hang, hang_mid")
+    parser.add_argument("--fault", help="a fault for every request: http500, http429, drop, hang, hang_mid, "
+                                        "stall, finish_no_done, done_no_finish, close_no_finish, busy")
     parser.add_argument("--drop-after", type=int, default=3, help="pieces sent before `drop` closes")
     args = parser.parse_args(argv)
 

@@ -47,7 +47,7 @@ async def test_client_leaving_closes_the_llm_request_within_a_second(aiohttp_cli
 
 FAULTS = [
     ("http500", {}, "upstream_error", 2),          # retried once (before any token), then error
-    ("http429", {}, "upstream_error", 2),
+    ("http429", {}, "upstream_busy", 2),           # a rate limit: retried once, then "busy"
     ("drop", {}, "upstream_interrupted", 1),
     ("hang", {"first_token_timeout": 0.5}, "upstream_timeout", 1),
     ("hang_mid", {"total_timeout": 0.8}, "upstream_timeout", 1),

@@ -84,7 +84,8 @@ async def _resume(request: web.Request, target: Run | RunRecord) -> web.StreamRe
         raise web.HTTPNoContent()              # over and delivered
     settings, traffic = request.app[keys.SETTINGS], request.app[keys.TRAFFIC]
     with traffic.stream_slot():
-        return await deliver(request, EventStream(request, heartbeat=settings.heartbeat), target, after)
+        stream = EventStream(request, heartbeat=settings.heartbeat, write_timeout=settings.write_timeout)
+        return await deliver(request, stream, target, after)
 
 
 async def deliver(request: web.Request, stream: EventStream, target: Run | RunRecord,
