@@ -2,7 +2,7 @@
 reports; it never passes or fails (and pytest does not collect it).
 
     python -m tests.bench                      # every section, about 10 minutes
-    python -m tests.bench --only issue,slow    # sections: issue slow workers growth
+    python -m tests.bench --only issue,slow    # sections: issue slow workers growth runs
     python -m tests.bench --quick              # smaller loads, about 3 minutes
     python -m tests.bench --profile /tmp/prof  # + py-spy profiles of the issue's S2 and S3
     python -m tests.bench --compare            # the harness's side-by-side run, with ratios
@@ -24,6 +24,7 @@ Sections:
 - workers: S3 and a saturating load with `run.py --workers 1` and `--workers 2`.
 - growth: 1 to 1,000 streams at once, answers of 100 and 2,000 tokens as fast as the LLM
   can, to show how the cost grows with the work.
+- runs: S2 and S3 with the event log of resumable answers on and off.
 
 Figures: TTFT = request -> first token event (client side); gap = between token events;
 CPU and RSS are the server's own processes (its process group), sampled every 0.1 s; "text
@@ -274,7 +275,27 @@ def growth(bench: Bench, quick: bool) -> list[dict]:
     return rows
 
 
-SECTIONS = {"issue": issue, "slow": slow, "workers": workers, "growth": growth}
+def runs(bench: Bench, quick: bool) -> list[dict]:
+    """S2 and S3 with the event log of runs on and off (JEWELSTREAM_RUN_LOG), the two
+    servers side by side and the loads alternated, so that drift of the machine hits both."""
+    servers = {flag: bench.server(JEWELSTREAM_RUN_LOG=flag) for flag in ("1", "0")}
+    rows = []
+    try:
+        for name in ("S2", "S3"):
+            llm, requests, at_once = SCENARIOS[name]
+            if quick:
+                requests, at_once = max(2, requests // 4), max(1, at_once // 4)
+            for flag, (server, url) in servers.items():
+                s = bench.load(server, url, "consultation", requests, at_once, llm=llm)
+                rows.append({"scenario": name, "event log": "on" if flag == "1" else "off",
+                             **_figures(s, llm, requests)})
+    finally:
+        for server, _ in servers.values():
+            server.stop()
+    return rows
+
+
+SECTIONS = {"issue": issue, "slow": slow, "workers": workers, "growth": growth, "runs": runs}
 
 
 # -- helpers -----------------------------------------------------------------------------

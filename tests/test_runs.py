@@ -252,3 +252,15 @@ async def test_cancel_on_another_worker_stops_the_run_within_a_second(two_worker
     assert time.monotonic() - started < 1.0
     items = seen + await numbered(response)
     assert items[-1][1]["error"] == "stopped"
+
+
+async def test_a_backends_run_is_resumed_with_a_service_key_only(aiohttp_client, settings, fake_llm):
+    client = await _app(aiohttp_client, settings, api_keys=("backend-key",))
+    service = {"Authorization": "Bearer backend-key"}
+    response = await client.post(URL.format("r11"), json=QUESTION, headers=service)
+    run_id = response.headers["X-Run-Id"]
+    await numbered(response)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as stranger:
+        assert (await stranger.get(client.make_url(f"/api/runs/{run_id}/stream"))).status == 403
+        again = await stranger.get(client.make_url(f"/api/runs/{run_id}/stream"), headers=service)
+        assert again.status == 200 and text(await numbered(again)) == "".join(fake_llm.pieces)

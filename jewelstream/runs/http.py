@@ -8,8 +8,9 @@
   `?last_event_id=`): the events after that id with their ids, then the live ones.
 - `cancel`: `POST /api/runs/{run_id}/cancel`.
 
-Only the run's owner (the browser bound to its user id, jewelstream/identity.py) or staff
-may resume or cancel it (`403`); an unknown or expired run is `404`.
+Only the run's owner (the browser bound to its user id, jewelstream/identity.py), staff or
+a trusted backend (jewelstream/callers.py) may resume or cancel it (`403`); an unknown or
+expired run is `404`.
 """
 from __future__ import annotations
 
@@ -145,11 +146,13 @@ async def _find(request: web.Request) -> Run | RunRecord:
 
 
 def _may_access(request: web.Request, record: RunRecord) -> bool:
-    from jewelstream.handlers import is_staff     # handlers import this module
-    if record.browser is None or not request.app[keys.SETTINGS].bind_users or is_staff(request):
+    """Staff and trusted backends (a service key) may; with users bound to browsers, the
+    browser that asked (a run a backend asked for has none: backends and staff only)."""
+    caller = request.app[keys.CALLERS].of(request)
+    if caller.staff or caller.service or not request.app[keys.SETTINGS].bind_users:
         return True
     browser, _ = request.app[keys.IDENTITY].browser_of(request)
-    return hmac.compare_digest(browser, record.browser)
+    return record.browser is not None and hmac.compare_digest(browser, record.browser)
 
 
 def _record_of(target: Run | RunRecord) -> RunRecord:
