@@ -150,7 +150,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def main(argv=None) -> int:
-    return asyncio.run(run(parse_args(argv)))
+    try:
+        return asyncio.run(run(parse_args(argv)))
+    except KeyboardInterrupt:                         # Ctrl-C: the run was stopped (see run)
+        return 130
 
 
 if __name__ == "__main__":
