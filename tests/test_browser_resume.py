@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from playwright.async_api import expect
 
 from tests.cutting_proxy import CuttingProxy
 from tests.test_browser import (ANSWER, QUESTION, ask, browser, hook, open_kiosk, page,  # noqa: F401
                                 unique_user, until_answered, words)
 
 RECONNECTING = "Восстанавливаю соединение..."
-HAS_TEXT = "(text) => document.querySelector('[data-testid=\"response\"]')?.textContent === text"
 # Every text the status line shows (statuses come and go faster than any sampling).
 WATCH_STATUS = """() => {
   const status = document.querySelector('[data-testid="status"]');
@@ -36,18 +36,18 @@ async def test_a_network_cut_mid_answer_is_resumed_and_the_text_is_exact(page, f
     await open_kiosk(page, flaky_network, f"user={unique_user()}")
     await page.evaluate(WATCH_STATUS)
     await ask(page, QUESTION)
-    await page.wait_for_function(HAS_TEXT, arg=fake_llm.pieces[0])
+    await expect(page.locator(hook("response"))).to_have_text(fake_llm.pieces[0])
 
     # The kiosk's Wi-Fi drops: the connection is cut and new ones fail for a while.
     # (Playwright's set_offline did not end a stream already open to 127.0.0.1: the proxy does.)
     flaky_network.offline = True
     flaky_network.cut_all()
-    await page.wait_for_function(f"document.querySelector('{hook('status')}').textContent === '{RECONNECTING}'")
+    await expect(page.locator(hook("status"))).to_have_text(RECONNECTING)
     await asyncio.sleep(0.5)                          # a few reconnects fail meanwhile
     flaky_network.offline = False
     fake_llm.gate.set()
 
-    await page.wait_for_function(HAS_TEXT, arg=ANSWER)
+    await expect(page.locator(hook("response"))).to_have_text(ANSWER, timeout=20_000)
     await until_answered(page)
     assert await page.text_content(hook("response")) == ANSWER
     assert await page.text_content(hook("status")) == "Готово"
@@ -60,13 +60,13 @@ async def test_a_reload_mid_answer_shows_the_conversation_and_continues_the_answ
     fake_llm.gate = asyncio.Event()
     await open_kiosk(page, live_server, f"user={unique_user()}")
     await ask(page, QUESTION)
-    await page.wait_for_function(HAS_TEXT, arg=fake_llm.pieces[0])
+    await expect(page.locator(hook("response"))).to_have_text(fake_llm.pieces[0])
 
     await page.reload()
     await page.wait_for_selector(".turn--user")
     fake_llm.gate.set()
 
-    await page.wait_for_function(HAS_TEXT, arg=ANSWER)
+    await expect(page.locator(hook("response"))).to_have_text(ANSWER, timeout=20_000)
     await until_answered(page)
     assert await page.locator(".turn--user .user-text").all_text_contents() == [QUESTION]
     assert await page.locator(".turn--answer").count() == 1

@@ -14,12 +14,15 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import time
 
 from jewelstream.runs.log import RunLog, RunRecord
 from jewelstream.runs.producer import produce, stop
 from jewelstream.runs.run import Run
+
+log = logging.getLogger(__name__)
 
 CANCEL_POLL = 0.25          # seconds: a cancel from another worker lands within this
 LEASE_EVERY = 1.0           # seconds between lease refreshes
@@ -162,14 +165,17 @@ class Runs:
         last_lease = last_purge = 0.0
         while any(run.running for run in self._local.values()):
             now = time.time()
-            if now - last_lease >= LEASE_EVERY:
-                self.log.refresh_lease(self.pid, now)
-                last_lease = now
-            if now - last_purge >= PURGE_EVERY:
-                await self.log.purge(now - self.retention)
-                last_purge = now
-            for run_id in await self.log.cancel_requests(self.pid):
-                run = self._local.get(run_id)
-                if run is not None:
-                    stop(run, "stopped")
+            try:
+                if now - last_lease >= LEASE_EVERY:
+                    self.log.refresh_lease(self.pid, now)
+                    last_lease = now
+                if now - last_purge >= PURGE_EVERY:
+                    last_purge = now
+                    await self.log.purge(now - self.retention)
+                for run_id in await self.log.cancel_requests(self.pid):
+                    run = self._local.get(run_id)
+                    if run is not None:
+                        stop(run, "stopped")
+            except Exception:                  # a locked or failing disk: try again soon
+                log.exception("runs: a chore of the event log failed")
             await asyncio.sleep(CANCEL_POLL)

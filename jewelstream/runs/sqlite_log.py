@@ -14,12 +14,15 @@ would not survive either), and a commit costs no fsync.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple, fields
 
 from jewelstream.runs.log import RUNNING, RunRecord
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -110,9 +113,10 @@ class SqliteRunLog:
             self._task = asyncio.create_task(self._commit_batches())
 
     async def flushed(self) -> None:
-        """Wait until everything written so far is committed."""
+        """Wait until everything written so far is committed (or its commit failed: the
+        writer logged why, and the runs go on in memory)."""
         if self._committed is not None:
-            await asyncio.shield(self._committed)
+            await asyncio.wait([self._committed])
 
     async def _commit_batches(self) -> None:
         await asyncio.sleep(self.linger)
@@ -122,11 +126,9 @@ class SqliteRunLog:
             self._runs, self._events, self._updates, self._committed = [], [], [], None
             try:
                 await self._write(self._commit, *batch)
-            except Exception as exc:            # the disk is full, say: the runs go on in memory
-                committed.set_exception(exc)
-                committed.exception()           # nobody has to look at it
-            else:
-                committed.set_result(None)
+            except Exception:                   # the disk is full, say: the runs go on in memory
+                log.exception("the event log of runs could not commit %d events", len(batch[1]))
+            committed.set_result(None)
 
     def _commit(self, runs: list, events: list, updates: list) -> None:
         db = self._wdb
