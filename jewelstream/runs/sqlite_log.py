@@ -52,6 +52,7 @@ class SqliteRunLog:
         self._events: list[tuple] = []
         self._updates: list[tuple[str, tuple]] = []
         self._committed: asyncio.Future | None = None   # done when the pending batch is
+        self._in_flight: asyncio.Future | None = None   # done when the batch being written is
         self._task: asyncio.Task | None = None
 
     async def open(self) -> None:
@@ -115,14 +116,15 @@ class SqliteRunLog:
     async def flushed(self) -> None:
         """Wait until everything written so far is committed (or its commit failed: the
         writer logged why, and the runs go on in memory)."""
-        if self._committed is not None:
-            await asyncio.wait([self._committed])
+        latest = self._committed or self._in_flight   # batches are committed in order
+        if latest is not None:
+            await asyncio.wait([latest])
 
     async def _commit_batches(self) -> None:
         await asyncio.sleep(self.linger)
         while self._committed is not None:
             batch = self._runs, self._events, self._updates
-            committed = self._committed
+            committed = self._in_flight = self._committed
             self._runs, self._events, self._updates, self._committed = [], [], [], None
             try:
                 await self._write(self._commit, *batch)
