@@ -1,4 +1,4 @@
-"""The friendly advisor ("подружка"): style, emotional support, advice and the zodiac, on «ты».
+"""The friendly advisor ("подружка"): style, emotional support, advice and the zodiac, on «вы».
 
     load_profile -> understand -> respond
 
@@ -9,6 +9,10 @@ else from the profile; a newly stated one is saved into the profile there, so it
 next time (`birth_date` "YYYY-MM-DD", or `birth_day`/`birth_month` without a year, or
 `zodiac_sign` when only the sign was said). `respond` has the LLM word a warm answer from
 those facts (offline: the draft below is streamed as is).
+
+One form of address for the whole conversation: «вы» (a shop's kiosk talks to strangers),
+in every text below and in the prompt. A greeting opens only the first answer of a
+conversation (no assistant message in the history yet); later answers go straight on.
 
 What it leaves out: real sentiment analysis (moods are word stems; negation is ignored),
 product search (that is the consultant's job; the advisor only names stones and metals).
@@ -23,15 +27,18 @@ from agents.base import Agent, AgentContext, InputState, chat_messages, write_an
 from agents.text import find_codes
 from agents.zodiac import SIGN_FACTS, dates_in_text, sign_in_text, zodiac_sign
 
-SYSTEM_PROMPT = """Ты — лучшая подруга и стилист ювелирного магазина: тёплая, искренняя, \
-с чувством стиля. Пиши по-русски, неформально, на «ты», 3–5 предложений. Поддержи \
-настроение человека и дай один конкретный совет по стилю. Если знак зодиака известен, \
+SYSTEM_PROMPT = """Ты — заботливая советчица и стилист ювелирного магазина: тёплая, \
+искренняя, с чувством стиля. Пиши по-русски, тепло и просто, 3–5 предложений; к человеку \
+обращайся только на «вы», никогда на «ты». Поддержи настроение человека и дай один конкретный совет по стилю. Если знак зодиака известен, \
 опирайся на его камни и металл из фактов ниже; других фактов не выдумывай. Не ставь \
-диагнозов и не упоминай технические детали.
+диагнозов и не упоминай технические детали. {greeting}
 
 Настроение: {mood}
 Темы: {topics}
 Знак зодиака: {sign}"""
+
+GREET = "Это начало разговора: можно коротко поздороваться."
+NO_GREETING = "Разговор уже идёт: не здоровайся снова, сразу отвечай по существу."
 
 # code -> (label for the prompt, stems); stems as in agents.vocabulary.
 MOODS = {
@@ -51,17 +58,17 @@ EVENTS = {
     "theatre": ("театр или ресторан", ("театр", "в опер", "концерт", "ресторан", "выход в свет")),
 }
 TIPS = {
-    "date": "На свидание возьми что-то нежное и небольшое: тонкую цепочку с маленькой подвеской "
-            "и аккуратные пусеты — так всё внимание останется на твоих глазах и улыбке.",
-    "work": "Для работы выбирай лаконичное: гвоздики и одно тонкое кольцо — выглядит собранно "
+    "date": "На свидание возьмите что-то нежное и небольшое: тонкую цепочку с маленькой подвеской "
+            "и аккуратные пусеты — так всё внимание останется на ваших глазах и улыбке.",
+    "work": "Для работы выбирайте лаконичное: гвоздики и одно тонкое кольцо — выглядит собранно "
             "и уверенно, ничего не звенит и не отвлекает.",
-    "party": "На вечеринку смело бери один яркий акцент — крупные серьги или массивный браслет, "
-             "а всё остальное оставь спокойным.",
+    "party": "На вечеринку смело берите один яркий акцент — крупные серьги или массивный браслет, "
+             "а всё остальное оставьте спокойным.",
     "wedding": "На свадьбу идеально подойдут жемчуг или светлые камни в благородном металле — "
                "празднично, нежно и очень фотогенично.",
     "theatre": "Для театра или ресторана красиво смотрится классика: серьги-подвески и тонкий "
                "браслет, чтобы камни играли при вечернем свете.",
-    None: "Попробуй правило одного акцента: одно заметное украшение, а всё остальное — "
+    None: "Попробуйте правило одного акцента: одно заметное украшение, а всё остальное — "
           "тонкое и спокойное, тогда образ сразу выглядит продуманным.",
 }
 TOPICS = {
@@ -72,12 +79,12 @@ TOPICS = {
     "advice": ("совет", ("совет", "посоветуй", "что делать", "как быть", "помоги")),
 }
 OPENINGS = {
-    "sad": "Ох, обнимаю тебя крепко — грустные дни бывают у всех, и ты имеешь полное право "
-           "немного погрустить.",
-    "stressed": "Выдохни, пожалуйста: ты справляешься лучше, чем тебе сейчас кажется, и всё "
+    "sad": "Мне очень жаль, что вам грустно: такие дни бывают у всех, и вы имеете полное "
+           "право немного погрустить.",
+    "stressed": "Выдохните, пожалуйста: вы справляетесь лучше, чем вам сейчас кажется, и всё "
                 "обязательно наладится.",
-    "happy": "Как же я за тебя рада — это точно стоит отметить!",
-    "neutral": "Привет! Очень рада тебе.",
+    "happy": "Как же я за вас рада — это точно стоит отметить!",
+    "neutral": "Здравствуйте! Очень рада вам.",     # a greeting: the first answer only
 }
 
 class GirlfriendState(InputState, total=False):
@@ -153,24 +160,30 @@ def sign_sentence(sign: str) -> str:
     element, stones, metal = SIGN_FACTS[sign]
     names = [V.label(V.STONES, s) for s in stones]
     listed = ", ".join(names[:-1]) + " и " + names[-1] if len(names) > 1 else names[0]
-    return (f"Ты же {sign}, знак стихии {element}: твои камни — {listed}, "
-            f"а твой металл — {V.label(V.METALS, metal)}.")
+    return (f"Вы — {sign}, знак стихии {element}: ваши камни — {listed}, "
+            f"а ваш металл — {V.label(V.METALS, metal)}.")
 
 
 def draft_answer(state: GirlfriendState) -> str:
     """A warm 3–5 sentence answer in plain Russian, built from the facts alone."""
     mood, sign, event = state["mood"], state.get("zodiac_sign"), state.get("event")
-    sentences = [OPENINGS[mood]]
+    greet = mood != "neutral" or first_turn(state.get("history") or [])
+    sentences = [OPENINGS[mood]] if greet else []
     if sign:
         sentences.append(sign_sentence(sign))
     elif "zodiac" in state["topics"]:
-        sentences.append("Подскажи, когда у тебя день рождения, — и я расскажу, какие камни "
-                         "и металл подходят твоему знаку.")
+        sentences.append("Подскажите, когда у вас день рождения, — и я расскажу, какие камни "
+                         "и металл подходят вашему знаку.")
     sentences.append(TIPS[event])
     if mood in ("sad", "stressed"):
-        sentences.append("Я рядом — пиши мне в любое время, даже просто поболтать.")
-    sentences.append("Хочешь, подберу для тебя что-нибудь красивое из нашего магазина?")
+        sentences.append("Я рядом — пишите мне в любое время, даже просто поболтать.")
+    sentences.append("Хотите, подберу для вас что-нибудь красивое из нашего магазина?")
     return " ".join(sentences)
+
+
+def first_turn(history: list[dict]) -> bool:
+    """Is this the conversation's first answer (nothing answered yet)? Only it greets."""
+    return not any(item["role"] == "assistant" for item in history)
 
 
 def _labels(table: dict, codes: list[str]) -> str:
@@ -183,7 +196,8 @@ async def respond(state: GirlfriendState, runtime: Runtime[AgentContext]) -> dic
     if state.get("event"):
         topics += f"; событие: {EVENTS[state['event']][0]}"
     system = SYSTEM_PROMPT.format(mood=MOODS[state["mood"]][0] if state["mood"] in MOODS else "ровное",
-                                  topics=topics, sign=sign_sentence(sign) if sign else "неизвестен")
+                                  topics=topics, sign=sign_sentence(sign) if sign else "неизвестен",
+                                  greeting=GREET if first_turn(state.get("history") or []) else NO_GREETING)
     messages = chat_messages(system, draft_answer(state), state.get("history") or [], state["message"])
     return {"answer": await write_answer(runtime, messages)}
 
@@ -208,7 +222,7 @@ AGENT = Agent(
     name="girlfriend", graph=graph,
     headline="Дружелюбно отвечаю ❤️",
     statuses={"load_profile": ("profile", "Вспоминаю, о чём мы говорили..."),
-              "understand": ("mood", "Слушаю тебя внимательно..."),
-              "respond": ("answer", "Пишу тебе ответ...")},
+              "understand": ("mood", "Слушаю вас внимательно..."),
+              "respond": ("answer", "Пишу ответ...")},
     metadata=metadata,
 )

@@ -5,14 +5,18 @@ SIGNS); `SIGN_FACTS` holds a few facts per sign (element, traditional stones as
 `agents.vocabulary.STONES` codes, a metal as a `METALS` code).
 
 `dates_in_text(text)` finds a birth date the text *states*: "я родилась 3 апреля",
-"мой день рождения 21.03", "родился 1 января 1990 года", "дата рождения: 21.03.1990".
-A date alone is not a birthday ("подарок на 8 марта"), nor is someone else's ("у мамы день
-рождения 5 мая"). `find_date` is the plain date reader underneath; `sign_in_text` finds a
-sign stated directly ("я Овен", "мой знак — Дева").
+"день рождения 21.03", "ДР 12.04", "родился 1 января 1990 года", "дата рождения:
+21.03.1990", "я 1990 года, 3 мая", "born on March 5". A date alone is not a birthday
+("подарок на 8 марта"), nor is someone else's ("у мамы день рождения 5 мая"), nor a
+birthday party a gift is for when nobody says whose ("подарок на день рождения 3 апреля").
+`find_date` is the plain date reader underneath (Russian and English month names, in words
+or digits, day first; English also month first: "March 5th"); `sign_in_text` finds a sign
+stated directly ("я Овен", "мой знак — Дева").
 
-What it leaves out: the sidereal zodiac and cusp nuances, dates written with the month
-first ("03/21"), relative dates ("послезавтра"), and real syntax: "someone else's" is a
-word list checked within the comma-delimited part that holds the date or the birthday word.
+What it leaves out: the sidereal zodiac and cusp nuances, numeric dates written with the
+month first ("03/21"), relative dates ("послезавтра"), and real syntax: "someone else's"
+is a word list checked within the comma-delimited part that holds the date or the
+birthday word.
 """
 from __future__ import annotations
 
@@ -51,26 +55,47 @@ _ORDINALS = ("перв", "втор", "трет", "четверт", "пят", "ш
              "шестнадцат", "семнадцат", "восемнадцат", "девятнадцат", "двадцат")
 _ORDINAL_RE = (r"(?:(?P<tens>двадцать|тридцать)\s+)?(?P<ord>" + "|".join(_ORDINALS)
                + r"|тридцат)(?:ьего|ье|ого|ое|ий|ый|ой)")
-_MONTH_RE = "|".join(f"(?P<m{n}>(?:{stems})[а-я]*\\.?)" for n, stems in enumerate(_MONTHS, 1))
+# English months share the group of their Russian twin: "5 March" reads as "5 марта".
+_MONTHS_EN = ("january|jan", "february|feb", "march|mar", "april|apr", "may", "june|jun",
+              "july|jul", "august|aug", "september|sept|sep", "october|oct", "november|nov",
+              "december|dec")
+_MONTH_RE = "|".join(f"(?P<m{n}>(?:{ru})[а-я]*\\.?|(?:{en})\\b\\.?)"
+                     for n, (ru, en) in enumerate(zip(_MONTHS, _MONTHS_EN), 1))
 _YEAR_RE = r"(?:\s+(?P<year>(?:19|20)\d\d)(?:\s*(?:г\b\.?|года?\b))?)?"
+_EN_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _WORD_DATE = re.compile(
-    r"(?<![\w.])(?:(?P<day>\d{1,2})(?:\s*-?\s*(?:го|е|ое|ого))?|" + _ORDINAL_RE + r")\s+(?:"
-    + _MONTH_RE + r")(?![а-я])" + _YEAR_RE)
+    r"(?<![\w.])(?:(?P<day>\d{1,2})(?:\s*-?\s*(?:го|е|ое|ого)|st|nd|rd|th)?|" + _ORDINAL_RE
+    + r")\s+(?:of\s+)?(?:" + _MONTH_RE + r")(?![а-я])" + _YEAR_RE)
+# English month first: "March 5", "March 5th, 1990".
+_MONTH_FIRST_DATE = re.compile(
+    r"(?<![\w.])(?:" + "|".join(f"(?P<m{n}>(?:{en})\\b\\.?)" for n, en in enumerate(_MONTHS_EN, 1))
+    + r")\s+" + _EN_DAY
+    + r"(?![\d:])(?:,?\s+(?P<year>(?:19|20)\d\d))?")
 _NUMERIC_DATE = re.compile(
     r"(?<![\d.,/])(?P<day>\d{1,2})[./](?P<month>\d{1,2})(?:[./](?P<year>\d{4}|\d{2}))?(?![\d/]|[.,]\d)")
 _ISO_DATE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?!\d)")
 
 # Words that say the date is a birth date: the first kind speaks for itself ("родилась
-# 3 апреля"); the second is a party anyone may have, so it needs "мой"/"у меня" nearby.
-_BORN = re.compile(r"родил(?:ась|ся)|рожден[аы]?\b|дата рождени|года рождени|появил(?:ась|ся) на свет")
-_BIRTHDAY = re.compile(r"день рождени|дня рождени|днем рождени|дню рождени|\bд\.?р\b\.?|днюх")
-_MINE = re.compile(r"\b(?:я|мой|моя|мое|мне|меня|себе|себя|сама|сам)\b")
+# 3 апреля"); the second is a party anyone may have: said to us plainly ("день рождения
+# 5 марта") it is the speaker's, but beside a gift it needs "мой"/"у меня" ("подарок на
+# день рождения 3 апреля" is for someone).
+_BORN = re.compile(r"родил(?:ась|ся)|рожден[аы]?\b|дата рождени|года рождени|"
+                   r"появил(?:ась|ся) на свет|\bborn\b|date of birth|birth ?date")
+_BIRTHDAY = re.compile(r"день рождени|дня рождени|днем рождени|дню рождени|\bд\.?р\b\.?|днюх|"
+                       r"birthday|\bb-?day\b")
+_GIFT = re.compile(r"подар|\bgift|\bpresent")
+_MINE = re.compile(r"\b(?:я|мой|моя|мое|мне|меня|себе|себя|сама|сам|i|my|me|i'm|im)\b")
+# "я 1990 года", "1990 г.р.": the year of the speaker's birth, with the day said elsewhere.
+_BORN_YEAR = re.compile(r"\bя\s+(?:с\s+)?(?P<year>(?:19|20)\d\d)\s*(?:г\b\.?|года?\b)|"
+                        r"(?P<year2>(?:19|20)\d\d)\s*(?:г\.?\s*р\b\.?|года рождени)")
 # Someone else's birthday: family, friends, third-person pronouns.
 _OTHERS = re.compile(
     r"\b(?:(?:мам|пап|матер|отц|отец|сестр|брат|доч|сын|муж|жен[аеуыо]|подруг|друз|девушк|"
     r"парн|парен|бабушк|дедушк|свекров|тещ|коллег|начальни|ребен|внук|внучк|племянн|дяд)[а-я]*"
     r"|(?:друг(?:а|у|ом|е)?|дет(?:и|ей|ям|ьми)|тет(?:я|и|е|ю|ей)|он|она|они|его|ее|него|нее|"
-    r"них|их|ему|ей|им|ним|ней)\b)")
+    r"них|их|ему|ей|им|ним|ней)\b"
+    r"|\b(?:mom|mum|mother|dad|father|wife|husband|sister|brother|son|daughter|friend|"
+    r"girlfriend|boyfriend|he|she|his|her|him|they|their)\b)")
 _SIGN_NAMES = "|".join(sorted({s[0].lower() for s in SIGNS}, key=len, reverse=True))
 _SIGN_STATED = re.compile(
     r"(?:\bя\s*[-,]?\s*(?:по\s+(?:гороскопу|знаку(?:\s+зодиака)?)\s*[-,]?\s*)?|"
@@ -101,7 +126,7 @@ def _checked(day: int, month: int, year: int | None) -> tuple[int, int, int | No
 def find_date(text: str) -> tuple[int, int, int | None] | None:
     """The first date written in `text`, whatever it is about: (day, month, year or None)."""
     found = []
-    for m in _WORD_DATE.finditer(text):
+    for m in (*_WORD_DATE.finditer(text), *_MONTH_FIRST_DATE.finditer(text)):
         if m["day"]:
             day = int(m["day"])
         else:
@@ -134,12 +159,21 @@ def dates_in_text(text: str) -> tuple[int, int, int | None] | None:
         # Only the parts (between commas) that hold the date or the birthday words count:
         # "я родилась 3 апреля, хочу подарок маме" is still the user's own date.
         parts = [p for p in sentence.split(",")
-                 if find_date(p) or _BORN.search(p) or _BIRTHDAY.search(p)]
+                 if find_date(p) or _BORN.search(p) or _BORN_YEAR.search(p) or _BIRTHDAY.search(p)]
         scope = ",".join(parts)
-        mine = _BORN.search(scope) or (_BIRTHDAY.search(scope) and _MINE.search(scope))
+        mine = _BORN.search(scope) or _BORN_YEAR.search(scope) or (
+            _BIRTHDAY.search(scope) and (_MINE.search(scope) or not _GIFT.search(sentence)))
         if mine and not _OTHERS.search(scope):
-            return found
+            return found if found[2] else _with_birth_year(found, text)
     return None
+
+
+def _with_birth_year(found: tuple[int, int, None], text: str) -> tuple[int, int, int | None]:
+    """The date with the year the speaker gave apart from it ("я 1990 года, 3 мая"), if any."""
+    said = _BORN_YEAR.search(normalize(text))
+    if said:
+        return _checked(found[0], found[1], int(said["year"] or said["year2"])) or found
+    return found
 
 
 def sign_in_text(text: str) -> str | None:

@@ -1,6 +1,10 @@
 """The friendly advisor: its graph on its own (offline writer), then through the orchestrator
 endpoint with the fake LLM."""
 
+import re
+
+import pytest
+
 from agents import girlfriend
 from agents.base import AgentContext
 from agents.vocabulary import METALS, STONES
@@ -42,7 +46,47 @@ async def test_sign_from_the_message_is_saved_for_next_time(store):
     assert await store.profile("u1") == {"birth_day": 3, "birth_month": 4}
     later = await run(store, "Мне сегодня грустно(")
     assert later["zodiac_sign"] == "Овен" and later["mood"] == "sad"
-    assert later["answer"].startswith("Ох, обнимаю тебя")
+    assert later["answer"].startswith("Мне очень жаль, что вам грустно")
+
+
+# Words that address the customer on «ты»: the advisor says «вы», always (issue 12).
+_TY = re.compile(r"(?<![а-яё])(ты|тебя|тебе|тобой|твой|твоя|твоё|твое|твои|твоих|твоим|твоему|"
+                 r"хочешь|можешь|пиши|подскажи|попробуй|возьми|выбирай|бери|оставь|выдохни)(?![а-яё])",
+                 re.IGNORECASE)
+
+
+@pytest.mark.parametrize("message", [
+    "Привет! Что надеть на свидание?", "Мне сегодня грустно(", "У меня завал на работе, устала",
+    "Меня повысили!", "Какой у меня знак зодиака?", "Что надеть на корпоратив?",
+    "Собеседование завтра, что надеть", "Иду в театр", "Подскажи, как сочетать серьги",
+])
+async def test_one_form_of_address_in_every_answer(store, message):
+    for history in ([], [{"role": "user", "content": "Здравствуйте"},
+                         {"role": "assistant", "content": "Здравствуйте! Чем помочь?"}]):
+        state = await run(store, message, history, user=f"u-{len(history)}")
+        assert not _TY.search(state["answer"]), state["answer"]
+        assert re.search(r"(?<![а-я])(вы|вас|вам|ваш[а-я]*)(?![а-я])", state["answer"].lower())
+    for _stage, status in girlfriend.AGENT.statuses.values():
+        assert not _TY.search(status)
+    assert "«вы»" in girlfriend.SYSTEM_PROMPT
+
+
+async def test_greeting_only_on_the_first_turn(store):
+    first = await run(store, "Что надеть на свидание?")
+    assert first["answer"].startswith("Здравствуйте")
+    history = [{"role": "user", "content": "Что надеть на свидание?"},
+               {"role": "assistant", "content": first["answer"]}]
+    later = await run(store, "А на работу что надеть?", history)
+    assert "Здравствуйте" not in later["answer"] and "Привет" not in later["answer"]
+    assert later["answer"].startswith("Для работы")
+
+
+async def test_birth_date_phrasings_reach_the_profile(store):
+    for n, (text, sign) in enumerate([("день рождения 5 марта", "Рыбы"), ("ДР 12.04", "Овен"),
+                                      ("born on March 5", "Рыбы"), ("я 1990 года, 3 мая", "Телец")]):
+        state = await run(store, text, user=f"b{n}")
+        assert state["zodiac_sign"] == sign and sign in state["answer"]
+    assert await store.profile("b3") == {"birth_date": "1990-05-03"}
 
 
 async def test_a_full_date_replaces_the_partial_one(store):
