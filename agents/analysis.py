@@ -1,16 +1,21 @@
-"""The customer-data analyst (staff only): segments, purchase patterns and a forecast.
+"""The customer-data analyst (staff only): one asked figure, segments, patterns, a forecast.
 
-    understand -> compute -> respond
+    understand -> compute -> respond          (staff)
+    understand -> respond                     (anyone else: the polite refusal)
 
 `understand` finds what the staff member asks about (segments, seasonality, forecast,
 top categories) by keywords; `compute` runs `agents.sales` over the store's in-memory
-customers and orders; `respond` has the LLM write the answer from those figures only
+customers and orders and, when the question asks for one figure (revenue or orders in a
+named period, stock of a kind, top products, customers to win back: see
+`agents.staff_questions`), works it out with `agents.shop_figures`, or says plainly that
+the data does not hold it; `respond` has the LLM write the answer from those figures only
 (offline: the draft below is streamed as is). The LLM never computes a number.
 
-Access: the HTTP layer refuses non-staff before a graph runs (`staff_only=True` below
-says so); this graph does not check again. Left out: questions about one customer or one
-product (the figures are shop-wide) and anything the figures do not cover, which the
-prompt tells the LLM to say it does not know.
+Access: an explicit request without the staff token is refused by the HTTP layer before
+any graph runs (`staff_only=True` below). When automatic routing finds a customer asking
+about sales or customers, this graph runs without `AgentContext.staff`: `understand` then
+goes straight to `respond`, which words a polite refusal; no figure is computed and none
+reaches the LLM. Left out: questions about one customer or one product.
 """
 from __future__ import annotations
 
@@ -19,8 +24,12 @@ from langgraph.runtime import Runtime
 
 from agents.base import (Agent, AgentContext, AgentStore, InputState, chat_messages, per_store,
                          write_answer)
+from datetime import date, timedelta
+
 from agents.sales import MONTHS, analyse_sales
 from agents.search import rubles
+from agents.shop_figures import answer_figure, figure_text
+from agents.staff_questions import read_question
 from agents.text import normalize
 
 SYSTEM_PROMPT = """Ты — аналитик ювелирного магазина и отвечаешь сотруднику магазина. \
@@ -29,6 +38,7 @@ SYSTEM_PROMPT = """Ты — аналитик ювелирного магазин
 скажи. Суммы — в рублях.
 
 Тема вопроса: {topics}
+{asked}
 Цифры (расчёт на {reference_date}, последнюю дату заказа в данных):
 {facts}"""
 
@@ -46,19 +56,39 @@ TOPIC_LABELS = {"segments": "сегменты клиентов", "seasonality": 
                 "forecast": "прогноз выручки", "categories": "популярные категории"}
 
 
+REFUSAL = ("Извините, данные о продажах и клиентах магазина доступны только сотрудникам. "
+           "А я с удовольствием помогу вам выбрать украшение или подарок: что вы ищете?")
+REFUSAL_PROMPT = """Ты — вежливый помощник ювелирного магазина. Человек спросил о продажах, \
+выручке или клиентах магазина, но эти данные доступны только сотрудникам. Вежливо откажи \
+по-русски в 1–2 предложениях, не называя никаких цифр, и предложи помочь с выбором украшения."""
+
+
 class AnalysisState(InputState, total=False):
+    refused: bool                 # not staff: the refusal, nothing computed
     topics: list[str]             # TOPICS codes the question touches; [] = an overview
     figures: dict                 # agents.sales.analyse_sales(...)
+    figure: dict | None           # agents.shop_figures.answer_figure(...): the one figure asked
     answer: str
 
 
-async def understand(state: AnalysisState) -> dict:
+async def understand(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
+    if not runtime.context.staff:
+        return {"refused": True}
     text = normalize(state["message"])
-    return {"topics": [topic for topic, stems in TOPICS.items() if any(s in text for s in stems)]}
+    return {"refused": False,
+            "topics": [topic for topic, stems in TOPICS.items() if any(s in text for s in stems)]}
 
 
 async def compute(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
-    return {"figures": sales_figures(runtime.context.store)}
+    store = runtime.context.store
+    figures = sales_figures(store)
+    # The data is a snapshot "as of" the day after its latest order: "прошлый месяц" of
+    # orders up to 31 October is October, whatever the wall clock says.
+    latest = figures["reference_date"]
+    now = date.fromisoformat(latest) + timedelta(days=1) if latest else date.today()
+    question = read_question(state["message"], now)
+    return {"figures": figures,
+            "figure": answer_figure(question, store, now) if question["figure"] else None}
 
 
 @per_store
@@ -137,7 +167,11 @@ SECTIONS = {"segments": lambda f: "\n".join(segments_lines(f)), "seasonality": s
 
 def draft_answer(state: AnalysisState) -> str:
     """The grounded answer in plain Russian: the asked-about figures, else an overview."""
+    if state.get("refused"):
+        return REFUSAL
     figures, topics = state["figures"], state.get("topics") or []
+    if state.get("figure"):
+        return figure_text(state["figure"])
     if not figures["patterns"]["orders_total"]:
         return "В базе пока нет заказов, поэтому посчитать сегменты и закономерности не из чего."
     if topics:
@@ -158,10 +192,14 @@ def facts(figures: dict) -> str:
 
 
 async def respond(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
-    figures = state["figures"]
+    if state.get("refused"):
+        messages = chat_messages(REFUSAL_PROMPT, REFUSAL, [], state["message"])
+        return {"answer": await write_answer(runtime, messages)}
+    figures, figure = state["figures"], state.get("figure")
     topics = ", ".join(TOPIC_LABELS[t] for t in state.get("topics") or []) or "общий обзор"
+    asked = f"Ответ на заданный вопрос (главное в ответе): {figure_text(figure)}" if figure else ""
     system = SYSTEM_PROMPT.format(topics=topics, reference_date=figures["reference_date"] or "—",
-                                  facts=facts(figures))
+                                  facts=facts(figures), asked=asked)
     messages = chat_messages(system, draft_answer(state), state.get("history") or [], state["message"])
     return {"answer": await write_answer(runtime, messages)}
 
@@ -170,18 +208,22 @@ builder = StateGraph(AnalysisState, context_schema=AgentContext, input_schema=In
 builder.add_node("understand", understand)
 builder.add_node("compute", compute)
 builder.add_node("respond", respond)
-# What is asked, then the figures, then the words.
+# What is asked (and by whom), then the figures (staff only), then the words.
 builder.add_edge(START, "understand")
-builder.add_edge("understand", "compute")
+builder.add_conditional_edges("understand", lambda state: "respond" if state["refused"] else "compute",
+                              ["compute", "respond"])
 builder.add_edge("compute", "respond")
 builder.add_edge("respond", END)
 graph = builder.compile(name="analysis")
 
 
 def metadata(state: dict) -> dict:
+    if state.get("refused"):            # no figure leaves for someone without the token
+        return {"refused": True, "total_customers": None, "patterns": {}, "segments": []}
     figures = state.get("figures") or {}
     return {"total_customers": figures.get("total_customers", 0), "patterns": figures.get("patterns") or {},
-            "segments": figures.get("segments") or [], "forecast": figures.get("forecast") or {}}
+            "segments": figures.get("segments") or [], "forecast": figures.get("forecast") or {},
+            "figure": state.get("figure")}
 
 
 AGENT = Agent(

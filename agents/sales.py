@@ -72,6 +72,21 @@ def segment_of(orders: int, r: int, fm: float) -> str:
 def rfm_segments(customers: list[dict], orders: list[dict], today: date) -> list[dict]:
     """[{code, label, count, share, rule, avg_check, revenue}] in SEGMENTS order; the
     counts add up to len(customers). `today` is the analysis date (the latest order)."""
+    members, count, spent = segment_members(customers, orders, today)
+    total = len(customers)
+    rows = []
+    for code, (name, rule) in SEGMENTS.items():
+        ids = members[code]
+        revenue, n_orders = sum(spent[c] for c in ids), sum(count[c] for c in ids)
+        rows.append({"code": code, "label": name, "count": len(ids),
+                     "share": round(len(ids) / total, 3) if total else 0.0, "rule": rule,
+                     "avg_check": round(revenue / n_orders) if n_orders else 0, "revenue": revenue})
+    return rows
+
+
+def segment_members(customers: list[dict], orders: list[dict], today: date
+                    ) -> tuple[dict[str, list[str]], Counter, Counter]:
+    """(segment code -> customer ids, orders per customer, rubles per customer)."""
     last: dict[str, date] = {}
     count: Counter = Counter()
     spent: Counter = Counter()
@@ -88,15 +103,7 @@ def rfm_segments(customers: list[dict], orders: list[dict], today: date) -> list
         who = customer["id"]
         code = segment_of(count[who], r.get(who, 0), (f.get(who, 0) + m.get(who, 0)) / 2)
         members[code].append(who)
-    total = len(customers)
-    rows = []
-    for code, (name, rule) in SEGMENTS.items():
-        ids = members[code]
-        revenue, n_orders = sum(spent[c] for c in ids), sum(count[c] for c in ids)
-        rows.append({"code": code, "label": name, "count": len(ids),
-                     "share": round(len(ids) / total, 3) if total else 0.0, "rule": rule,
-                     "avg_check": round(revenue / n_orders) if n_orders else 0, "revenue": revenue})
-    return rows
+    return members, count, spent
 
 
 def purchase_patterns(customers: list[dict], orders: list[dict], catalog: list[dict]) -> dict:

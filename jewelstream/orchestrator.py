@@ -25,7 +25,7 @@ from agents.dialogue import dialogue_of, history_for, updated
 from jewelstream import events
 from jewelstream.failures import describe_failure
 from jewelstream.requests import ChatRequest
-from jewelstream.routing import route_conversation
+from jewelstream.routing import asks_for_staff_data, route_conversation
 
 RECEIVED = "Обрабатываю запрос..."
 ROUTING = "Анализирую ваш запрос..."
@@ -42,13 +42,18 @@ class Orchestrator:
         self.shop_facts = shop_facts
 
     async def choose_agents(self, user_id: str, request: ChatRequest, *, staff: bool) -> list[str]:
-        """The explicit task type, else the agents the conversation is about now."""
+        """The explicit task type, else the agents the conversation is about now. A customer
+        asking about the shop's sales or customers (and not answering a flow in progress)
+        gets the analyst, which without the staff flag in its context only words a polite
+        refusal."""
         if request.task_type:
             return [request.task_type]
         profile = await self.store.profile(user_id)
         dialogue = dialogue_of(profile)
         flow = self.agents.get(dialogue.get("flow") or "")
         answers = bool(flow and flow.accepts and flow.accepts(profile, request.message))
+        if not staff and not answers and "analysis" in self.agents and asks_for_staff_data(request.message):
+            return ["analysis"]
         routed = [name for name in route_conversation(request.message, dialogue, staff=staff,
                                                       answers_flow=answers)
                   if name in self.agents and (staff or not self.agents[name].staff_only)]

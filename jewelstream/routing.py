@@ -13,7 +13,9 @@ first. The scorer:
    winners differ; they come in the order the customer asked. Otherwise the agent with the
    best total wins; ties go to the earlier agent in `_PRIORITY`.
 4. "analysis" (sales, customers, revenue) is for staff only: for a customer its cues are
-   ignored, so the next best agent answers, or the consultant.
+   ignored, so the next best agent answers, or the consultant. `asks_for_staff_data` tells
+   the orchestrator when a customer's message is clearly such a question (it then gets the
+   analyst's polite refusal).
 
 Defaults: a message with no cue at all goes to the consultant (this is a shop: "ок", "а
 ещё?" continue a purchase); greetings and thanks carry small girlfriend cues, so a pure
@@ -38,6 +40,7 @@ from agents.vocabulary import PRODUCT_TYPES, STONES
 AGENTS = ("consultant", "girlfriend", "analysis", "trend", "taste")
 _PRIORITY = ("consultant", "analysis", "trend", "taste", "girlfriend")
 _CLEAR = 2.5  # the score a request needs to count as a separate request for its own agent
+_STAFF_DATA = 3.5  # the analysis score at which a customer's question is about staff-only data
 
 
 def _cues(weighted: dict[float, str]) -> dict[str, float]:
@@ -51,6 +54,7 @@ _CUES = {
              "в наличи|наличи|сколько стоит|сколько стоят|стоимост|цен|прайс|доставк|гаранти|вернуть|"
              "возврат|обмен|гравир|отлож|заброниров|рассрочк|кредит|оплат|скидк|акци|промокод|"
              "сертификат|каталог|ассортимент|примерк|примерит|самовывоз|ухажива|уход за|чистк|ремонт|"
+             "я ваш|ваш постоянн|я постоянн|"
              "есть у вас|у вас есть|есть ли у вас|мой заказ|моего заказ|моему заказ",
         2: "подешевле|дешев|недорог|сравни|чем отлича|бывают|найдут|найдет|размер|интересу|какие есть|"
            "порекоменд|рекоменд|бонус|лояльн|подарочн карт|забрать",
@@ -149,6 +153,19 @@ def _score(ws: list[str], allowed: tuple[str, ...]) -> dict[str, float]:
 
 def _best(scores: dict[str, float]) -> str:
     return max(scores, key=lambda agent: (scores[agent], -_PRIORITY.index(agent)))
+
+
+def asks_for_staff_data(message: str) -> bool:
+    """Is `message` clearly about the shop's own sales or customers (the analyst's subject,
+    scored as for staff)? A customer asking that gets the analyst's polite refusal instead
+    of the words being routed to another agent (a list of rings is no answer to "какая
+    выручка?"); a weaker hint ("что чаще покупают на 8 марта") still goes to the others."""
+    totals = dict.fromkeys(AGENTS, 0.0)
+    for part in _SPLIT.split(normalize(message)):
+        if ws := words(part):
+            for agent, value in _score(ws, AGENTS).items():
+                totals[agent] += value
+    return totals["analysis"] >= _STAFF_DATA and _best(totals) == "analysis"
 
 
 def route_message(message: str, *, staff: bool = False) -> list[str]:

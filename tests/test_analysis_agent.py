@@ -26,7 +26,8 @@ async def test_segments_question(store):
     assert state["answer"] == analysis.draft_answer(state)        # offline: the draft, as is
     assert "Чемпионы" in state["answer"] and "Под угрозой ухода" in state["answer"]
     meta = analysis.metadata(state)
-    assert set(meta) == {"total_customers", "patterns", "segments", "forecast"}
+    assert set(meta) == {"total_customers", "patterns", "segments", "forecast", "figure"}
+    assert meta["figure"] is None                # no single figure asked
     assert meta["total_customers"] == len(store.customers)
     assert sum(s["count"] for s in meta["segments"]) == meta["total_customers"]
 
@@ -64,6 +65,7 @@ async def test_stream_through_the_orchestrator(client, fake_llm, db_path):
         await store.close()
     expected = json.loads(json.dumps({key: figures[key] for key in
                                       ("total_customers", "patterns", "segments", "forecast")}))
+    expected["figure"] = None
     assert events[-2] == {"type": "metadata", "data": {"analysis": expected},
                           "completed_agents": ["analysis"]}
     assert events[-1]["type"] == "done"

@@ -46,11 +46,16 @@ async def test_analysis_needs_the_staff_token(client, fake_llm):
     assert fake_llm.requests == []
 
 
-async def test_routing_never_sends_customers_to_analysis(client):
+async def test_routing_never_sends_figures_to_customers(client, fake_llm):
+    """A customer asking for analytics under automatic routing gets the analyst's polite
+    refusal: no figure in the metadata, none in what the LLM is given."""
     events = await collect(await client.post(URL.format("s2"), json={
         "message": "Покажи сегменты клиентов и выручку по месяцам"}))
     metadata = next(e for e in events if e["type"] == "metadata")
-    assert "analysis" not in metadata["data"]
+    assert metadata["data"] == {"analysis": {"refused": True, "total_customers": None,
+                                             "patterns": {}, "segments": []}}
+    system = fake_llm.requests[-1]["messages"][0]["content"]
+    assert "только сотрудникам" in system and "₽" not in system and "Чемпионы" not in system
 
 
 @pytest.mark.parametrize("agent", ["consultant", "girlfriend", "analysis", "trend", "taste"])

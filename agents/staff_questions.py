@@ -1,0 +1,96 @@
+"""What exactly a staff member asks the analyst: one figure, its period and the goods it is about.
+
+`read_question(text, now)` turns "Какая выручка за прошлый месяц?" into
+
+    {"figure": "sales", "metric": "revenue", "period": Period(октябрь 2026),
+     "types": [], "metals": [], "stones": [], "worst": False, "missing": None}
+
+`figure` is one of FIGURES' codes ("sales", "stock", "top_products", "win_back"), or
+"missing" when the question asks for something the shop's data does not hold (profit,
+visitors, returns...: `missing` then names it in Russian), or None when no single figure
+is asked (the analyst then answers by topic or with an overview). `types`, `metals` and
+`stones` are `agents.vocabulary` codes ("кольца" are every kind of ring, "золото" every
+gold). `period` comes from `agents.periods` (None: all the data).
+
+Left out: several figures in one question (the first asked wins), comparisons between
+periods, one named customer or product.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from agents.periods import period_in
+from agents.text import find_codes, normalize, words
+from agents.vocabulary import METALS, PRODUCT_TYPES, STONES
+
+# figure -> stems (substrings of the normalized text), tried in this order.
+FIGURES = {
+    "win_back": ("вернуть", "возвращать клиент", "давно не покупа", "давно ничего не покупа",
+                 "перестал", "ушедш", "потерянн", "отток", "реактив", "под угрозой", "кого позвать",
+                 "напомнить о себе", "не возвраща"),
+    "stock": ("склад", "в наличии", "остат", "осталось", "закончил", "нет в наличии"),
+    "top_products": ("топ", "самые продаваем", "самых продаваем", "лучше всего прода",
+                     "хуже всего прода", "хит", "бестселлер", "популярн товар", "популярн издели",
+                     "популярн модел", "популярные позиц", "что лучше продается", "что хуже продается",
+                     "какие товары", "какие модели", "какие изделия", "какие позиции"),
+    "sales": ("выручк", "оборот", "доход", "на какую сумму", "на сколько рублей", "сумма продаж",
+              "заработ", "средн чек", "средний чек", "заказ", "покупок", "продаж", "продал",
+              "продан", "купили"),
+}
+METRICS = {"average_check": ("средн чек", "средний чек"),
+           "revenue": ("выручк", "оборот", "доход", "на какую сумму", "на сколько рублей",
+                       "сумма продаж", "заработ"),
+           "orders": ("заказ", "покупок", "продаж", "продал", "продан", "купили")}
+# Asked-for data the shop does not keep: stem -> what it is, in the genitive.
+MISSING = {"прибыл": "прибыли", "марж": "маржи", "себестоим": "себестоимости",
+           "наценк": "наценки", "рентабельн": "рентабельности", "посетител": "посетителей",
+           "посещаем": "посещаемости", "трафик": "трафика", "конверси": "конверсии",
+           "возвраты": "возвратов", "возвратов": "возвратов", "возвратам": "возвратов",
+           "зарплат": "зарплат", "отзыв": "отзывов", "рекламн": "рекламы", "корзин": "корзин"}
+_WORST = ("хуже", "худш", "меньше всего", "не продаются", "не покупают", "аутсайдер")
+_GOLDS = ["yellow_gold", "white_gold", "rose_gold"]
+_RINGS = ["ring", "engagement_ring", "wedding_band"]
+
+
+# Questions that belong to a topic of the overview (forecast, seasonality), not to one figure.
+_TOPICAL = ("прогноз", "ожида", "следующ", "будущ", "предсказ", "сезон", "динамик", "сегмент")
+_NOT_MISSING = ("прибыльн",)        # "самые прибыльные сегменты" asks about revenue
+
+
+def read_question(text: str, now: date) -> dict:
+    t = normalize(text)
+    ws = [w for w in words(t) if not w.startswith(_NOT_MISSING)]
+    missing = next((what for stem, what in MISSING.items() if any(w.startswith(stem) for w in ws)), None)
+    figure = "missing" if missing else None if any(s in t for s in _TOPICAL) else next(
+        (code for code, stems in FIGURES.items() if any(s in t for s in stems)), None)
+    metric = next((code for code, stems in METRICS.items() if any(s in t for s in stems)), "revenue")
+    return {"figure": figure, "metric": metric, "period": period_in(text, now),
+            "types": kinds_in(t), "metals": metals_in(t), "stones": find_codes(t, STONES),
+            "worst": any(s in t for s in _WORST), "missing": missing}
+
+
+def kinds_in(text: str) -> list[str]:
+    """Product types named; a plain "кольцо" is every ring, a specific ring only itself."""
+    types = find_codes(text, PRODUCT_TYPES)
+    if "ring" in types:
+        specific = [t for t in types if t in ("engagement_ring", "wedding_band")]
+        types = [t for t in types if t != "ring"] if specific else [*types, *_RINGS[1:]]
+    return list(dict.fromkeys(types))
+
+
+def metals_in(text: str) -> list[str]:
+    """Metals named; a plain "золото" (no colour said) is every gold."""
+    metals = find_codes(text, METALS)
+    if metals == ["yellow_gold"] and "желт" not in text:
+        return list(_GOLDS)
+    return metals
+
+
+def goods_filter(question: dict):
+    """A test of one product against the question's types, metals and stones."""
+    types, metals, stones = set(question["types"]), set(question["metals"]), set(question["stones"])
+
+    def admits(product: dict) -> bool:
+        return ((not types or product["type"] in types) and (not metals or product["metal"] in metals)
+                and (not stones or bool(stones & set(product["stones"]))))
+    return admits
