@@ -9,8 +9,8 @@
 "missing" when the question asks for something the shop's data does not hold (profit,
 visitors, returns...: `missing` then names it in Russian), or None when no single figure
 is asked (the analyst then answers by topic or with an overview). `types`, `metals` and
-`stones` are `agents.vocabulary` codes ("кольца" are every kind of ring, "золото" every
-gold). `period` comes from `agents.periods` (None: all the data).
+`stones` are `agents.vocabulary` codes read by `agents.goods` ("кольца" are every kind of
+ring, "золото" every gold). `period` comes from `agents.periods` (None: all the data).
 
 Left out: several figures in one question (the first asked wins), comparisons between
 periods, one named customer or product.
@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from agents.goods import Goods, goods_in
 from agents.periods import period_in
-from agents.text import find_codes, normalize, words
-from agents.vocabulary import METALS, PRODUCT_TYPES, STONES
+from agents.text import normalize, words
 
 # figure -> stems (substrings of the normalized text), tried in this order.
 FIGURES = {
@@ -48,8 +48,6 @@ MISSING = {"прибыл": "прибыли", "марж": "маржи", "себе
            "возвраты": "возвратов", "возвратов": "возвратов", "возвратам": "возвратов",
            "зарплат": "зарплат", "отзыв": "отзывов", "рекламн": "рекламы", "корзин": "корзин"}
 _WORST = ("хуже", "худш", "меньше всего", "не продаются", "не покупают", "аутсайдер")
-_GOLDS = ["yellow_gold", "white_gold", "rose_gold"]
-_RINGS = ["ring", "engagement_ring", "wedding_band"]
 
 
 # Questions that belong to a topic of the overview (forecast, seasonality), not to one figure.
@@ -64,33 +62,12 @@ def read_question(text: str, now: date) -> dict:
     figure = "missing" if missing else None if any(s in t for s in _TOPICAL) else next(
         (code for code, stems in FIGURES.items() if any(s in t for s in stems)), None)
     metric = next((code for code, stems in METRICS.items() if any(s in t for s in stems)), "revenue")
+    goods = goods_in(text)
     return {"figure": figure, "metric": metric, "period": period_in(text, now),
-            "types": kinds_in(t), "metals": metals_in(t), "stones": find_codes(t, STONES),
+            "types": list(goods.types), "metals": list(goods.metals), "stones": list(goods.stones),
             "worst": any(s in t for s in _WORST), "missing": missing}
-
-
-def kinds_in(text: str) -> list[str]:
-    """Product types named; a plain "кольцо" is every ring, a specific ring only itself."""
-    types = find_codes(text, PRODUCT_TYPES)
-    if "ring" in types:
-        specific = [t for t in types if t in ("engagement_ring", "wedding_band")]
-        types = [t for t in types if t != "ring"] if specific else [*types, *_RINGS[1:]]
-    return list(dict.fromkeys(types))
-
-
-def metals_in(text: str) -> list[str]:
-    """Metals named; a plain "золото" (no colour said) is every gold."""
-    metals = find_codes(text, METALS)
-    if metals == ["yellow_gold"] and "желт" not in text:
-        return list(_GOLDS)
-    return metals
 
 
 def goods_filter(question: dict):
     """A test of one product against the question's types, metals and stones."""
-    types, metals, stones = set(question["types"]), set(question["metals"]), set(question["stones"])
-
-    def admits(product: dict) -> bool:
-        return ((not types or product["type"] in types) and (not metals or product["metal"] in metals)
-                and (not stones or bool(stones & set(product["stones"]))))
-    return admits
+    return Goods(tuple(question["types"]), tuple(question["metals"]), tuple(question["stones"])).admits

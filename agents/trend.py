@@ -2,11 +2,19 @@
 
     understand -> score -> respond
 
-`understand` finds a trend the user names ("что с жемчугом?"), if any; `score` counts the
-mentions of every `agents.vocabulary.TRENDS` entry in the stored magazine articles and
-weighs them by age (`agents.trends_math`); `respond` has the LLM write the answer from the
-scores and the cited articles (offline: the draft below is streamed as is). The LLM never
-ranks trends or names a source we did not give it.
+`understand` finds a trend the user names ("что с жемчугом?") and the subject asked about
+(a kind of piece, a metal, a stone: "какие серьги сейчас носят?", `agents.goods`); `score`
+counts the mentions of every `agents.vocabulary.TRENDS` entry in the stored magazine
+articles and weighs them by age (`agents.trends_math`), chooses the trends the answer is
+about (the named ones; else the best-scored trends the subject has pieces for; else the
+overall best) and picks catalog pieces in their spirit (`agents.trend_goods`); `respond`
+has the LLM write the answer from those facts (offline: the draft is streamed as is).
+
+Two audiences: a customer gets 3–5 plain sentences with pieces from the catalog
+(`agents.trend_brief`); staff (`AgentContext.staff`) get the full figures: indexes,
+mentions, growth and the cited articles. The LLM never ranks trends or names a source we
+did not give it; the pieces travel in the metadata in the consultant's product shape, so
+the page shows them as cards.
 
 Left out: trends the vocabulary does not list are invisible, and only the stored articles
 are read (no social media, no images).
@@ -18,10 +26,16 @@ from langgraph.runtime import Runtime
 
 from agents.base import (Agent, AgentContext, AgentStore, InputState, chat_messages, per_store,
                          write_answer)
+from agents.goods import Goods, goods_in
+from agents.search import product_card, rubles
+from agents.trend_brief import brief
+from agents.trend_goods import pieces_for, trends_with_goods
 from agents.trends_math import HALF_LIFE_DAYS, WINDOW_DAYS, emerging_trends, score_trends, trends_in
 from agents.vocabulary import TRENDS
 
-TOP_TRENDS = 5            # trends the answer names
+TOP_TRENDS = 5            # trends the staff answer names
+CUSTOMER_TRENDS = 3       # trends a customer's answer names
+PIECES = 3                # catalog pieces shown
 CITED_PER_TREND = 2       # articles cited per named trend (its most telling, see score_trends)
 MONTHS_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
                    "сентября", "октября", "ноября", "декабря")
@@ -32,24 +46,57 @@ SYSTEM_PROMPT = """Ты — эксперт по ювелирной моде в �
 от 0 до 1: чем чаще и свежее о ней пишут, тем он выше.
 
 Спрашивают о: {focus}
+Изделия магазина в духе этих тенденций (называй только их, с ценами):
+{pieces}
 Тенденции (по публикациям модных журналов, последняя от {newest}):
 {facts}"""
 
 
+CUSTOMER_PROMPT = """Ты — эксперт по ювелирной моде в ювелирном магазине и отвечаешь \
+покупателю. Пиши по-русски, на «вы», коротко: 3–5 предложений, без индексов и подсчётов. \
+Скажи, что сейчас в моде по его вопросу, опираясь только на тенденции ниже, и назови \
+изделия магазина из списка с ценами; других изделий и источников не выдумывай.
+
+Спрашивают о: {focus}
+Тенденции, о которых ответ (лучшие первыми): {named}
+Изделия магазина в духе этих тенденций:
+{pieces}"""
+
+
 class TrendState(InputState, total=False):
     focus: list[str]              # TRENDS codes named in the message; [] = the overview
+    subject: dict                 # agents.goods.Goods fields: {"types", "metals", "stones"}
+    staff: bool                   # staff get the full figures, customers the brief
+    named: list[str]              # TRENDS codes the answer is about, best first
+    relevant: list[str]           # TRENDS codes the subject has pieces for
+    pieces: list[dict]            # product cards (+ "trend", "trend_label"), in `named` order
     trends: list[dict]            # agents.trends_math.score_trends rows, best first
     emerging: list[dict]          # agents.trends_math.emerging_trends
     newest: str | None            # the newest article's date, "YYYY-MM-DD"
     answer: str
 
 
-async def understand(state: TrendState) -> dict:
-    return {"focus": trends_in(state["message"], TRENDS)}
+async def understand(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
+    goods = goods_in(state["message"])
+    return {"focus": trends_in(state["message"], TRENDS), "staff": runtime.context.staff,
+            "subject": {"types": list(goods.types), "metals": list(goods.metals), "stones": list(goods.stones)}}
 
 
 async def score(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
-    return magazine_figures(runtime.context.store)
+    store = runtime.context.store
+    figures = magazine_figures(store)
+    subject = Goods(**{k: tuple(v) for k, v in state["subject"].items()})
+    relevant = trends_with_goods(subject, store.catalog) if subject.named else set(TRENDS)
+    if state["focus"]:
+        named = list(state["focus"])
+    else:
+        named = [r["code"] for r in figures["trends"] if r["mentions"] and r["code"] in relevant]
+        named = named[:CUSTOMER_TRENDS if not state["staff"] else TOP_TRENDS]
+    labels = {code: label for code, (label, _stems) in TRENDS.items()}
+    rising = [e["code"] for e in figures["emerging"] if e["code"] in relevant and e["code"] not in named]
+    pieces = [{**product_card(p), "trend": code, "trend_label": labels[code]}
+              for code, p in pieces_for([*named, *rising], subject, store.catalog, PIECES)]
+    return {**figures, "named": named, "relevant": sorted(relevant), "pieces": pieces}
 
 
 @per_store
@@ -64,7 +111,7 @@ def magazine_figures(store: AgentStore) -> dict:
 def citations(state: TrendState) -> dict[str, list[dict]]:
     """code -> the articles cited for it, for the trends the answer names (focus, top, emerging)."""
     by_code = {row["code"]: row for row in state["trends"]}
-    top = [r["code"] for r in state["trends"][:TOP_TRENDS] if r["mentions"]]
+    top = state.get("named") or [r["code"] for r in state["trends"][:TOP_TRENDS] if r["mentions"]]
     named = [*(state.get("focus") or []), *top, *(e["code"] for e in state["emerging"])]
     return {code: by_code[code]["articles"][:CITED_PER_TREND] for code in dict.fromkeys(named)}
 
@@ -125,14 +172,26 @@ def focus_lines(state: TrendState, cited: dict) -> list[str]:
 
 
 def draft_answer(state: TrendState) -> str:
-    """The grounded answer in plain Russian: the named trend, or the top and the rising."""
+    """The grounded answer in plain Russian: the brief for a customer, the figures for staff."""
+    return full_answer(state) if state.get("staff") else brief(state)
+
+
+def pieces_line(pieces: list[dict]) -> str:
+    return "; ".join(f"{p['name']} — {rubles(p['price'])} (тенденция: {p['trend_label']})"
+                     for p in pieces) or "подходящих изделий в каталоге нет"
+
+
+def full_answer(state: TrendState) -> str:
+    """The figures for staff: the named trend, or the top and the rising, and the pieces."""
     if not state["newest"]:
         return "Свежих публикаций модных журналов у меня пока нет, поэтому о тенденциях судить рано."
     cited = citations(state)
     lines = focus_lines(state, cited)
     if not lines:
         lines.append("Главные тенденции по публикациям модных журналов:")
-        top = [r for r in state["trends"][:TOP_TRENDS] if r["mentions"]]
+        by_code = {r["code"]: r for r in state["trends"]}
+        top = ([by_code[c] for c in state["named"]] if state.get("named")
+               else [r for r in state["trends"][:TOP_TRENDS] if r["mentions"]])
         lines += [f"{n}. {trend_line(r, cited[r['code']])}." for n, r in enumerate(top, 1)]
     emerging = state["emerging"]
     if not emerging:
@@ -141,8 +200,8 @@ def draft_answer(state: TrendState) -> str:
         lines.append("Набирают популярность: " + ", ".join(e["label"] for e in emerging) + ".")
     else:
         lines.append("Набирают популярность: " + "; ".join(emerging_line(e) for e in emerging) + ".")
-    lines.append("Хотите, подберу украшения в этом духе?" if state["focus"]
-                 else "Хотите, подберу украшения в духе одной из них?")
+    if state.get("pieces"):
+        lines.append(f"Из каталога в духе этих тенденций: {pieces_line(state['pieces'])}.")
     return "\n".join(lines)
 
 
@@ -159,9 +218,14 @@ def facts(state: TrendState) -> str:
 
 async def respond(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
     labels = {code: label for code, (label, _stems) in TRENDS.items()}
-    system = SYSTEM_PROMPT.format(
-        focus=", ".join(labels[c] for c in state.get("focus") or []) or "общие тенденции",
-        newest=russian_date(state["newest"]) if state["newest"] else "—", facts=facts(state))
+    focus = ", ".join(labels[c] for c in state.get("focus") or []) or "общие тенденции"
+    if not state.get("staff"):
+        system = CUSTOMER_PROMPT.format(focus=focus, named=", ".join(labels[c] for c in state["named"]) or "нет",
+                                        pieces=pieces_line(state.get("pieces") or []))
+    else:
+        system = SYSTEM_PROMPT.format(
+            focus=focus, pieces=pieces_line(state.get("pieces") or []),
+            newest=russian_date(state["newest"]) if state["newest"] else "—", facts=facts(state))
     messages = chat_messages(system, draft_answer(state), state.get("history") or [], state["message"])
     return {"answer": await write_answer(runtime, messages)}
 
@@ -190,7 +254,11 @@ def metadata(state: dict) -> dict:
                         "mentions": r["mentions"], "recent_mentions": r["recent_mentions"]} for r in rows],
             "trend_scores": {r["label"]: round(r["score"], 3) for r in rows},
             "emerging_trends": state.get("emerging") or [],
-            "sources": list(sources.values())}
+            "sources": list(sources.values()),
+            "named_trends": state.get("named") or [],
+            "recommendations": [p["id"] for p in state.get("pieces") or []],
+            "products": state.get("pieces") or [],
+            "detail": "full" if state.get("staff") else "brief"}
 
 
 AGENT = Agent(
