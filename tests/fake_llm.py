@@ -10,7 +10,8 @@ langchain-openai's real client (openai + httpx) is exercised end to end.
 
 Control (set attributes between or during requests):
 - `pieces`: the text pieces, or `respond(body) -> list[str]` to vary them per request;
-- `ttft`, `delay`: seconds before the first piece and between pieces;
+- `ttft`, `delay`: seconds before the first piece and between pieces; `ttft_for(body)`
+  chooses the first wait per request (e.g. to make one of two agents answer later);
 - `gate`: an asyncio.Event the server waits on after sending the first piece — a test
   releases it only once its client has seen a token, which proves streaming without timing;
 - `fault`: None, "http500", "http429", "drop" (close the connection after `drop_after`
@@ -47,6 +48,7 @@ class FakeLLM:
         self.gate: asyncio.Event | None = None
         self.fault: str | None = None
         self.fault_for: Callable[[dict], str | None] | None = None   # a fault per request
+        self.ttft_for: Callable[[dict], float] | None = None         # a first wait per request
         self.drop_after = 3
         self.stall_after = 5
         self.retry_after = "60"
@@ -102,7 +104,7 @@ class FakeLLM:
             await self._write(response, body, {"role": "assistant", "content": ""})
             if fault == "hang":
                 await asyncio.Event().wait()
-            await asyncio.sleep(self.ttft)
+            await asyncio.sleep(self.ttft_for(body) if self.ttft_for else self.ttft)
             for index, piece in enumerate(pieces):
                 if index:
                     await asyncio.sleep(self.delay)
