@@ -8,7 +8,8 @@
  * Stop asks the server to stop the run, then drops the fetch; the answer so far stays,
  * marked «(остановлено)». A dropped connection is resumed by `streamAnswer` (the status
  * line says «Восстанавливаю соединение...»), and a reload mid-answer shows the
- * conversation again and continues the answer (session.js keeps both for the tab).
+ * conversation again and continues the answer (session.js keeps both for the tab). A card
+ * opens its details (product-details.js); staff mode (staff-mode.js) lasts until «Выйти».
  *
  * Screen readers: the conversation is a polite live region with aria-busy="true" while
  * an answer streams, so it is read once, whole, when it is finished instead of being
@@ -17,9 +18,12 @@
  */
 
 import {streamAnswer} from './sse-client.js';
-import {AnswerView, appendUserMessage, renderWelcome, retireTestIds} from './render.js';
-import {IdleTimer, currentUserId, forgetConversation, forgetStaffToken, idleSecondsFromUrl, loadConversation,
-  saveConversation, staffToken, startNewUser} from './session.js';
+import {AnswerView, appendNotice, appendUserMessage, renderWelcome, retireTestIds} from './render.js';
+import {IdleTimer, currentUserId, forgetConversation, idleSecondsFromUrl, loadConversation, pinnedUserId,
+  saveConversation, startNewUser, unpinUser} from './session.js';
+import {CharCounter} from './counter.js';
+import {ProductDetails} from './product-details.js';
+import {StaffMode} from './staff-mode.js';
 
 const HISTORY_LIMIT = 20;          // messages sent back with each question
 const DEFAULT_IDLE_SECONDS = 120;  // until /health says otherwise
@@ -37,6 +41,7 @@ const CONNECTION_LOST = 'Связь с сервером прервалась. П
 const STOPPED = 'Остановлено';
 const RECONNECTING = 'Восстанавливаю соединение...';
 const MODE_LABELS = {openai: 'ИИ-консультант', offline: 'Офлайн-режим'};
+const UNPINNED = 'Начали новый разговор под новым анонимным номером: прежний закреплён за другим браузером.';
 
 class KioskChat {
   #ui;
@@ -44,9 +49,10 @@ class KioskChat {
   #controller = null;    // AbortController of the running answer, or null
   #runId = null;         // the running answer's run id (its first event names it)
   #userId = currentUserId();
-  #staffToken = staffToken(); // null for customers
   #idle = new IdleTimer(() => this.#onIdle());
   #healthRetry = null;
+  #idTaken = false;      // the server said (403) this pinned id belongs to another browser
+  #staff; #counter; #details;
 
   constructor(doc) {
     const byTestId = (id) => doc.querySelector(`[data-testid="${id}"]`);
@@ -61,6 +67,9 @@ class KioskChat {
       mode: byTestId('mode-badge'),
       newChat: byTestId('new-chat'),
     };
+    this.#staff = new StaffMode(byTestId('staff-badge'), byTestId('staff-exit'), this.#ui.agent);
+    this.#counter = new CharCounter(byTestId('char-counter'));
+    this.#details = new ProductDetails(byTestId('product-details'), (text) => this.send(text));
   }
 
   start() {
@@ -81,6 +90,8 @@ class KioskChat {
     });
     stop.addEventListener('click', () => this.stop());
     newChat.addEventListener('click', () => this.reset());
+    input.addEventListener('input', () => this.#counter.update(input.value));
+    this.#ui.log.addEventListener('product-open', (event) => this.#details.open(event.detail));
     this.#idle.seconds = idleSecondsFromUrl() ?? DEFAULT_IDLE_SECONDS;
     this.#renderEmpty();
     this.#restore();
@@ -89,7 +100,7 @@ class KioskChat {
 
   async send(text) {
     const message = text.trim();
-    if (!message || this.#controller) return;
+    if (!message || this.#controller || !this.#counter.update(message)) return;
     await this.#ask(message);
   }
 
@@ -102,6 +113,7 @@ class KioskChat {
     const controller = new AbortController();
     this.#controller = controller;
     input.value = '';
+    this.#counter.update('');
     this.#setStreaming(true);
     this.#setStatus('');
     this.#scrollDown(true);
@@ -111,7 +123,7 @@ class KioskChat {
     const url = `/api/orchestrator/${encodeURIComponent(this.#userId)}/stream`;
     let ended = false; // a `done` or `error` event arrived
     try {
-      const headers = this.#staffToken ? {Authorization: `Bearer ${this.#staffToken}`} : {};
+      const headers = this.#staff.headers;
       const onRun = (id) => {
         this.#runId = id;
         saveConversation(this.#userId, this.#history, {message, runId: id});
@@ -133,6 +145,7 @@ class KioskChat {
     } catch (error) {
       // HttpError carries the server's Russian message; a TypeError from fetch does not
       answer.showError(error.serverMessage ?? NETWORK_ERROR);
+      if (error.status === 403 && error.code === 'user_taken') this.#idTaken = true;
       this.#setStatus('');
     } finally {
       answer.finish();
@@ -148,25 +161,28 @@ class KioskChat {
   /** Stop means stop: the server stops the run (and the LLM), then the fetch is dropped. */
   stop() {
     if (this.#runId) {
-      const headers = this.#staffToken ? {Authorization: `Bearer ${this.#staffToken}`} : {};
+      const headers = this.#staff.headers;
       fetch(`/api/runs/${encodeURIComponent(this.#runId)}/cancel`,
         {method: 'POST', credentials: 'same-origin', headers}).catch(() => {});
     }
     this.#controller?.abort();
   }
 
-  /** Forget this customer: a clean page and a new anonymous user id. */
+  /** A clean page and a new anonymous id (staff mode stays; a pinned id lost to another browser goes). */
   reset() {
     if (this.#controller) return; // the controls that lead here are disabled mid-answer
+    const unpin = this.#idTaken && pinnedUserId() !== null;
     this.#history = [];
     forgetConversation();
-    this.#userId = startNewUser();
-    forgetStaffToken();
-    this.#staffToken = null;
+    this.#userId = unpin ? unpinUser() : startNewUser();
+    this.#idTaken = false;
+    this.#details.close();
     this.#ui.input.value = '';
+    this.#counter.update('');
     this.#ui.agent.value = '';
     this.#setStatus('');
     this.#renderEmpty();
+    if (unpin) appendNotice(this.#ui.log, UNPINNED);
     this.#checkHealth();
   }
 
@@ -195,6 +211,7 @@ class KioskChat {
     switch (event?.type) {
       case 'status':
         this.#setStatus(event.message);
+        if (event.stage === 'agent' && typeof event.agent === 'string') answer.reserve(event.agent);
         return false;
       case 'token':
         answer.appendToken(event.agent, event.content);

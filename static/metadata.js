@@ -34,6 +34,8 @@ function productCards(products) {
   return list;
 }
 
+// A tap (or Enter / Space) on a card asks the page to show the product's details: the
+// card sends a bubbling `product-open` event with the product (app.js opens the dialog).
 function productCard(p) {
   const card = el('li', 'card');
   card.dataset.testid = 'product-card';
@@ -41,9 +43,24 @@ function productCard(p) {
   if ((typeof p.id === 'string' && p.id) || Number.isFinite(p.id)) card.append(productImage(p.id));
   const kind = text(p.type_label); // never the English code
   const name = text(p.name) || 'Украшение';
-  // The catalog's names usually start with the kind ("Помолвочное кольцо «…»"): say it once.
-  if (kind && !name.toLowerCase().startsWith(kind.toLowerCase())) card.append(el('p', 'card__kind', kind));
+  if (kind) {                      // every card says what kind of piece it is
+    const caption = el('p', 'card__kind', capitalize(kind));
+    caption.dataset.testid = 'product-kind';
+    card.append(caption);
+  }
   card.append(el('h4', 'card__name', name));
+  card.tabIndex = 0;
+  card.setAttribute('role', 'button');
+  card.setAttribute('aria-haspopup', 'dialog');
+  card.setAttribute('aria-label', `${name}: подробнее`);
+  const open = () => card.dispatchEvent(new CustomEvent('product-open', {bubbles: true, detail: p}));
+  card.addEventListener('click', open);
+  card.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      open();
+    }
+  });
   const fineness = Number.parseInt(p.fineness, 10); // 585 or "585"
   const metal = [capitalize(text(p.metal_label)), fineness > 0 ? `${fineness}°` : '']
     .filter(Boolean).join(' ');

@@ -5,7 +5,8 @@
  * Shape of an answer (the test hooks in brackets always mark the LATEST answer only):
  *
  *   article.turn--answer
- *     section.agent (one per agent, in the order their first token came)
+ *     section.agent (one per agent, in the order the customer asked: each agent's
+ *                    headline status reserves its place, hidden until it has content)
  *       p.agent__name                 "Консультант" (outside the text on purpose)
  *       div.bubble
  *         div.bubble__text            [response-<agent>]
@@ -46,6 +47,14 @@ export function renderWelcome(log, examples, onPick) {
     chips));
 }
 
+/** A short note from the page itself (not from an agent), e.g. after a forced new start. */
+export function appendNotice(log, text) {
+  const note = el('p', 'notice', text);
+  note.dataset.testid = 'notice';
+  note.setAttribute('role', 'status');
+  log.append(note);
+}
+
 export function appendUserMessage(log, text) {
   log.append(el('article', 'turn turn--user', null,
     el('p', 'visually-hidden', 'Вы:'), el('p', 'user-text', text)));
@@ -74,9 +83,16 @@ export class AnswerView {
     return [...this.#agents.values()].map((a) => a.text.data.trim()).filter(Boolean).join('\n\n');
   }
 
+  /** Keep a place for `agent`'s bubble (hidden until its first text or metadata), so two
+   * agents' bubbles stand in the order they were asked, whichever starts typing first. */
+  reserve(agent) {
+    if (!this.#agents.has(agent)) this.#bubble(agent).section.hidden = true;
+  }
+
   appendToken(agent, content) {
     if (typeof content !== 'string' || content === '') return;
     const bubble = this.#bubble(agent);
+    bubble.section.hidden = false;
     bubble.text.appendData(content);
     this.#typing.remove(); // the caret takes over from the dots
     if (this.#current !== bubble) {
@@ -116,7 +132,10 @@ export class AnswerView {
 
   #addMetadata(agent, meta) {
     const pieces = renderMetadata(meta);
-    if (pieces.childNodes.length) this.#bubble(agent).extras.append(pieces);
+    if (!pieces.childNodes.length) return;
+    const bubble = this.#bubble(agent);
+    bubble.extras.append(pieces);
+    bubble.section.hidden = false;
   }
 
   #bubble(agent) {

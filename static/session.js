@@ -8,7 +8,11 @@
  *
  * Staff open the page as `/#staff=TOKEN` to use the analysis agent: the token moves from
  * the fragment (never sent to the server, so never in its logs) to sessionStorage and is
- * sent as `Authorization: Bearer`; a reset forgets it, so the next customer cannot use it.
+ * sent as `Authorization: Bearer`. It stays until staff leave the mode (the page's «Выйти»):
+ * an idle reset or a new conversation keeps it, and the page shows a badge meanwhile.
+ *
+ * A pinned id (`?user=`) belongs to the browser that first used it; when its cookie is
+ * lost the server answers 403, and `unpinUser()` drops the pin for a fresh anonymous id.
  *
  * The conversation on screen (and the run of an answer still coming) is kept in the tab's
  * sessionStorage too, so that a reload in the middle of an answer shows the conversation
@@ -39,6 +43,14 @@ export function startNewUser() {
   const id = randomId();
   store(STORAGE_KEY, id);
   return id;
+}
+
+/** Drop `?user=` from the address (no reload) and start a fresh anonymous id. */
+export function unpinUser() {
+  const url = new URL(location.href);
+  url.searchParams.delete('user');
+  history.replaceState(null, '', url.pathname + url.search + url.hash);
+  return startNewUser();
 }
 
 /** `?idle=SECONDS` from the URL, or null. 0 turns the reset off. */

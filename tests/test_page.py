@@ -1,0 +1,174 @@
+"""The kiosk page follows the conversation: product details and a question about a piece,
+the kind on every card, staff mode, the length counter, two agents in the order asked, a
+new start when a pinned id's cookie was lost.
+
+One Debian Chromium, one fake LLM and one `python run.py` for the whole module (browsers
+are the slow part of the suite); each test opens its own browser context, so cookies and
+storage never leak between tests. See tests/test_browser.py for the machinery.
+"""
+from __future__ import annotations
+
+import asyncio
+import shutil
+
+import pytest
+import pytest_asyncio
+
+from tests.fake_llm import FakeLLM
+from tests.test_browser import (CHROMIUM, CHROMIUM_ARGS, async_playwright, hook, open_kiosk,
+                                unique_user, until_answered)
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
+STAFF_TOKEN = "staff-secret"
+QUESTION = "Помолвочное кольцо до 100 тысяч"
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def llm():
+    server = await FakeLLM().start()
+    yield server
+    await server.close()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def server(llm, seeded_db, tmp_path_factory):
+    from tests.live import LiveServer
+    path = str(tmp_path_factory.mktemp("page") / "jewelstream.db")
+    shutil.copy(seeded_db, path)
+    live = await LiveServer(path, env={
+        "OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": "test", "JEWELSTREAM_MODEL": "fake-model",
+        "JEWELSTREAM_STAFF_TOKEN": STAFF_TOKEN, "JEWELSTREAM_RATE_LIMIT": "0"}).start()
+    yield live
+    await live.stop()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def chromium():
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def page(chromium, llm):
+    """A fresh context (own cookies and storage) and page; the fake LLM back to defaults."""
+    llm.pieces, llm.respond, llm.ttft, llm.ttft_for, llm.delay, llm.fault, llm.gate = (
+        ["Хороший", " выбор", "."], None, 0.0, None, 0.0, None, None)
+    context = await chromium.new_context(locale="ru-RU", viewport={"width": 1024, "height": 900})
+    page = await context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    await context.close()
+    assert errors == [], f"uncaught errors in the page: {errors}"
+
+
+async def send(page, message: str, agent: str = "") -> None:
+    await page.select_option(hook("agent-select"), agent)
+    await page.fill(hook("message-input"), message)
+    await page.click(hook("send-button"))
+    await until_answered(page)
+
+
+async def test_a_card_names_its_kind_opens_its_details_and_asks_about_it(page, server, llm):
+    await open_kiosk(page, server, f"user={unique_user()}")
+    await send(page, QUESTION, "consultant")
+    cards = page.locator(hook("product-card"))
+    count = await cards.count()
+    assert count >= 1
+    assert await page.locator(f"{hook('product-card')} {hook('product-kind')}").count() == count
+    for kind in await page.locator(hook("product-kind")).all_text_contents():
+        assert kind.strip()
+
+    await cards.first.click()
+    dialog = page.locator(hook("product-details"))
+    await dialog.wait_for(state="visible")
+    details = await dialog.text_content()
+    name = (await cards.first.locator(".card__name").text_content()).strip()
+    assert name in details
+    for fact in ("Артикул", "Размеры в наличии", "Наличие", "Цена"):   # an engagement ring has sizes
+        assert fact in details
+    assert await dialog.locator(".product-dialog__description").text_content()
+
+    await page.click(hook("product-ask"))
+    await until_answered(page)
+    assert not await dialog.is_visible()
+    asked = llm.requests[-1]["messages"][-1]["content"]
+    quoted = name.split("«")[1].split("»")[0]
+    assert asked.startswith(f"Расскажите подробнее про «{quoted}»") and "артикул" in asked
+    assert (await page.locator(".turn--user .user-text").last.text_content()) == asked
+
+
+async def test_staff_mode_has_a_badge_survives_the_idle_reset_and_alone_offers_analytics(page, server, llm):
+    await open_kiosk(page, server, "idle=2")
+    analytics = page.locator(f"{hook('agent-select')} option[value=analysis]")
+    assert not await page.is_visible(hook("staff-badge"))
+    assert await analytics.is_disabled()
+    with pytest.raises(Exception):
+        await page.select_option(hook("agent-select"), "analysis", timeout=1000)
+
+    await page.goto(f"{server.url}/?idle=2&staff_pc=1#staff={STAFF_TOKEN}")    # a new document
+    await page.wait_for_function("document.querySelector('[data-testid=\"mode-badge\"]').dataset.mode !== 'unknown'")
+    assert await page.is_visible(hook("staff-badge")) and STAFF_TOKEN not in page.url
+    await send(page, "Сколько на складе помолвочных колец?", "analysis")
+    await page.wait_for_function("document.querySelector('.turn--user') === null", timeout=10_000)   # idle reset
+    assert await page.is_visible(hook("staff-badge"))
+    await send(page, "Какая выручка за прошлый месяц?", "analysis")
+    assert not await page.locator(hook("error")).count()
+    assert "выручка" in llm.requests[-1]["messages"][0]["content"].lower()
+
+    await page.click(hook("staff-exit"))
+    assert not await page.is_visible(hook("staff-badge")) and await analytics.is_disabled()
+
+
+async def test_the_counter_warns_before_the_limit_and_a_long_paste_is_kept_whole(page, server, llm):
+    await open_kiosk(page, server, f"user={unique_user()}")
+    counter = page.locator(hook("char-counter"))
+    await page.fill(hook("message-input"), "а" * 100)
+    assert not await counter.is_visible()
+    await page.fill(hook("message-input"), "а" * 3900)
+    assert await counter.is_visible() and "Осталось 100" in await counter.text_content()
+
+    await page.fill(hook("message-input"), "")
+    await page.focus(hook("message-input"))
+    await page.keyboard.insert_text("б" * 4100)              # a paste, as the browser does it
+    assert len(await page.input_value(hook("message-input"))) == 4100   # not cut
+    assert "на 100" in await counter.text_content()
+    requests = len(llm.requests)
+    await page.click(hook("send-button"))
+    await asyncio.sleep(0.3)
+    assert len(llm.requests) == requests and await page.locator(".turn--user").count() == 0
+    assert len(await page.input_value(hook("message-input"))) == 4100   # still there to shorten
+
+
+async def test_two_agents_bubbles_stand_in_the_order_asked(page, server, llm):
+    # The consultant (asked first) starts typing a second after the trend agent.
+    llm.ttft_for = lambda body: 1.0 if "консультант" in body["messages"][0]["content"] else 0.0
+    llm.respond = lambda body: (["Вот", " кольца."] if "консультант" in body["messages"][0]["content"]
+                                else ["В моде", " жемчуг."])
+    await open_kiosk(page, server, f"user={unique_user()}")
+    await send(page, "Подбери кольцо и скажи, что сейчас в моде")
+    agents = await page.eval_on_selector_all(".turn--answer:last-of-type section.agent",
+                                             "(nodes) => nodes.map((n) => [n.dataset.agent, n.hidden])")
+    assert agents == [["consultant", False], ["trend", False]]
+
+
+async def test_new_chat_on_a_pinned_page_whose_cookie_was_lost_starts_afresh(page, server, llm):
+    user = unique_user()
+    await open_kiosk(page, server, f"user={user}")
+    await send(page, "Привет")                                # the id is now this browser's
+    await page.context.clear_cookies()                        # ...and the cookie is gone
+    await send(page, "Покажите серьги")
+    assert await page.locator(hook("error")).count() == 1     # 403: the id is someone else's
+    await page.click(hook("new-chat"))
+    notice = page.locator(hook("notice"))
+    assert "новым анонимным" in await notice.text_content()
+    assert f"user={user}" not in page.url
+    async with page.expect_request(lambda r: "/stream" in r.url) as request:
+        await page.fill(hook("message-input"), "Покажите серьги")
+        await page.click(hook("send-button"))
+    assert user not in (await request.value).url
+    await until_answered(page)
+    assert await page.locator(hook("error")).count() == 0
