@@ -60,9 +60,13 @@ async def page(chromium, llm):
     page.set_default_timeout(15_000)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    refused: list[str] = []           # the server's Content-Security-Policy, as in test_browser
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     await context.close()
     assert errors == [], f"uncaught errors in the page: {errors}"
+    assert refused == [], f"the page breaks its Content-Security-Policy: {refused}"
 
 
 async def send(page, message: str, agent: str = "") -> None:
@@ -109,11 +113,10 @@ async def test_staff_mode_has_a_badge_survives_the_idle_reset_and_alone_offers_a
     with pytest.raises(Exception):
         await page.select_option(hook("agent-select"), "analysis", timeout=1000)
 
-    await page.goto(f"{server.url}/?idle=2&staff_pc=1#staff={STAFF_TOKEN}")    # a new document
-    await page.wait_for_function("document.querySelector('[data-testid=\"mode-badge\"]').dataset.mode !== 'unknown'")
+    await open_kiosk(page, server, f"idle=2&staff_pc=1#staff={STAFF_TOKEN}")    # a new document
     assert await page.is_visible(hook("staff-badge")) and STAFF_TOKEN not in page.url
     await send(page, "Сколько на складе помолвочных колец?", "analysis")
-    await page.wait_for_function("document.querySelector('.turn--user') === null", timeout=10_000)   # idle reset
+    await page.wait_for_selector(".turn--user", state="detached", timeout=10_000)   # the idle reset
     assert await page.is_visible(hook("staff-badge"))
     await send(page, "Какая выручка за прошлый месяц?", "analysis")
     assert not await page.locator(hook("error")).count()
@@ -150,9 +153,10 @@ async def test_two_agents_bubbles_stand_in_the_order_asked(page, server, llm):
                                 else ["В моде", " жемчуг."])
     await open_kiosk(page, server, f"user={unique_user()}")
     await send(page, "Подбери кольцо и скажи, что сейчас в моде")
-    agents = await page.eval_on_selector_all(".turn--answer:last-of-type section.agent",
-                                             "(nodes) => nodes.map((n) => [n.dataset.agent, n.hidden])")
-    assert agents == [["consultant", False], ["trend", False]]
+    sections = page.locator(".turn--answer").last.locator("section.agent")
+    agents = [[await section.get_attribute("data-agent"), await section.is_visible()]
+              for section in await sections.all()]
+    assert agents == [["consultant", True], ["trend", True]]
 
 
 async def test_new_chat_on_a_pinned_page_whose_cookie_was_lost_starts_afresh(page, server, llm):
