@@ -9,6 +9,7 @@ from agents import girlfriend
 from agents.base import AgentContext
 from agents.vocabulary import METALS, STONES
 from agents.zodiac import SIGN_FACTS
+from jewelstream.routing import route_message
 from jewelstream.llm import OfflineWriter
 from jewelstream.store import Store
 from tests.sse_reader import collect, text_of
@@ -166,3 +167,9 @@ async def test_stream_through_the_orchestrator(client, fake_llm, db_path):
         assert (await store.profile("u1"))["birth_month"] == 4
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize("message", ["Я родилась 5 марта, какие камни мне подходят?",
+                                     "I was born on March 5", "родился я 12 апреля"])
+def test_stating_ones_birth_goes_to_the_advisor(message):
+    assert route_message(message) == ["girlfriend"]

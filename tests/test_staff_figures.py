@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from agents.periods import period_in
+from jewelstream.routing import asks_for_staff_data, route_message
 from agents.staff_questions import read_question
 from tests.conftest import db_rows
 from tests.sse_reader import collect, text_of
@@ -129,3 +130,20 @@ def test_question_reading():
     assert read_question("Какие сегменты самые прибыльные?", now)["figure"] is None
     assert read_question("Прогноз продаж на декабрь", now)["figure"] is None
     assert read_question("Какие товары хуже всего продаются?", now)["worst"] is True
+
+
+@pytest.mark.parametrize("message", [
+    "Какая выручка за прошлый месяц?", "Сколько вы заработали в октябре?", "Покажи сегменты клиентов",
+    "Сколько у вас клиентов?", "Каких клиентов стоит вернуть?",
+])
+def test_analytics_questions_are_recognised_for_customers_and_routed_for_staff(message):
+    assert asks_for_staff_data(message)
+    assert route_message(message, staff=True)[0] == "analysis"
+
+
+@pytest.mark.parametrize("message", [
+    "Я ваш постоянный клиент, есть ли для меня бонусы?", "Помолвочное кольцо до 100 тысяч",
+    "Что чаще всего дарят на 8 марта?", "Какие серьги сейчас носят?", "Сколько стоит доставка?",
+])
+def test_customer_questions_are_not_mistaken_for_analytics(message):
+    assert not asks_for_staff_data(message)
