@@ -9,8 +9,9 @@ what their body is. One middleware, plus the CORS headers of the allowed origins
   host the server is bound to. Behind a proxy with a domain name, set it.
 - **Another site** (`/api/*`): browsers say where a request comes from, `Sec-Fetch-Site`
   (all current browsers) and `Origin` (every cross-origin fetch and POST, "null" from
-  sandboxes). `Sec-Fetch-Site: cross-site` or `same-site`, or an `Origin` that is not this
-  server, is refused with `403 cross_site`, unless the origin is one of `cors_origins`.
+  sandboxes); an older browser's link names its page only in `Referer`. `Sec-Fetch-Site:
+  cross-site` or `same-site`, or else an `Origin` (or `Referer`) that is not this server,
+  is refused with `403 cross_site`, unless the origin is one of `cors_origins`.
   This covers a GET twin opened from another site's link or image (it would carry the
   visitor's SameSite=Lax cookie), forms, and scripts. A request with neither header is
   not sent by a web page (curl, backends, the CLI client, the benchmark) and passes.
@@ -95,11 +96,15 @@ class Origins:
 
     @staticmethod
     def cross_site(request: web.Request, origin: str | None) -> bool:
-        if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
-            return True
-        if origin is None:
+        fetch_site = request.headers.get("Sec-Fetch-Site")
+        if fetch_site is not None:
+            return fetch_site in ("cross-site", "same-site")
+        # A browser without Sec-Fetch-*: a link it follows names no Origin, but its Referer
+        # (when the page's policy sends one) names the page it comes from.
+        source = origin if origin is not None else request.headers.get("Referer")
+        if source is None:
             return False
-        scheme, _, netloc = origin.partition("://")
+        netloc = source.partition("://")[2].partition("/")[0]
         return netloc.lower() != request.host.lower()
 
 

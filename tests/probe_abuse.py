@@ -1,13 +1,14 @@
 """Figures for two abuses of a real server process: guessing the staff token, and a flood
 of new user ids while the server is full. Not part of the test run; it reports, never fails.
 
-    python -m tests.probe_abuse [--root PATH] [--seconds 3] [--flood 400]
+    python -m tests.probe_abuse [--root PATH] [--seconds 3] [--flood 400] [--concurrency 50]
 
 - Token guessing: wrong bearers as fast as 20 concurrent clients of one address can send
   them for `--seconds`; attempts per second, and how many got an answer before the first
   `429`.
 - Flood: the server's `JEWELSTREAM_MAX_STREAMS` (20) slots are held by answers that never
-  finish, then `--flood` requests, each with a new user id, 50 at a time: how long a `503`
+  finish, then `--flood` requests, each with a new user id, `--concurrency` at a time
+  (with many at once, a 503's time includes its wait behind the others): how long a `503`
   takes, and what else they got. Run with the address limit lifted (to time the 503
   itself) and with the default (200 a minute per address).
 
@@ -83,13 +84,13 @@ async def guessing(url: str, seconds: float) -> str:
             f"statuses {dict(collections.Counter(statuses))}")
 
 
-async def flood(url: str, fake: FakeLLM, count: int) -> str:
+async def flood(url: str, fake: FakeLLM, count: int, concurrency: int) -> str:
     fake.fault = "hang"
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
         holders = [await session.post(f"{url}/api/consultation/hold{n}/stream", json={"message": "кольцо"})
                    for n in range(20)]
         times: dict[int, list[float]] = collections.defaultdict(list)
-        gate = asyncio.Semaphore(50)
+        gate = asyncio.Semaphore(concurrency)
 
         async def one(n):
             async with gate:
@@ -118,6 +119,7 @@ async def main() -> None:
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--flood", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=50)
     args = parser.parse_args()
     fake = await FakeLLM().start()
     folder = Path(tempfile.mkdtemp(prefix="probe-"))
@@ -126,8 +128,8 @@ async def main() -> None:
                 "JEWELSTREAM_STAFF_TOKEN": "the-real-token", "JEWELSTREAM_MAX_STREAMS": "20"}
         runs = [("token guessing", {}, lambda url: guessing(url, args.seconds)),
                 ("flood, address limit lifted", {"JEWELSTREAM_ADDRESS_RATE_LIMIT": "1000000"},
-                 lambda url: flood(url, fake, args.flood)),
-                ("flood, default limits", {}, lambda url: flood(url, fake, args.flood))]
+                 lambda url: flood(url, fake, args.flood, args.concurrency)),
+                ("flood, default limits", {}, lambda url: flood(url, fake, args.flood, args.concurrency))]
         for name, env, probe in runs:
             fake.fault = None
             process, url = await start_server(args.root, {**base, **env, "JEWELSTREAM_DB": str(folder / f"{name}.db")})

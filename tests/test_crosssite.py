@@ -32,6 +32,7 @@ async def test_a_post_must_be_json(client, fake_llm):
     {"Sec-Fetch-Site": "cross-site"},
     {"Sec-Fetch-Site": "same-site", "Origin": "http://other.localhost"},
     {"Origin": "null"},                                      # a sandboxed frame, a file
+    {"Referer": "https://evil.example/page.html"},           # an older browser's link
 ])
 async def test_another_site_cannot_post_for_the_visitor(client, fake_llm, db_path, headers):
     response = await client.post(URL.format("victim"), json=QUESTION, headers=headers)
