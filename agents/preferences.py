@@ -1,20 +1,15 @@
 """Customer preferences from Russian chat messages, without an LLM.
 
-`extract_preferences(message, history)` reads budget, product type, metal, stones,
-excluded metals, style, occasion and recipient (codes of `agents.vocabulary`); the current
-message wins and earlier *user* messages fill what it leaves out. `describe_preferences`
-turns the result back into a short Russian phrase.
+`extract_preferences(message, history)` reads budget, type, metal, stones, excluded metals,
+style, occasion, recipient and a subjective price level (codes of `agents.vocabulary`); the
+current message wins and earlier *user* messages fill the rest (`merge_preferences`).
+Budgets: "до N" max, "от N" min, "от A до B"/"A-B" a range, "около N"/"тысяч 50" N ±15%, a
+bare sum a max; a small number after a budget cue is thousands ("не дороже 150"); number
+words and slang ("полтинник", "лям") count; sizes, carats, fineness and years do not.
 
-Budget rules: "до/не дороже/дешевле/бюджет N" -> max; "от/дороже/свыше N" -> min; "от A до B",
-"A-B", "между A и B" -> range; "около/примерно/в районе/за/на N" and the inverted word order
-"тысяч 50", "тысяч за 50" -> N ±15%; a bare sum ("кольцо, 50 тысяч") -> max. Number words
-("полтора миллиона", "сто тысяч") and slang ("полтинник", "лям", "косарь") are understood.
-Ring sizes, carats, fineness, dates and years are not money (see `_UNIT_AFTER`).
-
-What it leaves out: spelling mistakes, excluded stones/styles (a negated stone is simply
-dropped), several budgets for several items, and anything needing real syntax; negation is
-`agents.text.refused`'s word window, good for "не люблю серебро", "без камней", "только не
-золото" ("только не золото" refuses every gold; "не белое золото" only the white).
+What it leaves out: spelling mistakes, excluded stones/styles, several budgets for several
+items, real syntax (negation is `agents.text.refused`'s word window: "не люблю серебро",
+"без камней"; "только не золото" refuses every gold, "не белое золото" only the white).
 """
 from __future__ import annotations
 
@@ -22,8 +17,8 @@ import re
 
 from agents import vocabulary as V
 from agents.price_level import price_level
+from agents.wording import describe_preferences  # noqa: F401 (callers import it from here)
 from agents.text import find_matches, normalize, refused, spell_numbers, stem_positions, tokens
-from agents.wording import budget_phrase
 
 
 def _adjusted(table, add=None, drop=None):
@@ -293,20 +288,3 @@ def completed(prefs: dict) -> dict:
     if prefs["occasion"] is None and prefs["recipient"] not in (None, "self"):
         prefs["occasion"] = "gift"  # something for someone else is a present
     return prefs
-
-
-def describe_preferences(prefs: dict) -> str:
-    """A short Russian phrase: "помолвочное кольцо, белое золото, до 100 000 ₽" ("" if empty)."""
-    p, lab = prefs, V.label
-    implied = {"engagement_ring": "engagement", "wedding_band": "wedding"}.get(p.get("type"))
-    occasion, who = p.get("occasion") if p.get("occasion") != implied else None, p.get("recipient")
-    money = budget_phrase(p.get("budget_min"), p.get("budget_max"))
-    parts = [p.get("type") and lab(V.PRODUCT_TYPES, p["type"]), p.get("metal") and lab(V.METALS, p["metal"]),
-             ", ".join("не " + lab(V.METALS, m) for m in p.get("excluded_metals") or ()),
-             "камни: " + ", ".join(lab(V.STONES, s) for s in p["stones"]) if p.get("stones") else
-             "без камней" if p.get("no_stones") else "",
-             p.get("style") and "стиль: " + lab(V.STYLES, p["style"]),
-             occasion and "повод: " + lab(OCCASIONS, occasion),
-             who and (lab(V.RECIPIENTS, who) if who == "self" else "кому: " + lab(V.RECIPIENTS, who)),
-             money]
-    return ", ".join(part for part in parts if part)

@@ -20,7 +20,7 @@ from typing import Callable
 
 from agents.vocabulary import METALS, PRODUCT_TYPES, STONES, label
 from agents.wording import (budget_phrase, capitalized, excluded_phrase, kind_phrase, price_range,
-                            rubles, stones_phrase)  # noqa: F401 (rubles: re-exported)
+                            rubles, stones_phrase)
 
 # A request for a plain "ring" is also satisfied by these more specific types.
 _RELATED_TYPES = {"ring": {"ring", "engagement_ring", "wedding_band"},

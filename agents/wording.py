@@ -3,13 +3,14 @@
 `agents.vocabulary` gives one label per code ("серебро", "подвеска"); a sentence also needs
 "подвески из серебра с сапфиром" or "до 40 000 ₽". This module builds those phrases: the
 kind of piece in the plural, a metal after "из", a stone after "с", a budget, and the
-short Russian name of each wish the search checks (`WISH_NAMES`).
+short Russian name of each wish the search checks (`WISH_NAMES`), and the wishes as a whole
+in one phrase (`describe_preferences`).
 
 What it leaves out: full declension; each table holds exactly the forms the answers use.
 """
 from __future__ import annotations
 
-from agents.vocabulary import METALS, STONES, label
+from agents.vocabulary import METALS, OCCASIONS, PRODUCT_TYPES, RECIPIENTS, STONES, STYLES, label
 
 TYPE_PLURALS = {"engagement_ring": "помолвочные кольца", "wedding_band": "обручальные кольца",
                 "ring": "кольца", "earrings": "серьги", "necklace": "колье", "pendant": "подвески",
@@ -78,3 +79,20 @@ def kind_phrase(prefs: dict, *, with_budget: bool = False) -> str:
 
 def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def describe_preferences(prefs: dict) -> str:
+    """A short Russian phrase: "помолвочное кольцо, белое золото, до 100 000 ₽" ("" if empty)."""
+    p, lab = prefs, label
+    implied = {"engagement_ring": "engagement", "wedding_band": "wedding"}.get(p.get("type"))
+    occasion, who = p.get("occasion") if p.get("occasion") != implied else None, p.get("recipient")
+    money = budget_phrase(p.get("budget_min"), p.get("budget_max"))
+    parts = [p.get("type") and lab(PRODUCT_TYPES, p["type"]), p.get("metal") and lab(METALS, p["metal"]),
+             ", ".join("не " + lab(METALS, m) for m in p.get("excluded_metals") or ()),
+             "камни: " + ", ".join(lab(STONES, s) for s in p["stones"]) if p.get("stones") else
+             "без камней" if p.get("no_stones") else "",
+             p.get("style") and "стиль: " + lab(STYLES, p["style"]),
+             occasion and "повод: " + lab({**OCCASIONS, "jubilee": ("юбилей", ())}, occasion),
+             who and (lab(RECIPIENTS, who) if who == "self" else "кому: " + lab(RECIPIENTS, who)),
+             money]
+    return ", ".join(part for part in parts if part)
