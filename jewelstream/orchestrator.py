@@ -153,8 +153,8 @@ class Orchestrator:
         each agent wants the next turn to know, the exchange itself. Only finished answers
         count; the profile's other keys are left as they are. A failure here is not the
         answer's: the customer already has it, and the next turn starts afresh."""
-        if not states:
-            return
+        if not states or getattr(self.store, "write_error", None) is not None:
+            return        # nothing finished, or the disk refuses writes (its own checks tell)
         changes: dict = {"agent": next(name for name in names if name in states), "flow": None}
         for name, state in states.items():
             remember = self.agents[name].remember
