@@ -41,6 +41,10 @@ class Caller:
     bearer: bool = False         # showed any bearer at all
 
 
+# Where a request keeps its caller once worked out (a typed key: aiohttp warns on strings).
+CALLER = web.RequestKey("caller", Caller)
+
+
 class Callers:
     def __init__(self, staff_token: str | None, api_keys: tuple[str, ...],
                  trusted_proxies: tuple[str, ...] = ()) -> None:
@@ -52,9 +56,9 @@ class Callers:
     def of(self, request: web.Request) -> Caller:
         """The caller of `request` (worked out once per request); BadInput(429) while its
         address is locked out for guessing tokens."""
-        caller = request.get("jewelstream.caller")
+        caller = request.get(CALLER)
         if caller is None:
-            caller = request["jewelstream.caller"] = self._identify(request)
+            caller = request[CALLER] = self._identify(request)
         return caller
 
     def address(self, request: web.Request) -> str:
