@@ -21,11 +21,11 @@ import re
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
-from agents.base import Agent, AgentContext, InputState, chat_messages, write_answer
+from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store, write_answer
 from agents.consultant_drafts import SYSTEM_PROMPT, draft_answer, prompt_facts
 from agents.dialogue import dialogue_of, history_for, ongoing
 from agents.preferences import completed, extract_preferences, merge_preferences
-from agents.references import DETAILS, resolve
+from agents.references import DETAILS, CatalogIndex, index_catalog, resolve
 from agents.refinements import refined, refinement
 from agents.search import find_products, product_card, stated_wishes
 from agents.shop_facts import load_facts
@@ -58,6 +58,12 @@ class ConsultantState(InputState, total=False):
     answer: str
 
 
+@per_store
+def _catalog_index(store: AgentStore) -> CatalogIndex:
+    """The catalog's look-ups for references, once per version of the catalog."""
+    return index_catalog(store.catalog)
+
+
 async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
     ctx = runtime.context
     store, message = ctx.store, state["message"]
@@ -68,7 +74,7 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     base = dialogue.get("wishes") or extract_preferences("", history)
     current = extract_preferences(message)
     said = {key for key in _SEARCH_WISHES if current.get(key)}
-    reference = resolve(message, store.catalog, shown, focus)
+    reference = resolve(message, _catalog_index(store), shown, focus)
     facts = (ctx.shop_facts or load_facts()).asked(message)
     direction = refinement(normalize(message)) if (shown or dialogue.get("wishes")) else None
     talk = small_talk(message)
@@ -82,7 +88,7 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
         reference = None          # "такие же, но в золоте" after a list: the last search, changed
     if not reference and focus and not said and not facts and not direction and \
             DETAILS.search(normalize(message)):
-        reference = resolve("это", store.catalog, [], focus)     # "а 17-й размер есть?"
+        reference = resolve("это", _catalog_index(store), [], focus)     # "а 17-й размер есть?"
     if reference and not reference.companion and (DETAILS.search(normalize(message)) or not said - {"type"}):
         cards = [product_card(p) for p in reference.products[:4]]
         return {**turn, "intent": "details", "products": cards, "asked_size": asked_size(message),

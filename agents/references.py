@@ -49,9 +49,29 @@ def collection(product: dict) -> str:
     return match[1] if match else ""
 
 
-def resolve(message: str, catalog: list[dict], shown: list[str], focus: str | None) -> Reference | None:
+@dataclass(frozen=True)
+class CatalogIndex:
+    """What a reference is looked up in, built once per version of the catalog (the
+    consultant memoizes it per store): a look-up of every piece per id and per article
+    code, and the collections with their words."""
+    by_id: dict[str, dict]
+    by_code: dict[str, dict]                                 # article code or id -> piece
+    collections: list[tuple[str, list[str], list[dict]]]     # (name, its words, its pieces)
+
+
+def index_catalog(catalog: list[dict]) -> CatalogIndex:
+    by_code = {_code(p.get("article") or ""): p for p in catalog if p.get("article")}
+    by_code.update({p["id"]: p for p in catalog})
+    names: dict[str, list[dict]] = {}
+    for product in catalog:
+        names.setdefault(collection(product), []).append(product)
+    collections = [(name, words(name), products) for name, products in names.items() if words(name)]
+    return CatalogIndex({p["id"]: p for p in catalog}, by_code, collections)
+
+
+def resolve(message: str, catalog: CatalogIndex, shown: list[str], focus: str | None) -> Reference | None:
     text = normalize(message)
-    by_id = {p["id"]: p for p in catalog}
+    by_id = catalog.by_id
     shown_products = [by_id[i] for i in shown if i in by_id]
     companion = bool(_COMPANION.search(text))
     found = (_by_article(message, catalog) or _by_name(message, text, catalog, shown_products))
@@ -88,11 +108,9 @@ def _ordinal(text: str) -> int | None:
     return None
 
 
-def _by_article(message: str, catalog: list[dict]) -> tuple[list[dict], str] | None:
-    codes = {_code(p.get("article") or ""): p for p in catalog if p.get("article")}
-    codes.update({p["id"]: p for p in catalog})
+def _by_article(message: str, catalog: CatalogIndex) -> tuple[list[dict], str] | None:
     for candidate in re.findall(r"[\w\-./]*\d[\w\-./]*", message.lower()):
-        product = codes.get(_code(candidate))
+        product = catalog.by_code.get(_code(candidate))
         if product:
             return [product], "article"
     return None
@@ -106,17 +124,13 @@ def _stem(word: str) -> str:
     return word if len(word) <= 4 else word[:-1] if len(word) <= 6 else word[:-2]
 
 
-def _by_name(message: str, text: str, catalog: list[dict],
+def _by_name(message: str, text: str, catalog: CatalogIndex,
              shown: list[dict]) -> tuple[list[dict], str] | None:
     said = words(text)
-    names: dict[str, list[dict]] = {}
-    for product in catalog:
-        names.setdefault(collection(product), []).append(product)
     asked = bool(DETAILS.search(text))
     best: list[dict] = []
-    for name, products in names.items():
-        parts = words(name)
-        if not parts or not _contains(said, parts):
+    for name, parts, products in catalog.collections:
+        if not _contains(said, parts):
             continue
         marked = _marked(message, name) or asked or any(p in shown for p in products)
         if marked and len(parts) >= len(words(collection(best[0])) if best else []):
