@@ -78,17 +78,23 @@ async def page(browser):
     context = await browser.new_context(locale="ru-RU", viewport={"width": 1024, "height": 900})
     page = await context.new_page()
     page.set_default_timeout(15_000)
-    script_errors: list[str] = []
-    page.on("pageerror", lambda error: script_errors.append(str(error)))
-    # The server's Content-Security-Policy: a script, style or request it refuses is
-    # reported on the console ("Refused to ... Content Security Policy ...").
-    refused: list[str] = []
-    page.on("console", lambda message: refused.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    script_errors, refused = watch(page)
     yield page
     await context.close()
     assert script_errors == [], f"uncaught errors in the page: {script_errors}"
     assert refused == [], f"the page breaks its Content-Security-Policy: {refused}"
+
+
+def watch(page) -> tuple[list[str], list[str]]:
+    """Lists that fill with the page's uncaught script errors and with what the server's
+    Content-Security-Policy refused (reported on the console: "Refused to ... Content
+    Security Policy ..."); a test asserts both stay empty."""
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return script_errors, refused
 
 
 async def open_kiosk(page, live_server, query: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from jewelstream.data.__main__ import main
 from tests.live import LiveServer
 from tests.png import solid_png
-from tests.test_browser import browser, hook, open_kiosk, ask, unique_user, until_answered  # noqa: F401
+from tests.test_browser import browser, hook, open_kiosk, ask, unique_user, until_answered, watch  # noqa: F401
 
 EXAMPLE = Path(__file__).parent.parent / "docs" / "examples" / "catalog.csv"
 KIOSK = {"width": 1080, "height": 1920}
@@ -23,10 +23,7 @@ async def test_cards_show_the_photo_or_the_drawing(browser, fake_llm, db_path, t
     context = await browser.new_context(locale="ru-RU", viewport=KIOSK)
     page = await context.new_page()
     page.set_default_timeout(20_000)
-    complaints: list[str] = []                  # script errors and Content-Security-Policy refusals
-    page.on("pageerror", lambda error: complaints.append(str(error)))
-    page.on("console", lambda message: complaints.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    script_errors, refused = watch(page)         # script errors and Content-Security-Policy refusals
     try:
         await open_kiosk(page, server, f"user={unique_user()}")
         await ask(page, "Кольцо из белого золота с бриллиантом")
@@ -51,4 +48,4 @@ async def test_cards_show_the_photo_or_the_drawing(browser, fake_llm, db_path, t
     assert shown[0]["name"] == "Кольцо «Северное сияние»" and shown[0]["width"] == 320   # the photo
     assert len(shown) >= 2 and all(card["width"] == 200 for card in shown[1:])          # drawings
     assert all(card["loading"] == "lazy" and card["box"] > 150 for card in shown)
-    assert complaints == []
+    assert script_errors + refused == []

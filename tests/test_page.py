@@ -15,7 +15,7 @@ import pytest
 import pytest_asyncio
 
 from tests.fake_llm import FakeLLM
-from tests.test_browser import (CHROMIUM, CHROMIUM_ARGS, async_playwright, hook, open_kiosk,
+from tests.test_browser import (CHROMIUM, CHROMIUM_ARGS, async_playwright, hook, open_kiosk, watch,
                                 unique_user, until_answered)
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
@@ -58,11 +58,7 @@ async def page(chromium, llm):
     context = await chromium.new_context(locale="ru-RU", viewport={"width": 1024, "height": 900})
     page = await context.new_page()
     page.set_default_timeout(15_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    refused: list[str] = []           # the server's Content-Security-Policy, as in test_browser
-    page.on("console", lambda message: refused.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    errors, refused = watch(page)
     yield page
     await context.close()
     assert errors == [], f"uncaught errors in the page: {errors}"
