@@ -79,9 +79,9 @@ async def llm_ctx(app: web.Application):
     llm = make_chat_model(app[keys.SETTINGS])
     app[keys.LLM] = llm
     yield
-    client = getattr(llm, "async_client", None)      # ChatOpenAI's shared connection pool
-    if client is not None and hasattr(client, "_client"):
-        await client._client.close()
+    pool = getattr(llm, "http_async_client", None)   # ChatOpenAI's shared connection pool
+    if pool is not None:
+        await pool.aclose()
 
 
 async def orchestrator_ctx(app: web.Application):

@@ -34,6 +34,8 @@ class Settings:
     max_answer_tokens: int = 700
     max_answer_chars: int = 4000
     temperature: float = 0.6
+    # The optional speed-up over the openai SDK's private API (jewelstream/llm_fastpath.py).
+    llm_fastpath: bool = True
     offline_pace: float = 0.045            # seconds between words of the offline writer
     # Upstream faults (seconds).
     connect_timeout: float = 5.0
@@ -117,6 +119,7 @@ class Settings:
             max_answer_tokens=number("JEWELSTREAM_MAX_ANSWER_TOKENS", cls.max_answer_tokens, int),
             max_answer_chars=number("JEWELSTREAM_MAX_ANSWER_CHARS", cls.max_answer_chars, int),
             temperature=number("JEWELSTREAM_TEMPERATURE", cls.temperature),
+            llm_fastpath=env.get("JEWELSTREAM_LLM_FASTPATH", "1") not in ("0", "false", "no"),
             offline_pace=number("JEWELSTREAM_OFFLINE_PACE", cls.offline_pace),
             connect_timeout=number("JEWELSTREAM_CONNECT_TIMEOUT", cls.connect_timeout),
             first_token_timeout=number("JEWELSTREAM_FIRST_TOKEN_TIMEOUT", cls.first_token_timeout),

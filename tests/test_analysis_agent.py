@@ -6,7 +6,7 @@ import json
 from agents import analysis
 from agents.base import AgentContext
 from agents.sales import analyse_sales
-from jewelstream.llm import OfflineWriter
+from agents.offline import OfflineWriter
 from jewelstream.store import Store
 from tests.sse_reader import collect, text_of
 

@@ -6,12 +6,21 @@ import asyncio
 import time
 from dataclasses import replace
 
+import pytest
+
 from jewelstream.app import create_app
 from tests.conftest import db_rows
 from tests.fake_llm import FakeLLM
 from tests.sse_reader import collect, read_events, text_of
 
 URL = "/api/consultation/{}/stream"
+
+
+@pytest.fixture(params=[True, False], ids=["fastpath", "public-api"])
+def settings(settings, request):
+    """Every test here runs with the optional fast path (jewelstream/llm_fastpath.py) on
+    and off: the answers must be the same."""
+    return replace(settings, llm_fastpath=request.param)
 QUESTION = {"message": "Помолвочное кольцо до 100 тысяч"}
 
 

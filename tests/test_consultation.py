@@ -1,5 +1,6 @@
 """POST/GET /api/consultation/{user_id}/stream through the real app and a real fake LLM."""
 import asyncio
+from dataclasses import replace
 
 import pytest
 
@@ -7,6 +8,13 @@ from tests.conftest import db_rows
 from tests.sse_reader import collect, events_in, read_events, text_of
 
 URL = "/api/consultation/{}/stream"
+
+
+@pytest.fixture(params=[True, False], ids=["fastpath", "public-api"])
+def settings(settings, request):
+    """Every test here runs with the optional fast path (jewelstream/llm_fastpath.py) on
+    and off: the answers must be the same."""
+    return replace(settings, llm_fastpath=request.param)
 QUESTION = "Я ищу обручальное кольцо для помолвки, бюджет до 100000 рублей"
 
 
@@ -176,3 +184,15 @@ async def test_offline_mode_answers_from_the_catalog(offline_client):
     for product in metadata["products"]:
         assert product["name"] in text
     assert "₽" in text
+
+
+async def test_the_fast_path_is_only_there_when_the_setting_asks_for_it(settings):
+    from jewelstream.config import Settings
+    from jewelstream.llm import make_chat_model
+    from jewelstream.llm_fastpath import ChunkDictClient
+
+    model = make_chat_model(settings)
+    assert isinstance(model.root_async_client, ChunkDictClient) is settings.llm_fastpath
+    await model.http_async_client.aclose()
+    assert Settings.from_env([], {"JEWELSTREAM_LLM_FASTPATH": "0"}).llm_fastpath is False
+    assert Settings.from_env([], {}).llm_fastpath is True

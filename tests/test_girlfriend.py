@@ -10,7 +10,7 @@ from agents.base import AgentContext
 from agents.vocabulary import METALS, STONES
 from agents.zodiac import SIGN_FACTS
 from jewelstream.routing import route_message
-from jewelstream.llm import OfflineWriter
+from agents.offline import OfflineWriter
 from jewelstream.store import Store
 from tests.sse_reader import collect, text_of
 

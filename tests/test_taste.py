@@ -8,7 +8,7 @@ from agents.preferences import extract_preferences
 from agents.search import search_products
 from jewelstream.app import create_app
 from jewelstream.config import Settings
-from jewelstream.llm import OfflineWriter
+from agents.offline import OfflineWriter
 from jewelstream.store import Store
 from tests.sse_reader import collect, text_of
 

@@ -8,7 +8,7 @@ import pytest
 from agents import trend
 from agents.trend_goods import TREND_GOODS
 from agents.base import AgentContext
-from jewelstream.llm import OfflineWriter
+from agents.offline import OfflineWriter
 from jewelstream.store import Store
 from tests.sse_reader import collect, text_of
 

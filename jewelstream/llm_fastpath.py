@@ -1,0 +1,40 @@
+"""OPTIONAL speed-up of `openai` mode over PRIVATE APIs: an optimisation, not the normal
+way to use the openai SDK or langchain-openai. Do not copy it as an example.
+
+`JEWELSTREAM_LLM_FASTPATH=1` (the default) turns it on, `0` off; the tests run both ways.
+Without it, ChatOpenAI builds its own openai client on our pool (jewelstream/upstream.py)
+through public options only, and every answer is the same, byte for byte.
+
+What it does: streamed chunks are handed over as the JSON dicts they arrived as. By
+default the openai client builds a pydantic `ChatCompletionChunk` per chunk in pure
+Python (its lenient `construct`, ~70 us a token here) and langchain-openai at once turns
+it back into a dict (`model_dump()`); langchain-openai takes dict chunks as they are (`if
+not isinstance(chunk, dict)` in its `_astream`), so we skip the round trip
+(`python -m tests.bench --profile` shows the cost).
+
+The private parts it relies on, which a new SDK release may change:
+- `openai.AsyncOpenAI._process_response_data`, overridden below;
+- langchain-openai's acceptance of dict chunks in `ChatOpenAI._astream`;
+- ChatOpenAI's `root_async_client` / `async_client` fields (set to our client).
+If an upgrade breaks it, set `JEWELSTREAM_LLM_FASTPATH=0` and the server works as before.
+"""
+from __future__ import annotations
+
+import openai
+from openai.types.chat import ChatCompletionChunk
+
+
+class ChunkDictClient(openai.AsyncOpenAI):
+    """openai.AsyncOpenAI whose streamed chat chunks stay plain dicts (see above)."""
+
+    def _process_response_data(self, *, data, cast_to, response):
+        if cast_to is ChatCompletionChunk and isinstance(data, dict):
+            return data
+        return super()._process_response_data(data=data, cast_to=cast_to, response=response)
+
+
+def fastpath_clients(*, pool, base_url: str | None, api_key: str, timeout, max_retries: int) -> dict:
+    """ChatOpenAI's client fields, set to a ChunkDictClient on `pool`."""
+    client = ChunkDictClient(base_url=base_url, api_key=api_key, timeout=timeout,
+                             max_retries=max_retries, http_client=pool)
+    return {"root_async_client": client, "async_client": client.chat.completions}
