@@ -56,7 +56,7 @@ class InputState(TypedDict):
 
 
 class AgentStore(Protocol):
-    """What the agents need from the store (jewelstream.store.Store provides it)."""
+    """What the agents need from the store (every backend of jewelstream.store provides it)."""
     catalog: list[dict]
     articles: list[dict]
     customers: list[dict]
@@ -64,7 +64,6 @@ class AgentStore(Protocol):
     data_version: int          # changes when an import replaced any of the four lists
 
     async def profile(self, user_id: str) -> dict: ...
-    async def save_profile(self, user_id: str, data: dict) -> None: ...
     async def update_profile(self, user_id: str, change: Callable[[dict], dict]) -> dict: ...
 
 

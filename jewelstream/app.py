@@ -3,7 +3,7 @@
 Every request passes `Origins` (host, site, body type) inside the JSON error middleware;
 every response gets the security headers and, for allowed origins, the CORS headers.
 One `cleanup_ctx` per resource, set up in order and torn down in reverse:
-store (SQLite + seed) -> runs (their event log) -> identity (cookie secret) -> chat model
+store (`open_store`: migrated, seeded) -> runs (their event log) -> identity (cookie secret) -> chat model
 -> orchestrator (the agents' compiled graphs). `on_shutdown` drains the open streams
 (jewelstream/traffic.py), then stops the runs that no stream follows any more.
 """
@@ -29,7 +29,7 @@ from jewelstream.requests import MAX_BODY
 from jewelstream.routes import setup_routes
 from jewelstream.runs.registry import Runs
 from jewelstream.runs.sqlite_log import SqliteRunLog
-from jewelstream.store import Store
+from jewelstream.store import open_store
 from jewelstream.traffic import Traffic
 
 
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
 
 
 async def store_ctx(app: web.Application):
-    store = await Store.open(app[keys.SETTINGS].db_path)
+    store = await open_store(app[keys.SETTINGS])
     app[keys.STORE] = store
     yield
     await store.close()

@@ -12,7 +12,6 @@ and uploads: photos are files the shop copies into the folder.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from aiohttp import web
@@ -40,7 +39,7 @@ def find_photo(media_dir: str | None, product: dict) -> Path | None:
 
 
 async def product_image(request: web.Request) -> web.StreamResponse:
-    product = await _product(request.app[keys.STORE], request.match_info["product_id"])
+    product = await request.app[keys.STORE].product(request.match_info["product_id"])
     if product is None:
         raise web.HTTPNotFound()
     headers = {"Cache-Control": CACHE_CONTROL, "X-Content-Type-Options": "nosniff"}
@@ -57,10 +56,3 @@ async def product_image(request: web.Request) -> web.StreamResponse:
     return response
 
 
-async def _product(store, product_id: str) -> dict | None:
-    """The product with this id, on sale or withdrawn (one row by its primary key)."""
-    def read(db):
-        row = db.execute("SELECT name, type, metal, stones, article, image FROM products WHERE id = ?",
-                         (product_id,)).fetchone()
-        return None if row is None else {**dict(row), "stones": json.loads(row["stones"])}
-    return await store.read(read)

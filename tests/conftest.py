@@ -8,7 +8,8 @@ import pytest
 
 from jewelstream.app import create_app
 from jewelstream.config import Settings
-from jewelstream.store import Store
+from jewelstream.store import SqliteStore
+from jewelstream.store.migrations import connect
 from tests.fake_llm import FakeLLM
 
 
@@ -16,10 +17,9 @@ from tests.fake_llm import FakeLLM
 def seeded_db(tmp_path_factory) -> str:
     """A database created and seeded once per test session (a template to copy)."""
     path = str(tmp_path_factory.mktemp("template") / "seeded.db")
-    store = Store(path)
-    store._connect_and_seed()
-    store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    store._db.close()
+    db = connect(path)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
     return path
 
 
@@ -60,6 +60,11 @@ async def offline_client(aiohttp_client, db_path):
                                                     offline_pace=0.001, staff_token="staff-secret")))
 
 
+async def save_profile(store, user_id: str, data: dict) -> None:
+    """Give `user_id` exactly this profile (a test's starting point)."""
+    await store.update_profile(user_id, lambda _: data)
+
+
 def db_rows(path: str, sql: str, *args) -> list[tuple]:
     with sqlite3.connect(path) as db:
         return db.execute(sql, args).fetchall()
@@ -79,6 +84,6 @@ async def live_server(fake_llm, db_path):
 @pytest.fixture
 async def store(db_path):
     """The seeded store, opened on this test's copy of the database."""
-    opened = await Store.open(db_path)
+    opened = await SqliteStore.open(db_path)
     yield opened
     await opened.close()

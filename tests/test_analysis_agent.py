@@ -7,7 +7,7 @@ from agents import analysis
 from agents.base import AgentContext
 from agents.sales import analyse_sales
 from agents.offline import OfflineWriter
-from jewelstream.store import Store
+from jewelstream.store import SqliteStore
 from tests.sse_reader import collect, text_of
 
 URL = "/api/orchestrator/{}/stream"
@@ -58,7 +58,7 @@ async def test_stream_through_the_orchestrator(client, fake_llm, db_path):
     assert text_of(events, "analysis") == "".join(pieces)
     statuses = [e["message"] for e in events if e["type"] == "status"]
     assert analysis.AGENT.headline in statuses
-    store = await Store.open(db_path)
+    store = await SqliteStore.open(db_path)
     try:
         figures = analyse_sales(store.customers, store.orders, store.catalog)
     finally:

@@ -3,7 +3,7 @@ created before they existed."""
 import json
 import sqlite3
 
-from jewelstream.store import Store
+from jewelstream.store import SqliteStore
 
 OLD_PRODUCTS = """CREATE TABLE products (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, metal TEXT NOT NULL,
@@ -27,7 +27,7 @@ async def test_an_old_database_file_gets_the_new_columns_and_keeps_its_data(tmp_
         old.executemany(f"INSERT INTO products ({columns}) VALUES ({', '.join('?' * 12)})",
                         new.execute(f"SELECT {columns} FROM products").fetchall())
         old.execute("UPDATE products SET name = 'Кольцо магазина' WHERE id = 'p0100'")
-    store = await Store.open(path)
+    store = await SqliteStore.open(path)
     try:
         by_id = {p["id"]: p for p in store.catalog}
         assert by_id["p0001"]["article"] == "ER-0001" and by_id["p0001"]["sizes"]

@@ -14,7 +14,7 @@ import pytest
 from jewelstream.app import create_app
 from jewelstream.config import Settings
 from jewelstream.data.__main__ import main
-from jewelstream.store import Store
+from jewelstream.store import SqliteStore
 from tests.sse_reader import collect
 
 EXAMPLES = Path(__file__).parent.parent / "docs" / "examples"
@@ -47,7 +47,7 @@ async def answers(aiohttp_client, db_path: str) -> list[list[dict]]:
 
 
 async def loaded(path: str):
-    store = await Store.open(path)
+    store = await SqliteStore.open(path)
     try:
         return store.catalog, store.customers, store.orders, store.articles
     finally:

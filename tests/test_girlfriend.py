@@ -11,7 +11,8 @@ from agents.vocabulary import METALS, STONES
 from agents.zodiac import SIGN_FACTS
 from jewelstream.routing import route_message
 from agents.offline import OfflineWriter
-from jewelstream.store import Store
+from jewelstream.store import SqliteStore
+from tests.conftest import save_profile
 from tests.sse_reader import collect, text_of
 
 URL = "/api/orchestrator/{}/stream"
@@ -28,7 +29,7 @@ def sentences(text):
 
 
 async def test_sign_from_the_profile_birth_date(store):
-    await store.save_profile("u1", {"birth_date": "1992-08-23", "taste": {"metals": ["silver"]}})
+    await save_profile(store, "u1", {"birth_date": "1992-08-23", "taste": {"metals": ["silver"]}})
     state = await run(store, "Привет! Что надеть на свидание?")
     assert state["zodiac_sign"] == "Дева" and girlfriend.metadata(state) == {"zodiac_sign": "Дева"}
     assert state["event"] == "date"
@@ -91,7 +92,7 @@ async def test_birth_date_phrasings_reach_the_profile(store):
 
 
 async def test_a_full_date_replaces_the_partial_one(store):
-    await store.save_profile("u1", {"birth_day": 3, "birth_month": 4, "name": "Аня"})
+    await save_profile(store, "u1", {"birth_day": 3, "birth_month": 4, "name": "Аня"})
     state = await run(store, "Вообще-то я родилась 1 января 1990 года")
     assert state["zodiac_sign"] == "Козерог"
     assert await store.profile("u1") == {"birth_date": "1990-01-01", "name": "Аня"}
@@ -119,7 +120,7 @@ async def test_a_sign_stated_directly(store):
 
 
 async def test_a_stated_sign_is_kept_beside_the_date_and_a_new_date_wins_again(store):
-    await store.save_profile("u1", {"birth_date": "1990-03-01"})          # Рыбы
+    await save_profile(store, "u1", {"birth_date": "1990-03-01"})          # Рыбы
     state = await run(store, "Вообще-то по гороскопу я Овен")
     assert state["zodiac_sign"] == "Овен"
     assert await store.profile("u1") == {"birth_date": "1990-03-01", "zodiac_sign": "Овен"}
@@ -162,7 +163,7 @@ async def test_stream_through_the_orchestrator(client, fake_llm, db_path):
     system, *rest = fake_llm.requests[-1]["messages"]
     assert system["role"] == "system" and "Овен" in system["content"]
     assert message not in system["content"] and rest[-1] == {"role": "user", "content": message}
-    store = await Store.open(db_path)                  # remembered across connections
+    store = await SqliteStore.open(db_path)                  # remembered across connections
     try:
         assert (await store.profile("u1"))["birth_month"] == 4
     finally:

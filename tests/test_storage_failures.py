@@ -48,7 +48,7 @@ def make_room(db: sqlite3.Connection) -> None:
 async def on_writer(client, change) -> None:
     """Run `change(connection)` on the store's own writing connection."""
     store = client.app[keys.STORE]
-    await store.run(change, store._db)
+    await store.executor.run(change, store.executor.db)
 
 
 async def health(client) -> tuple[int, dict]:

@@ -9,7 +9,8 @@ from agents.search import search_products
 from jewelstream.app import create_app
 from jewelstream.config import Settings
 from agents.offline import OfflineWriter
-from jewelstream.store import Store
+from jewelstream.store import SqliteStore
+from tests.conftest import save_profile
 from tests.sse_reader import collect, text_of
 
 URL = "/api/orchestrator/{}/stream"
@@ -115,7 +116,7 @@ async def test_an_unreadable_answer_is_kept_as_free_text_and_the_questions_go_on
 
 
 async def test_restart_starts_over_and_keeps_the_old_taste_until_replaced(store):
-    await store.save_profile("u1", {"birth_day": 3, "birth_month": 4})
+    await save_profile(store, "u1", {"birth_day": 3, "birth_month": 4})
     await run(store, "Привет")
     for text, _expected in ANSWERS:
         await run(store, text)
@@ -131,11 +132,11 @@ async def test_restart_starts_over_and_keeps_the_old_taste_until_replaced(store)
 
 
 async def test_progress_survives_a_restart_of_the_server(db_path):
-    first = await Store.open(db_path)
+    first = await SqliteStore.open(db_path)
     await run(first, "Привет")
     await run(first, "платина")
     await first.close()
-    second = await Store.open(db_path)                             # a new process, same file
+    second = await SqliteStore.open(db_path)                             # a new process, same file
     try:
         state = await run(second, "бриллианты")
         assert taste.metadata(state)["current_question_index"] == 2

@@ -9,7 +9,7 @@ from agents import trend
 from agents.trend_goods import TREND_GOODS
 from agents.base import AgentContext
 from agents.offline import OfflineWriter
-from jewelstream.store import Store
+from jewelstream.store import SqliteStore
 from tests.sse_reader import collect, text_of
 
 URL = "/api/orchestrator/{}/stream"
@@ -63,7 +63,7 @@ async def test_stream_through_the_orchestrator(client, fake_llm, db_path):
     events = await collect(response)
     assert text_of(events, "trend") == "".join(pieces)
     assert trend.AGENT.headline in [e["message"] for e in events if e["type"] == "status"]
-    store = await Store.open(db_path)          # the same figures, computed offline
+    store = await SqliteStore.open(db_path)          # the same figures, computed offline
     try:
         expected = trend.metadata(await run(store, question))
     finally:

@@ -23,7 +23,7 @@ from jewelstream.data.loading import replace_table
 from jewelstream.data.problems import report
 from jewelstream.data.reading import read_file
 from jewelstream.data.validation import References, check_rows
-from jewelstream.store import connect
+from jewelstream.store.migrations import connect
 
 
 def main(argv: list[str] | None = None) -> int:
