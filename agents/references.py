@@ -57,6 +57,15 @@ class CatalogIndex:
     by_id: dict[str, dict]
     by_code: dict[str, dict]                                 # article code or id -> piece
     collections: list[tuple[str, list[str], list[dict]]]     # (name, its words, its pieces)
+    by_start: dict[str, list[int]]   # first 3 letters of a name's first stem -> collections
+
+    def named_in(self, said: list[str]) -> list[tuple[str, list[str], list[dict]]]:
+        """The collections whose name `said` contains, in catalog order: only those whose
+        first word could start one of the words said are tried (one look-up per word, not
+        a scan of every collection per message)."""
+        tried = sorted({i for word in said for size in (1, 2, 3)
+                        for i in self.by_start.get(word[:size], ()) if len(word) >= size})
+        return [self.collections[i] for i in tried if _contains(said, self.collections[i][1])]
 
 
 def index_catalog(catalog: list[dict]) -> CatalogIndex:
@@ -66,7 +75,10 @@ def index_catalog(catalog: list[dict]) -> CatalogIndex:
     for product in catalog:
         names.setdefault(collection(product), []).append(product)
     collections = [(name, words(name), products) for name, products in names.items() if words(name)]
-    return CatalogIndex({p["id"]: p for p in catalog}, by_code, collections)
+    by_start: dict[str, list[int]] = {}
+    for i, (_, parts, _) in enumerate(collections):
+        by_start.setdefault(_stem(parts[0])[:3], []).append(i)
+    return CatalogIndex({p["id"]: p for p in catalog}, by_code, collections, by_start)
 
 
 def resolve(message: str, catalog: CatalogIndex, shown: list[str], focus: str | None) -> Reference | None:
@@ -129,9 +141,7 @@ def _by_name(message: str, text: str, catalog: CatalogIndex,
     said = words(text)
     asked = bool(DETAILS.search(text))
     best: list[dict] = []
-    for name, parts, products in catalog.collections:
-        if not _contains(said, parts):
-            continue
+    for name, parts, products in catalog.named_in(said):
         marked = _marked(message, name) or asked or any(p in shown for p in products)
         if marked and len(parts) >= len(words(collection(best[0])) if best else []):
             best = products
