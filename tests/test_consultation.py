@@ -196,3 +196,29 @@ async def test_the_fast_path_is_only_there_when_the_setting_asks_for_it(settings
     await model.http_async_client.aclose()
     assert Settings.from_env([], {"JEWELSTREAM_LLM_FASTPATH": "0"}).llm_fastpath is False
     assert Settings.from_env([], {}).llm_fastpath is True
+
+
+@pytest.mark.parametrize("messages", [
+    [{"role": "system", "content": "Ты консультант."}, {"role": "user", "content": "Ищу кольцо"},
+     {"role": "assistant", "content": "Есть «Прима» за 85 000 ₽."}, {"role": "user", "content": "А серьги к нему?", "name": "anna"}],
+    [{"role": "user", "content": [{"type": "text", "text": "Что на фото?"}]},
+     {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function",
+                                                            "function": {"name": "find", "arguments": "{}"}}]},
+     {"role": "tool", "tool_call_id": "c1", "content": "[]"}],
+], ids=["plain-text", "parts-and-tools"])
+async def test_the_fast_path_sends_the_request_the_sdk_would(fake_llm, messages):
+    """The fast path hands plain text messages past the SDK's request transform: the LLM
+    must receive exactly the body the SDK builds by itself, for any kind of message."""
+    import openai
+    from jewelstream.llm_fastpath import fastpath_clients
+
+    fast = fastpath_clients(pool=openai.DefaultAsyncHttpxClient(), base_url=fake_llm.base_url,
+                            api_key="t", timeout=5, max_retries=0)["async_client"]
+    public = openai.AsyncOpenAI(base_url=fake_llm.base_url, api_key="t").chat.completions
+    for completions in (fast, public):
+        stream = await completions.create(model="m", messages=messages, stream=True, temperature=0.5,
+                                          max_completion_tokens=50, extra_body={"top_k": 3})
+        async for _ in stream:
+            pass
+    assert len(fake_llm.requests) == 2 and fake_llm.requests[0] == fake_llm.requests[1]
+    assert fake_llm.requests[0]["messages"] == messages and fake_llm.requests[0]["top_k"] == 3
