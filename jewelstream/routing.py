@@ -25,7 +25,7 @@ Defaults: a message with no cue at all goes to the consultant (this is a shop: "
 progress, references to the pieces shown, follow-ups that stay with the last agent.
 
 What it leaves out: spelling mistakes and sarcasm; cue weights are hand-tuned on
-tests/test_routing.py.
+tests/agents/test_routing.py.
 """
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ _CUES = {
            "воронк|сезонност|спрос",
         2.5: "покупател|продаю|продает|не покупал|сколько мы|сколько у нас|которые купили",
         2: "заказов|квартал|по месяцам|по категориям|корзин|вырос|упал|снизил|рост|доля|остатк|склад|"
-           "топ|чаще покупа|рассылк|покупок|покупках|покупкам|тратят",
+           "топ|чаще покупа|рассылк|покупок|покупках|покупкам|тратят|понадоб",
         1.5: "заказы|за месяц|прошл месяц|прошлом месяц|этой недел|за недел|по сравнению|постоянн|"
              "покупает|покупают|чаще всего|процент|база|купили|категори|больше всего|меньше всего|"
              "денег|деньги",

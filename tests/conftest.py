@@ -1,8 +1,11 @@
-"""Shared fixtures: a seeded database, the fake LLM server, and the real app on top."""
+"""The fixtures of the whole suite: a seeded database, the fake LLM server, the real app on
+top (openai mode against the fake, or offline; through aiohttp's test client, or on a
+real port for a program such as the command-line client), and the store. Helpers that
+are not fixtures live in tests/kit.py; a folder's own fixtures in its conftest.py
+(tests/browser/: the browser; tests/process/: a `run.py` process)."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 
 import pytest
 
@@ -11,6 +14,8 @@ from jewelstream.config import Settings
 from jewelstream.store import SqliteStore
 from jewelstream.store.migrations import connect
 from tests.fake_llm import FakeLLM
+from tests.kit import STAFF_TOKEN
+from tests.live import AppServer
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +48,7 @@ async def fake_llm():
 def settings(fake_llm, db_path) -> Settings:
     """Settings for an app whose LLM is the fake server."""
     return Settings(llm="openai", openai_base_url=fake_llm.base_url, openai_api_key="test",
-                    model="fake-model", db_path=db_path, staff_token="staff-secret",
+                    model="fake-model", db_path=db_path, staff_token=STAFF_TOKEN,
                     first_token_timeout=5, total_timeout=20, connect_timeout=2)
 
 
@@ -57,26 +62,13 @@ async def client(aiohttp_client, settings):
 async def offline_client(aiohttp_client, db_path):
     """An HTTP client of the real app in offline mode (fast pace for tests)."""
     return await aiohttp_client(create_app(Settings(llm="offline", db_path=db_path,
-                                                    offline_pace=0.001, staff_token="staff-secret")))
-
-
-async def save_profile(store, user_id: str, data: dict) -> None:
-    """Give `user_id` exactly this profile (a test's starting point)."""
-    await store.update_profile(user_id, lambda _: data)
-
-
-def db_rows(path: str, sql: str, *args) -> list[tuple]:
-    with sqlite3.connect(path) as db:
-        return db.execute(sql, args).fetchall()
+                                                    offline_pace=0.001, staff_token=STAFF_TOKEN)))
 
 
 @pytest.fixture
-async def live_server(fake_llm, db_path):
-    """`python run.py` in a subprocess, its LLM the fake server (fast, exact)."""
-    from tests.live import LiveServer
-    server = await LiveServer(db_path, env={
-        "OPENAI_BASE_URL": fake_llm.base_url, "OPENAI_API_KEY": "test", "JEWELSTREAM_MODEL": "fake-model",
-        "JEWELSTREAM_STAFF_TOKEN": "staff-secret"}).start()
+async def app_server(settings):
+    """The real app served on a real port in this process (for a command-line client)."""
+    server = await AppServer(settings).start()
     yield server
     await server.stop()
 

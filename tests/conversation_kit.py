@@ -16,9 +16,8 @@ Every consultant list is also checked for honesty (`check_honest`).
 from __future__ import annotations
 
 from agents.search import stated_wishes
+from tests.kit import ORCHESTRATOR
 from tests.sse_reader import collect, text_of
-
-ORCHESTRATOR = "/api/orchestrator/{}/stream"
 
 
 def plain(text: str) -> str:

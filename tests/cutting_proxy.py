@@ -15,6 +15,7 @@ class CuttingProxy:
         self.done_cuts = 0
         self.url = ""
         self.offline = False                        # refuse every connection (cut at once)
+        self.refused = asyncio.Event()              # set when a connection was refused
         self._open: set[asyncio.StreamWriter] = set()
 
     async def start(self) -> "CuttingProxy":
@@ -32,6 +33,7 @@ class CuttingProxy:
 
     async def _serve(self, client_reader, client_writer) -> None:
         if self.offline:
+            self.refused.set()
             client_writer.transport.abort()
             return
         cut = self.cuts.pop(0) if self.cuts else None

@@ -24,7 +24,8 @@ Control (set attributes between or during requests):
   retry_after`), "redirect" (307 to `redirect_to`). A huge chunk or an empty answer need
   no fault: set `pieces` to `["x" * 2_000_000]` or `[]`.
 Records: `requests` (the JSON bodies), `completed`, `closed_by_client` (the caller went
-away mid-answer) and the `client_closed` event.
+away mid-answer) and the `client_closed` event; `reset()` restores the defaults and clears
+them (a server shared by a module's tests).
 """
 from __future__ import annotations
 
@@ -60,6 +61,14 @@ class FakeLLM:
         self.in_flight = 0
         self._runner: web.AppRunner | None = None
         self.host, self.port = "127.0.0.1", 0
+
+    def reset(self) -> None:
+        """Back to the defaults with no records, still serving (one server for many tests)."""
+        if self.gate is not None:
+            self.gate.set()                          # a request still held must not hang
+        runner, host, port = self._runner, self.host, self.port
+        self.__init__()
+        self._runner, self.host, self.port = runner, host, port
 
     @property
     def base_url(self) -> str:

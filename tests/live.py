@@ -1,5 +1,7 @@
-"""A real server process (`python run.py`) for the tests that need one: the browser, the
-command-line client, SIGTERM and kill -9."""
+"""Servers on a real port: `AppServer`, the app in the test's own process (for a browser or
+a command-line client, which need a port, not a process), and `LiveServer`, `python run.py`
+in a subprocess, only for the tests about processes (SIGTERM, kill -9, workers, the wheel).
+Both have `url` and `port`."""
 from __future__ import annotations
 
 import asyncio
@@ -11,14 +13,40 @@ import sys
 from pathlib import Path
 
 import aiohttp
+from aiohttp import web
 
-ROOT = Path(__file__).resolve().parent.parent
+from jewelstream.app import create_app
+from jewelstream.config import Settings
+from tests.kit import ROOT
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class AppServer:
+    """The real app (`create_app(settings)`) served on a free port in this event loop, with
+    its startup and cleanup, as `run.py` serves it, minus the process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.port = 0
+        self.url = ""
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> "AppServer":
+        self._runner = web.AppRunner(create_app(self.settings), handler_cancellation=True, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        return self
+
+    async def stop(self) -> None:
+        await self._runner.cleanup()
 
 
 class LiveServer:

@@ -4,7 +4,7 @@ CSV (the default): Russian headers, values as the shop's Russian words ("бел�
 "бриллиант, сапфир", sizes "16,5; 17"), `;` separator and UTF-8 with a byte-order mark,
 which is how Excel in a Russian locale opens a file without asking. JSON lines (a `.jsonl`
 name): the English column names and the codes as stored. Both import back to the same
-data (tests/test_data_import.py checks it). The catalog exports the products on sale
+data (tests/http/test_data_import.py checks it). The catalog exports the products on sale
 (withdrawn ones stay in the database only).
 """
 from __future__ import annotations

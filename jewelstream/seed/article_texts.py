@@ -4,7 +4,7 @@ TREND_SENTENCES[code] holds sentences that mention trend `code` in words its voc
 stems match (agents/vocabulary.py TRENDS) and mention no other trend; COOLING and
 BREAKTHROUGH add sentences for trends that fade or surge. OPENINGS and CLOSINGS are
 neutral: they mention no trend at all, so the trend counts come only from the trend
-sentences. tests/test_seed.py checks all of that with a stem matcher.
+sentences. tests/unit/test_seed.py checks all of that with a stem matcher.
 
 Leaves out bylines, photos and ads; grammar is fixed text, nothing is inflected here.
 """

@@ -1,0 +1,147 @@
+"""Specific staff questions get that figure from the data (checked here with SQL on the
+seeded database, independently of agents.sales), or a plain "not in the data"; a customer
+asking the same gets a polite refusal, over HTTP, without any figure."""
+from datetime import date
+
+import pytest
+
+from agents.periods import period_in
+from jewelstream.routing import asks_for_staff_data, route_message
+from agents.staff_questions import read_question
+from tests.kit import ORCHESTRATOR, STAFF, db_rows
+from tests.sse_reader import collect, text_of
+
+# "now" of the seeded data: the day after its latest order.
+NOW = "date((SELECT max(date) FROM orders), '+1 day')"
+
+
+def rub(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f") + "\u00a0₽"
+
+
+async def ask(client, message, headers=STAFF, user="staff1"):
+    events = await collect(await client.post(ORCHESTRATOR.format(user), headers=headers, json={"message": message}))
+    assert events[-1]["type"] == "done", events[-3:]
+    metadata = next(e for e in events if e["type"] == "metadata")["data"]
+    agent = next(iter(metadata))
+    return text_of(events, agent), agent, metadata[agent]
+
+
+async def test_revenue_last_month(offline_client, db_path):
+    revenue, orders = db_rows(db_path, f"""SELECT sum(amount), count(*) FROM orders
+        WHERE date >= date({NOW}, 'start of month', '-1 month') AND date < date({NOW}, 'start of month')""")[0]
+    assert orders > 0
+    text, agent, meta = await ask(offline_client, "Какая выручка за прошлый месяц?")
+    assert agent == "analysis" and meta["figure"]["revenue"] == revenue
+    assert rub(revenue) in text and f"заказов: {orders}" in text
+
+
+async def test_orders_in_a_named_month(offline_client, db_path):
+    (orders,), = db_rows(db_path, "SELECT count(*) FROM orders WHERE date LIKE '2026-10-%'")
+    (orders_2025,), = db_rows(db_path, "SELECT count(*) FROM orders WHERE date LIKE '2025-03-%'")
+    text, _agent, meta = await ask(offline_client, "Сколько заказов было в октябре?")
+    assert f"Заказов за период «октябрь 2026»: {orders}" in text
+    text, _agent, _meta = await ask(offline_client, "сколько заказов в марте 2025")
+    assert f"«март 2025»: {orders_2025}" in text
+
+
+async def test_revenue_of_a_kind_over_the_year(offline_client, db_path):
+    revenue, n = db_rows(db_path, f"""SELECT sum(o.amount), count(*) FROM orders o JOIN products p
+        ON p.id = o.product_id WHERE p.type = 'wedding_band'
+        AND o.date >= date({NOW}, 'start of month', '-12 months') AND o.date < date({NOW}, 'start of month')""")[0]
+    text, _agent, meta = await ask(offline_client, "Какая выручка по обручальным кольцам за год?")
+    assert meta["figure"]["orders"] == n and rub(revenue) in text and "последние 12 месяцев" in text
+
+
+async def test_stock_of_a_kind(offline_client, db_path):
+    units, models = db_rows(db_path, "SELECT sum(stock), count(*) FROM products WHERE type = 'engagement_ring'")[0]
+    text, agent, meta = await ask(offline_client, "Сколько на складе помолвочных колец?")
+    assert agent == "analysis"
+    assert meta["figure"]["units"] == units and f"{units} шт." in text and f"моделей в каталоге: {models}" in text
+
+
+async def test_top_products_of_the_year(offline_client, db_path):
+    rows = db_rows(db_path, f"""SELECT p.name, sum(o.quantity) AS units, sum(o.amount) AS revenue
+        FROM orders o JOIN products p ON p.id = o.product_id
+        WHERE o.date >= date({NOW}, 'start of month', '-12 months') AND o.date < date({NOW}, 'start of month')
+        GROUP BY p.id ORDER BY units DESC, revenue DESC, p.id DESC LIMIT 3""")
+    text, _agent, _meta = await ask(offline_client, "Топ-5 товаров за год")
+    for n, (name, units, revenue) in enumerate(rows, 1):
+        assert f"{n}. {name} — продано {units} шт., выручка {rub(revenue)}" in text
+
+
+async def test_customers_to_win_back_have_names_for_staff(offline_client, db_path):
+    text, _agent, meta = await ask(offline_client, "Каких клиентов стоит вернуть?")
+    listed = meta["figure"]["customers"]
+    assert len(listed) == 5
+    for customer in listed:
+        name, spent, last, n = db_rows(db_path, """SELECT c.name, sum(o.amount), max(o.date), count(*)
+            FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.id = ?""", customer["id"])[0]
+        assert name in text and rub(spent) in text and (customer["last_order"], customer["orders"]) == (last, n)
+        # Long gone: no order in the last 6 months of the data.
+        (recent,), = db_rows(db_path, f"SELECT count(*) FROM orders WHERE customer_id = ? "
+                                      f"AND date >= date({NOW}, '-6 months')", customer["id"])
+        assert recent == 0
+    assert [c["spent"] for c in listed] == sorted((c["spent"] for c in listed), reverse=True)
+
+
+@pytest.mark.parametrize("message,said", [
+    ("Какая у нас прибыль за октябрь?", "Данных о прибыли в базе магазина нет"),
+    ("Какая конверсия посетителей в покупателей?", "в базе магазина нет"),
+    ("Какая выручка в этом месяце?", "данных о заказах нет: в базе заказы с 1 ноября 2024 по 31 октября 2026"),
+    ("Сколько заказов было в 2023 году?", "данных о заказах нет"),
+])
+async def test_what_the_data_does_not_hold_is_said_plainly(offline_client, message, said):
+    text, agent, meta = await ask(offline_client, message)
+    assert agent == "analysis" and said in text and "₽" not in text
+
+
+@pytest.mark.parametrize("message", ["Какая выручка за прошлый месяц?", "Каких клиентов стоит вернуть?",
+                                     "Покажи сегменты клиентов", "сколько заказов было в октябре"])
+async def test_a_customer_gets_a_polite_refusal_not_products(offline_client, message):
+    text, agent, meta = await ask(offline_client, message, headers={}, user="cust1")
+    assert agent == "analysis" and meta == {"refused": True, "total_customers": None,
+                                            "patterns": {}, "segments": []}
+    assert "только сотрудникам" in text and "₽" not in text and "products" not in meta
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("за прошлый месяц", date(2026, 10, 1), date(2026, 10, 31)),
+    ("в октябре", date(2026, 10, 1), date(2026, 10, 31)),
+    ("за декабрь", date(2025, 12, 1), date(2025, 12, 31)),
+    ("за год", date(2025, 11, 1), date(2026, 10, 31)),
+    ("в прошлом году", date(2025, 1, 1), date(2025, 12, 31)),
+    ("за последние три месяца", date(2026, 8, 1), date(2026, 10, 31)),
+    ("за прошлый квартал", date(2026, 7, 1), date(2026, 9, 30)),
+    ("во 2 квартале 2025", date(2025, 4, 1), date(2025, 6, 30)),
+    ("на прошлой неделе", date(2026, 10, 19), date(2026, 10, 25)),
+])
+def test_periods(text, start, end):
+    period = period_in(text, date(2026, 11, 1))
+    assert (period.start, period.end) == (start, end)
+
+
+def test_question_reading():
+    now = date(2026, 11, 1)
+    assert read_question("Сколько на складе серебряных серёжек?", now)["types"] == ["earrings"]
+    assert read_question("остатки золотых колец", now)["metals"] == ["yellow_gold", "white_gold", "rose_gold"]
+    assert read_question("Какие сегменты самые прибыльные?", now)["figure"] is None
+    assert read_question("Прогноз продаж на декабрь", now)["figure"] is None
+    assert read_question("Какие товары хуже всего продаются?", now)["worst"] is True
+
+
+@pytest.mark.parametrize("message", [
+    "Какая выручка за прошлый месяц?", "Сколько вы заработали в октябре?", "Покажи сегменты клиентов",
+    "Сколько у вас клиентов?", "Каких клиентов стоит вернуть?",
+])
+def test_analytics_questions_are_recognised_for_customers_and_routed_for_staff(message):
+    assert asks_for_staff_data(message)
+    assert route_message(message, staff=True)[0] == "analysis"
+
+
+@pytest.mark.parametrize("message", [
+    "Я ваш постоянный клиент, есть ли для меня бонусы?", "Помолвочное кольцо до 100 тысяч",
+    "Что чаще всего дарят на 8 марта?", "Какие серьги сейчас носят?", "Сколько стоит доставка?",
+])
+def test_customer_questions_are_not_mistaken_for_analytics(message):
+    assert not asks_for_staff_data(message)

@@ -1,0 +1,125 @@
+"""The kiosk page follows the conversation: product details and a question about a piece,
+the kind on every card, staff mode, the length counter, two agents in the order asked, a
+new start when a pinned id's cookie was lost (tests/browser/conftest.py: one browser, one
+fake LLM and one server for the session; each test its own browser context).
+"""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.browser.kiosk import QUESTION, hook, open_kiosk, require_chromium, unique_user, until_answered
+from tests.kit import STAFF_TOKEN
+
+require_chromium()
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
+
+
+async def send(page, message: str, agent: str = "") -> None:
+    await page.select_option(hook("agent-select"), agent)
+    await page.fill(hook("message-input"), message)
+    await page.click(hook("send-button"))
+    await until_answered(page)
+
+
+async def test_a_card_names_its_kind_opens_its_details_and_asks_about_it(page, kiosk, llm):
+    await open_kiosk(page, kiosk, f"user={unique_user()}")
+    await send(page, QUESTION, "consultant")
+    cards = page.locator(hook("product-card"))
+    count = await cards.count()
+    assert count >= 1
+    assert await page.locator(f"{hook('product-card')} {hook('product-kind')}").count() == count
+    for kind in await page.locator(hook("product-kind")).all_text_contents():
+        assert kind.strip()
+
+    await cards.first.click()
+    dialog = page.locator(hook("product-details"))
+    await dialog.wait_for(state="visible")
+    details = await dialog.text_content()
+    name = (await cards.first.locator(".card__name").text_content()).strip()
+    assert name in details
+    for fact in ("Артикул", "Размеры в наличии", "Наличие", "Цена"):   # an engagement ring has sizes
+        assert fact in details
+    assert await dialog.locator(".product-dialog__description").text_content()
+
+    await page.click(hook("product-ask"))
+    await until_answered(page)
+    assert not await dialog.is_visible()
+    asked = llm.requests[-1]["messages"][-1]["content"]
+    quoted = name.split("«")[1].split("»")[0]
+    assert asked.startswith(f"Расскажите подробнее про «{quoted}»") and "артикул" in asked
+    assert (await page.locator(".turn--user .user-text").last.text_content()) == asked
+
+
+async def test_staff_mode_has_a_badge_survives_the_idle_reset_and_alone_offers_analytics(page, kiosk, llm):
+    await open_kiosk(page, kiosk, "idle=2")
+    analytics = page.locator(f"{hook('agent-select')} option[value=analysis]")
+    assert not await page.is_visible(hook("staff-badge"))
+    assert await analytics.is_disabled()
+    with pytest.raises(Exception):
+        await page.select_option(hook("agent-select"), "analysis", timeout=1000)
+
+    await open_kiosk(page, kiosk, f"idle=2&staff_pc=1#staff={STAFF_TOKEN}")    # a new document
+    assert await page.is_visible(hook("staff-badge")) and STAFF_TOKEN not in page.url
+    await send(page, "Сколько на складе помолвочных колец?", "analysis")
+    await page.wait_for_selector(".turn--user", state="detached", timeout=10_000)   # the idle reset
+    assert await page.is_visible(hook("staff-badge"))
+    await send(page, "Какая выручка за прошлый месяц?", "analysis")
+    assert not await page.locator(hook("error")).count()
+    assert "выручка" in llm.requests[-1]["messages"][0]["content"].lower()
+
+    await page.click(hook("staff-exit"))
+    assert not await page.is_visible(hook("staff-badge")) and await analytics.is_disabled()
+
+
+async def test_the_counter_warns_before_the_limit_and_a_long_paste_is_kept_whole(page, kiosk, llm):
+    await open_kiosk(page, kiosk, f"user={unique_user()}")
+    counter = page.locator(hook("char-counter"))
+    await page.fill(hook("message-input"), "а" * 100)
+    assert not await counter.is_visible()
+    await page.fill(hook("message-input"), "а" * 3900)
+    assert await counter.is_visible() and "Осталось 100" in await counter.text_content()
+
+    await page.fill(hook("message-input"), "")
+    await page.focus(hook("message-input"))
+    await page.keyboard.insert_text("б" * 4100)              # a paste, as the browser does it
+    assert len(await page.input_value(hook("message-input"))) == 4100   # not cut
+    assert "на 100" in await counter.text_content()
+    requests = len(llm.requests)
+    await page.click(hook("send-button"))
+    await asyncio.sleep(0.3)
+    assert len(llm.requests) == requests and await page.locator(".turn--user").count() == 0
+    assert len(await page.input_value(hook("message-input"))) == 4100   # still there to shorten
+
+
+async def test_two_agents_bubbles_stand_in_the_order_asked(page, kiosk, llm):
+    # The consultant (asked first) starts typing a second after the trend agent.
+    llm.ttft_for = lambda body: 1.0 if "консультант" in body["messages"][0]["content"] else 0.0
+    llm.respond = lambda body: (["Вот", " кольца."] if "консультант" in body["messages"][0]["content"]
+                                else ["В моде", " жемчуг."])
+    await open_kiosk(page, kiosk, f"user={unique_user()}")
+    await send(page, "Подбери кольцо и скажи, что сейчас в моде")
+    sections = page.locator(".turn--answer").last.locator("section.agent")
+    agents = [[await section.get_attribute("data-agent"), await section.is_visible()]
+              for section in await sections.all()]
+    assert agents == [["consultant", True], ["trend", True]]
+
+
+async def test_new_chat_on_a_pinned_page_whose_cookie_was_lost_starts_afresh(page, kiosk, llm):
+    user = unique_user()
+    await open_kiosk(page, kiosk, f"user={user}")
+    await send(page, "Привет")                                # the id is now this browser's
+    await page.context.clear_cookies()                        # ...and the cookie is gone
+    await send(page, "Покажите серьги")
+    assert await page.locator(hook("error")).count() == 1     # 403: the id is someone else's
+    await page.click(hook("new-chat"))
+    notice = page.locator(hook("notice"))
+    assert "новым анонимным" in await notice.text_content()
+    assert f"user={user}" not in page.url
+    async with page.expect_request(lambda r: "/stream" in r.url) as request:
+        await page.fill(hook("message-input"), "Покажите серьги")
+        await page.click(hook("send-button"))
+    assert user not in (await request.value).url
+    await until_answered(page)
+    assert await page.locator(hook("error")).count() == 0

@@ -1,0 +1,221 @@
+"""POST/GET /api/consultation/{user_id}/stream through the real app and a real fake LLM."""
+import asyncio
+from dataclasses import replace
+
+import pytest
+
+from tests.kit import CONSULTATION, db_rows
+from tests.sse_reader import collect, events_in, read_events, text_of
+
+@pytest.fixture(params=[True, False], ids=["fastpath", "public-api"])
+def settings(settings, request):
+    """Every test here runs with the optional fast path (jewelstream/llm_fastpath.py) on
+    and off: the answers must be the same."""
+    return replace(settings, llm_fastpath=request.param)
+QUESTION = "Я ищу обручальное кольцо для помолвки, бюджет до 100000 рублей"
+
+
+def kinds(events):
+    """The event types with repeats collapsed: ['status', 'token', 'metadata', 'done']."""
+    out = []
+    for event in events:
+        if not out or out[-1] != event["type"]:
+            out.append(event["type"])
+    return out
+
+
+async def test_tokens_are_exactly_the_llm_text(client, fake_llm):
+    response = await client.post(CONSULTATION.format("u1"), json={"message": QUESTION, "conversation_history": []})
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "text/event-stream; charset=utf-8"
+    events = await collect(response)
+    assert kinds(events) == ["status", "token", "metadata", "done"]
+    tokens = [e for e in events if e["type"] == "token"]
+    assert [t["content"] for t in tokens] == fake_llm.pieces      # one event per LLM chunk
+    assert text_of(events) == "".join(fake_llm.pieces)
+    assert all(t["content"] for t in tokens)
+    assert events[-1] == {"type": "done", "message": "Готово"}
+
+
+async def test_wire_ids_count_up_from_one(client):
+    response = await client.post(CONSULTATION.format("u1"), json={"message": QUESTION})
+    body = (await response.read()).decode()
+    ids = [int(line[4:]) for line in body.splitlines() if line.startswith("id: ")]
+    assert ids == list(range(1, len(ids) + 1)) and len(ids) > 5
+    assert all(line.startswith(("id: ", "data: ")) or line == "" for line in body.splitlines())
+    assert len(list(events_in(body.encode()))) == len(ids)
+
+
+async def test_status_messages_are_russian_and_come_first(client):
+    events = await collect(await client.post(CONSULTATION.format("u1"), json={"message": QUESTION}))
+    statuses = [e for e in events if e["type"] == "status"]
+    assert [s["stage"] for s in statuses] == ["search", "answer"]
+    assert all(any("а" <= ch <= "я" for ch in s["message"].lower()) for s in statuses)
+
+
+async def test_metadata_has_products_within_budget(client):
+    events = await collect(await client.post(CONSULTATION.format("u1"), json={"message": QUESTION}))
+    metadata = next(e for e in events if e["type"] == "metadata")
+    prefs = metadata["extracted_preferences"]
+    assert prefs["budget_max"] == 100000 and prefs["type"] == "engagement_ring"
+    assert metadata["recommendations"] == [p["id"] for p in metadata["products"]]
+    assert metadata["products"], "the catalog has engagement rings under 100 000"
+    for product in metadata["products"]:
+        assert product["type"] == "engagement_ring" and product["price"] <= 100000
+        assert {"name", "price", "metal", "metal_label", "stones", "stones_labels"} <= product.keys()
+
+
+async def test_tokens_leave_while_the_llm_is_still_writing(client, fake_llm):
+    """The fake LLM sends one piece, then waits until our client has seen a token."""
+    fake_llm.gate = asyncio.Event()
+    response = await client.post(CONSULTATION.format("u1"), json={"message": QUESTION})
+    seen = []
+    async for event in read_events(response):
+        seen.append(event)
+        if event["type"] == "token" and not fake_llm.gate.is_set():
+            assert event["content"] == fake_llm.pieces[0]
+            assert fake_llm.completed == 0          # the LLM has not finished its answer
+            fake_llm.gate.set()
+    assert fake_llm.gate.is_set()
+    assert text_of(seen) == "".join(fake_llm.pieces)
+
+
+async def test_the_llm_gets_the_facts_and_the_user_text_as_a_user_message(client, fake_llm):
+    earlier = text_of(await collect(await client.post(CONSULTATION.format("u1"), json={"message": "Добрый день"})))
+    history = [{"role": "user", "content": "Добрый день"}, {"role": "assistant", "content": earlier}]
+    await collect(await client.post(CONSULTATION.format("u1"), json={"message": QUESTION, "conversation_history": history}))
+    request = fake_llm.requests[-1]
+    assert request["stream"] is True and request["model"] == "fake-model"
+    assert request.get("max_completion_tokens")
+    messages = request["messages"]
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
+    assert messages[-1]["content"] == QUESTION
+    assert QUESTION not in messages[0]["content"]
+    assert "₽" in messages[0]["content"]        # the products found, with prices
+
+
+async def test_get_twin_streams_too(client, fake_llm):
+    response = await client.get(CONSULTATION.format("u2"), params={"message": QUESTION})
+    assert response.status == 200
+    events = await collect(response)
+    assert text_of(events) == "".join(fake_llm.pieces) and events[-1]["type"] == "done"
+
+
+async def test_eventsource_reconnect_does_not_run_the_question_again(client, fake_llm):
+    response = await client.get(CONSULTATION.format("u2"), params={"message": QUESTION},
+                                headers={"Last-Event-ID": "12"})
+    assert response.status == 204
+    assert fake_llm.requests == []
+
+
+BAD_INPUTS = [
+    ("invalid json", "u1", b"{not json", 400, "invalid_json"),
+    ("json array", "u1", b"[]", 400, "invalid_json"),
+    ("deeply nested json", "u1", b"[" * 1000 + b"]" * 1000, 400, "invalid_json"),       # under 2 KB
+    ("deeply nested history", "u1", b'{"message": "x", "conversation_history": ' + b"[" * 990 + b"]" * 990 + b"}",
+     400, "invalid_json"),
+    ("no message", "u1", {"conversation_history": []}, 422, "message_required"),
+    ("empty message", "u1", {"message": "   "}, 422, "message_required"),
+    ("number message", "u1", {"message": 42}, 422, "message_required"),
+    ("long message", "u1", {"message": "а" * 4001}, 422, "message_too_long"),
+    ("huge body", "u1", {"message": "кольцо", "pad": "x" * 70000}, 413, "body_too_large"),
+    ("history not a list", "u1", {"message": "кольцо", "conversation_history": "раньше"}, 422, "invalid_history"),
+    ("history bad role", "u1", {"message": "кольцо", "conversation_history": [{"role": "system", "content": "x"}]}, 422, "invalid_history"),
+    ("history no content", "u1", {"message": "кольцо", "conversation_history": [{"role": "user"}]}, 422, "invalid_history"),
+    ("bad user id", "u%20ser", {"message": "кольцо"}, 400, "invalid_user_id"),
+    ("long user id", "u" * 65, {"message": "кольцо"}, 400, "invalid_user_id"),
+]
+
+
+@pytest.mark.parametrize("name,user,body,status,code", BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+async def test_bad_input_gets_json_4xx_then_service_goes_on(client, fake_llm, name, user, body, status, code):
+    kwargs = ({"data": body, "headers": {"Content-Type": "application/json"}} if isinstance(body, bytes)
+              else {"json": body})
+    response = await client.post(CONSULTATION.format(user), **kwargs)
+    assert response.status == status
+    payload = await response.json()
+    assert payload["error"] == code
+    assert any("а" <= ch <= "я" for ch in payload["message"].lower())
+    assert fake_llm.requests == []
+    ok = await client.post(CONSULTATION.format("u1"), json={"message": QUESTION})
+    assert text_of(await collect(ok)) == "".join(fake_llm.pieces)
+
+
+async def test_unknown_route_and_method_are_json(client):
+    assert (await client.get("/nope")).status == 404
+    assert (await (await client.get("/nope")).json())["error"] == "not_found"
+    response = await client.put(CONSULTATION.format("u1"), json={"message": "x"})
+    assert response.status == 405 and (await response.json())["error"] == "method_not_allowed"
+
+
+async def test_answer_length_is_bounded_even_if_the_server_ignores_max_tokens(aiohttp_client, settings, fake_llm):
+    from dataclasses import replace
+    from jewelstream.app import create_app
+    fake_llm.pieces = ["слово "] * 400
+    fake_llm.delay = 0.005
+    client = await aiohttp_client(create_app(replace(settings, max_answer_chars=120)))
+    events = await collect(await client.post(CONSULTATION.format("u1"), json={"message": QUESTION}))
+    text = text_of(events)
+    assert 120 <= len(text) < 130 and events[-1]["type"] == "done"
+    await asyncio.wait_for(fake_llm.client_closed.wait(), 2)   # the rest was never read
+
+
+async def test_question_and_answer_are_logged(client, fake_llm, settings):
+    await collect(await client.post(CONSULTATION.format("logme"), json={"message": QUESTION}))
+    rows = db_rows(settings.db_path, "SELECT role, agent, content, state FROM messages WHERE user_id = ? ORDER BY id", "logme")
+    assert rows == [("user", None, QUESTION, "complete"),
+                    ("assistant", "consultant", "".join(fake_llm.pieces), "complete")]
+
+
+async def test_health(client):
+    payload = await (await client.get("/health")).json()
+    assert payload["status"] == "ok" and payload["llm"] == "openai" and "consultant" in payload["agents"]
+
+
+async def test_offline_mode_answers_from_the_catalog(offline_client):
+    events = await collect(await offline_client.post(CONSULTATION.format("u1"), json={"message": QUESTION}))
+    assert kinds(events) == ["status", "token", "metadata", "done"]
+    text = text_of(events)
+    metadata = next(e for e in events if e["type"] == "metadata")
+    assert len([e for e in events if e["type"] == "token"]) > 10      # word by word
+    for product in metadata["products"]:
+        assert product["name"] in text
+    assert "₽" in text
+
+
+async def test_the_fast_path_is_only_there_when_the_setting_asks_for_it(settings):
+    from jewelstream.config import Settings
+    from jewelstream.llm import make_chat_model
+    from jewelstream.llm_fastpath import ChunkDictClient
+
+    model = make_chat_model(settings)
+    assert isinstance(model.root_async_client, ChunkDictClient) is settings.llm_fastpath
+    await model.http_async_client.aclose()
+    assert Settings.from_env([], {"JEWELSTREAM_LLM_FASTPATH": "0"}).llm_fastpath is False
+    assert Settings.from_env([], {}).llm_fastpath is True
+
+
+@pytest.mark.parametrize("messages", [
+    [{"role": "system", "content": "Ты консультант."}, {"role": "user", "content": "Ищу кольцо"},
+     {"role": "assistant", "content": "Есть «Прима» за 85 000 ₽."}, {"role": "user", "content": "А серьги к нему?", "name": "anna"}],
+    [{"role": "user", "content": [{"type": "text", "text": "Что на фото?"}]},
+     {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function",
+                                                            "function": {"name": "find", "arguments": "{}"}}]},
+     {"role": "tool", "tool_call_id": "c1", "content": "[]"}],
+], ids=["plain-text", "parts-and-tools"])
+async def test_the_fast_path_sends_the_request_the_sdk_would(fake_llm, messages):
+    """The fast path hands plain text messages past the SDK's request transform: the LLM
+    must receive exactly the body the SDK builds by itself, for any kind of message."""
+    import openai
+    from jewelstream.llm_fastpath import fastpath_clients
+
+    fast = fastpath_clients(pool=openai.DefaultAsyncHttpxClient(), base_url=fake_llm.base_url,
+                            api_key="t", timeout=5, max_retries=0)["async_client"]
+    public = openai.AsyncOpenAI(base_url=fake_llm.base_url, api_key="t").chat.completions
+    for completions in (fast, public):
+        stream = await completions.create(model="m", messages=messages, stream=True, temperature=0.5,
+                                          max_completion_tokens=50, extra_body={"top_k": 3})
+        async for _ in stream:
+            pass
+    assert len(fake_llm.requests) == 2 and fake_llm.requests[0] == fake_llm.requests[1]
+    assert fake_llm.requests[0]["messages"] == messages and fake_llm.requests[0]["top_k"] == 3

@@ -1,0 +1,67 @@
+"""No user's question or answer is lost because of what another user sends (issue 10, item 1)."""
+import asyncio
+
+from jewelstream import keys
+
+from tests.kit import CONSULTATION, db_rows
+from tests.sse_reader import collect, text_of
+
+LONE_SURROGATE = '{"message": "\\ud800"}'          # valid JSON, not encodable text
+
+
+async def test_a_lone_surrogate_is_refused_and_costs_nobody_their_answer(client, fake_llm, settings):
+    """30 questions at once and one lone surrogate: 30 streams end with done, the 30
+    questions and answers are in the log, the bad request gets 422 before any stream."""
+    fake_llm.delay = 0.005
+    expected = "".join(fake_llm.pieces)
+
+    async def ask(n: int) -> list[dict]:
+        response = await client.post(CONSULTATION.format(f"burst-{n}"), json={"message": f"Кольцо номер {n}"})
+        assert response.status == 200
+        return await collect(response)
+
+    async def ask_badly():
+        return await client.post(CONSULTATION.format("bad"), data=LONE_SURROGATE,
+                                 headers={"Content-Type": "application/json"})
+    *streams, bad = await asyncio.gather(*(ask(n) for n in range(30)), ask_badly())
+
+    assert bad.status == 422
+    body = await bad.json()
+    assert body["error"] == "invalid_text" and any("а" <= ch <= "я" for ch in body["message"])
+    for events in streams:
+        assert events[-1]["type"] == "done" and text_of(events) == expected
+    rows = db_rows(settings.db_path, "SELECT user_id, role, content, state FROM messages "
+                                     "WHERE user_id LIKE 'burst-%'")
+    assert sorted(r for r in rows if r[1] == "user") == sorted(
+        (f"burst-{n}", "user", f"Кольцо номер {n}", "complete") for n in range(30))
+    assert sorted(r for r in rows if r[1] == "assistant") == sorted(
+        (f"burst-{n}", "assistant", expected, "complete") for n in range(30))
+    assert db_rows(settings.db_path, "SELECT count(*) FROM messages WHERE user_id = 'bad'") == [(0,)]
+
+
+async def test_a_lone_surrogate_in_the_history_is_refused(client):
+    response = await client.post(CONSULTATION.format("h"), data='{"message": "Привет", "conversation_history": '
+                                 '[{"role": "user", "content": "a\\udfff"}]}',
+                                 headers={"Content-Type": "application/json"})
+    assert response.status == 422
+    assert (await response.json())["error"] == "invalid_history"
+
+
+async def test_a_row_that_cannot_be_stored_loses_only_itself(store, db_path):
+    """The store on its own: rows of one group commit, one of them not encodable; the
+    batch is written again row by row and only the bad row is missing (and counted)."""
+    futures = [store.log_message("u1", "user", "первый"),
+               store.log_message("u2", "user", "\ud800"),
+               store.log_message("u3", "user", "третий")]
+    assert await asyncio.gather(*futures) == [True, False, True]
+    assert db_rows(db_path, "SELECT user_id, content FROM messages ORDER BY id") == [
+        ("u1", "первый"), ("u3", "третий")]
+    condition = await store.check()
+    assert condition["log_failures"] == 1 and condition["writable"]
+
+
+async def test_health_counts_log_rows_that_could_not_be_written(client):
+    assert await client.app[keys.STORE].log_message("u", "user", "\udc00") is False
+    response = await client.get("/health")
+    assert response.status == 200                       # one bad row: the storage works
+    assert (await response.json())["storage"]["log_failures"] == 1

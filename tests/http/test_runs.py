@@ -1,0 +1,265 @@
+"""Runs in one process (and two apps on one database, as two workers): run ids, resume,
+owners, expiry, cancel, the resume window, Idempotency-Key, the EventSource twin."""
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+
+import aiohttp
+import pytest
+
+from jewelstream.app import create_app
+from tests.kit import CONSULTATION, db_rows
+from tests.sse_reader import read_numbered
+
+QUESTION = {"message": "Помолвочное кольцо до 100 тысяч"}
+
+
+async def numbered(response) -> list[tuple[int, dict]]:
+    return [item async for item in read_numbered(response)]
+
+
+def text(items) -> str:
+    return "".join(e["content"] for _, e in items if e["type"] == "token")
+
+
+async def first_token(response) -> list[tuple[int, dict]]:
+    """Read up to the first token; the rest stays unread."""
+    seen = []
+    async for event_id, event in read_numbered(response):
+        seen.append((event_id, event))
+        if event["type"] == "token":
+            return seen
+    raise AssertionError(f"no token in {seen}")
+
+
+async def _app(aiohttp_client, settings, **changes):
+    return await aiohttp_client(create_app(replace(settings, **changes)))
+
+
+async def test_every_answer_is_a_run_with_an_id_and_numbered_events(client, fake_llm):
+    response = await client.post(CONSULTATION.format("r1"), json=QUESTION)
+    run_id = response.headers["X-Run-Id"]
+    items = await numbered(response)
+    assert items[0][1]["run_id"] == run_id and all("run_id" not in e for _, e in items[1:])
+    assert [i for i, _ in items] == list(range(1, len(items) + 1))
+    assert text(items) == "".join(fake_llm.pieces) and items[-1][1]["type"] == "done"
+
+
+async def test_resume_mid_answer_continues_the_same_run(client, fake_llm):
+    fake_llm.gate = asyncio.Event()
+    response = await client.post(CONSULTATION.format("r2"), json=QUESTION)
+    run_id = response.headers["X-Run-Id"]
+    seen = await first_token(response)
+    response.close()                                  # the connection drops
+    await asyncio.sleep(0.1)
+    fake_llm.gate.set()
+    resumed = await client.get(f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": str(seen[-1][0])})
+    assert resumed.status == 200 and resumed.headers["X-Run-Id"] == run_id
+    rest = await numbered(resumed)
+    items = seen + rest
+    assert [i for i, _ in items] == list(range(1, len(items) + 1))
+    assert text(items) == "".join(fake_llm.pieces) and items[-1][1]["type"] == "done"
+    assert len(fake_llm.requests) == 1
+
+
+async def test_resume_after_the_run_finished_replays_the_rest_then_204(client, fake_llm):
+    response = await client.post(CONSULTATION.format("r3"), json=QUESTION)
+    run_id, items = response.headers["X-Run-Id"], await numbered(response)
+    replay = await numbered(await client.get(f"/api/runs/{run_id}/stream", params={"last_event_id": "3"}))
+    assert replay == items[3:]
+    whole = await numbered(await client.get(f"/api/runs/{run_id}/stream"))
+    assert whole == items
+    assert (await client.get(f"/api/runs/{run_id}/stream",
+                             headers={"Last-Event-ID": str(items[-1][0])})).status == 204
+    assert len(fake_llm.requests) == 1
+
+
+async def test_only_the_owner_or_staff_may_resume_or_cancel(client, fake_llm):
+    response = await client.post(CONSULTATION.format("r4"), json=QUESTION)
+    run_id = response.headers["X-Run-Id"]
+    await numbered(response)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as stranger:
+        for method, path in (("GET", "stream"), ("POST", "cancel")):
+            other = await stranger.request(method, client.make_url(f"/api/runs/{run_id}/{path}"))
+            assert other.status == 403 and (await other.json())["error"] == "run_forbidden"
+        staff = await stranger.get(client.make_url(f"/api/runs/{run_id}/stream"),
+                                   headers={"Authorization": "Bearer staff-secret"})
+        assert staff.status == 200 and text(await numbered(staff)) == "".join(fake_llm.pieces)
+
+
+async def test_unknown_and_expired_runs_are_404_json(aiohttp_client, settings, fake_llm):
+    client = await _app(aiohttp_client, settings, run_retention=0.3)
+    for run_id in ("nope", "x" * 80):
+        missing = await client.get(f"/api/runs/{run_id}/stream")
+        assert missing.status == 404 and (await missing.json())["error"] in ("run_not_found", "not_found")
+    response = await client.post(CONSULTATION.format("r5"), json=QUESTION)
+    run_id = response.headers["X-Run-Id"]
+    await numbered(response)
+    assert (await client.get(f"/api/runs/{run_id}/stream")).status == 200
+    await asyncio.sleep(0.4)
+    expired = await client.get(f"/api/runs/{run_id}/stream")
+    assert expired.status == 404
+    body = await expired.json()
+    assert body["error"] == "run_not_found" and "Ответ" in body["message"]
+    # The conversation log keeps the text for good.
+    assert db_rows(settings.db_path, "SELECT content FROM messages WHERE user_id = 'r5' AND role = 'assistant'") \
+        == [("".join(fake_llm.pieces),)]
+
+
+async def test_cancel_stops_the_llm_within_a_second_and_ends_every_stream(client, fake_llm, settings):
+    fake_llm.gate = asyncio.Event()
+    response = await client.post(CONSULTATION.format("r6"), json=QUESTION)
+    run_id = response.headers["X-Run-Id"]
+    seen = await first_token(response)
+    follower = await client.get(f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": "1"})
+    started = time.monotonic()
+    cancelled = await client.post(f"/api/runs/{run_id}/cancel")
+    assert cancelled.status == 200
+    await asyncio.wait_for(fake_llm.client_closed.wait(), 1.0)
+    assert time.monotonic() - started < 1.0
+    for items in (seen + await numbered(response), [(1, {})] + await numbered(follower)):
+        assert items[-1][1]["type"] == "error" and items[-1][1]["error"] == "stopped"
+        assert "остановлен" in items[-1][1]["message"]
+        assert [i for i, _ in items] == list(range(1, len(items) + 1))
+    await asyncio.sleep(0.1)
+    assert db_rows(settings.db_path, "SELECT content, state FROM messages WHERE user_id = 'r6' AND role = 'assistant'") \
+        == [(fake_llm.pieces[0], "cut")]
+
+
+async def test_without_a_resume_the_run_stops_when_the_window_closes(aiohttp_client, settings, fake_llm):
+    client = await _app(aiohttp_client, settings, resume_window=0.6)
+    fake_llm.gate = asyncio.Event()
+    response = await client.post(CONSULTATION.format("r7"), json=QUESTION)
+    await first_token(response)
+    response.close()
+    left = time.monotonic()
+    await asyncio.wait_for(fake_llm.client_closed.wait(), 0.6 + 1.0)
+    assert time.monotonic() - left >= 0.5             # it went on while the window was open
+
+
+async def test_a_resume_inside_the_window_keeps_the_run_going(aiohttp_client, settings, fake_llm):
+    client = await _app(aiohttp_client, settings, resume_window=0.5)
+    fake_llm.gate = asyncio.Event()
+    response = await client.post(CONSULTATION.format("r8"), json=QUESTION)
+    run_id = response.headers["X-Run-Id"]
+    seen = await first_token(response)
+    response.close()
+    await asyncio.sleep(0.3)
+    resumed = await client.get(f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": str(seen[-1][0])})
+    await asyncio.sleep(0.6)                          # past the window: the resumer holds it
+    assert not fake_llm.client_closed.is_set()
+    fake_llm.gate.set()
+    items = seen + await numbered(resumed)
+    assert text(items) == "".join(fake_llm.pieces) and items[-1][1]["type"] == "done"
+
+
+async def test_an_idempotency_key_retry_joins_the_run(client, fake_llm):
+    fake_llm.gate = asyncio.Event()
+    headers = {"Idempotency-Key": "question-42"}
+    first = await client.post(CONSULTATION.format("r9"), json=QUESTION, headers=headers)
+    await first_token(first)
+    first.close()                                     # dropped; the client asks again
+    retry = await client.post(CONSULTATION.format("r9"), json=QUESTION, headers=headers)
+    assert retry.headers["X-Run-Id"] == first.headers["X-Run-Id"]
+    fake_llm.gate.set()
+    items = await numbered(retry)
+    assert [i for i, _ in items] == list(range(1, len(items) + 1))
+    assert text(items) == "".join(fake_llm.pieces)
+    assert len(fake_llm.requests) == 1
+    bad = await client.post(CONSULTATION.format("r9"), json=QUESTION, headers={"Idempotency-Key": "a b"})
+    assert bad.status == 400 and (await bad.json())["error"] == "bad_idempotency_key"
+
+
+async def test_an_event_source_reconnect_continues_the_run_then_gets_204(client, fake_llm):
+    fake_llm.gate = asyncio.Event()
+    params = {"message": QUESTION["message"]}
+    response = await client.get(CONSULTATION.format("r10"), params=params)
+    seen = await first_token(response)
+    response.close()
+    fake_llm.gate.set()
+    again = await client.get(CONSULTATION.format("r10"), params=params, headers={"Last-Event-ID": str(seen[-1][0])})
+    assert again.status == 200 and again.headers["X-Run-Id"] == response.headers["X-Run-Id"]
+    items = seen + await numbered(again)
+    assert text(items) == "".join(fake_llm.pieces) and items[-1][1]["type"] == "done"
+    over = await client.get(CONSULTATION.format("r10"), params=params, headers={"Last-Event-ID": str(items[-1][0])})
+    assert over.status == 204
+    assert len(fake_llm.requests) == 1
+
+
+@pytest.fixture
+async def two_workers(aiohttp_client, settings):
+    """Two apps on one database file: what `run.py --workers 2` runs, in one process."""
+    first = await aiohttp_client(create_app(settings))
+    second = await aiohttp_client(create_app(settings))
+    return first, second
+
+
+async def _share_cookie(first, second, user: str) -> None:
+    """Make `second` the same browser as `first` (the cookie secret is in the database)."""
+    first.session.cookie_jar.update_cookies({}, first.make_url("/"))
+    for cookie in first.session.cookie_jar:
+        second.session.cookie_jar.update_cookies({cookie.key: cookie.value}, second.make_url("/"))
+
+
+async def test_a_resume_on_another_worker_is_served_from_the_log_then_live(two_workers, fake_llm):
+    first, second = two_workers
+    fake_llm.delay = 0.05
+    fake_llm.pieces = [f"слово{n} " for n in range(20)]
+    response = await first.post(CONSULTATION.format("w1"), json=QUESTION)
+    run_id = response.headers["X-Run-Id"]
+    await _share_cookie(first, second, "w1")
+    seen, arrived = [], {}
+    async for event_id, event in read_numbered(response):
+        seen.append((event_id, event))
+        arrived[event_id] = time.monotonic()
+        if event["type"] == "token":
+            break
+    other = await second.get(f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": "0"})
+    assert other.status == 200
+    local_task = asyncio.create_task(_timed(response, arrived))
+    remote_at: dict[int, float] = {}
+    remote = await _timed(other, remote_at)
+    local = seen + await local_task
+    assert remote == local and text(remote) == "".join(fake_llm.pieces)
+    assert [i for i, _ in remote] == list(range(1, len(remote) + 1))
+    late = sorted(remote_at[i] - arrived[i] for i in remote_at if i > len(seen) + 2)
+    assert late and late[len(late) * 9 // 10] < 0.1, late     # live: within 100 ms of the producer
+    assert len(fake_llm.requests) == 1
+
+
+async def _timed(response, arrived: dict) -> list:
+    items = []
+    async for event_id, event in read_numbered(response):
+        arrived[event_id] = time.monotonic()
+        items.append((event_id, event))
+    return items
+
+
+async def test_cancel_on_another_worker_stops_the_run_within_a_second(two_workers, fake_llm):
+    first, second = two_workers
+    fake_llm.gate = asyncio.Event()
+    response = await first.post(CONSULTATION.format("w2"), json=QUESTION)
+    run_id = response.headers["X-Run-Id"]
+    seen = await first_token(response)
+    await _share_cookie(first, second, "w2")
+    await asyncio.sleep(0.1)                          # the run's record is in the log
+    started = time.monotonic()
+    assert (await second.post(f"/api/runs/{run_id}/cancel")).status == 200
+    await asyncio.wait_for(fake_llm.client_closed.wait(), 1.0)
+    assert time.monotonic() - started < 1.0
+    items = seen + await numbered(response)
+    assert items[-1][1]["error"] == "stopped"
+
+
+async def test_a_backends_run_is_resumed_with_a_service_key_only(aiohttp_client, settings, fake_llm):
+    client = await _app(aiohttp_client, settings, api_keys=("backend-key",))
+    service = {"Authorization": "Bearer backend-key"}
+    response = await client.post(CONSULTATION.format("r11"), json=QUESTION, headers=service)
+    run_id = response.headers["X-Run-Id"]
+    await numbered(response)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as stranger:
+        assert (await stranger.get(client.make_url(f"/api/runs/{run_id}/stream"))).status == 403
+        again = await stranger.get(client.make_url(f"/api/runs/{run_id}/stream"), headers=service)
+        assert again.status == 200 and text(await numbered(again)) == "".join(fake_llm.pieces)

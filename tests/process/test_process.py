@@ -1,0 +1,113 @@
+"""The real server process: graceful SIGTERM, nothing lost after kill -9, and one log line
+(no traceback) for each request aiohttp's HTTP parser rejects."""
+import asyncio
+import signal
+
+import aiohttp
+
+from tests.kit import ORCHESTRATOR, db_rows
+from tests.live import LiveServer
+from tests.sse_reader import read_events, text_of
+
+
+def session() -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+
+async def _first_token(response, seen):
+    events = read_events(response)
+    async for event in events:
+        seen.append(event)
+        if event["type"] == "token":
+            return events
+
+
+async def test_sigterm_lets_short_answers_finish_and_ends_the_rest(fake_llm, db_path):
+    long_answer = ["долго "] * 400
+    fake_llm.respond = lambda body: long_answer if "долгий" in body["messages"][-1]["content"] else fake_llm.pieces
+    fake_llm.delay = 0.05                        # the short answer takes ~0.7 s, the long one 20 s
+    server = await LiveServer(db_path, env={
+        "OPENAI_BASE_URL": fake_llm.base_url, "OPENAI_API_KEY": "t",
+        "JEWELSTREAM_SHUTDOWN_GRACE": "2"}).start()
+    try:
+        async with session() as http:
+            short = await http.post(server.url + ORCHESTRATOR.format("short"),
+                                    json={"message": "кольцо", "explicit_task_type": "consultant"})
+            long = await http.post(server.url + ORCHESTRATOR.format("long"),
+                                   json={"message": "долгий рассказ", "explicit_task_type": "consultant"})
+            short_seen, long_seen = [], []
+            short_events = await _first_token(short, short_seen)
+            long_events = await _first_token(long, long_seen)
+            started = asyncio.get_running_loop().time()
+            server.signal(signal.SIGTERM)
+            short_seen += [e async for e in short_events]
+            long_seen += [e async for e in long_events]
+            ended = asyncio.get_running_loop().time() - started
+            # New connections are refused while the old ones drain.
+            try:
+                async with http.get(server.url + "/health") as refused:
+                    refused_status = refused.status
+            except aiohttp.ClientConnectionError:
+                refused_status = None
+        assert short_seen[-1]["type"] == "done"
+        assert text_of(short_seen) == "".join(fake_llm.pieces)
+        assert long_seen[-1]["type"] == "error" and long_seen[-1]["error"] == "shutting_down"
+        assert 1.5 < ended < 6
+        assert refused_status is None
+        assert await server.wait(10) == 0
+        rows = dict(((user, role), state) for user, role, state in
+                    db_rows(db_path, "SELECT user_id, role, state FROM messages"))
+        assert rows[("short", "assistant")] == "complete" and rows[("long", "assistant")] == "cut"
+    finally:
+        await server.stop()
+
+
+async def test_kill_9_loses_nothing_a_user_gave(fake_llm, db_path):
+    env = {"OPENAI_BASE_URL": fake_llm.base_url, "OPENAI_API_KEY": "t"}
+    server = await LiveServer(db_path, env=env).start()
+    async with session() as http:
+        for user, message in (("olga", "Серьги с жемчугом до 30 тысяч"), ("ivan", "Кольцо жене на годовщину")):
+            async with http.post(server.url + ORCHESTRATOR.format(user),
+                                 json={"message": message, "explicit_task_type": "consultant"}) as response:
+                assert [e async for e in read_events(response)][-1]["type"] == "done"
+        # A question whose answer is still streaming when the process dies.
+        fake_llm.gate = asyncio.Event()
+        pending = await http.post(server.url + ORCHESTRATOR.format("lena"),
+                                  json={"message": "Брошь в винтажном стиле", "explicit_task_type": "consultant"})
+        await _first_token(pending, [])
+        server.process.kill()                                   # SIGKILL: no clean-up at all
+        server.process.wait()
+        pending.close()
+    fake_llm.gate.set()
+    fake_llm.gate = None
+    restarted = await LiveServer(db_path, env=env).start()
+    try:
+        rows = db_rows(db_path, "SELECT user_id, role, content, state FROM messages ORDER BY id")
+        answer = "".join(fake_llm.pieces)
+        assert ("olga", "user", "Серьги с жемчугом до 30 тысяч", "complete") in rows
+        assert ("olga", "assistant", answer, "complete") in rows
+        assert ("ivan", "assistant", answer, "complete") in rows
+        assert ("lena", "user", "Брошь в винтажном стиле", "complete") in rows
+        # The restarted server works and keeps the ids bound to their browsers.
+        async with session() as stranger:
+            async with stranger.post(restarted.url + ORCHESTRATOR.format("olga"), json={"message": "привет"}) as response:
+                assert response.status == 403
+    finally:
+        await restarted.stop()
+
+
+async def test_a_request_the_http_parser_rejects_logs_one_line(live_server):
+    for raw in (b"GET / HTTP/1.1\r\nHost: x\r\nBad header line\r\n\r\n",
+                b"POST /api/consultation/u/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"):
+        reader, writer = await asyncio.open_connection("127.0.0.1", live_server.port)
+        writer.write(raw)
+        await writer.drain()
+        status = await asyncio.wait_for(reader.readline(), 10)
+        assert b" 400 " in status, status
+        writer.close()
+    async with aiohttp.ClientSession() as session:       # still serving, and logged
+        async with session.get(live_server.url + "/health") as response:
+            assert response.status == 200
+    log = live_server.log_path.read_text()
+    assert "bad HTTP request" in log
+    assert "Traceback" not in log, log[-2000:]
