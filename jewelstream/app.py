@@ -3,12 +3,14 @@
 Every request passes `Origins` (host, site, body type) inside the JSON error middleware;
 every response gets the security headers and, for allowed origins, the CORS headers.
 One `cleanup_ctx` per resource, set up in order and torn down in reverse:
-store (`open_store`: migrated, seeded) -> runs (their event log) -> identity (cookie secret) -> chat model
+store (`open_store`: migrated, seeded) -> runs (their event log) -> shared rate limits
+(Redis) -> identity (cookie secret) -> chat model
 -> orchestrator (the agents' compiled graphs). `on_shutdown` drains the open streams
 (jewelstream/traffic.py), then stops the runs that no stream follows any more.
 """
 from __future__ import annotations
 
+import logging
 import secrets
 
 from aiohttp import web
@@ -32,6 +34,8 @@ from jewelstream.runs.sqlite_log import SqliteRunLog
 from jewelstream.store import open_store
 from jewelstream.traffic import Traffic
 
+log = logging.getLogger(__name__)
+
 
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
@@ -43,14 +47,18 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[keys.TRAFFIC] = Traffic(settings.max_streams, settings.rate_limit, settings.rate_window,
                                 settings.address_rate_limit)
     app[keys.CALLERS] = Callers(settings.staff_token, settings.api_keys, settings.trusted_proxies)
-    app.cleanup_ctx.extend([store_ctx, runs_ctx, identity_ctx, llm_ctx, orchestrator_ctx])
+    app.cleanup_ctx.extend([store_ctx, runs_ctx, shared_rate_ctx, identity_ctx, llm_ctx, orchestrator_ctx])
     app.on_shutdown.append(drain_streams)
     setup_routes(app)
     return app
 
 
 async def store_ctx(app: web.Application):
-    store = await open_store(app[keys.SETTINGS])
+    settings = app[keys.SETTINGS]
+    store = await open_store(settings)
+    if settings.database_url and not settings.redis_url:
+        log.warning("PostgreSQL without Redis: a single node (runs, limits and cancels stay on "
+                    "this box); several nodes need JEWELSTREAM_REDIS_URL")
     app[keys.STORE] = store
     yield
     await store.close()
@@ -58,7 +66,12 @@ async def store_ctx(app: web.Application):
 
 async def runs_ctx(app: web.Application):
     settings = app[keys.SETTINGS]
-    log = SqliteRunLog(settings.db_path) if settings.run_log else None
+    log = None
+    if settings.run_log and settings.redis_url:
+        from jewelstream.runs.redis_log import RedisRunLog      # redis only when used
+        log = RedisRunLog(settings.redis_url, prefix=settings.redis_prefix, retention=settings.run_retention)
+    elif settings.run_log:
+        log = SqliteRunLog(settings.db_path)       # with PostgreSQL too: this box's own file
     if log is not None:
         await log.open()
     app[keys.RUNS] = Runs(log, window=settings.resume_window, retention=settings.run_retention)
@@ -66,6 +79,18 @@ async def runs_ctx(app: web.Application):
     await app[keys.RUNS].stop_all("shutting_down")
     if log is not None:
         await log.close()
+
+
+async def shared_rate_ctx(app: web.Application):
+    """With Redis, the rate limits count the requests of every node."""
+    settings = app[keys.SETTINGS]
+    if not settings.redis_url:
+        yield
+        return
+    from jewelstream.shared_rate import SharedRate
+    shared = app[keys.TRAFFIC].shared = SharedRate(settings.redis_url, prefix=settings.redis_prefix)
+    yield
+    await shared.close()
 
 
 async def identity_ctx(app: web.Application):

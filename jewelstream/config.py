@@ -25,6 +25,12 @@ class Settings:
     openai_api_key: str | None = None
     model: str = DEFAULT_MODEL
     db_path: str = "jewelstream.db"
+    # Several nodes: PostgreSQL for what is kept (else the SQLite file db_path), its pool
+    # per process, and Redis for what is in flight (runs, limits). jewelstream/store/.
+    database_url: str | None = None
+    database_pool: int = 10
+    redis_url: str | None = None
+    redis_prefix: str = "jewelstream:"     # of every key, so deployments may share a Redis
     heartbeat: float = 15.0                # idle seconds before a ": ping" comment
     write_timeout: float = 60.0            # a client that takes no byte this long is dropped
     staff_token: str | None = None         # unset: the analysis agent is refused
@@ -113,6 +119,10 @@ class Settings:
             llm=mode, openai_base_url=base_url, openai_api_key=api_key,
             model=env.get("JEWELSTREAM_MODEL") or DEFAULT_MODEL,
             db_path=env.get("JEWELSTREAM_DB") or cls.db_path,
+            database_url=env.get("JEWELSTREAM_DATABASE_URL") or None,
+            database_pool=number("JEWELSTREAM_DATABASE_POOL", cls.database_pool, int),
+            redis_url=env.get("JEWELSTREAM_REDIS_URL") or None,
+            redis_prefix=env.get("JEWELSTREAM_REDIS_PREFIX") or cls.redis_prefix,
             heartbeat=number("JEWELSTREAM_HEARTBEAT", cls.heartbeat),
             write_timeout=number("JEWELSTREAM_WRITE_TIMEOUT", cls.write_timeout),
             staff_token=env.get("JEWELSTREAM_STAFF_TOKEN") or None,

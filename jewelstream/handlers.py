@@ -34,6 +34,14 @@ async def index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
 
 
+def deployment(settings) -> dict:
+    """Where what is kept and what is in flight live, and so how many nodes may serve."""
+    several = bool(settings.database_url and settings.redis_url)
+    return {"store": "postgresql" if settings.database_url else "sqlite",
+            "in_flight": "redis" if settings.redis_url else "this node",
+            "nodes": "several" if several else "single"}
+
+
 async def health(request: web.Request) -> web.Response:
     """200 and "ok" while the server can answer and keep what it is told; 503 while the
     database cannot be written (full disk, read-only or vanished file)."""
@@ -42,6 +50,7 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response({
         "status": "ok" if storage["writable"] else "storage_unavailable",
         "storage": storage,
+        "deployment": deployment(settings),
         "llm": settings.llm,
         "model": settings.model if settings.llm == "openai" else None,
         "agents": list(request.app[keys.ORCHESTRATOR].agents),
@@ -93,7 +102,7 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
     settings, traffic, identity = app[keys.SETTINGS], app[keys.TRAFFIC], app[keys.IDENTITY]
     caller = app[keys.CALLERS].of(request)
     with traffic.stream_slot():
-        traffic.check_rate(user_id, caller.address)
+        await traffic.admit(user_id, caller.address)
         if not (await app[keys.STORE].check())["writable"]:
             raise StorageUnavailable("writes fail")  # 503 before the stream: we could not keep the question
         browser = new_browser = None

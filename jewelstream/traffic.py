@@ -4,8 +4,8 @@
   kiosk box says "busy" at once instead of slowing every answer down.
 - At most `rate_limit` requests per user id and `address_limit` per client address in
   `rate_window` seconds: past either `429` (the address limit holds when a client makes
-  up a new user id for each request). `rate_limit=0` turns both off; in memory, so per
-  worker process.
+  up a new user id for each request). `rate_limit=0` turns both off. In memory, so per
+  worker process; with Redis (`shared`, shared_rate.py) counted across all nodes.
 - Both are checked before any database work, so a refusal costs no write.
 - On SIGTERM/SIGINT (`drain`): the listening socket is already closed by aiohttp; running
   answers get `grace` seconds to finish, then each remaining handler is cancelled with
@@ -26,7 +26,7 @@ SHUTDOWN = "jewelstream shutdown"       # the cancel message that marks a shutdo
 
 class Traffic:
     def __init__(self, max_streams: int, rate_limit: int, rate_window: float,
-                 address_limit: int = 0) -> None:
+                 address_limit: int = 0, shared=None) -> None:
         self.max_streams = max_streams
         self.rate_limit = rate_limit
         self.address_limit = address_limit
@@ -35,6 +35,16 @@ class Traffic:
         self._by_user: dict[str, collections.deque] = {}
         self._by_address: dict[str, collections.deque] = {}
         self.shutting_down = False
+        self.shared = shared                   # a SharedRate: the limits in Redis
+
+    async def admit(self, user_id: str, address: str = "") -> None:
+        """`check_rate`, in Redis when the limits are shared by the nodes."""
+        if self.shared is None or self.rate_limit <= 0:
+            return self.check_rate(user_id, address)
+        wait = await self.shared.wait_seconds(user_id, address, self.rate_limit, self.address_limit,
+                                              self.rate_window)
+        if wait > 0:
+            raise self._limited(math.ceil(wait))
 
     def check_rate(self, user_id: str, address: str = "") -> None:
         """Count one request of `user_id` from `address`; BadInput(429) when over a limit
@@ -46,11 +56,14 @@ class Traffic:
         by_address = self._recent(self._by_address, address, now)
         for recent, limit in ((by_user, self.rate_limit), (by_address, self.address_limit)):
             if limit > 0 and len(recent) >= limit:
-                retry = max(1, math.ceil(recent[0] + self.rate_window - now))
-                raise BadInput(429, "rate_limited", "Слишком много запросов. Подождите немного и попробуйте снова.",
-                               headers={"Retry-After": str(retry)})
+                raise self._limited(math.ceil(recent[0] + self.rate_window - now))
         by_user.append(now)
         by_address.append(now)
+
+    @staticmethod
+    def _limited(retry: int) -> BadInput:
+        return BadInput(429, "rate_limited", "Слишком много запросов. Подождите немного и попробуйте снова.",
+                        headers={"Retry-After": str(max(1, retry))})
 
     def _recent(self, table: dict[str, collections.deque], key: str, now: float) -> collections.deque:
         """The times of `key`'s requests within the window."""

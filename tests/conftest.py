@@ -2,10 +2,14 @@
 top (openai mode against the fake, or offline; through aiohttp's test client, or on a
 real port for a program such as the command-line client), and the store. Helpers that
 are not fixtures live in tests/kit.py; a folder's own fixtures in its conftest.py
-(tests/browser/: the browser; tests/process/: a `run.py` process)."""
+(tests/browser/: the browser; tests/process/: a `run.py` process). PostgreSQL and Redis
+servers (tests/services.py) are started once per session when a test asks for them;
+`any_store` is the store of each backend."""
 from __future__ import annotations
 
 import shutil
+import uuid
+from dataclasses import replace
 
 import pytest
 
@@ -13,6 +17,7 @@ from jewelstream.app import create_app
 from jewelstream.config import Settings
 from jewelstream.store import SqliteStore
 from jewelstream.store.migrations import connect
+from tests import services
 from tests.fake_llm import FakeLLM
 from tests.kit import STAFF_TOKEN
 from tests.live import AppServer
@@ -77,5 +82,65 @@ async def app_server(settings):
 async def store(db_path):
     """The seeded store, opened on this test's copy of the database."""
     opened = await SqliteStore.open(db_path)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One PostgreSQL server for the session, with a migrated and seeded template database."""
+    services.require("PostgreSQL", (services.PG_BIN / "initdb").exists())
+    server = services.Postgres().start()
+    try:
+        from jewelstream.store.postgres import PostgresStore
+        url = services.new_database(server)
+
+        async def migrate_and_seed() -> None:
+            await (await PostgresStore.open(url, pool_size=1)).close()
+        services.run_async(migrate_and_seed())
+        server.template = url.rsplit("/", 1)[1]
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres_server) -> str:
+    """A database of this test's own, a copy of the seeded template."""
+    return services.new_database(postgres_server, postgres_server.template)
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """One redis-server for the session (tests keep apart by key prefix)."""
+    services.require("redis-server", shutil.which("redis-server") is not None)
+    server = services.Redis().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def several_nodes(settings, pg_url, redis_server):
+    """Settings of a node of a multi-node deployment: this test's own PostgreSQL database
+    and its own key prefix in the shared Redis."""
+    return replace(settings, database_url=pg_url, database_pool=4, redis_url=redis_server.url(),
+                   redis_prefix=f"t{uuid.uuid4().hex[:10]}:")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request, db_path) -> tuple[str, str]:
+    """(backend, where): each store test runs on SQLite and on PostgreSQL."""
+    return request.param, db_path if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+async def any_store(backend):
+    """The seeded store of each backend, on this test's own database."""
+    kind, where = backend
+    if kind == "sqlite":
+        opened = await SqliteStore.open(where)
+    else:
+        from jewelstream.store.postgres import PostgresStore
+        opened = await PostgresStore.open(where, pool_size=4)
     yield opened
     await opened.close()

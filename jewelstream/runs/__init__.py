@@ -6,17 +6,18 @@ memory and in an event log; any number of streams follow it from an event id on:
 
     POST .../stream --> Runs.start --> produce (task) --> Run (memory) --> follow --> SSE
                                              |                              ^
-                                             +--> RunLog (SQLite) ----------+  other workers,
+                                             +--> RunLog (SQLite/Redis) ----+  other workers,
+                                                                               other nodes,
                                                                                after a crash
 
 - `run.py`       one run in its producing process: events, followers, the resume window
 - `producer.py`  drives the orchestrator's events into a run; stop means stop
 - `registry.py`  the worker's runs: start, find, idempotency keys, stop, the log's chores
 - `sqlite_log.py` the durable event log (group-committed), shared by the box's workers
+- `redis_log.py` the event log in Redis Streams, shared by every node (JEWELSTREAM_REDIS_URL)
 - `follow.py`    the events of a run after an id: from memory, or from the log and live
 - `http.py`      the endpoints: answer (a hook for the handlers), resume, cancel
 
-The event log is an interface (`RunLog` in sqlite_log.py's docstring): a Redis Streams
-backend would be one more module with the same methods. What this package leaves out:
-runs that span boxes (that needs such a shared backend).
+The event log is an interface (`RunLog` in log.py) with two backends: SQLite for one box,
+Redis Streams for several nodes (a resume on any node follows the live run).
 """

@@ -2,7 +2,7 @@
 
 A run produced in this process is followed in memory: each event as soon as it exists.
 Any other run is read from the event log, which is polled every `POLL` seconds while the
-run goes on (the producer commits every few milliseconds, so an event reaches a follower
+run goes on (a log shared by boxes, Redis, waits for the next events itself) (the producer commits every few milliseconds, so an event reaches a follower
 on another worker well within 100 ms). Such a follower marks the run as watched (the
 producer's resume window counts it as attached), and when the producer is gone (its
 process died, or its lease went stale) it ends the run itself: an `error` event saying
@@ -58,7 +58,7 @@ async def _from_log(runs: Runs, run_id: str, seen: int) -> AsyncIterator[Chunk]:
             async for chunk in _in_memory(runs.local(run_id), seen):
                 yield chunk
             return
-        if producer_gone(record):
+        if producer_gone(record, same_box=not log.spans_boxes):
             text = encode_json(wire.error(*INTERRUPTED))
             if await log.end_orphan(run_id, seen + 1, text, time.time()):
                 yield _wire(seen + 1, text), seen + 1
@@ -68,11 +68,13 @@ async def _from_log(runs: Runs, run_id: str, seen: int) -> AsyncIterator[Chunk]:
         if now - touched >= TOUCH_EVERY and runs.window > 0:
             log.touch(run_id, now)
             touched = now
-        await asyncio.sleep(POLL)
+        if not log.spans_boxes:
+            await asyncio.sleep(POLL)          # a log shared by boxes waits in read_after
 
 
-def producer_gone(record: RunRecord) -> bool:
-    return time.time() - record.lease > LEASE_STALE or not _alive(record.pid)
+def producer_gone(record: RunRecord, *, same_box: bool = True) -> bool:
+    """The lease went stale, or (a producer on this box) its process is gone."""
+    return time.time() - record.lease > LEASE_STALE or (same_box and not _alive(record.pid))
 
 
 def _alive(pid: int) -> bool:

@@ -1,8 +1,8 @@
 """What the event log of runs keeps, and the interface every backend offers.
 
-The SQLite backend (sqlite_log.py) is the one we ship; a Redis Streams backend for runs
-shared across boxes would be one more class with these methods (a stream per run for the
-events, a hash per run for the record). Writes that sit on the per-token path (`create`,
+Two backends: SQLite (sqlite_log.py), shared by the workers of one box, and Redis Streams
+(redis_log.py), shared by every node (a stream per run for the events, a hash per run for
+the record). Writes that sit on the per-token path (`create`,
 `append`, `finish`, `touch`, `refresh_lease`) return at once and are committed in batches;
 the others wait for their answer.
 """
@@ -35,6 +35,10 @@ class RunRecord:
 
 
 class RunLog(Protocol):
+    # Shared by several boxes (Redis): a producer is judged by its lease alone, not by its
+    # pid, and `read_after` waits for the next events itself instead of being polled.
+    spans_boxes: bool
+
     async def open(self) -> None: ...
     async def close(self) -> None: ...
     def create(self, record: RunRecord) -> None: ...

@@ -40,6 +40,8 @@ _INSERT_RUN = f"INSERT INTO runs ({_COLUMNS}) VALUES ({', '.join('?' * len(field
 
 
 class SqliteRunLog:
+    spans_boxes = False
+
     def __init__(self, path: str, *, linger: float = 0.015) -> None:
         # An in-memory store has no file to share: the log gets a memory database of its own.
         self.path = path if path != ":memory:" else f"file:runs-{uuid.uuid4().hex}?mode=memory&cache=shared"

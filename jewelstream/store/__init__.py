@@ -11,7 +11,9 @@ the settings name. The pieces every backend shares:
 - `migrations.py`     the schema as versioned SQL files (`sql/<backend>/`); SQLite's `connect`
 
 The SQLite backend: `sqlite.py` (the store) on `sqlite_executor.py` (a writer and a reader
-thread, the disk's condition). The event log of runs is not here: jewelstream/runs/.
+thread, the disk's condition). The PostgreSQL backend: `postgres.py` (asyncpg, a bounded
+pool) and `postgres_schema.py` (migrations and seeding under an advisory lock). The event
+log of runs is not here: jewelstream/runs/.
 """
 from __future__ import annotations
 
@@ -22,5 +24,9 @@ __all__ = ["SqliteStore", "StorageUnavailable", "Store", "open_store"]
 
 
 async def open_store(settings) -> Store:
-    """The store the settings name (`db_path`: a SQLite file), open, migrated and seeded."""
+    """The store the settings name (`database_url`: PostgreSQL; else the SQLite file
+    `db_path`), open, migrated and seeded."""
+    if settings.database_url:
+        from jewelstream.store.postgres import PostgresStore     # asyncpg only when used
+        return await PostgresStore.open(settings.database_url, pool_size=settings.database_pool)
     return await SqliteStore.open(settings.db_path)

@@ -28,6 +28,12 @@ ANSWERS = [
 ]
 
 
+@pytest.fixture
+def store(any_store):
+    """The questionnaire's progress on each backend: SQLite and PostgreSQL."""
+    return any_store
+
+
 run = partial(run_graph, taste.graph)          # (store, message, history=(), *, user, staff)
 
 

@@ -188,9 +188,12 @@ async def test_an_event_source_reconnect_continues_the_run_then_gets_204(client,
     assert len(fake_llm.requests) == 1
 
 
-@pytest.fixture
-async def two_workers(aiohttp_client, settings):
-    """Two apps on one database file: what `run.py --workers 2` runs, in one process."""
+@pytest.fixture(params=["one box", "two nodes"])
+async def two_workers(request, aiohttp_client, settings):
+    """Two apps on one database file: what `run.py --workers 2` runs, in one process; or
+    two nodes on PostgreSQL and Redis (their runs in Redis Streams)."""
+    if request.param == "two nodes":
+        settings = request.getfixturevalue("several_nodes")
     first = await aiohttp_client(create_app(settings))
     second = await aiohttp_client(create_app(settings))
     return first, second

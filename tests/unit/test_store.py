@@ -1,11 +1,16 @@
-"""The store's batched profile reads and the conversation log's futures."""
+"""The store on each backend (SQLite and PostgreSQL, the `any_store` fixture): batched
+profile reads, atomic profile updates, the conversation log's futures, owners, settings,
+the shop's data; and each backend's migrations."""
 import asyncio
-import sqlite3
 
+from jewelstream.store.migrations import connect, migrations
+from jewelstream.store.sqlite import SqliteStore
+from tests import services
 from tests.kit import save_profile
 
 
-async def test_profile_reads_that_arrive_together_share_one_trip(store):
+async def test_profile_reads_that_arrive_together_share_one_trip(any_store):
+    store = any_store
     await save_profile(store, "u1", {"taste": {"metals": ["gold"]}})
     await save_profile(store, "u2", {"zodiac": "leo"})
     trips = []
@@ -25,26 +30,87 @@ async def test_profile_reads_that_arrive_together_share_one_trip(store):
     assert len(trips) == 1
 
 
-async def test_a_burst_larger_than_one_query_gets_every_profile(store):
+async def test_a_burst_larger_than_one_query_gets_every_profile(any_store):
     for n in range(0, 1200, 100):
-        await save_profile(store, f"user-{n}", {"n": n})
-    profiles = await asyncio.gather(*(store.profile(f"user-{n}") for n in range(1200)))
+        await save_profile(any_store, f"user-{n}", {"n": n})
+    profiles = await asyncio.gather(*(any_store.profile(f"user-{n}") for n in range(1200)))
     assert [p.get("n") for p in profiles] == [n if n % 100 == 0 else None for n in range(1200)]
 
 
-async def test_a_log_write_goes_ahead_when_nobody_waits_for_it(store, db_path):
+async def test_updates_of_one_profile_at_once_lose_no_field(any_store):
+    await asyncio.gather(*(any_store.update_profile("u1", lambda p, n=n: {**p, f"f{n}": n})
+                           for n in range(20)))
+    assert await any_store.profile("u1") == {f"f{n}": n for n in range(20)}
+
+
+async def test_a_log_write_goes_ahead_when_nobody_waits_for_it(backend):
+    kind, where = backend
+    store = await open_backend(kind, where)
     store.log_message("u1", "user", "Привет")      # never awaited
     store.log_message("u1", "user", "Второй")
     await store.close()                            # closing waits for the writes on their way
-    rows = sqlite3.connect(db_path).execute(
-        "SELECT content FROM messages WHERE user_id = 'u1' ORDER BY id").fetchall()
-    assert [r[0] for r in rows] == ["Привет", "Второй"]
+    again = await open_backend(kind, where)
+    assert [m["content"] for m in await again.messages("u1")] == ["Привет", "Второй"]
+    await again.close()
 
 
-def test_a_new_database_records_the_last_migration(tmp_path):
-    from jewelstream.store.migrations import connect, migrations
+async def test_a_row_that_cannot_be_stored_loses_only_itself(any_store):
+    """Rows of one group commit, one of them not encodable: the batch is written again
+    row by row and only the bad row is missing (and counted)."""
+    futures = [any_store.log_message("u1", "user", "первый"),
+               any_store.log_message("u1", "user", "\ud800"),
+               any_store.log_message("u1", "assistant", "третий", agent="consultant")]
+    assert await asyncio.gather(*futures) == [True, False, True]
+    assert [(m["role"], m["agent"], m["content"], m["state"]) for m in await any_store.messages("u1")] == [
+        ("user", None, "первый", "complete"), ("assistant", "consultant", "третий", "complete")]
+    condition = await any_store.check()
+    assert condition["log_failures"] == 1 and condition["writable"]
+
+
+async def test_a_user_id_belongs_to_the_first_browser_and_a_setting_is_created_once(any_store):
+    assert await any_store.claim_user("u1", "browser-a") == "browser-a"
+    assert await any_store.claim_user("u1", "browser-b") == "browser-a"
+    assert await any_store.meta("secret", lambda: "first") == "first"
+    assert await any_store.meta("secret", lambda: "second") == "first"
+
+
+async def test_both_backends_hold_the_same_shop(any_store, db_path):
+    sqlite = await SqliteStore.open(db_path) if not isinstance(any_store, SqliteStore) else any_store
+    for table in ("catalog", "articles", "customers", "orders"):
+        assert getattr(any_store, table) == getattr(sqlite, table) and getattr(any_store, table)
+    assert await any_store.product("p0001") == await sqlite.product("p0001")
+    assert await any_store.product("nope") is None
+    if sqlite is not any_store:
+        await sqlite.close()
+
+
+def test_a_new_sqlite_database_records_the_last_migration(tmp_path):
     db = connect(str(tmp_path / "new.db"))
     assert db.execute("PRAGMA user_version").fetchone()[0] == len(migrations("sqlite")) >= 1
     db.close()
     again = connect(str(tmp_path / "new.db"))                     # nothing to apply twice
     assert again.execute("SELECT count(*) FROM products").fetchone()[0] > 300
+
+
+async def test_nodes_starting_at_once_migrate_and_seed_a_database_once(postgres_server):
+    """Three stores open one empty database at the same moment: the advisory lock lets
+    one migrate and seed; the others wait and find the work done."""
+    import asyncpg
+    from jewelstream.store.postgres import PostgresStore
+    url = services.new_database(postgres_server)
+    stores = await asyncio.gather(*(PostgresStore.open(url, pool_size=1) for _ in range(3)))
+    assert all(len(store.catalog) == 335 for store in stores)
+    for store in stores:
+        await store.close()
+    db = await asyncpg.connect(url)
+    assert await db.fetchval("SELECT count(*) FROM products") == 335
+    assert [r[0] for r in await db.fetch("SELECT version FROM schema_version ORDER BY version")] == [
+        v for v, _ in migrations("postgres")]
+    await db.close()
+
+
+async def open_backend(kind: str, where: str):
+    if kind == "sqlite":
+        return await SqliteStore.open(where)
+    from jewelstream.store.postgres import PostgresStore
+    return await PostgresStore.open(where, pool_size=2)
