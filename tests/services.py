@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -22,7 +23,16 @@ import pytest
 
 from tests.live import free_port
 
-PG_BIN = Path(os.environ.get("JEWELSTREAM_PG_BIN", "/usr/lib/postgresql/15/bin"))
+def _pg_bin() -> Path:
+    """Debian's PostgreSQL binaries (the newest version installed), or JEWELSTREAM_PG_BIN."""
+    if os.environ.get("JEWELSTREAM_PG_BIN"):
+        return Path(os.environ["JEWELSTREAM_PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name)
+                   if p.parent.name.isdigit() else 0)
+    return found[-1] if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 
 
 def require(what: str, present: bool) -> None:
@@ -108,3 +118,40 @@ class Redis:
         self.process.terminate()
         self.process.wait(10)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+NGINX_CONF = Path(__file__).resolve().parent.parent / "docs" / "deploy" / "nginx.conf"
+
+
+class Nginx:
+    """Debian's nginx running the repository's docs/deploy/nginx.conf in a temporary prefix,
+    with its upstream servers and its port replaced."""
+
+    def __init__(self, upstream_ports: list[int]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.prefix = Path(tempfile.mkdtemp(prefix="jewelstream-nginx-"))
+        self.upstream_ports = upstream_ports
+
+    def start(self) -> "Nginx":
+        servers = "".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;\n"
+                          for port in self.upstream_ports)
+        conf, count = re.subn(r"(?m)^        server 127\.0\.0\.1:\d+ [^\n]*\n", "", NGINX_CONF.read_text())
+        assert count >= 2, "the upstream block of docs/deploy/nginx.conf changed"
+        conf = conf.replace("        least_conn;", "        least_conn;\n" + servers.rstrip("\n"), 1)
+        conf = conf.replace("listen 80;", f"listen 127.0.0.1:{self.port};")
+        for folder in ("logs", "temp"):
+            (self.prefix / folder).mkdir()
+        os.chmod(self.prefix, 0o755)             # nginx's workers (nobody, under root) go in
+        (self.prefix / "nginx.conf").write_text(conf)
+        subprocess.run([NGINX, "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf")],
+                       check=True, capture_output=True)
+        return self
+
+    def stop(self) -> None:
+        subprocess.run([NGINX, "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf"), "-s", "stop"],
+                       capture_output=True)
+        shutil.rmtree(self.prefix, ignore_errors=True)
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
