@@ -1,6 +1,7 @@
 """The application factory: it only wires things together.
 
-Every request passes `Origins` (host, site, body type) inside the JSON error middleware;
+Every request is logged and counted (request_log.py), and passes `Origins` (host, site,
+body type) inside the JSON error middleware;
 every response gets the security headers and, for allowed origins, the CORS headers.
 One `cleanup_ctx` per resource, set up in order and torn down in reverse:
 store (`open_store`: migrated, seeded) -> runs (their event log) -> shared rate limits
@@ -24,14 +25,17 @@ from jewelstream.config import Settings
 from jewelstream.headers import security_headers
 from jewelstream.identity import Identity
 from jewelstream.llm import make_chat_model
+from jewelstream.metrics import Metrics
 from jewelstream.middlewares import fresh_shop_data, json_errors
 from jewelstream.orchestrator import Orchestrator
 from jewelstream.origins import Origins
+from jewelstream.request_log import add_request_id, request_log
 from jewelstream.requests import MAX_BODY
 from jewelstream.routes import setup_routes
 from jewelstream.runs.registry import Runs
 from jewelstream.runs.sqlite_log import SqliteRunLog
 from jewelstream.store import open_store
+from jewelstream.store.timed import TimedStore
 from jewelstream.traffic import Traffic
 
 log = logging.getLogger(__name__)
@@ -40,10 +44,12 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
     origins = Origins(settings.allowed_hosts, settings.cors_origins, settings.host)
-    app = web.Application(middlewares=[json_errors, origins.middleware, fresh_shop_data],
+    app = web.Application(middlewares=[request_log, json_errors, origins.middleware, fresh_shop_data],
                           client_max_size=MAX_BODY)
-    app.on_response_prepare.extend([security_headers(settings.frame_ancestors), origins.add_cors_headers])
+    app.on_response_prepare.extend([security_headers(settings.frame_ancestors), origins.add_cors_headers,
+                                    add_request_id])
     app[keys.SETTINGS] = settings
+    app[keys.METRICS] = Metrics()
     app[keys.TRAFFIC] = Traffic(settings.max_streams, settings.rate_limit, settings.rate_window,
                                 settings.address_rate_limit)
     app[keys.CALLERS] = Callers(settings.staff_token, settings.api_keys, settings.trusted_proxies)
@@ -59,7 +65,7 @@ async def store_ctx(app: web.Application):
     if settings.database_url and not settings.redis_url:
         log.warning("PostgreSQL without Redis: a single node (runs, limits and cancels stay on "
                     "this box); several nodes need JEWELSTREAM_REDIS_URL")
-    app[keys.STORE] = store
+    app[keys.STORE] = TimedStore(store, app[keys.METRICS].store)
     yield
     await store.close()
 

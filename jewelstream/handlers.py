@@ -10,6 +10,7 @@ import dataclasses
 from pathlib import Path
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from jewelstream import keys
 from jewelstream.history import verified_history
@@ -57,6 +58,12 @@ async def health(request: web.Request) -> web.Response:
         "staff_required": True,
         "kiosk_idle_seconds": settings.kiosk_idle_seconds,
     }, status=200 if storage["writable"] else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """The Prometheus text format (jewelstream/metrics.py)."""
+    return web.Response(body=request.app[keys.METRICS].exposition(),
+                        headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
 async def consultation_stream(request: web.Request) -> web.StreamResponse:
@@ -117,5 +124,6 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
         if new_browser:
             identity.set_cookie(stream.response, new_browser)
         # The answer is a run (jewelstream/runs/): it goes on if this connection drops.
-        return await runs.answer(request, stream, user_id, browser, lambda: app[keys.ORCHESTRATOR].stream(
-            user_id, chat, names, staff=staff, flat_metadata=flat_metadata))
+        endpoint = request.match_info.route.resource.canonical
+        return await runs.answer(request, stream, user_id, browser, lambda: app[keys.METRICS].observed(
+            endpoint, app[keys.ORCHESTRATOR].stream(user_id, chat, names, staff=staff, flat_metadata=flat_metadata)))

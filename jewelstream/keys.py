@@ -5,6 +5,7 @@ from langchain_core.language_models import BaseChatModel
 from jewelstream.callers import Callers
 from jewelstream.config import Settings
 from jewelstream.identity import Identity
+from jewelstream.metrics import Metrics
 from jewelstream.orchestrator import Orchestrator
 from jewelstream.runs.registry import Runs
 from jewelstream.store import Store
@@ -18,3 +19,4 @@ IDENTITY = web.AppKey("identity", Identity)
 TRAFFIC = web.AppKey("traffic", Traffic)
 RUNS = web.AppKey("runs", Runs)
 CALLERS = web.AppKey("callers", Callers)
+METRICS = web.AppKey("metrics", Metrics)

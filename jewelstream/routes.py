@@ -8,6 +8,7 @@ from jewelstream.runs import http as runs
 def setup_routes(app: web.Application) -> None:
     app.router.add_get("/", handlers.index)
     app.router.add_get("/health", handlers.health)
+    app.router.add_get("/metrics", handlers.metrics)
     for name, handler in (("consultation", handlers.consultation_stream),
                           ("orchestrator", handlers.orchestrator_stream)):
         app.router.add_post(f"/api/{name}/{{user_id}}/stream", handler)

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import tempfile
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -29,6 +30,10 @@ def serve(settings: Settings, own_group: bool = False) -> None:
     for noisy in ("aiohttp.access", "httpx", "httpx2"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("aiohttp.server").addFilter(one_line_for_bad_http)
+    # One JSON line per request (jewelstream/request_log.py), as it is: no prefix.
+    requests_log = logging.getLogger("jewelstream.requests")
+    requests_log.propagate = False
+    requests_log.addHandler(logging.StreamHandler())
     # handler_cancellation: when a client goes away, aiohttp cancels its handler, and with
     # it the agent's run and the LLM request, even before the first token was written.
     # shutdown_timeout: aiohttp's own last resort, after our grace period (app.on_shutdown).
@@ -86,6 +91,9 @@ def main(argv=None) -> None:
     if settings.workers == 1:
         serve(settings)
         return
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # /metrics, answered by any worker, adds up the workers' figures (jewelstream/metrics.py).
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="jewelstream-metrics-")
     context = multiprocessing.get_context("spawn")
     workers = [context.Process(target=serve, args=(settings, True)) for _ in range(settings.workers)]
     for worker in workers:

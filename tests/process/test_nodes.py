@@ -16,10 +16,10 @@ import pytest_asyncio
 
 from tests import services
 from tests.fake_llm import FakeLLM
+from tests.kit import ORCHESTRATOR as URL
 from tests.live import LiveServer
 from tests.sse_reader import read_numbered
 
-URL = "/api/orchestrator/{}/stream"
 QUESTION = {"message": "Помолвочное кольцо до 100 тысяч"}
 
 
@@ -36,10 +36,7 @@ async def llm():
 @pytest.fixture
 def fake_llm(llm):
     """The module's fake LLM, as a new one would be (its server stays up for the nodes)."""
-    fresh = FakeLLM()
-    for name, value in vars(fresh).items():
-        if name not in ("_runner", "host", "port"):
-            setattr(llm, name, value)
+    llm.reset()
     return llm
 
 

@@ -1,0 +1,54 @@
+"""Operations: /metrics in the Prometheus text format, one JSON log line per request with
+the request id that the response also carries."""
+import json
+import logging
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.kit import CONSULTATION as URL
+from tests.sse_reader import collect
+
+
+
+async def samples(client) -> dict:
+    response = await client.get("/metrics")
+    assert response.status == 200 and response.headers["Content-Type"].startswith("text/plain")
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(await response.text()) for s in family.samples}
+
+
+async def test_answers_requests_first_token_and_store_latency_are_counted(client, fake_llm):
+    events = await collect(await client.post(URL.format("m1"), json={"message": "Кольцо"}))
+    assert events[-1]["type"] == "done"
+    fake_llm.fault = "http500"
+    failed = await collect(await client.post(URL.format("m2"), json={"message": "Кольцо"}))
+    code = failed[-1]["error"]
+    assert code.startswith("upstream_")
+    endpoint = "/api/consultation/{user_id}/stream"
+    found = await samples(client)
+    assert found[("jewelstream_answers_total", (("endpoint", endpoint), ("outcome", "done")))] == 1
+    assert found[("jewelstream_answers_total", (("endpoint", endpoint), ("outcome", code)))] == 1
+    assert found[("jewelstream_upstream_errors_total", (("code", code),))] == 1
+    assert found[("jewelstream_requests_total", (("endpoint", endpoint), ("method", "POST"), ("status", "200")))] == 2
+    assert found[("jewelstream_time_to_first_token_seconds_count", (("endpoint", endpoint),))] == 1
+    assert found[("jewelstream_answer_duration_seconds_count", (("endpoint", endpoint),))] == 2
+    assert found[("jewelstream_active_answers", ())] == 0
+    assert found[("jewelstream_store_seconds_count", (("operation", "claim_user"),))] >= 1
+    assert found[("jewelstream_store_seconds_count", (("operation", "log_message"),))] >= 3
+
+
+async def test_one_json_line_per_request_with_its_request_id(client, caplog):
+    caplog.set_level(logging.INFO, logger="jewelstream.requests")
+    response = await client.post(URL.format("log"), json={"message": "Кольцо"})
+    await collect(response)
+    chosen = await client.get("/health", headers={"X-Request-Id": "proxy-req-12345"})
+    refused = await client.post(URL.format("log"), data="{", headers={"Content-Type": "application/json"})
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "jewelstream.requests"]
+    assert [(line["endpoint"], line["status"]) for line in lines] == [
+        ("/api/consultation/{user_id}/stream", 200), ("/health", 200),
+        ("/api/consultation/{user_id}/stream", 400)]
+    assert lines[0]["request_id"] == response.headers["X-Request-Id"] and len(lines[0]["request_id"]) == 32
+    assert lines[0]["run_id"] == response.headers["X-Run-Id"] and lines[0]["client"] == "127.0.0.1"
+    assert lines[1]["request_id"] == chosen.headers["X-Request-Id"] == "proxy-req-12345"
+    assert lines[2]["request_id"] == refused.headers["X-Request-Id"]
+    assert "Кольцо" not in caplog.text                         # what users say is never logged
