@@ -9,7 +9,6 @@ from tests.kit import CONSULTATION as URL
 from tests.sse_reader import collect
 
 
-
 async def samples(client) -> dict:
     response = await client.get("/metrics")
     assert response.status == 200 and response.headers["Content-Type"].startswith("text/plain")
