@@ -2,7 +2,7 @@
 reports; it never passes or fails (and pytest does not collect it).
 
     python -m tests.bench                      # every section, about 10 minutes
-    python -m tests.bench --only issue,slow    # sections: issue slow workers growth runs
+    python -m tests.bench --only issue,slow    # sections: issue slow workers growth runs nodes
     python -m tests.bench --quick              # smaller loads, about 3 minutes
     python -m tests.bench --profile /tmp/prof  # + py-spy profiles of the issue's S2 and S3
     python -m tests.bench --compare            # the harness's side-by-side run, with ratios
@@ -25,6 +25,9 @@ Sections:
 - growth: 1 to 1,000 streams at once, answers of 100 and 2,000 tokens as fast as the LLM
   can, to show how the cost grows with the work.
 - runs: S2 and S3 with the event log of resumable answers on and off.
+- nodes: S3 through nginx (docs/deploy/nginx.conf) to one node on SQLite, one node on
+  PostgreSQL + Redis, and two nodes on PostgreSQL + Redis (Debian's servers, started on
+  loopback as the tests start them, tests/services.py); CPU is that of all the nodes.
 
 Figures: TTFT = request -> first token event (client side); gap = between token events;
 CPU and RSS are the server's own processes (its process group), sampled every 0.1 s; "text
@@ -157,22 +160,27 @@ class Bench:
         self.load(server, url, "consultation", 1, 1, llm={"ttft_ms": 0, "tokens": 20, "rate": 0})  # warm-up
         return server, url
 
-    def load(self, server: Process, url: str, endpoint: str, requests: int, at_once: int, *,
+    def load(self, server: Process | list[Process], url: str, endpoint: str, requests: int, at_once: int, *,
              llm: dict, timeout: float = 120, profile: str | None = None) -> dict:
-        """One loadgen run; its summary plus the server's CPU, RSS and the exact-text count."""
+        """One loadgen run; its summary plus the server's CPU, RSS and the exact-text count
+        (CPU and RSS summed over the servers, when several serve the load)."""
+        servers = server if isinstance(server, list) else [server]
+        server = _Several(servers) if len(servers) > 1 else servers[0]
         self.llm(**llm)
         _post(self.upstream_url + "/stats/reset", {})
         details = self.out / f"details-{time.monotonic_ns()}.jsonl"
         body = {"message": MESSAGE, "conversation_history": [], **ENDPOINTS[endpoint]}
-        rss0, cpu0 = usage(server.popen.pid)
+        rss0, cpu0 = server.usage() if isinstance(server, _Several) else usage(server.popen.pid)
         peak, stop = [rss0], threading.Event()
 
         def sample() -> None:
             while not stop.wait(0.1):
-                peak[0] = max(peak[0], usage(server.popen.pid)[0])
+                now = server.usage() if isinstance(server, _Several) else usage(server.popen.pid)
+                peak[0] = max(peak[0], now[0])
         sampler = threading.Thread(target=sample)
         sampler.start()
-        spy = _py_spy(server.popen.pid, self.profile / f"{profile}.speedscope") if profile and self.profile else None
+        spy = (_py_spy(server.popen.pid, self.profile / f"{profile}.speedscope")
+               if profile and self.profile and not isinstance(server, _Several) else None)
         run = subprocess.run([sys.executable, str(BENCH / "loadgen.py"), f"{url}/api/{endpoint}/bench_user/stream",
                               "--body", json.dumps(body, ensure_ascii=False), "-n", str(requests),
                               "-c", str(at_once), "--timeout", str(timeout), "--deadline", str(timeout + 60),
@@ -186,7 +194,7 @@ class Bench:
         if run.returncode != 0:
             raise RuntimeError(f"loadgen failed: {run.stderr[-800:]}")
         summary = json.loads(run.stdout)
-        summary["cpu_s"] = usage(server.popen.pid)[1] - cpu0
+        summary["cpu_s"] = (server.usage() if isinstance(server, _Several) else usage(server.popen.pid))[1] - cpu0
         summary["rss_start_mib"], summary["rss_peak_mib"] = rss0, peak[0]
         summary["text_ok"] = self.exact_texts(details, llm["tokens"])
         details.unlink()
@@ -295,7 +303,48 @@ def runs(bench: Bench, quick: bool) -> list[dict]:
     return rows
 
 
-SECTIONS = {"issue": issue, "slow": slow, "workers": workers, "growth": growth, "runs": runs}
+def nodes(bench: Bench, quick: bool) -> list[dict]:
+    """S3 through nginx: one node on SQLite; one, then two nodes on PostgreSQL + Redis."""
+    from tests import services
+    llm, requests, at_once = SCENARIOS["S3"]
+    if quick:
+        requests, at_once = requests // 4, at_once // 4
+    postgres, redis = services.Postgres().start(), services.Redis().start()
+    shared = {"JEWELSTREAM_DATABASE_URL": services.new_database(postgres), "JEWELSTREAM_DATABASE_POOL": "10",
+              "JEWELSTREAM_REDIS_URL": redis.url(), "JEWELSTREAM_TRUSTED_PROXIES": "127.0.0.1"}
+    rows = []
+    try:
+        for name, count, env in (("1 node, SQLite (file, event log in it)", 1, {}),
+                                 ("1 node, PostgreSQL + Redis Streams", 1, shared),
+                                 ("2 nodes, PostgreSQL + Redis Streams", 2, shared)):
+            started = [bench.server(**env) for _ in range(count)]
+            proxy = services.Nginx([int(url.rsplit(":", 1)[1]) for _, url in started]).start()
+            try:
+                s = bench.load([server for server, _ in started], proxy.url, "consultation",
+                               requests, at_once, llm=llm)
+                rows.append({"deployment": name, **_figures(s, llm, requests)})
+            finally:
+                proxy.stop()
+                for server, _ in started:
+                    server.stop()
+    finally:
+        postgres.stop()
+        redis.stop()
+    return rows
+
+
+class _Several:
+    """The servers of one load, their CPU and RSS summed."""
+
+    def __init__(self, servers: list[Process]) -> None:
+        self.servers = servers
+
+    def usage(self) -> tuple[float, float]:
+        figures = [usage(server.popen.pid) for server in self.servers]
+        return sum(rss for rss, _ in figures), sum(cpu for _, cpu in figures)
+
+
+SECTIONS = {"issue": issue, "slow": slow, "workers": workers, "growth": growth, "runs": runs, "nodes": nodes}
 
 
 # -- helpers -----------------------------------------------------------------------------

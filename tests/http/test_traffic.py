@@ -48,13 +48,13 @@ async def test_with_redis_the_rate_limits_count_across_nodes(aiohttp_client, sev
     has not asked yet, and so is an address's fifth whatever user ids it names."""
     nodes = replace(several_nodes, rate_limit=2, address_rate_limit=4, rate_window=60, bind_users=False)
     first, second = [await aiohttp_client(create_app(nodes)) for _ in range(2)]
-    await collect(await first.post(URL.format("fast"), json={"message": "кольцо"}))
-    await collect(await second.post(URL.format("fast"), json={"message": "кольцо"}))
+    await collect(await first.post(CONSULTATION.format("fast"), json={"message": "кольцо"}))
+    await collect(await second.post(CONSULTATION.format("fast"), json={"message": "кольцо"}))
     for node in (first, second):
-        limited = await node.post(URL.format("fast"), json={"message": "кольцо"})
+        limited = await node.post(CONSULTATION.format("fast"), json={"message": "кольцо"})
         assert limited.status == 429 and 0 < int(limited.headers["Retry-After"]) <= 60
         assert (await limited.json())["error"] == "rate_limited"
-    await collect(await first.post(URL.format("other-1"), json={"message": "кольцо"}))
-    await collect(await second.post(URL.format("other-2"), json={"message": "кольцо"}))
-    by_address = await first.post(URL.format("other-3"), json={"message": "кольцо"})
+    await collect(await first.post(CONSULTATION.format("other-1"), json={"message": "кольцо"}))
+    await collect(await second.post(CONSULTATION.format("other-2"), json={"message": "кольцо"}))
+    by_address = await first.post(CONSULTATION.format("other-3"), json={"message": "кольцо"})
     assert by_address.status == 429
