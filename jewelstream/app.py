@@ -63,8 +63,8 @@ async def store_ctx(app: web.Application):
     settings = app[keys.SETTINGS]
     store = await open_store(settings)
     if settings.database_url and not settings.redis_url:
-        log.warning("PostgreSQL without Redis: a single node (runs, limits and cancels stay on "
-                    "this box); several nodes need JEWELSTREAM_REDIS_URL")
+        log.warning("PostgreSQL without Redis: a single node (a run's producer is judged by its pid on "
+                    "this box, rate limits are per process); several nodes need JEWELSTREAM_REDIS_URL")
     app[keys.STORE] = TimedStore(store, app[keys.METRICS].store)
     yield
     await store.close()
@@ -76,8 +76,11 @@ async def runs_ctx(app: web.Application):
     if settings.run_log and settings.redis_url:
         from jewelstream.runs.redis_log import RedisRunLog      # redis only when used
         log = RedisRunLog(settings.redis_url, prefix=settings.redis_prefix, retention=settings.run_retention)
+    elif settings.run_log and settings.database_url:
+        from jewelstream.runs.postgres_log import PostgresRunLog
+        log = PostgresRunLog(app[keys.STORE].pool)             # the store's pool
     elif settings.run_log:
-        log = SqliteRunLog(settings.db_path)       # with PostgreSQL too: this box's own file
+        log = SqliteRunLog(settings.db_path)
     if log is not None:
         await log.open()
     app[keys.RUNS] = Runs(log, window=settings.resume_window, retention=settings.run_retention)

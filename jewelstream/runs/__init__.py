@@ -14,10 +14,12 @@ memory and in an event log; any number of streams follow it from an event id on:
 - `producer.py`  drives the orchestrator's events into a run; stop means stop
 - `registry.py`  the worker's runs: start, find, idempotency keys, stop, the log's chores
 - `sqlite_log.py` the durable event log (group-committed), shared by the box's workers
+- `postgres_log.py` the same in PostgreSQL, for one node on PostgreSQL without Redis
 - `redis_log.py` the event log in Redis Streams, shared by every node (JEWELSTREAM_REDIS_URL)
 - `follow.py`    the events of a run after an id: from memory, or from the log and live
 - `http.py`      the endpoints: answer (a hook for the handlers), resume, cancel
 
-The event log is an interface (`RunLog` in log.py) with two backends: SQLite for one box,
-Redis Streams for several nodes (a resume on any node follows the live run).
+The event log is an interface (`RunLog` in log.py) with three backends: SQLite or
+PostgreSQL for one box, Redis Streams for several nodes (a resume on any node follows the
+live run).
 """

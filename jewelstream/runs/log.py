@@ -1,7 +1,7 @@
 """What the event log of runs keeps, and the interface every backend offers.
 
-Two backends: SQLite (sqlite_log.py), shared by the workers of one box, and Redis Streams
-(redis_log.py), shared by every node (a stream per run for the events, a hash per run for
+Three backends: SQLite (sqlite_log.py) and PostgreSQL (postgres_log.py), shared by the
+workers of one box, and Redis Streams (redis_log.py), shared by every node (a stream per run for the events, a hash per run for
 the record). Writes that sit on the per-token path (`create`,
 `append`, `finish`, `touch`, `refresh_lease`) return at once and are committed in batches;
 the others wait for their answer.

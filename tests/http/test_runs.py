@@ -188,11 +188,14 @@ async def test_an_event_source_reconnect_continues_the_run_then_gets_204(client,
     assert len(fake_llm.requests) == 1
 
 
-@pytest.fixture(params=["one box", "two nodes"])
+@pytest.fixture(params=["one box", "postgresql", "two nodes"])
 async def two_workers(request, aiohttp_client, settings):
-    """Two apps on one database file: what `run.py --workers 2` runs, in one process; or
-    two nodes on PostgreSQL and Redis (their runs in Redis Streams)."""
-    if request.param == "two nodes":
+    """Two apps on one database file: what `run.py --workers 2` runs, in one process; the
+    same on PostgreSQL (its runs there too); or two nodes on PostgreSQL and Redis (their
+    runs in Redis Streams)."""
+    if request.param == "postgresql":
+        settings = replace(settings, database_url=request.getfixturevalue("pg_url"), database_pool=4)
+    elif request.param == "two nodes":
         settings = request.getfixturevalue("several_nodes")
     first = await aiohttp_client(create_app(settings))
     second = await aiohttp_client(create_app(settings))

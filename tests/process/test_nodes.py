@@ -6,6 +6,7 @@ interrupted error on the other, and nginx keeps serving."""
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import uuid
 from pathlib import Path
@@ -122,16 +123,22 @@ async def test_the_rate_limit_counts_requests_on_both_nodes(cluster):
     assert statuses == [200] * 6 + [429] * 2
 
 
-async def test_through_nginx_tokens_arrive_unbuffered(cluster, fake_llm):
-    _, _, proxy = cluster
+async def test_through_nginx_tokens_arrive_unbuffered_and_the_client_address_is_forwarded(cluster, fake_llm):
+    node_a, node_b, proxy = cluster
     fake_llm.gate = asyncio.Event()                     # the answer waits after its first piece
     async with a_browser() as browser:
-        response = await browser.post(proxy.url + URL.format("sse"), json=QUESTION)
+        response = await browser.post(proxy.url + URL.format("sse"), json=QUESTION,
+                                      headers={"X-Forwarded-For": "203.0.113.7"})
         assert response.status == 200 and response.headers["Content-Type"].startswith("text/event-stream")
         seen = await asyncio.wait_for(first_tokens(response, 1), 10)    # before the answer ends
         fake_llm.gate.set()
         rest = [item async for item in read_numbered(response)]
     assert text(seen + rest) == "".join(fake_llm.pieces)
+    # The node's request log names the address nginx forwarded (it trusts 127.0.0.1 only).
+    request_id = response.headers["X-Request-Id"]
+    lines = [json.loads(line) for node in (node_a, node_b)
+             for line in node.log_path.read_text().splitlines() if request_id in line]
+    assert [(line["client"], line["status"]) for line in lines] == [("203.0.113.7", 200)]
 
 
 async def test_a_killed_node_leaves_the_other_serving_and_its_runs_interrupted(cluster, fake_llm):

@@ -1,0 +1,154 @@
+"""The event log of runs in PostgreSQL, for a node on PostgreSQL without Redis.
+
+The same two tables as SQLite's (`runs`, `run_events`, migration 0002), the same batching:
+the per-token path only queues, and a writer task commits what piled up in one
+transaction (after `linger` seconds, so that the tokens of many runs share it). It uses
+the store's bounded pool. Without Redis a deployment is one node: a resumer judges a
+producer by its lease and its pid on this box, and followers poll (follow.py).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import astuple, fields
+
+import asyncpg
+
+from jewelstream.runs.log import RUNNING, RunRecord
+
+log = logging.getLogger(__name__)
+
+_COLUMNS = [f.name for f in fields(RunRecord)]
+_INSERT_RUN = (f"INSERT INTO runs ({', '.join(_COLUMNS)}) VALUES "
+               f"({', '.join(f'${n}' for n in range(1, len(_COLUMNS) + 1))}) ON CONFLICT DO NOTHING")
+_INSERT_EVENT = "INSERT INTO run_events (run_id, id, data) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+
+
+class PostgresRunLog:
+    spans_boxes = False
+
+    def __init__(self, pool: asyncpg.Pool, *, linger: float = 0.015) -> None:
+        self.pool = pool
+        self.linger = linger
+        self._runs: list[tuple] = []
+        self._events: list[tuple] = []
+        self._updates: list[tuple[str, tuple]] = []
+        self._committed: asyncio.Future | None = None
+        self._in_flight: asyncio.Future | None = None
+        self._task: asyncio.Task | None = None
+
+    async def open(self) -> None:
+        """Nothing to open: the store's pool is ready and migrated."""
+
+    async def close(self) -> None:
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    # -- batched writes (the per-token path) ----------------------------------------------
+
+    def create(self, record: RunRecord) -> None:
+        self._runs.append(astuple(record))
+        self._wake()
+
+    def append(self, run_id: str, event_id: int, data: str) -> None:
+        self._events.append((run_id, event_id, data))
+        self._wake()
+
+    def finish(self, run_id: str, state: str, last_id: int, ended: float) -> None:
+        self._update("UPDATE runs SET state = $1, last_id = $2, ended = $3 WHERE run_id = $4 AND state = $5",
+                     (state, last_id, ended, run_id, RUNNING))
+
+    def touch(self, run_id: str, now: float) -> None:
+        self._update("UPDATE runs SET watched = $1 WHERE run_id = $2", (now, run_id))
+
+    def refresh_lease(self, pid: int, now: float) -> None:
+        self._update("UPDATE runs SET lease = $1 WHERE pid = $2 AND state = $3", (now, pid, RUNNING))
+
+    def _update(self, sql: str, args: tuple) -> None:
+        self._updates.append((sql, args))
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._committed is None:
+            self._committed = asyncio.get_running_loop().create_future()
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._commit_batches())
+
+    async def flushed(self) -> None:
+        latest = self._committed or self._in_flight
+        if latest is not None:
+            await asyncio.wait([latest])
+
+    async def _commit_batches(self) -> None:
+        await asyncio.sleep(self.linger)
+        while self._committed is not None:
+            runs, events, updates = self._runs, self._events, self._updates
+            committed = self._in_flight = self._committed
+            self._runs, self._events, self._updates, self._committed = [], [], [], None
+            try:
+                async with self.pool.acquire() as db, db.transaction():
+                    if runs:
+                        await db.executemany(_INSERT_RUN, runs)
+                    if events:
+                        await db.executemany(_INSERT_EVENT, events)
+                    for sql, args in updates:
+                        await db.execute(sql, *args)
+            except Exception:                   # the database is gone: the runs go on in memory
+                log.exception("the event log of runs could not commit %d events", len(events))
+            committed.set_result(None)
+
+    # -- writes that wait --------------------------------------------------------------------
+
+    async def claim(self, record: RunRecord) -> RunRecord | None:
+        async with self.pool.acquire() as db:
+            if await db.fetchval(_INSERT_RUN + " RETURNING run_id", *astuple(record)):
+                return None
+            return _record(await db.fetchrow("SELECT * FROM runs WHERE user_id = $1 AND key = $2",
+                                             record.user_id, record.key))
+
+    async def request_cancel(self, run_id: str) -> None:
+        await self.pool.execute("UPDATE runs SET cancel = true WHERE run_id = $1", run_id)
+
+    async def end_orphan(self, run_id: str, event_id: int, data: str, ended: float) -> bool:
+        async with self.pool.acquire() as db, db.transaction():
+            changed = await db.execute("UPDATE runs SET state = 'interrupted', last_id = $1, ended = $2 "
+                                       "WHERE run_id = $3 AND state = $4", event_id, ended, run_id, RUNNING)
+            if changed == "UPDATE 0":
+                return False
+            await db.execute(_INSERT_EVENT, run_id, event_id, data)
+            return True
+
+    async def purge(self, before: float) -> None:
+        old = "SELECT run_id FROM runs WHERE coalesce(ended, lease) < $1"
+        async with self.pool.acquire() as db, db.transaction():
+            await db.execute(f"DELETE FROM run_events WHERE run_id IN ({old})", before)
+            await db.execute(f"DELETE FROM runs WHERE run_id IN ({old})", before)
+
+    # -- reads -----------------------------------------------------------------------------
+
+    async def record(self, run_id: str) -> RunRecord | None:
+        return _record(await self.pool.fetchrow("SELECT * FROM runs WHERE run_id = $1", run_id))
+
+    async def find(self, user_id: str, *, key: str | None = None,
+                   fingerprint: str | None = None) -> RunRecord | None:
+        column, value = ("key", key) if key is not None else ("fingerprint", fingerprint)
+        return _record(await self.pool.fetchrow(
+            f"SELECT * FROM runs WHERE user_id = $1 AND {column} = $2 ORDER BY created DESC LIMIT 1",
+            user_id, value))
+
+    async def cancel_requests(self, pid: int) -> list[str]:
+        return [row[0] for row in await self.pool.fetch(
+            "SELECT run_id FROM runs WHERE pid = $1 AND state = $2 AND cancel", pid, RUNNING)]
+
+    async def read_after(self, run_id: str, after: int) -> tuple[RunRecord | None, list[tuple[int, str]]]:
+        async with self.pool.acquire() as db, db.transaction(isolation="repeatable_read", readonly=True):
+            record = _record(await db.fetchrow("SELECT * FROM runs WHERE run_id = $1", run_id))
+            if record is None:
+                return None, []
+            rows = await db.fetch("SELECT id, data FROM run_events WHERE run_id = $1 AND id > $2 ORDER BY id",
+                                  run_id, after)
+        return record, [(row[0], row[1]) for row in rows]
+
+
+def _record(row) -> RunRecord | None:
+    return None if row is None else RunRecord(**dict(row))
