@@ -56,6 +56,7 @@ class LiveServer:
                  command: list[str] | None = None, cwd: Path = ROOT) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.db_path = db_path
         self.env = {**os.environ, "JEWELSTREAM_DB": db_path, "PYTHONUNBUFFERED": "1", **(env or {})}
         for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY"):
             if env is None or name not in env:

@@ -1,20 +1,28 @@
 """Runs against a real `run.py --workers 2`: a chaos proxy that cuts the client's
-connection three times per answer, and `kill -9` of the process producing a run."""
+connection three times per answer, and `kill -9` of the process producing a run.
+
+One server (and one fake LLM, reset for each test) for the module, in the module's event
+loop: starting two workers is the slow part. The kill test comes last: it leaves one
+worker dead."""
 from __future__ import annotations
 
 import asyncio
 import os
 import random
+import shutil
 import signal
 
 import aiohttp
 import pytest
+import pytest_asyncio
 
 from jewelstream.answer_stream import AnswerStream
 from tests.cutting_proxy import CuttingProxy
+from tests.fake_llm import FakeLLM
 from tests.kit import db_rows
 from tests.live import LiveServer
 
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 ANSWERS = 30
 AT_ONCE = 6
 
@@ -30,10 +38,27 @@ def listening_sockets(port: int) -> int:
                    if line.split()[1].endswith(f":{port:04X}") and line.split()[3] == "0A")
 
 
-@pytest.fixture
-async def two_workers(fake_llm, db_path):
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def module_llm():
+    server = await FakeLLM().start()
+    yield server
+    await server.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def fake_llm(module_llm):
+    """The module's fake LLM, at its defaults and with no records for this test."""
+    module_llm.reset()
+    yield module_llm
+    module_llm.reset()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def two_workers(module_llm, seeded_db, tmp_path_factory):
+    db_path = str(tmp_path_factory.mktemp("two_workers") / "jewelstream.db")
+    shutil.copy(seeded_db, db_path)
     server = await LiveServer(db_path, workers=2, env={
-        "OPENAI_BASE_URL": fake_llm.base_url, "OPENAI_API_KEY": "test",
+        "OPENAI_BASE_URL": module_llm.base_url, "OPENAI_API_KEY": "test",
         "JEWELSTREAM_MODEL": "fake-model"}).start(timeout=120)
     for _ in range(1200):                    # /health answers once the first worker is up
         if listening_sockets(server.port) == 2:
@@ -44,7 +69,8 @@ async def two_workers(fake_llm, db_path):
     await server.stop()
 
 
-async def test_chaos_three_cuts_per_answer_lose_and_repeat_nothing(two_workers, fake_llm, db_path):
+async def test_chaos_three_cuts_per_answer_lose_and_repeat_nothing(two_workers, fake_llm):
+    db_path = two_workers.db_path
     fake_llm.delay = 0.003
     fake_llm.respond = lambda body: answer_for(int(body["messages"][-1]["content"].split()[-1]))
     rng = random.Random(1313)
@@ -76,7 +102,8 @@ async def test_chaos_three_cuts_per_answer_lose_and_repeat_nothing(two_workers, 
 
 
 async def test_after_kill_9_of_the_producer_a_resume_gets_the_logged_events_then_interrupted(
-        two_workers, fake_llm, db_path):
+        two_workers, fake_llm):
+    db_path = two_workers.db_path
     fake_llm.gate = asyncio.Event()                          # one piece, then the LLM waits
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
         stream = AnswerStream(session, f"{two_workers.url}/api/consultation/killed/stream",
