@@ -30,7 +30,8 @@ from agents.sales import MONTHS, analyse_sales
 from agents.search import rubles
 from agents.shop_figures import answer_figure, figure_text
 from agents.staff_questions import read_question
-from agents.text import normalize
+from agents.language import find_codes
+from agents.language.staff_words import TOPICS
 
 SYSTEM_PROMPT = """Ты — аналитик ювелирного магазина и отвечаешь сотруднику магазина. \
 Пиши по-русски, деловым тоном, кратко: 4–8 предложений или короткий список. Используй \
@@ -41,20 +42,6 @@ SYSTEM_PROMPT = """Ты — аналитик ювелирного магазин
 {asked}
 Цифры (расчёт на {reference_date}, последнюю дату заказа в данных):
 {facts}"""
-
-# topic -> keywords, found as substrings of the normalized message (agents.text.normalize:
-# lower case, "ё" as "е"); a message may touch several topics.
-TOPICS = {
-    "segments": ("сегмент", "rfm", "групп", "лояльн", "чемпион", "отток", "ухода", "уходят",
-                 "спящ", "новых клиент", "новые клиент", "разов", "постоянн", "удержан"),
-    "seasonality": ("сезон", "по месяц", "пик", "праздни", "декабр", "март", "динамик"),
-    "forecast": ("прогноз", "ожида", "следующ", "будущ", "предсказ", "план"),
-    "categories": ("категор", "популярн", "что покупают", "продается", "продаются", "топ",
-                   "хит", "ассортимент", "какие издели", "какие украшени"),
-}
-TOPIC_LABELS = {"segments": "сегменты клиентов", "seasonality": "сезонность",
-                "forecast": "прогноз выручки", "categories": "популярные категории"}
-
 
 REFUSAL = ("Извините, данные о продажах и клиентах магазина доступны только сотрудникам. "
            "А я с удовольствием помогу вам выбрать украшение или подарок: что вы ищете?")
@@ -74,9 +61,8 @@ class AnalysisState(InputState, total=False):
 async def understand(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
     if not runtime.context.staff:
         return {"refused": True}
-    text = normalize(state["message"])
-    return {"refused": False,
-            "topics": [topic for topic, stems in TOPICS.items() if any(s in text for s in stems)]}
+    asked = set(find_codes(state["message"], TOPICS))
+    return {"refused": False, "topics": [topic for topic in TOPICS if topic in asked]}
 
 
 async def compute(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
@@ -196,7 +182,7 @@ async def respond(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
         messages = chat_messages(REFUSAL_PROMPT, REFUSAL, [], state["message"])
         return {"answer": await write_answer(runtime, messages)}
     figures, figure = state["figures"], state.get("figure")
-    topics = ", ".join(TOPIC_LABELS[t] for t in state.get("topics") or []) or "общий обзор"
+    topics = ", ".join(TOPICS[t][0] for t in state.get("topics") or []) or "общий обзор"
     asked = f"Ответ на заданный вопрос (главное в ответе): {figure_text(figure)}" if figure else ""
     system = SYSTEM_PROMPT.format(topics=topics, reference_date=figures["reference_date"] or "—",
                                   facts=facts(figures), asked=asked)

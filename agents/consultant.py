@@ -30,7 +30,7 @@ from agents.refinements import refined, refinement
 from agents.search import find_products, product_card, stated_wishes
 from agents.shop_facts import load_facts
 from agents.small_talk import greets, small_talk
-from agents.text import normalize
+from agents.language import normalize
 
 # A request for pieces, beside a question about the shop ("покажите кольца с доставкой").
 _SEARCHING = re.compile(r"покаж|подбер|подобра|ищу|ищем|поищ|посовет|порекоменд|какие есть|что есть|"

@@ -1,4 +1,4 @@
-"""What goods a message names: kinds of piece, metals, stones (`agents.vocabulary` codes).
+"""What goods a message names: kinds of piece, metals, stones (`agents.language.vocabulary` codes).
 
 Shared by the analyst's questions ("остатки золотых колец") and the trend questions
 ("какие серьги сейчас носят?"), so a word means the same goods in both:
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agents.text import find_codes, normalize
-from agents.vocabulary import METALS, PRODUCT_TYPES, STONES
+from agents.language import find_codes, normalize
+from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES
 
 _RINGS = ("ring", "engagement_ring", "wedding_band")
 _GOLDS = ("yellow_gold", "white_gold", "rose_gold")

@@ -2,7 +2,7 @@
 the upper price band; "недорогое", "бюджетное" for the lower one.
 
 `price_level(tokens)` returns "high", "low" or None for the words of one message (from
-`agents.text.tokens`). A number ("до 30 тысяч") is the budget parser's business, and a
+`agents.language.tokens`). A number ("до 30 тысяч") is the budget parser's business, and a
 stated budget wins over these words (`agents.preferences`).
 
 What it leaves out: degrees ("очень дорогое"), and "дорогой/дорогая" as a form of
@@ -10,7 +10,7 @@ address ("дорогая мама"), which is never read as a price.
 """
 from __future__ import annotations
 
-from agents.text import refused
+from agents.language import refused
 
 _HIGH = ("дорогое", "дорогие", "дорогую", "дорогого", "дорогих", "подороже", "солидн", "посолидн",
          "роскошн", "статусн", "премиальн", "премиум", "шикарн", "люксов", "эксклюзивн", "богат")

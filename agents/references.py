@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agents.text import find_codes, normalize, words
-from agents.vocabulary import METALS, PRODUCT_TYPES
+from agents.language import find_codes, normalize, words
+from agents.language.vocabulary import METALS, PRODUCT_TYPES
 
 _ORDINALS = {"перв": 0, "втор": 1, "трет": 2, "четверт": 3, "пят": 4, "последн": -1, "предпоследн": -2}
 _NOT_ORDINAL = re.compile(r"втор\w* половин|перв\w* (?:раз|очеред|взгляд|свидани)|в[о]? перв\w*|"

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from statistics import mean
 
-from agents.vocabulary import PRODUCT_TYPES, label
+from agents.language.vocabulary import PRODUCT_TYPES, label
 
 MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
           "сентябрь", "октябрь", "ноябрь", "декабрь")

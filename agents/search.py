@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from agents.vocabulary import METALS, PRODUCT_TYPES, STONES, label
+from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES, label
 from agents.wording import (budget_phrase, capitalized, excluded_phrase, kind_phrase, price_range,
                             rubles, stones_phrase)
 

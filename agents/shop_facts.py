@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from agents.text import find_matches, normalize, tokens
+from agents.language import Vocabulary, find_matches, normalize, tokens
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "shop_facts.ru.md"
 
@@ -29,7 +29,7 @@ class Fact:
 @dataclass(frozen=True)
 class ShopFacts:
     facts: tuple[Fact, ...]
-    table: dict                   # title -> (title, stems): an agents.text lookup table
+    table: Vocabulary             # title -> (title, stems), indexed once per file
 
     def asked(self, message: str) -> list[Fact]:
         """The topics `message` asks about, in the order asked."""
@@ -62,4 +62,4 @@ def load_facts(path: str | Path | None = None) -> ShopFacts:
     close()
     if not facts:
         raise ValueError(f"{path}: no sections («## Название») found")
-    return ShopFacts(tuple(facts), {f.title: (f.title, f.stems) for f in facts})
+    return ShopFacts(tuple(facts), Vocabulary({f.title: (f.title, f.stems) for f in facts}))

@@ -20,7 +20,7 @@ from datetime import date
 from agents.sales import segment_members
 from agents.search import rubles
 from agents.staff_questions import goods_filter
-from agents.vocabulary import METALS, PRODUCT_TYPES, STONES, label
+from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES, label
 
 TOP = 5
 WIN_BACK = 5

@@ -11,7 +11,7 @@ common English words).
 """
 from __future__ import annotations
 
-from agents.text import words
+from agents.language import words
 
 # kind -> (word beginnings, whole words)
 _KINDS = {

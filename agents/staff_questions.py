@@ -9,7 +9,7 @@
 "missing" when the question asks for something the shop's data does not hold (profit,
 visitors, returns...: `missing` then names it in Russian), or None when no single figure
 is asked (the analyst then answers by topic or with an overview). `types`, `metals` and
-`stones` are `agents.vocabulary` codes read by `agents.goods` ("кольца" are every kind of
+`stones` are `agents.language.vocabulary` codes read by `agents.goods` ("кольца" are every kind of
 ring, "золото" every gold). `period` comes from `agents.periods` (None: all the data).
 
 Left out: several figures in one question (the first asked wins), comparisons between
@@ -21,7 +21,7 @@ from datetime import date
 
 from agents.goods import Goods, goods_in
 from agents.periods import period_in
-from agents.text import normalize, words
+from agents.language import normalize, words
 
 # figure -> stems (substrings of the normalized text), tried in this order.
 FIGURES = {

@@ -5,7 +5,7 @@
 Progress lives in the profile: `profile["taste_progress"] = {"index": i, "answers": {key:
 {"text", "value", "status"}}}`, where `index` is the question awaiting its answer (the
 number of questions once complete). `record` turns the message into the answer to it
-(codes of `agents.vocabulary`; an answer it cannot read is kept as free text and the
+(codes of `agents.language.vocabulary`; an answer it cannot read is kept as free text and the
 questionnaire moves on, so it never asks the same thing forever) and saves the profile
 before the answer streams. A new user, or "начать заново", starts at question 1 and the
 message is not an answer. After the last question `record` writes `profile["taste"]`
@@ -26,10 +26,11 @@ from typing import Callable
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
-from agents import preferences as P, vocabulary as V
+from agents import preferences as P
 from agents.base import Agent, AgentContext, InputState, chat_messages, write_answer
 from agents.search import rubles
-from agents.text import find_matches, normalize, tokens
+from agents.language import Vocabulary, find_matches, normalize, tokens, vocabulary as V, wishes as W
+from agents.language.taste_words import COLORS, EARRINGS, SIZES, WEAR
 
 SYSTEM_PROMPT = """Ты — внимательный стилист ювелирного магазина и проводишь короткую анкету \
 о вкусах клиента. Пиши по-русски, вежливо, на «вы», коротко. {task} Не упоминай \
@@ -109,43 +110,20 @@ class Question:
         return f"Вопрос {number} из {total}. {self.text}\nВарианты: {options} ({self.hint})."
 
 
-def _pick(table: dict, codes: tuple, labels: dict | None = None) -> dict:
-    return {c: ((labels or {}).get(c, table[c][0]), table[c][1]) for c in codes}
+def _pick(table: dict, codes: tuple, labels: dict | None = None) -> Vocabulary:
+    return Vocabulary({c: ((labels or {}).get(c, table[c][0]), table[c][1]) for c in codes})
 
-
-COLORS = {"white": ("белый и прозрачный", ("бел", "прозрачн", "бесцветн", "блест")),
-          "yellow": ("жёлтый и золотистый", ("желт", "золотист", "солнечн", "медов")),
-          "red": ("красный", ("красн", "алый", "алые", "бордов", "вишнев")),
-          "pink": ("розовый", ("розов", "пастел")),
-          "blue": ("синий и голубой", ("син", "голуб", "бирюз", "морск")),
-          "green": ("зелёный", ("зелен", "изумрудн", "мятн", "оливк")),
-          "purple": ("фиолетовый", ("фиолет", "сиренев", "лилов", "лаванд")),
-          "black": ("чёрный", ("черн", "графит"))}
-WEAR = {"everyday": ("каждый день", ("каждый день", "ежедневн", "всегда", "постоянн", "не снима",
-                                     "повседнев", "на работу", "и так", "по разному", "оба", "когда как")),
-        "special": ("по особым случаям", ("особ", "праздн", "случа", "редко", "иногда", "выход",
-                                          "и так", "по разному", "оба", "когда как"))}
-SIZES = {"small": ("миниатюрные и тонкие", ("миниатюр", "маленьк", "тонк", "небольш", "изящн",
-                                            "аккуратн", "мелк", "незаметн", "минимал")),
-         "medium": ("средние", ("средн", "обычн", "умерен")),
-         "large": ("крупные и заметные", ("крупн", "больш", "заметн", "массивн", "ярк", "объемн"))}
-EARRINGS = {"studs": ("пусеты и гвоздики", ("пусет", "гвоздик")),
-            "hoops": ("кольца и конго", ("конго", "кольц", "колечк", "хуп")),
-            "drops": ("подвесные", ("подвесн", "длинн", "висяч", "шандельер")),
-            "cuffs": ("каффы", ("кафф",)),
-            "clips": ("клипсы", ("клипс",)),
-            "none": ("не ношу серьги", ())}
 
 QUESTIONS = (
     Question("metals", "Металлы", "Какие металлы вам ближе?", V.METALS, parse=parse_metals),
     Question("stones", "Камни", "Какие камни вам нравятся?", V.STONES,
              hint="можно несколько или «без камней»", parse=parse_stones),
-    Question("styles", "Стиль", "Какой стиль украшений вам ближе?", P.STYLES),
+    Question("styles", "Стиль", "Какой стиль украшений вам ближе?", W.STYLES),
     Question("types", "Любимые украшения", "Какие украшения вы носите чаще всего?",
-             _pick(P.TYPES, ("ring", "earrings", "pendant", "chain", "bracelet", "necklace", "brooch"),
+             _pick(W.TYPES, ("ring", "earrings", "pendant", "chain", "bracelet", "necklace", "brooch"),
                    {"ring": "кольца", "pendant": "подвески", "chain": "цепочки",
                     "bracelet": "браслеты", "brooch": "броши"})),
-    Question("occasions", "Поводы", "Для каких случаев вы обычно выбираете украшения?", P.OCCASIONS),
+    Question("occasions", "Поводы", "Для каких случаев вы обычно выбираете украшения?", W.OCCASIONS),
     Question("budget", "Бюджет", "На какую сумму за одно украшение вы обычно рассчитываете?",
              {"b15": ("до 15 тысяч", ()), "b30": ("15–30 тысяч", ()), "b60": ("30–60 тысяч", ()),
               "b100": ("60–100 тысяч", ()), "more": ("больше 100 тысяч", ())},
@@ -293,7 +271,7 @@ AGENT = Agent(
               "record": ("answers", "Записываю ваш ответ..."),
               "respond": ("answer", "Готовлю ответ...")},
     metadata=metadata,
-    # The questionnaire keeps receiving the answers until it ends (jewelstream.routing).
+    # The questionnaire keeps receiving the answers until it ends (agents.routing).
     remember=lambda state: {"flow": "taste" if state.get("index", TOTAL) < TOTAL else None},
     accepts=answers_question,
 )

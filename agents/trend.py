@@ -4,7 +4,7 @@
 
 `understand` finds a trend the user names ("что с жемчугом?") and the subject asked about
 (a kind of piece, a metal, a stone: "какие серьги сейчас носят?", `agents.goods`); `score`
-counts the mentions of every `agents.vocabulary.TRENDS` entry in the stored magazine
+counts the mentions of every `agents.language.vocabulary.TRENDS` entry in the stored magazine
 articles and weighs them by age (`agents.trends_math`), chooses the trends the answer is
 about (the named ones; else the best-scored trends the subject has pieces for; else the
 overall best) and picks catalog pieces in their spirit (`agents.trend_goods`); `respond`
@@ -31,7 +31,7 @@ from agents.search import product_card, rubles
 from agents.trend_brief import brief
 from agents.trend_goods import pieces_for, trends_with_goods
 from agents.trends_math import HALF_LIFE_DAYS, WINDOW_DAYS, emerging_trends, score_trends, trends_in
-from agents.vocabulary import TRENDS
+from agents.language.vocabulary import TRENDS
 
 TOP_TRENDS = 5            # trends the staff answer names
 CUSTOMER_TRENDS = 3       # trends a customer's answer names

@@ -13,7 +13,7 @@ Staff get the full figures instead (`agents.trend.draft_answer`).
 from __future__ import annotations
 
 from agents.search import rubles
-from agents.vocabulary import METALS, PRODUCT_TYPES, STONES, label
+from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES, label
 
 _GOLDS = {"yellow_gold", "white_gold", "rose_gold"}
 _METAL_GENITIVE = {"yellow_gold": "жёлтого золота", "white_gold": "белого золота",

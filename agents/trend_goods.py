@@ -1,7 +1,7 @@
 """Fashion trends meet the catalog: which pieces are in the spirit of a trend, and which
 trends a subject (a kind of piece, a metal, a stone) is about.
 
-`TREND_GOODS` says, per `agents.vocabulary.TRENDS` code, what a product must be to stand
+`TREND_GOODS` says, per `agents.language.vocabulary.TRENDS` code, what a product must be to stand
 for the trend, from its own fields only (type, metal, stones, style, recipient, and words
 of its name or description): a pearl trend is shown by pieces with pearls, never by a
 piece that only "goes well with" pearls. A trend no product meets (asymmetric earrings,
@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Callable
 
 from agents.goods import Goods
-from agents.text import normalize
+from agents.language import normalize
 
 _GOLDS = {"yellow_gold", "white_gold", "rose_gold"}
 _COLOURED = {"ruby", "sapphire", "emerald", "amethyst", "topaz", "citrine", "garnet", "aquamarine"}

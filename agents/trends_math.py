@@ -1,23 +1,22 @@
 """Fashion-trend scoring over magazine articles: mentions, recency-weighted scores and
 emerging trends. Pure functions over `store.articles` rows ({id, magazine, title,
-published "YYYY-MM-DD", text}) and a vocabulary table such as `agents.vocabulary.TRENDS`
+published "YYYY-MM-DD", text}) and a vocabulary table such as `agents.language.vocabulary.TRENDS`
 (code -> (label, stems)).
 
-A mention follows `agents.text`'s matching rules (a stem part matches a word starting
-with it, false friends excluded, digit parts match whole numbers, a stem with spaces
-matches consecutive words), compiled into one regular expression per trend because
-counting word by word in Python over every article is too slow per request. One place
-in a text counts once even when several stems of a trend match there.
+A mention is a hit of the one matcher (agents.language.matching: a stem part matches a
+word starting with it, false friends excluded, digit parts match whole numbers, a stem
+with spaces matches consecutive words). One place in a text counts once even when
+several stems of a trend match there. The trend agent scores the articles once per
+version of the shop's data (agents.trend), not per message.
 
 Everything is relative to the newest article's date, never the wall clock.
 Left out: negation ("жемчуг уже не в моде" still counts), weighting by magazine.
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 
-from agents.text import FALSE_FRIENDS, stem_parts, words
+from agents.language import find_codes, find_matches, words
 
 HALF_LIFE_DAYS = 60.0      # a mention loses half its weight every 60 days
 WINDOW_DAYS = 90           # recent = the last 90 days; previous = the 90 days before
@@ -25,29 +24,16 @@ MIN_RECENT = 3             # an emerging trend has at least this many recent men
 MIN_GROWTH = 1.5           # ...and at least this many times its previous mentions
 
 
-def trend_pattern(stems: tuple[str, ...]) -> re.Pattern:
-    """One regex for all stems of a trend, over text joined by `matchable`; longer stems
-    are tried first, so at one place the most specific stem wins."""
-    def part(p: str) -> str:
-        if p.isdigit():
-            return re.escape(p) + r"(?!\S)"
-        bad = [re.escape(b) for b in FALSE_FRIENDS.get(p, ())]
-        return (f"(?!{'|'.join(bad)})" if bad else "") + re.escape(p) + r"\S*"
-    ordered = sorted({stem_parts(s) for s in stems if stem_parts(s)},
-                     key=lambda ps: (-len(ps), -len(" ".join(ps))))
-    if not ordered:
-        return re.compile(r"(?!)")          # no stems: matches nothing
-    return re.compile(r"(?<!\S)(?:" + "|".join(" ".join(part(p) for p in ps) for ps in ordered) + ")")
-
-
-def matchable(text: str) -> str:
-    """The text as its normalized words joined by single spaces."""
-    return " ".join(words(text))
-
-
-def count_mentions(text: str, pattern: re.Pattern) -> int:
-    """Mentions in an already `matchable` text."""
-    return len(pattern.findall(text))
+def count_mentions(toks: list[str], vocabulary: dict) -> dict[str, int]:
+    """Mentions of each code of `vocabulary` in the words `toks`. One place counts once,
+    even when several stems of a trend match there: a hit covers the words it spans."""
+    counts: dict[str, int] = {}
+    covered: dict[str, int] = {}
+    for code, start, end, _stem in find_matches(toks, vocabulary):
+        if start >= covered.get(code, 0):
+            counts[code] = counts.get(code, 0) + 1
+            covered[code] = end
+    return counts
 
 
 def score_trends(articles: list[dict], vocabulary: dict, *, half_life: float = HALF_LIFE_DAYS,
@@ -64,18 +50,14 @@ def score_trends(articles: list[dict], vocabulary: dict, *, half_life: float = H
     weight = sum over mentions of 0.5 ** (age_days / half_life), age from the newest
     article; recent = age < window days, previous = window <= age < 2 * window.
     """
-    patterns = {code: trend_pattern(stems) for code, (_label, stems) in vocabulary.items()}
     dated = [(date.fromisoformat(a["published"]), a) for a in articles]
     newest = max((day for day, _ in dated), default=None)
     rows = {code: {"code": code, "label": label, "score": 0.0, "weight": 0.0, "mentions": 0,
                    "recent_mentions": 0, "previous_mentions": 0, "articles": []}
             for code, (label, _stems) in vocabulary.items()}
     for day, article in dated:
-        text, age = matchable(f"{article['title']}. {article['text']}"), (newest - day).days
-        for code, pattern in patterns.items():
-            n = count_mentions(text, pattern)
-            if not n:
-                continue
+        age = (newest - day).days
+        for code, n in count_mentions(words(f"{article['title']}. {article['text']}"), vocabulary).items():
             row = rows[code]
             row["mentions"] += n
             row["weight"] += n * 0.5 ** (age / half_life)
@@ -112,10 +94,4 @@ def emerging_trends(rows: list[dict], *, min_recent: int = MIN_RECENT,
 
 def trends_in(message: str, vocabulary: dict) -> list[str]:
     """Codes of the trends a message names ("что с жемчугом?" -> ["pearls"]), in order."""
-    text = matchable(message)
-    hits = []
-    for code, (_label, stems) in vocabulary.items():
-        found = trend_pattern(stems).search(text)
-        if found:
-            hits.append((found.start(), code))
-    return [code for _start, code in sorted(hits)]
+    return find_codes(message, vocabulary)

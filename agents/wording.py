@@ -1,6 +1,6 @@
 """Russian word forms the answers need beyond the vocabulary's labels.
 
-`agents.vocabulary` gives one label per code ("серебро", "подвеска"); a sentence also needs
+`agents.language.vocabulary` gives one label per code ("серебро", "подвеска"); a sentence also needs
 "подвески из серебра с сапфиром" or "до 40 000 ₽". This module builds those phrases: the
 kind of piece in the plural, a metal after "из", a stone after "с", a budget, and the
 short Russian name of each wish the search checks (`WISH_NAMES`), and the wishes as a whole
@@ -10,7 +10,7 @@ What it leaves out: full declension; each table holds exactly the forms the answ
 """
 from __future__ import annotations
 
-from agents.vocabulary import METALS, OCCASIONS, PRODUCT_TYPES, RECIPIENTS, STONES, STYLES, label
+from agents.language.vocabulary import METALS, OCCASIONS, PRODUCT_TYPES, RECIPIENTS, STONES, STYLES, label
 
 TYPE_PLURALS = {"engagement_ring": "помолвочные кольца", "wedding_band": "обручальные кольца",
                 "ring": "кольца", "earrings": "серьги", "necklace": "колье", "pendant": "подвески",

@@ -2,7 +2,7 @@
 
 `zodiac_sign(day, month)` gives the tropical sign's Russian name (exact boundaries, see
 SIGNS); `SIGN_FACTS` holds a few facts per sign (element, traditional stones as
-`agents.vocabulary.STONES` codes, a metal as a `METALS` code).
+`agents.language.vocabulary.STONES` codes, a metal as a `METALS` code).
 
 `dates_in_text(text)` finds a birth date the text *states*: "я родилась 3 апреля",
 "день рождения 21.03", "ДР 12.04", "родился 1 января 1990 года", "дата рождения:
@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from agents.text import normalize
+from agents.language import normalize
 
 # (name, first day, first month): each sign runs from its first day to the day before
 # the next one's; Козерог wraps over the new year.

@@ -1,6 +1,6 @@
 """The orchestrator: plain asyncio around the agents' compiled graphs.
 
-It decides which agents answer (the explicit task type, or `route_message`), runs each
+It decides which agents answer (the explicit task type, or `agents.routing.choose_agents`), runs each
 agent's graph once with `stream_mode=["tasks", "custom"]`, and turns LangGraph's parts
 into our events:
 
@@ -22,10 +22,10 @@ from typing import AsyncIterator, Mapping
 
 from agents.base import Agent, AgentContext, AnswerCut, AnswerLimits
 from agents.dialogue import dialogue_of, history_for, updated
+from agents.routing import choose_agents
 from jewelstream import events
 from jewelstream.failures import describe_failure
 from jewelstream.requests import ChatRequest
-from jewelstream.routing import asks_for_staff_data, route_conversation
 
 RECEIVED = "Обрабатываю запрос..."
 ROUTING = "Анализирую ваш запрос..."
@@ -49,15 +49,7 @@ class Orchestrator:
         if request.task_type:
             return [request.task_type]
         profile = await self.store.profile(user_id)
-        dialogue = dialogue_of(profile)
-        flow = self.agents.get(dialogue.get("flow") or "")
-        answers = bool(flow and flow.accepts and flow.accepts(profile, request.message))
-        if not staff and not answers and "analysis" in self.agents and asks_for_staff_data(request.message):
-            return ["analysis"]
-        routed = [name for name in route_conversation(request.message, dialogue, staff=staff,
-                                                      answers_flow=answers)
-                  if name in self.agents and (staff or not self.agents[name].staff_only)]
-        return routed or ["consultant"]
+        return choose_agents(request.message, profile, self.agents, staff=staff)
 
     async def stream(self, user_id: str, request: ChatRequest, names: list[str], *,
                      staff: bool = False, flat_metadata: bool = False) -> AsyncIterator[dict]:

@@ -33,7 +33,7 @@ import time
 
 import openai
 
-AGENTS_PER_STREAM = 2        # jewelstream.routing.route_message picks one or two agents
+AGENTS_PER_STREAM = 2        # agents.routing picks one or two agents
 # The HTTP library the installed openai SDK is built on (httpx, or httpx2 for openai>=3):
 # the one whose AsyncClient `openai.DefaultAsyncHttpxClient` is.
 httpx = importlib.import_module(next(

@@ -8,7 +8,7 @@ figure keeps measuring wording nobody tuned against.
 """
 from __future__ import annotations
 
-from jewelstream.routing import route_message
+from agents.routing import route_message
 
 C, G, A, T, Q = "consultant", "girlfriend", "analysis", "trend", "taste"
 

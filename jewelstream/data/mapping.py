@@ -6,8 +6,8 @@ dates, sizes.
     read_cell("stones", "шпинель")            -> Reading(["шпинель"], warning=...)
     read_cell("money", "abc")                 -> raises Unreadable
 
-Words are matched with the agents' own matcher and tables (agents.text.find_codes over
-agents.vocabulary), so "золото" means here what it means in a customer's question. A code
+Words are matched with the agents' own matcher and tables (`find_codes` over their
+vocabulary), so "золото" means here what it means in a customer's question. A code
 ("white_gold") is accepted as is. Type and metal must be understood (search, prices and
 the picture depend on them): otherwise the row is an error. Stones, style, occasions,
 recipient and channel that the vocabulary does not know are kept as the file's text and
@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from agents import vocabulary as V
-from agents.text import find_codes, normalize
+from agents.language import vocabulary as V
+from agents.language import find_codes, normalize
 
 _NONE = {"", "-", "—", "нет", "без камней", "без вставок", "none", "no"}
 _GOLDS = ("white_gold", "rose_gold", "yellow_gold")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agents.vocabulary import FINENESS
+from agents.language.vocabulary import FINENESS
 from jewelstream.data.columns import Column, Table, header_key
 from jewelstream.data.mapping import Unreadable, read_cell
 from jewelstream.data.problems import Problem

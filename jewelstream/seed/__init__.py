@@ -9,7 +9,7 @@ plain dicts (the store inserts them); nothing reads files, the network or the cl
     orders = build_orders(customers, catalog)  # ~1 700 orders, SEED_START..SEED_END
     articles = build_articles()                # 156 articles, ARTICLES_START..ARTICLES_END
 
-All codes (types, metals, stones, styles, occasions, trends) are those of agents/vocabulary.py.
+All codes (types, metals, stones, styles, occasions, trends) are those of agents/language/vocabulary.py.
 """
 
 from .articles import ARTICLES_END, ARTICLES_START, TREND_CURVES, build_articles

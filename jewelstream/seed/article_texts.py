@@ -1,7 +1,7 @@
 """Sentence and title pools for the seed magazine articles (articles.py assembles them).
 
 TREND_SENTENCES[code] holds sentences that mention trend `code` in words its vocabulary
-stems match (agents/vocabulary.py TRENDS) and mention no other trend; COOLING and
+stems match (agents/language/vocabulary.py TRENDS) and mention no other trend; COOLING and
 BREAKTHROUGH add sentences for trends that fade or surge. OPENINGS and CLOSINGS are
 neutral: they mention no trend at all, so the trend counts come only from the trend
 sentences. tests/unit/test_seed.py checks all of that with a stem matcher.

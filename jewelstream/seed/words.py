@@ -5,7 +5,7 @@ gender), style adjectives, metal and stone phrases, collection names and occasio
 sentences, plus `agree()`, which puts an adjective into the form its noun needs.
 It leaves out randomness and prices; catalog.py decides what goes with what.
 
-Wording rule: a phrase may only contain vocabulary stems (agents/vocabulary.py) of the
+Wording rule: a phrase may only contain vocabulary stems (agents/language/vocabulary.py) of the
 thing it describes. A style adjective never starts like a metal ("бел..."), a construction
 phrase never names another product type ("на цепочке" would match chains) and an
 occasion sentence names only its own occasion. tests/unit/test_seed.py checks this on the

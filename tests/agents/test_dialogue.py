@@ -14,7 +14,7 @@ from agents.wording import METAL_GENITIVE, STONE_INSTRUMENTAL, TYPE_PLURALS
 from jewelstream import seed
 from jewelstream.app import create_app
 from jewelstream.config import Settings
-from jewelstream.routing import route_conversation
+from agents.routing import route_conversation
 from tests.conversation_kit import ask, plain
 
 CATALOG = seed.build_catalog()

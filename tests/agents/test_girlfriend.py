@@ -7,9 +7,9 @@ import re
 import pytest
 
 from agents import girlfriend
-from agents.vocabulary import METALS, STONES
+from agents.language.vocabulary import METALS, STONES
 from agents.zodiac import SIGN_FACTS
-from jewelstream.routing import route_message
+from agents.routing import route_message
 from jewelstream.store import SqliteStore
 from tests.kit import ORCHESTRATOR, run_graph, save_profile
 from tests.sse_reader import collect, text_of

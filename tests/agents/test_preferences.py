@@ -230,8 +230,8 @@ def test_describe_preferences():
 
 
 def test_text_helpers():
-    from agents import vocabulary as V
-    from agents.text import find_codes, normalize, words
+    from agents.language import vocabulary as V
+    from agents.language import find_codes, normalize, words
 
     assert normalize("  Серёжки\u00a0— «Ёлочка»  ") == 'сережки - "елочка"'
     assert words("Кольца-печатки, 8-е Марта!") == ["кольца", "печатки", "8", "е", "марта"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from jewelstream.routing import AGENTS, route_message
+from agents.routing import AGENTS, route_message
 
 C, G, A, T, Q = "consultant", "girlfriend", "analysis", "trend", "taste"
 

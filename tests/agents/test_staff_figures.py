@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from agents.periods import period_in
-from jewelstream.routing import asks_for_staff_data, route_message
+from agents.routing import asks_for_staff_data, route_message
 from agents.staff_questions import read_question
 from tests.kit import ORCHESTRATOR, STAFF, db_rows
 from tests.sse_reader import collect, text_of

@@ -1,7 +1,7 @@
 """agents/zodiac.py: sign boundaries, and birth dates (only the user's own) in Russian text."""
 import pytest
 
-from agents.vocabulary import METALS, STONES
+from agents.language.vocabulary import METALS, STONES
 from agents.zodiac import SIGN_FACTS, SIGNS, dates_in_text, find_date, sign_in_text, zodiac_sign
 
 # (sign, first day, last day) as (day, month); each boundary is checked from both sides.

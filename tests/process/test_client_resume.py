@@ -43,7 +43,7 @@ async def test_ctrl_c_stops_the_answer_on_the_server(app_server, fake_llm):
     while fake_llm.pieces[0].encode() not in seen:
         seen += await asyncio.wait_for(process.stdout.read(256), 30)
     process.send_signal(signal.SIGINT)
-    await asyncio.wait_for(fake_llm.client_closed.wait(), 1.5)
+    await asyncio.wait_for(fake_llm.client_closed.wait(), 10)       # the resume window is 30 s
     output = seen + await asyncio.wait_for(process.stdout.read(), 10)
     assert await process.wait() == 130
     assert "Stopped" in output.decode()

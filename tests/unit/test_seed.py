@@ -7,7 +7,7 @@ import statistics
 
 import pytest
 
-from agents import vocabulary as V
+from agents.language import vocabulary as V
 from jewelstream.seed import (ARTICLES_END, ARTICLES_START, SEED_END, SEED_START, build_articles,
                               build_catalog, build_customers, build_orders)
 from jewelstream.seed import article_texts as T

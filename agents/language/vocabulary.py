@@ -7,9 +7,12 @@ code means the same thing everywhere.
 
 Each entry maps code -> (label, stems). A stem is the start of a lower-cased Russian word
 form with "ё" written as "е" ("кольц" matches кольцо, кольца, колечко is covered by "колеч").
+Each table is a `Vocabulary`, indexed for matching as it is built (agents.language.matching).
+The customers' own wording of wishes adjusts some of these (agents.language.wishes).
 """
+from agents.language.matching import Vocabulary
 
-PRODUCT_TYPES = {
+PRODUCT_TYPES = Vocabulary({
     "engagement_ring": ("помолвочное кольцо", ("помолвочн", "для помолвк", "предложени")),
     "wedding_band": ("обручальное кольцо", ("обручальн", "венчальн")),
     "ring": ("кольцо", ("кольц", "колец", "колеч", "перстен", "печатк")),
@@ -20,21 +23,21 @@ PRODUCT_TYPES = {
     "bracelet": ("браслет", ("браслет",)),
     "brooch": ("брошь", ("брош",)),
     "cufflinks": ("запонки", ("запонк", "запонок")),
-}
+})
 
-METALS = {
+METALS = Vocabulary({
     "yellow_gold": ("жёлтое золото", ("желт", "золот")),
     "white_gold": ("белое золото", ("бел",)),
     "rose_gold": ("розовое золото", ("розов", "красн")),
     "silver": ("серебро", ("серебр",)),
     "platinum": ("платина", ("платин",)),
-}
+})
 
 # Fineness (проба) each metal is sold in.
 FINENESS = {"yellow_gold": (585, 750), "white_gold": (585, 750), "rose_gold": (585, 750),
             "silver": (925,), "platinum": (950,)}
 
-STONES = {
+STONES = Vocabulary({
     "diamond": ("бриллиант", ("бриллиант", "брилик", "алмаз")),
     "sapphire": ("сапфир", ("сапфир",)),
     "emerald": ("изумруд", ("изумруд",)),
@@ -46,9 +49,9 @@ STONES = {
     "citrine": ("цитрин", ("цитрин",)),
     "aquamarine": ("аквамарин", ("аквамарин",)),
     "cubic_zirconia": ("фианит", ("фианит",)),
-}
+})
 
-STYLES = {
+STYLES = Vocabulary({
     "classic": ("классический", ("классик", "классич", "строг", "традицион")),
     "minimalist": ("минимализм", ("минимал", "лаконичн", "простой", "простое", "простые", "тонк", "неброск")),
     "modern": ("современный", ("современ", "модерн", "необычн", "геометри")),
@@ -56,9 +59,9 @@ STYLES = {
     "romantic": ("романтичный", ("романтич", "нежн", "цветоч", "сердечк", "сердц")),
     "luxury": ("роскошный", ("роскош", "эффектн", "шикарн", "массивн", "вечерн", "статусн")),
     "boho": ("бохо", ("бохо", "этно", "богемн")),
-}
+})
 
-OCCASIONS = {
+OCCASIONS = Vocabulary({
     "engagement": ("помолвка", ("помолвк", "предложени", "помолвочн")),
     "wedding": ("свадьба", ("свадьб", "свадеб", "обручальн", "венчани", "бракосочет")),
     "gift": ("подарок", ("подар", "подарить", "презент", "сюрприз")),
@@ -68,9 +71,9 @@ OCCASIONS = {
     "march_8": ("8 Марта", ("8 марта", "восьмое марта", "8-е марта", "международный женский")),
     "everyday": ("на каждый день", ("каждый день", "повседнев", "на работу", "в офис")),
     "evening": ("выход в свет", ("вечерин", "выход в свет", "торжеств", "банкет", "театр")),
-}
+})
 
-RECIPIENTS = {
+RECIPIENTS = Vocabulary({
     "self": ("для себя", ("себе", "для себя", "самой", "сам себе")),
     "wife": ("жене", ("жен", "супруг")),
     "girlfriend": ("девушке", ("девушк", "любим", "невест")),
@@ -81,10 +84,10 @@ RECIPIENTS = {
     "colleague": ("коллеге", ("коллег", "начальниц")),
     "husband": ("мужу", ("муж", "парн", "молодому человеку")),
     "man": ("мужчине", ("мужчин", "мужск", "отц", "пап", "брат")),
-}
+})
 
 # Fashion trends the magazines write about; the trend agent counts their mentions.
-TRENDS = {
+TRENDS = Vocabulary({
     "pearls": ("жемчуг", ("жемчуг", "жемчуж")),
     "chunky_chains": ("массивные цепи", ("массивн цеп", "крупн цеп", "толст цеп", "chunky")),
     "layering": ("многослойность", ("многослой", "наслоени", "несколько цепоч", "layering")),
@@ -99,20 +102,20 @@ TRENDS = {
     "nature_motifs": ("природные мотивы", ("природн мотив", "цветочн", "флористи", "листь", "ботаническ")),
     "sculptural_gold": ("скульптурное золото", ("скульптурн", "органическ форм", "пластичн")),
     "mens_jewelry": ("мужские украшения", ("мужск украш", "мужские украшения", "мужских украшен", "для мужчин")),
-}
+})
 
 
 # Who a product is made for (the catalog's `recipient`), a customer's gender, an order's
 # channel: the words a shop's own files use for them (jewelstream/data reads those files).
-PRODUCT_RECIPIENTS = {
+PRODUCT_RECIPIENTS = Vocabulary({
     "women": ("для женщин", ("женщин", "женск", "для нее", "дам")),
     "men": ("для мужчин", ("мужчин", "мужск", "для него")),
     "unisex": ("унисекс", ("унисекс", "unisex", "для всех", "всем")),
-}
-GENDERS = {"f": ("женский", ("ж", "жен", "женск", "female", "woman", "f")),
-           "m": ("мужской", ("м", "муж", "мужск", "male", "man", "m"))}
-CHANNELS = {"store": ("магазин", ("магазин", "салон", "розниц", "офлайн", "store", "offline")),
-            "online": ("интернет", ("интернет", "онлайн", "сайт", "online", "web", "доставк"))}
+})
+GENDERS = Vocabulary({"f": ("женский", ("ж", "жен", "женск", "female", "woman", "f")),
+           "m": ("мужской", ("м", "муж", "мужск", "male", "man", "m"))})
+CHANNELS = Vocabulary({"store": ("магазин", ("магазин", "салон", "розниц", "офлайн", "store", "offline")),
+            "online": ("интернет", ("интернет", "онлайн", "сайт", "online", "web", "доставк"))})
 
 
 def label(table, code):

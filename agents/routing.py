@@ -1,0 +1,169 @@
+"""Which agent(s) should answer a message: Russian intent routing without an LLM. The
+server asks through one function, `choose_agents(message, profile, agents, staff=...)`.
+
+`route_message(message, staff=...)` returns one or two names from `AGENTS`, most relevant
+first. The scorer:
+
+1. The message is normalized and cut into *requests* at sentence ends and at joining words
+   ("и", "а потом", "заодно"...). "Подбери кольцо и скажи, что в моде" is two requests.
+2. Each request is scored per agent by weighted cues: word stems (prefixes, so word forms
+   come free: "продаж" ~ продажи/продажам), multi-word stems ("мне идет", "средн чек"),
+   the shop's product words (counted once per request, so a list of products does not
+   outweigh one clear verb), and zodiac sign names as whole words; the cue tables are
+   `agents.language.cues`.
+3. Two agents only when two requests each have a clear winner (score >= `_CLEAR`) and the
+   winners differ; they come in the order the customer asked. Otherwise the agent with the
+   best total wins; ties go to the earlier agent in `_PRIORITY`.
+4. "analysis" (sales, customers, revenue) is for staff only: for a customer its cues are
+   ignored, so the next best agent answers, or the consultant. `asks_for_staff_data` tells
+   when a customer's message is clearly such a question (it then gets the analyst's
+   polite refusal).
+
+Defaults: a message with no cue at all goes to the consultant (this is a shop: "ок", "а
+ещё?" continue a purchase); greetings and thanks carry small girlfriend cues, so a pure
+"Привет!" goes to the girlfriend, while "Привет, ищу серьги" goes to the consultant.
+
+`route_conversation(message, dialogue, ...)` adds the conversation: a questionnaire in
+progress, references to the pieces shown, follow-ups that stay with the last agent.
+
+What it leaves out: spelling mistakes and sarcasm; cue weights are hand-tuned on
+tests/agents/test_routing.py (`python -m tests.routing_accuracy` reports wording they
+were not tuned on).
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+from agents.base import Agent
+from agents.dialogue import dialogue_of
+from agents.language import StemIndex, normalize, words
+from agents.language.cues import (CUE_FALSE_FRIENDS, CUES, LEAVE_FLOW, MATERIAL_STEMS, ME, PRODUCT_STEMS,
+                                  REQUEST_BREAKS, SIGN_WORDS, YOU)
+from agents.references import mentions_shown
+from agents.refinements import refinement
+from agents.small_talk import small_talk
+
+AGENTS = ("consultant", "girlfriend", "analysis", "trend", "taste")
+_PRIORITY = ("consultant", "analysis", "trend", "taste", "girlfriend")
+_CLEAR = 2.5  # the score a request needs to count as a separate request for its own agent
+_STAFF_DATA = 3.5  # the analysis score at which a customer's question is about staff-only data
+
+
+# Every cue stem of every agent in one index, and the shop's words: one pass per request.
+_CUE_INDEX = StemIndex((((agent, weight), stem) for agent, cues in CUES.items()
+                        for stem, weight in cues.items()), CUE_FALSE_FRIENDS)
+_SHOP_INDEX = StemIndex([*((2, s) for s in PRODUCT_STEMS), *((1, s) for s in MATERIAL_STEMS)])
+
+
+def _score(ws: list[str], allowed: tuple[str, ...]) -> dict[str, float]:
+    scores = dict.fromkeys(allowed, 0.0)
+    for (agent, weight), stem in {(key, stem) for key, _start, _end, stem in _CUE_INDEX.hits(ws)}:
+        if agent in scores:                        # each cue counts once per request
+            scores[agent] += weight
+    if "consultant" in scores:                     # products twice, materials once, each once
+        scores["consultant"] += sum({key for key, *_hit in _SHOP_INDEX.hits(ws)})
+    if "girlfriend" in scores:  # talking to "you" (and about "me") with no shop words is a chat
+        scores["girlfriend"] += 3 * any(w in SIGN_WORDS for w in ws) + any(w in YOU for w in ws) + \
+            0.5 * any(w in ME for w in ws)
+    return scores
+
+
+def _best(scores: dict[str, float]) -> str:
+    return max(scores, key=lambda agent: (scores[agent], -_PRIORITY.index(agent)))
+
+
+def asks_for_staff_data(message: str) -> bool:
+    """Is `message` clearly about the shop's own sales or customers (the analyst's subject,
+    scored as for staff)? A customer asking that gets the analyst's polite refusal instead
+    of the words being routed to another agent (a list of rings is no answer to "какая
+    выручка?"); a weaker hint ("что чаще покупают на 8 марта") still goes to the others."""
+    totals = dict.fromkeys(AGENTS, 0.0)
+    for part in REQUEST_BREAKS.split(normalize(message)):
+        if ws := words(part):
+            for agent, value in _score(ws, AGENTS).items():
+                totals[agent] += value
+    return totals["analysis"] >= _STAFF_DATA and _best(totals) == "analysis"
+
+
+def route_message(message: str, *, staff: bool = False) -> list[str]:
+    """One or two agent names for `message`, most relevant (or first asked) first."""
+    allowed = tuple(a for a in AGENTS if staff or a != "analysis")
+    return _decide(*_route(message, allowed))
+
+
+def _route(message: str, allowed: tuple[str, ...],
+           peaks: dict[str, float] | None = None) -> tuple[list[str], dict[str, float]]:
+    """The clear winners of the message's requests, in order, and each agent's total
+    (`peaks`, when given, gets each agent's best score in any one request)."""
+    totals = dict.fromkeys(allowed, 0.0)
+    winners: list[str] = []
+    for part in REQUEST_BREAKS.split(normalize(message)):
+        ws = words(part)
+        if not ws:
+            continue
+        scores = _score(ws, allowed)
+        for agent, value in scores.items():
+            totals[agent] += value
+            if peaks is not None:
+                peaks[agent] = max(peaks.get(agent, 0.0), value)
+        best = _best(scores)
+        if scores[best] >= _CLEAR and best not in winners:
+            winners.append(best)
+    return winners, totals
+
+
+def _decide(winners: list[str], totals: dict[str, float]) -> list[str]:
+    if len(winners) >= 2:
+        return winners[:2]
+    best = _best(totals)
+    return [best] if totals[best] > 0 else ["consultant"]
+
+
+# --- the conversation -------------------------------------------------------------------
+_STRONG = 4.0   # a request this clear changes the subject even mid-questionnaire
+
+
+def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
+                       answers_flow: bool = False) -> list[str]:
+    """Like `route_message`, but for a message in a conversation (`agents.dialogue` state):
+
+    - an agent flow in progress (the questionnaire) keeps the message when it reads as the
+      next answer (`answers_flow`) or asks for nothing clearly else, until the customer
+      clearly changes the subject or says to stop;
+    - a reference to the pieces shown ("первое", "а подешевле?", "к ним") goes to the consultant;
+    - small talk ("Спасибо, до свидания!") and a message that asks for nothing clear ("ок",
+      "а ещё?") stay with the agent who answered last.
+    """
+    allowed = tuple(a for a in AGENTS if staff or a != "analysis")
+    text = normalize(message)
+    flow, last = dialogue.get("flow"), dialogue.get("agent")
+    leaving = flow and LEAVE_FLOW.search(text)
+    if leaving:
+        allowed = tuple(a for a in allowed if a != flow)
+    peaks: dict[str, float] = {}
+    winners, totals = _route(message, allowed, peaks)
+    others = max((v for agent, v in peaks.items() if agent != flow), default=0.0)
+    if flow in allowed and (others < _CLEAR or (answers_flow and others < _STRONG)):
+        return [flow]
+    if dialogue.get("shown") and "consultant" in allowed and (mentions_shown(text) or refinement(text)):
+        if max(v for agent, v in totals.items() if agent != "consultant") < _STRONG:
+            return ["consultant"]
+    if last in allowed and not leaving and (small_talk(message) or (
+            not winners and max(totals.values()) < _CLEAR)):
+        return [last]
+    return _decide(winners, totals)
+
+
+def choose_agents(message: str, profile: dict, agents: Mapping[str, Agent], *, staff: bool) -> list[str]:
+    """The agents of `agents` that answer `message` now, given the user's profile (its
+    dialogue state): a flow in progress that reads the message as its next answer keeps
+    it; a customer asking about the shop's sales or customers gets the analyst (which,
+    without the staff flag, only words a polite refusal); else `route_conversation`."""
+    dialogue = dialogue_of(profile)
+    flow = agents.get(dialogue.get("flow") or "")
+    answers = bool(flow and flow.accepts and flow.accepts(profile, message))
+    if not staff and not answers and "analysis" in agents and asks_for_staff_data(message):
+        return ["analysis"]
+    routed = [name for name in route_conversation(message, dialogue, staff=staff, answers_flow=answers)
+              if name in agents and (staff or not agents[name].staff_only)]
+    return routed or ["consultant"]
