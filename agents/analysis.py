@@ -28,6 +28,7 @@ from datetime import date, timedelta
 
 from agents.sales import MONTHS, analyse_sales
 from agents.search import rubles
+from agents.wording import decimal, number
 from agents.shop_figures import answer_figure, figure_text
 from agents.staff_questions import read_question
 from agents.language import find_codes
@@ -87,15 +88,6 @@ def percent(share: float) -> str:
     return f"{share * 100:.0f}\u00a0%"
 
 
-def count(n: int) -> str:
-    """1702 -> "1 702" (thousands as in `rubles`)."""
-    return f"{n:,}".replace(",", "\u202f")
-
-
-def decimal(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
-
-
 def month_name(key: str) -> str:
     """"2026-11" -> "ноябрь 2026"."""
     return f"{MONTHS[int(key[5:]) - 1]} {key[:4]}"
@@ -104,7 +96,7 @@ def month_name(key: str) -> str:
 def overview_line(figures: dict) -> str:
     p = figures["patterns"]
     return (f"Клиентов в базе: {figures['total_customers']}, покупали — {p['customers_with_orders']}; "
-            f"заказов: {count(p['orders_total'])}, выручка {rubles(p['revenue_total'])}; средний чек "
+            f"заказов: {number(p['orders_total'])}, выручка {rubles(p['revenue_total'])}; средний чек "
             f"{rubles(p['average_check'])}; повторно покупают {percent(p['repeat_rate'])} покупателей.")
 
 
@@ -144,7 +136,7 @@ def forecast_line(figures: dict) -> str:
 def categories_line(figures: dict) -> str:
     top = figures["patterns"]["top_categories"]
     return "Лучше всего продаются: " + "; ".join(
-        f"{c['label']} — заказов: {count(c['orders'])}, выручка {rubles(c['revenue'])}" for c in top) + "."
+        f"{c['label']} — заказов: {number(c['orders'])}, выручка {rubles(c['revenue'])}" for c in top) + "."
 
 
 SECTIONS = {"segments": lambda f: "\n".join(segments_lines(f)), "seasonality": seasonality_line,

@@ -19,15 +19,12 @@ from datetime import date
 
 from agents.sales import segment_members
 from agents.search import rubles
+from agents.wording import number
 from agents.staff_questions import goods_filter
 from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES, label
 
 TOP = 5
 WIN_BACK = 5
-
-
-def count(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
 
 
 def russian_day(day: str) -> str:
@@ -141,11 +138,11 @@ def _sales(f: dict) -> str:
         return gap
     goods = f" ({f['goods']})" if f["goods"] else ""
     head = {"revenue": f"Выручка за период «{f['period']}»{goods}: {rubles(f['revenue'])}",
-            "orders": f"Заказов за период «{f['period']}»{goods}: {count(f['orders'])}",
+            "orders": f"Заказов за период «{f['period']}»{goods}: {number(f['orders'])}",
             "average_check": f"Средний чек за период «{f['period']}»{goods}: {rubles(f['average_check'])}"}
-    rest = {"revenue": f"заказов: {count(f['orders'])}, средний чек {rubles(f['average_check'])}",
-            "orders": f"продано изделий: {count(f['units'])}, выручка {rubles(f['revenue'])}",
-            "average_check": f"заказов: {count(f['orders'])}, выручка {rubles(f['revenue'])}"}
+    rest = {"revenue": f"заказов: {number(f['orders'])}, средний чек {rubles(f['average_check'])}",
+            "orders": f"продано изделий: {number(f['units'])}, выручка {rubles(f['revenue'])}",
+            "average_check": f"заказов: {number(f['orders'])}, выручка {rubles(f['revenue'])}"}
     return f"{head[f['metric']]}; {rest[f['metric']]}."
 
 
@@ -153,10 +150,10 @@ def _stock(f: dict) -> str:
     goods = f["goods"] or "всех изделий"
     if not f["models"]:
         return f"Таких изделий ({goods}) в каталоге нет."
-    text = (f"На складе ({goods}): {count(f['units'])} шт., моделей в каталоге: {f['models']}, "
+    text = (f"На складе ({goods}): {number(f['units'])} шт., моделей в каталоге: {f['models']}, "
             f"из них в наличии: {f['models_in_stock']}.")
     if len(f["by_type"]) > 1:
-        text += " По видам: " + ", ".join(f"{k} — {count(v)} шт" for k, v in f["by_type"].items()) + "."
+        text += " По видам: " + ", ".join(f"{k} — {number(v)} шт" for k, v in f["by_type"].items()) + "."
     if f["sold_out"]:
         text += " Закончились: " + "; ".join(f["sold_out"]) + "."
     return text
@@ -167,7 +164,7 @@ def _top(f: dict) -> str:
         return gap
     goods = f" ({f['goods']})" if f["goods"] else ""
     head = "Хуже всего продаются" if f["worst"] else "Лучше всего продаются"
-    rows = [f"{n}. {p['name']} — продано {count(p['units'])} шт., выручка {rubles(p['revenue'])}"
+    rows = [f"{n}. {p['name']} — продано {number(p['units'])} шт., выручка {rubles(p['revenue'])}"
             for n, p in enumerate(f["products"], 1)]
     return "\n".join([f"{head}{goods}, период «{f['period']}»:", *rows]) if rows else \
         f"За период «{f['period']}» таких продаж нет."

@@ -30,6 +30,7 @@ from agents.goods import Goods, goods_in
 from agents.search import product_card, rubles
 from agents.trend_brief import brief
 from agents.trend_goods import pieces_for, trends_with_goods
+from agents.wording import decimal
 from agents.trends_math import HALF_LIFE_DAYS, WINDOW_DAYS, emerging_trends, score_trends, trends_in
 from agents.language.vocabulary import TRENDS
 
@@ -119,11 +120,6 @@ def citations(state: TrendState) -> dict[str, list[dict]]:
 def russian_date(day: str) -> str:
     """"2026-10-12" -> "12 октября 2026"."""
     return f"{int(day[8:])} {MONTHS_GENITIVE[int(day[5:7]) - 1]} {day[:4]}"
-
-
-def decimal(value: float) -> str:
-    """0.5 -> "0,50"; 3.0 -> "3,00"."""
-    return f"{value:.2f}".replace(".", ",")
 
 
 def times(value: float) -> str:

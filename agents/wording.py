@@ -33,6 +33,11 @@ def number(amount: int) -> str:
     return f"{amount:,}".replace(",", "\u202f")
 
 
+def decimal(value: float) -> str:
+    """0.5 -> "0,50"; 3.0 -> "3,00" (two places, the Russian decimal comma)."""
+    return f"{value:.2f}".replace(".", ",")
+
+
 def rubles(amount: int) -> str:
     """84900 -> "84 900 ₽"."""
     return number(amount) + "\u00a0₽"

@@ -16,9 +16,7 @@ import secrets
 
 from aiohttp import web
 
-from agents import AGENTS
-from agents.base import AnswerLimits
-from agents.shop_facts import load_facts
+from agents import AGENTS, AnswerLimits, load_facts
 from jewelstream import keys
 from jewelstream.callers import Callers
 from jewelstream.config import Settings

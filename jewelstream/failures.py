@@ -9,7 +9,7 @@ import logging
 
 import openai
 
-from agents.base import AnswerBroken, AnswerTimeout
+from agents import AnswerBroken, AnswerTimeout
 from jewelstream.store import StorageUnavailable
 
 log = logging.getLogger(__name__)

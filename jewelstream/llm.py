@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
 
-from agents.offline import OfflineWriter
+from agents import OfflineWriter
 from jewelstream.config import Settings
 
 

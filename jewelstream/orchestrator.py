@@ -20,9 +20,8 @@ from __future__ import annotations
 import asyncio
 from typing import AsyncIterator, Mapping
 
-from agents.base import Agent, AgentContext, AnswerCut, AnswerLimits
-from agents.dialogue import dialogue_of, history_for, updated
-from agents.routing import choose_agents
+from agents import (Agent, AgentContext, AnswerCut, AnswerLimits, choose_agents, dialogue_of, history_for,
+                    updated)
 from jewelstream import events
 from jewelstream.failures import describe_failure
 from jewelstream.requests import ChatRequest

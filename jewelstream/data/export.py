@@ -13,7 +13,7 @@ import csv
 import json
 import sqlite3
 
-from agents.language import vocabulary as V
+from agents import vocabulary as V
 from jewelstream.data.columns import Table
 from jewelstream.data.snapshot import JSON_COLUMNS
 

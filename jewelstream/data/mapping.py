@@ -21,8 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from agents.language import vocabulary as V
-from agents.language import find_codes, normalize
+from agents import find_codes, normalize, vocabulary as V
 
 _NONE = {"", "-", "—", "нет", "без камней", "без вставок", "none", "no"}
 _GOLDS = ("white_gold", "rose_gold", "yellow_gold")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agents.language.vocabulary import FINENESS
+from agents import vocabulary
 from jewelstream.data.columns import Column, Table, header_key
 from jewelstream.data.mapping import Unreadable, read_cell
 from jewelstream.data.problems import Problem
@@ -109,7 +109,7 @@ def _fineness(record: dict, line: int, columns: dict, problems: list[Problem]) -
     if metal is None:
         return
     if record.get("fineness") is None:
-        record["fineness"] = said or FINENESS[metal][0]
+        record["fineness"] = said or vocabulary.FINENESS[metal][0]
         if not said:
             problems.append(Problem(line, _header(columns, "fineness"),
                                     f"проба не указана, взята {record['fineness']}",
