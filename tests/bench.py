@@ -25,6 +25,9 @@ Sections:
 - growth: 1 to 1,000 streams at once, answers of 100 and 2,000 tokens as fast as the LLM
   can, to show how the cost grows with the work.
 - runs: S2 and S3 with the event log of resumable answers on and off.
+- eventlog: the event log of runs alone, in this process: 200 runs of 200 events at once
+  into SQLite, PostgreSQL and Redis Streams, and one follower per run reading them back;
+  CPU of this process per run (what a node pays for the log, the server's other work aside).
 - nodes: S3 through nginx (docs/deploy/nginx.conf) to one node on SQLite, one node on
   PostgreSQL + Redis, and two nodes on PostgreSQL + Redis (Debian's servers, started on
   loopback as the tests start them, tests/services.py); CPU is that of all the nodes.
@@ -333,6 +336,83 @@ def nodes(bench: Bench, quick: bool) -> list[dict]:
     return rows
 
 
+def eventlog(bench: Bench | None, quick: bool) -> list[dict]:
+    """The event log's own CPU per run (process_time of this process), per backend."""
+    import asyncio
+    from tests import services
+    runs_count, events = (50, 200) if quick else (200, 200)
+    postgres, redis = services.Postgres().start(), services.Redis().start()
+    folder = Path(tempfile.mkdtemp(prefix="jewelstream-eventlog-"))
+    try:
+        return [asyncio.run(_eventlog_round(name, postgres, redis, folder, runs_count, events))
+                for name in ("none", "SQLite", "PostgreSQL", "Redis Streams")]
+    finally:
+        postgres.stop()
+        redis.stop()
+
+
+async def _eventlog_round(name: str, postgres, redis, folder: Path, runs_count: int, events: int) -> dict:
+    import asyncio
+    from jewelstream.runs.log import RunRecord
+    store = None
+    if name == "none":                         # the loop's own cost, to subtract
+        log = _NoLog()
+    elif name == "SQLite":
+        from jewelstream.runs.sqlite_log import SqliteRunLog
+        from jewelstream.store.migrations import connect
+        connect(str(folder / "log.db")).close()
+        log = SqliteRunLog(str(folder / "log.db"))
+    elif name == "PostgreSQL":
+        from jewelstream.runs.postgres_log import PostgresRunLog
+        from jewelstream.store.postgres import PostgresStore
+        from tests import services
+        store = await PostgresStore.open(services.new_database(postgres), pool_size=10)
+        log = PostgresRunLog(store.pool)
+    else:
+        from jewelstream.runs.redis_log import RedisRunLog
+        log = RedisRunLog(redis.url(), prefix=f"bench{time.monotonic_ns()}:")
+    await log.open()
+    data = json.dumps({"type": "token", "content": "слово ", "agent": "consultant"}, ensure_ascii=False)
+
+    async def one_run(n: int) -> int:
+        run_id, now = f"run-{n}", time.time()
+        log.create(RunRecord(run_id, f"user-{n}", None, None, None, os.getpid(), now, lease=now))
+        for event_id in range(1, events + 1):
+            log.append(run_id, event_id, data)
+            await asyncio.sleep(0.001)         # tokens arrive over time, as from an LLM
+        log.finish(run_id, "done", events, time.time())
+        await log.flushed()
+        _, read = await log.read_after(run_id, 0)
+        return len(read)
+
+    started_cpu, started = time.process_time(), time.monotonic()
+    counts = await asyncio.gather(*(one_run(n) for n in range(runs_count)))
+    cpu, wall = time.process_time() - started_cpu, time.monotonic() - started
+    await log.close()
+    if store is not None:
+        await store.close()
+    return {"event log": name, "runs": runs_count, "events each": events,
+            "all read back": all(count == events for count in counts),
+            "CPU ms/run": round(1000 * cpu / runs_count, 2), "CPU us/event": round(1e6 * cpu / (runs_count * events), 1),
+            "wall s": round(wall, 1)}
+
+
+class _NoLog:
+    """No event log: what the measuring loop costs by itself."""
+
+    async def open(self) -> None: ...
+    async def close(self) -> None: ...
+    async def flushed(self) -> None: ...
+    def create(self, record) -> None: ...
+    def finish(self, *args) -> None: ...
+
+    def append(self, run_id: str, event_id: int, data: str) -> None:
+        self.last = event_id
+
+    async def read_after(self, run_id: str, after: int):
+        return None, [None] * self.last
+
+
 class _Several:
     """The servers of one load, their CPU and RSS summed."""
 
@@ -344,7 +424,8 @@ class _Several:
         return sum(rss for rss, _ in figures), sum(cpu for _, cpu in figures)
 
 
-SECTIONS = {"issue": issue, "slow": slow, "workers": workers, "growth": growth, "runs": runs, "nodes": nodes}
+SECTIONS = {"issue": issue, "slow": slow, "workers": workers, "growth": growth, "runs": runs,
+            "eventlog": eventlog, "nodes": nodes}
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -428,7 +509,7 @@ def main() -> None:
     if args.compare:
         compare(out)
         return
-    bench = Bench(out, args.profile)
+    bench = Bench(out, args.profile) if args.only != "eventlog" else None
     results = {}
     try:
         for name in args.only.split(","):
@@ -436,7 +517,8 @@ def main() -> None:
             results[name] = SECTIONS[name](bench, args.quick)
             print(f"\n## {name} ({time.monotonic() - started:.0f} s)\n\n{_table(results[name])}", flush=True)
     finally:
-        bench.close()
+        if bench is not None:
+            bench.close()
         (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
     print(f"\nload average at the end {os.getloadavg()[0]:.2f}; results.json in {out}")
 

@@ -9,7 +9,8 @@ node goes to `cancels:<producer>`, a set its producer empties every quarter seco
 of a finished run expire after the retention; a running one's after a day at most.
 
 As on SQLite, the per-token path only queues: a writer task sends what piled up in one
-pipeline (in order: records, events, updates), after `linger` seconds. Redis keeps
+pipeline (records, then all the events in one script call, then updates), after `linger`
+seconds. Redis keeps
 what is in flight, not what must last: the conversation log is in the database. The
 producer is known by a node-unique id (host, process, random), not by its pid, and a
 resumer decides it is gone by its lease alone (`spans_boxes`).
@@ -42,13 +43,23 @@ for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 if ARGV[1] ~= '' then redis.call('XADD', KEYS[2], ARGV[1] .. '-0', 'd', ARGV[2]) end
 return 1
 """
+# Append a batch of events in one command (ARGV: the bound, the TTL, and the events as one
+# JSON list of [stream key, event id, data]): one argument to pack and one reply to parse
+# instead of three and one per event (redis-py packs each argument in Python).
+_APPEND = """
+for _, event in ipairs(cjson.decode(ARGV[3])) do
+  redis.call('XADD', event[1], 'MAXLEN', '~', ARGV[1], event[2] .. '-0', 'd', event[3])
+  if event[2] == 1 then redis.call('EXPIRE', event[1], ARGV[2]) end
+end
+return 0
+"""
 
 
 class RedisRunLog:
     spans_boxes = True
 
     def __init__(self, url: str, *, prefix: str = "jewelstream:", retention: float = 900.0,
-                 linger: float = 0.005) -> None:
+                 linger: float = 0.015) -> None:
         self.url, self.prefix, self.retention, self.linger = url, prefix, retention, linger
         self.producer = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.redis: redis.Redis | None = None
@@ -128,24 +139,30 @@ class RedisRunLog:
             committed.set_result(None)
 
     async def _send(self, batch: list[tuple]) -> None:
+        """Records first, then the events (one script), then ends and fields, in one round
+        trip; a run's record is always created before its events and ended after them."""
         pipe = self.redis.pipeline(transaction=False)
+        events: list = []
+        later = []
         for command, *args in batch:
             if command == "create":
                 self._create(pipe, *args)
             elif command == "append":
                 run_id, event_id, data = args
-                pipe.xadd(self._events(run_id), {"d": data}, id=f"{event_id}-0",
-                          maxlen=MAX_EVENTS, approximate=True)
-                if event_id == 1:
-                    pipe.expire(self._events(run_id), RUNNING_TTL)
-            elif command == "finish":
-                run_id, state, last_id, ended = args
+                events.append((self._events(run_id), event_id, data))
+            else:
+                later.append((command, *args))
+        if events:
+            pipe.eval(_APPEND, 0, MAX_EVENTS, RUNNING_TTL, json.dumps(events, ensure_ascii=False))
+        for command, run_id, *args in later:
+            if command == "finish":
+                state, last_id, ended = args
                 pipe.eval(_IF_RUNNING, 2, self._run(run_id), self._events(run_id), "", "",
                           "state", json.dumps(state), "last_id", last_id, "ended", json.dumps(ended))
                 for key in (self._run(run_id), self._events(run_id)):
                     pipe.expire(key, int(self.retention) + 60)
             else:
-                run_id, field, value = args
+                field, value = args
                 pipe.hset(self._run(run_id), field, json.dumps(value))
         await pipe.execute()
 
