@@ -4,7 +4,7 @@ Every request is logged and counted (request_log.py), and passes `Origins` (host
 body type) inside the JSON error middleware;
 every response gets the security headers and, for allowed origins, the CORS headers.
 One `cleanup_ctx` per resource, set up in order and torn down in reverse:
-store (`open_store`: migrated, seeded) -> runs (their event log) -> shared rate limits
+store (`open_store`: migrated, seeded) -> runs (their event log) -> shared limits
 (Redis) -> identity (cookie secret) -> chat model
 -> orchestrator (the agents' compiled graphs). `on_shutdown` drains the open streams
 (jewelstream/traffic.py), then stops the runs that no stream follows any more.
@@ -49,9 +49,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[keys.SETTINGS] = settings
     app[keys.METRICS] = Metrics()
     app[keys.TRAFFIC] = Traffic(settings.max_streams, settings.rate_limit, settings.rate_window,
-                                settings.address_rate_limit)
+                                settings.address_rate_limit, max_total=settings.max_streams_total)
     app[keys.CALLERS] = Callers(settings.staff_token, settings.api_keys, settings.trusted_proxies)
-    app.cleanup_ctx.extend([store_ctx, runs_ctx, shared_rate_ctx, identity_ctx, llm_ctx, orchestrator_ctx])
+    app.cleanup_ctx.extend([store_ctx, runs_ctx, shared_traffic_ctx, identity_ctx, llm_ctx, orchestrator_ctx])
     app.on_shutdown.append(drain_streams)
     setup_routes(app)
     return app
@@ -88,14 +88,16 @@ async def runs_ctx(app: web.Application):
         await log.close()
 
 
-async def shared_rate_ctx(app: web.Application):
-    """With Redis, the rate limits count the requests of every node."""
+async def shared_traffic_ctx(app: web.Application):
+    """With Redis, the rate limits and the open streams count those of every node."""
     settings = app[keys.SETTINGS]
     if not settings.redis_url:
         yield
         return
-    from jewelstream.shared_rate import SharedRate
-    shared = app[keys.TRAFFIC].shared = SharedRate(settings.redis_url, prefix=settings.redis_prefix)
+    from jewelstream.shared_traffic import SharedTraffic
+    shared = app[keys.TRAFFIC].shared = SharedTraffic(
+        settings.redis_url, prefix=settings.redis_prefix,
+        stream_lifetime=settings.total_timeout + settings.resume_window + settings.heartbeat + 60)
     yield
     await shared.close()
 

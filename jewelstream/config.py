@@ -50,6 +50,7 @@ class Settings:
     total_timeout: float = 120.0
     # Load and abuse limits.
     max_streams: int = 256                 # concurrent streams; past it 503 + Retry-After
+    max_streams_total: int = 0             # of all nodes (with Redis); 0: no such limit
     rate_limit: int = 20                   # requests per user per rate_window seconds
     rate_window: float = 60.0
     address_rate_limit: int = 200          # requests per client address per rate_window
@@ -136,6 +137,7 @@ class Settings:
             stall_timeout=number("JEWELSTREAM_STALL_TIMEOUT", cls.stall_timeout),
             total_timeout=number("JEWELSTREAM_TOTAL_TIMEOUT", cls.total_timeout),
             max_streams=number("JEWELSTREAM_MAX_STREAMS", cls.max_streams, int),
+            max_streams_total=number("JEWELSTREAM_MAX_STREAMS_TOTAL", cls.max_streams_total, int),
             rate_limit=number("JEWELSTREAM_RATE_LIMIT", cls.rate_limit, int),
             rate_window=number("JEWELSTREAM_RATE_WINDOW", cls.rate_window),
             address_rate_limit=number("JEWELSTREAM_ADDRESS_RATE_LIMIT", cls.address_rate_limit, int),

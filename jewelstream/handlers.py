@@ -35,12 +35,15 @@ async def index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
 
 
-def deployment(settings) -> dict:
-    """Where what is kept and what is in flight live, and so how many nodes may serve."""
+def deployment(settings, traffic) -> dict:
+    """Where what is kept and what is in flight live, so how many nodes may serve, and
+    the open streams (of all nodes: as this process last heard from Redis)."""
     several = bool(settings.database_url and settings.redis_url)
     return {"store": "postgresql" if settings.database_url else "sqlite",
             "in_flight": "redis" if settings.redis_url else "this node",
-            "nodes": "several" if several else "single"}
+            "nodes": "several" if several else "single",
+            "open_streams": {"this_process": len(traffic.active),
+                             "all_nodes": traffic.shared.total if traffic.shared else None}}
 
 
 async def health(request: web.Request) -> web.Response:
@@ -51,7 +54,7 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response({
         "status": "ok" if storage["writable"] else "storage_unavailable",
         "storage": storage,
-        "deployment": deployment(settings),
+        "deployment": deployment(settings, request.app[keys.TRAFFIC]),
         "llm": settings.llm,
         "model": settings.model if settings.llm == "openai" else None,
         "agents": list(request.app[keys.ORCHESTRATOR].agents),

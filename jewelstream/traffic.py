@@ -5,7 +5,9 @@
 - At most `rate_limit` requests per user id and `address_limit` per client address in
   `rate_window` seconds: past either `429` (the address limit holds when a client makes
   up a new user id for each request). `rate_limit=0` turns both off. In memory, so per
-  worker process; with Redis (`shared`, shared_rate.py) counted across all nodes.
+  worker process; with Redis (`shared`, shared_traffic.py) counted across all nodes.
+- With Redis, the open streams of all nodes are counted too, and past `max_total` (if
+  set) a new stream gets the same `503` as past the per-process limit.
 - Both are checked before any database work, so a refusal costs no write.
 - On SIGTERM/SIGINT (`drain`): the listening socket is already closed by aiohttp; running
   answers get `grace` seconds to finish, then each remaining handler is cancelled with
@@ -26,7 +28,7 @@ SHUTDOWN = "jewelstream shutdown"       # the cancel message that marks a shutdo
 
 class Traffic:
     def __init__(self, max_streams: int, rate_limit: int, rate_window: float,
-                 address_limit: int = 0, shared=None) -> None:
+                 address_limit: int = 0, shared=None, max_total: int = 0) -> None:
         self.max_streams = max_streams
         self.rate_limit = rate_limit
         self.address_limit = address_limit
@@ -35,7 +37,8 @@ class Traffic:
         self._by_user: dict[str, collections.deque] = {}
         self._by_address: dict[str, collections.deque] = {}
         self.shutting_down = False
-        self.shared = shared                   # a SharedRate: the limits in Redis
+        self.shared = shared                   # a SharedTraffic: the counts in Redis
+        self.max_total = max_total             # open streams of all nodes (0: no limit)
 
     async def admit(self, user_id: str, address: str = "") -> None:
         """`check_rate`, in Redis when the limits are shared by the nodes."""
@@ -81,15 +84,21 @@ class Traffic:
         if self.shutting_down:
             raise BadInput(503, "shutting_down", "Сервер перезапускается. Повторите запрос через минуту.",
                            headers={"Retry-After": "10"})
-        if len(self.active) >= self.max_streams:
+        shared = self.shared
+        over_total = shared is not None and 0 < self.max_total <= shared.total
+        if len(self.active) >= self.max_streams or over_total:
             raise BadInput(503, "busy", "Сейчас очень много запросов. Попробуйте, пожалуйста, через несколько секунд.",
                            headers={"Retry-After": "5"})
         task = asyncio.current_task()
         self.active.add(task)
+        if shared is not None:
+            shared.stream_opened(id(task))
         try:
             yield
         finally:
             self.active.discard(task)
+            if shared is not None:
+                shared.stream_closed(id(task))
 
     async def drain(self, grace: float) -> None:
         """Let running streams finish for `grace` seconds, then cancel the rest."""

@@ -34,4 +34,5 @@ async def test_health_names_the_store_and_a_single_node_without_redis(aiohttp_cl
     client = await aiohttp_client(create_app(replace(settings, database_url=pg_url)))
     body = await (await client.get("/health")).json()
     assert body["status"] == "ok" and body["storage"]["writable"]
-    assert body["deployment"] == {"store": "postgresql", "in_flight": "this node", "nodes": "single"}
+    assert body["deployment"] == {"store": "postgresql", "in_flight": "this node", "nodes": "single",
+                                  "open_streams": {"this_process": 0, "all_nodes": None}}

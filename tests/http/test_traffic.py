@@ -2,6 +2,7 @@
 import asyncio
 from dataclasses import replace
 
+from jewelstream import keys
 from jewelstream.app import create_app
 from tests.kit import CONSULTATION
 from tests.sse_reader import collect, read_events, text_of
@@ -58,3 +59,42 @@ async def test_with_redis_the_rate_limits_count_across_nodes(aiohttp_client, sev
     await collect(await second.post(CONSULTATION.format("other-2"), json={"message": "кольцо"}))
     by_address = await first.post(CONSULTATION.format("other-3"), json={"message": "кольцо"})
     assert by_address.status == 429
+
+
+async def test_with_redis_the_open_streams_of_all_nodes_are_counted_and_limited(aiohttp_client, several_nodes,
+                                                                                 fake_llm):
+    """A limit of 3 open streams for all nodes: two open on the first node, one on the
+    second; the second node, with one stream of its own, refuses the next with 503."""
+    fake_llm.gate = asyncio.Event()                      # every answer waits after its first piece
+    nodes = replace(several_nodes, max_streams_total=3, bind_users=False)
+    first, second = [await aiohttp_client(create_app(nodes)) for _ in range(2)]
+
+    async def open_stream(node, user: str):
+        response = await node.post(CONSULTATION.format(user), json={"message": "кольцо"})
+        assert response.status == 200
+        events = read_events(response)
+        while (await events.__anext__())["type"] != "token":
+            pass
+        return events
+
+    async def total_seen_by(node, expected: int) -> None:
+        while node.app[keys.TRAFFIC].shared.total != expected:
+            await asyncio.sleep(0.01)
+
+    held = [await open_stream(first, "a1"), await open_stream(first, "a2")]
+    await asyncio.wait_for(total_seen_by(first, 2), 5)
+    held.append(await open_stream(second, "b1"))
+    await asyncio.wait_for(total_seen_by(second, 3), 5)
+    busy = await second.post(CONSULTATION.format("b2"), json={"message": "кольцо"})
+    assert busy.status == 503 and (await busy.json())["error"] == "busy"
+    health = await (await second.get("/health")).json()
+    assert health["deployment"]["open_streams"] == {"this_process": 1, "all_nodes": 3}
+    fake_llm.gate.set()
+    for events in held:
+        assert [e async for e in events][-1]["type"] == "done"
+    shared = second.app[keys.TRAFFIC].shared
+
+    async def none_open() -> None:                         # closed streams leave the set
+        while await shared.redis.zcard(f"{nodes.redis_prefix}streams"):
+            await asyncio.sleep(0.01)
+    await asyncio.wait_for(none_open(), 5)
