@@ -11,6 +11,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -91,9 +92,10 @@ def main(argv=None) -> None:
     if settings.workers == 1:
         serve(settings)
         return
+    figures = None
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # /metrics, answered by any worker, adds up the workers' figures (jewelstream/metrics.py).
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="jewelstream-metrics-")
+        figures = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="jewelstream-metrics-")
     context = multiprocessing.get_context("spawn")
     workers = [context.Process(target=serve, args=(settings, True)) for _ in range(settings.workers)]
     for worker in workers:
@@ -108,3 +110,5 @@ def main(argv=None) -> None:
     signal.signal(signal.SIGINT, forward)
     for worker in workers:
         worker.join()
+    if figures is not None:
+        shutil.rmtree(figures, ignore_errors=True)       # this run's figures end with it
