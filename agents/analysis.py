@@ -205,7 +205,7 @@ def metadata(state: dict) -> dict:
 
 
 AGENT = Agent(
-    name="analysis", graph=graph,
+    name="analysis", title="Аналитика", graph=graph,
     headline="Анализирую данные клиентов...",
     statuses={"understand": ("question", "Разбираю вопрос..."),
               "compute": ("analysis", "Считаю сегменты клиентов и продажи..."),

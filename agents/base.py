@@ -100,6 +100,7 @@ class Agent:
     # (profile, message) -> does the message read as the next step of this agent's flow in
     # progress (the questionnaire's next answer)? Routing keeps such a message with it.
     accepts: Callable[[dict, str], bool] | None = None
+    title: str = ""                             # its Russian name on the page ("Консультант")
 
 
 class AnswerTimeout(Exception):

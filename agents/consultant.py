@@ -195,7 +195,7 @@ def remember(state: dict) -> dict:
 
 
 AGENT = Agent(
-    name="consultant", graph=graph,
+    name="consultant", title="Консультант", graph=graph,
     headline="Подбираю рекомендации...",
     statuses={"search": ("search", "Ищу подходящие украшения..."),
               "respond": ("answer", "Готовлю ответ...")},

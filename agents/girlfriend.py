@@ -196,7 +196,7 @@ def metadata(state: dict) -> dict:
 
 
 AGENT = Agent(
-    name="girlfriend", graph=graph,
+    name="girlfriend", title="Подруга", graph=graph,
     headline="Дружелюбно отвечаю ❤️",
     statuses={"load_profile": ("profile", "Вспоминаю, о чём мы говорили..."),
               "understand": ("mood", "Слушаю вас внимательно..."),

@@ -265,7 +265,7 @@ def metadata(state: dict) -> dict:
 
 
 AGENT = Agent(
-    name="taste", graph=graph,
+    name="taste", title="Анкета вкуса", graph=graph,
     headline="Определяю ваши предпочтения...",
     statuses={"load_profile": ("profile", "Загружаю вашу анкету..."),
               "record": ("answers", "Записываю ваш ответ..."),

@@ -258,7 +258,7 @@ def metadata(state: dict) -> dict:
 
 
 AGENT = Agent(
-    name="trend", graph=graph,
+    name="trend", title="Модные тренды", graph=graph,
     headline="Анализирую модные тенденции...",
     statuses={"understand": ("question", "Разбираю вопрос..."),
               "score": ("trends", "Изучаю свежие публикации модных журналов..."),

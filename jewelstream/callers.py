@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from jewelstream.requests import BadInput
+from jewelstream.requests import Refusal
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class Callers:
         self._failures: dict[str, collections.deque] = {}
 
     def of(self, request: web.Request) -> Caller:
-        """The caller of `request` (worked out once per request); BadInput(429) while its
+        """The caller of `request` (worked out once per request); Refusal(429) while its
         address is locked out for guessing tokens."""
         caller = request.get(CALLER)
         if caller is None:
@@ -102,8 +102,7 @@ class Callers:
             failures.popleft()
         if len(failures) >= MAX_FAILURES:
             retry = max(1, math.ceil(failures[0] + FAILURE_WINDOW - now))
-            raise BadInput(429, "too_many_attempts", "Слишком много попыток входа. Подождите минуту.",
-                           headers={"Retry-After": str(retry)})
+            raise Refusal(429, "too_many_attempts", headers={"Retry-After": str(retry)})
 
     def _count_failure(self, address: str) -> None:
         now = time.monotonic()

@@ -39,22 +39,24 @@ def stamp() -> str:
     return datetime.now().strftime("[%H:%M:%S.%f")[:-3] + "]"
 
 
-def summarize(agent: str, meta: dict) -> list[str]:
-    """A few lines about one agent's metadata."""
-    if agent == "consultant":
-        return [f"Recommendations: {meta.get('recommendations', [])}",
-                f"Products: {len(meta.get('products') or [])} items"]
-    if agent == "girlfriend":
-        return [f"Zodiac sign: {meta.get('zodiac_sign')}"]
-    if agent == "analysis":
-        return [f"Customers: {meta.get('total_customers')}",
-                "Segments: " + ", ".join(f"{s.get('label')} {s.get('count')}" for s in meta.get("segments") or [])]
-    if agent == "trend":
-        return [f"Trend scores: {meta.get('trend_scores')}",
-                f"Emerging: {[t.get('label', t) if isinstance(t, dict) else t for t in meta.get('emerging_trends') or []]}"]
-    if agent == "taste":
-        return [f"Question index: {meta.get('current_question_index')}, complete: {meta.get('is_complete')}"]
-    return [json.dumps(meta, ensure_ascii=False)[:200]]
+def summarize(meta: dict) -> list[str]:
+    """A few lines about one agent's metadata, by the keys it carries (not by the agent's
+    name: the server knows the agents, docs/wire.md their metadata)."""
+    lines = []
+    if "recommendations" in meta:
+        lines += [f"Recommendations: {meta.get('recommendations', [])}",
+                  f"Products: {len(meta.get('products') or [])} items"]
+    if "zodiac_sign" in meta:
+        lines.append(f"Zodiac sign: {meta.get('zodiac_sign')}")
+    if "total_customers" in meta:
+        lines += [f"Customers: {meta.get('total_customers')}",
+                  "Segments: " + ", ".join(f"{s.get('label')} {s.get('count')}" for s in meta.get("segments") or [])]
+    if "trend_scores" in meta:
+        lines += [f"Trend scores: {meta.get('trend_scores')}",
+                  f"Emerging: {[t.get('label', t) if isinstance(t, dict) else t for t in meta.get('emerging_trends') or []]}"]
+    if "current_question_index" in meta:
+        lines.append(f"Question index: {meta.get('current_question_index')}, complete: {meta.get('is_complete')}")
+    return lines or [json.dumps(meta, ensure_ascii=False)[:200]]
 
 
 async def run(args: argparse.Namespace, out=sys.stdout) -> int:
@@ -103,7 +105,7 @@ async def run(args: argparse.Namespace, out=sys.stdout) -> int:
                         by_agent = event.get("data") or {"consultant": event}
                         for agent, meta in by_agent.items():
                             say(*(f"  {agent}: {line}" if args.endpoint == "orchestrator" else f"  {line}"
-                                  for line in summarize(agent, meta)))
+                                  for line in summarize(meta)))
                     elif kind == "error":
                         say(f"{stamp()} ❌ {event.get('message')} ({event.get('error')})")
                         return 1
@@ -142,8 +144,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--user", default="test_user_123")
     parser.add_argument("--message")
-    parser.add_argument("--agent", choices=("consultant", "girlfriend", "analysis", "trend", "taste"),
-                        help="orchestrator only: the explicit task type (default: automatic routing)")
+    parser.add_argument("--agent", help="orchestrator only: the explicit task type, an agent's name "
+                                        "(GET /api/agents lists them; default: automatic routing)")
     parser.add_argument("--token", default=os.environ.get("JEWELSTREAM_STAFF_TOKEN"),
                         help="staff token for the analysis agent")
     return parser.parse_args(argv)

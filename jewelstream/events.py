@@ -7,7 +7,9 @@ Every event carries `agent` where one agent produced it; a status's `stage` and 
 """
 from __future__ import annotations
 
-DONE_MESSAGE = "Готово"
+from jewelstream.texts import say
+
+DONE_MESSAGE = say("done")
 
 
 def status(message: str, *, stage: str, agent: str | None = None) -> dict:

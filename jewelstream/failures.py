@@ -1,7 +1,7 @@
 """What went wrong, in words for people: an exception -> (code, Russian message).
 
-The code is for machines (`error` on the wire); the message is for the customer and holds
-no technical detail. The original exception goes to the server log only.
+The code is for machines (`error` on the wire); the message, jewelstream/texts.py's for
+that code, is for the customer and holds no technical detail. The original exception goes to the server log only.
 """
 from __future__ import annotations
 
@@ -11,21 +11,9 @@ import openai
 
 from agents import AnswerBroken, AnswerTimeout
 from jewelstream.store import StorageUnavailable
+from jewelstream.texts import say
 
 log = logging.getLogger(__name__)
-
-MESSAGES = {
-    "upstream_unavailable": "Извините, помощник сейчас недоступен. Попробуйте, пожалуйста, чуть позже.",
-    "upstream_timeout": "Извините, помощник отвечает слишком долго. Попробуйте, пожалуйста, ещё раз.",
-    "upstream_error": "Извините, помощник не смог ответить. Попробуйте, пожалуйста, ещё раз.",
-    "upstream_busy": "Извините, помощник сейчас занят. Попробуйте, пожалуйста, через минуту.",
-    "upstream_stalled": "Извините, помощник замолчал на полуслове. Попробуйте, пожалуйста, ещё раз.",
-    "upstream_interrupted": "Извините, ответ прервался. Попробуйте, пожалуйста, задать вопрос ещё раз.",
-    "shutting_down": "Сервер перезапускается. Повторите, пожалуйста, вопрос через минуту.",
-    "storage_unavailable": "Извините, сейчас мы не можем сохранить ваши ответы. Попробуйте, пожалуйста, через минуту.",
-    "internal_error": "Извините, произошла ошибка. Попробуйте, пожалуйста, ещё раз.",
-}
-
 
 def describe_failure(exc: BaseException, *, mid_answer: bool = False) -> tuple[str, str]:
     """(code, Russian message) for an exception raised while answering; `mid_answer`:
@@ -37,7 +25,7 @@ def describe_failure(exc: BaseException, *, mid_answer: bool = False) -> tuple[s
         log.exception("answer failed", exc_info=exc)
     else:
         log.warning("answer failed: %s: %s", code, type(exc).__name__)
-    return code, MESSAGES[code]
+    return code, say(code)
 
 
 def _classify(exc: BaseException) -> str:

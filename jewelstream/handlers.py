@@ -14,7 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from jewelstream import keys
 from jewelstream.history import verified_history
-from jewelstream.requests import BadInput, ChatRequest, read_get, read_post, user_id_of
+from jewelstream.requests import ChatRequest, Refusal, read_get, read_post, user_id_of
 from jewelstream.runs import http as runs
 from jewelstream.sse import EventStream
 from jewelstream.store import StorageUnavailable
@@ -63,6 +63,13 @@ async def health(request: web.Request) -> web.Response:
     }, status=200 if storage["writable"] else 503)
 
 
+async def agent_list(request: web.Request) -> web.Response:
+    """The agents a client may name (`explicit_task_type`), with their Russian titles and
+    whether only staff may ask them: the page builds its choice from this."""
+    return web.json_response([{"name": agent.name, "title": agent.title or agent.name, "staff_only": agent.staff_only}
+                              for agent in request.app[keys.ORCHESTRATOR].agents.values()])
+
+
 async def metrics(request: web.Request) -> web.Response:
     """The Prometheus text format (jewelstream/metrics.py)."""
     return web.Response(body=request.app[keys.METRICS].exposition(),
@@ -85,18 +92,16 @@ async def orchestrator_stream(request: web.Request) -> web.StreamResponse:
     chat = await _read(request)
     orchestrator = request.app[keys.ORCHESTRATOR]
     if chat.task_type and chat.task_type not in orchestrator.agents:
-        raise BadInput(422, "unknown_task_type", "Этот помощник сейчас недоступен.")
+        raise Refusal(422, "unknown_task_type", names=", ".join(orchestrator.agents))
     if chat.task_type and orchestrator.agents[chat.task_type].staff_only and not staff:
-        if "Authorization" not in request.headers:
-            raise BadInput(401, "staff_only", "Аналитика доступна только сотрудникам магазина.")
-        raise BadInput(403, "staff_only", "Аналитика доступна только сотрудникам магазина.")
+        raise Refusal(401 if "Authorization" not in request.headers else 403, "staff_only")
     names = await orchestrator.choose_agents(user_id, chat, staff=staff)
     return await _stream(request, user_id, chat, names, staff=staff, flat_metadata=False)
 
 
 def is_staff(request: web.Request) -> bool:
     """Does the request carry the staff token? Compared in constant time, never logged;
-    BadInput(429) while the caller's address is locked out for guessing (callers.py)."""
+    Refusal(429) while the caller's address is locked out for guessing (callers.py)."""
     return request.app[keys.CALLERS].of(request).staff
 
 

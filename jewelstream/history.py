@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from itertools import permutations
 
-QUOTED = "(Клиент приводит это как ответ магазина, но магазин этого не писал.)\n"
+from jewelstream.texts import NOT_OURS
+
 _LOG_ROWS = 200          # the latest rows of the user's log that are searched
 _MAX_AGENTS = 4          # answers of one question joined in any order: at most 4! joins
 
@@ -32,7 +33,7 @@ async def verified_history(store, user_id: str, history: list[dict]) -> list[dic
         text = item["content"].strip()
         if item["role"] == "assistant" and not (
                 text in written or any(answer.startswith(text) for answer in cut if text)):
-            item = {"role": "user", "content": QUOTED + item["content"]}
+            item = {"role": "user", "content": NOT_OURS + item["content"]}
         verified.append(item)
     return verified
 

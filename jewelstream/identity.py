@@ -20,7 +20,7 @@ import secrets
 
 from aiohttp import web
 
-from jewelstream.requests import BadInput
+from jewelstream.requests import Refusal
 
 COOKIE = "jewelstream_browser"
 COOKIE_MAX_AGE = 400 * 24 * 3600     # browsers cap cookies at 400 days
@@ -48,15 +48,13 @@ class Identity:
         return secrets.token_urlsafe(18), True
 
     async def check_owner(self, user_id: str, browser: str) -> None:
-        """Claim `user_id` for `browser`, or BadInput(403) if another browser owns it."""
+        """Claim `user_id` for `browser`, or Refusal(403) if another browser owns it."""
         owner = self._owners.get(user_id)
         if owner is None:
             owner = await self.store.claim_user(user_id, browser)
             self._owners[user_id] = owner
         if not hmac.compare_digest(owner, browser):
-            raise BadInput(403, "user_taken",
-                           "Этот профиль принадлежит другому устройству. Начните, пожалуйста, новый разговор.",
-                           extra={"hint": TAKEN_HINT})
+            raise Refusal(403, "user_taken", extra={"hint": TAKEN_HINT})
 
     def set_cookie(self, response: web.StreamResponse, browser: str) -> None:
         response.set_cookie(COOKIE, f"{browser}.{self._sign(browser)}", max_age=COOKIE_MAX_AGE,

@@ -7,19 +7,13 @@ import logging
 from aiohttp import web
 
 from jewelstream import keys
-from jewelstream.requests import BadInput
+from jewelstream.requests import Refusal
 from jewelstream.store import StorageUnavailable
+from jewelstream.texts import say
 
 log = logging.getLogger(__name__)
 
-_HTTP_MESSAGES = {
-    404: ("not_found", "Страница не найдена."),
-    405: ("method_not_allowed", "Этот метод здесь не поддерживается."),
-    413: ("body_too_large", "Запрос слишком большой (не больше 64 КБ)."),
-}
-
-
-STORAGE_MESSAGE = "Извините, сейчас мы не можем сохранить ваш вопрос. Попробуйте, пожалуйста, через минуту."
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
 
 
 def error_response(status: int, code: str, message: str, headers=None, extra=None) -> web.Response:
@@ -31,7 +25,7 @@ def error_response(status: int, code: str, message: str, headers=None, extra=Non
 async def json_errors(request: web.Request, handler):
     try:
         return await handler(request)
-    except BadInput as exc:
+    except Refusal as exc:
         response = error_response(exc.status, exc.code, exc.message, exc.headers, exc.extra)
         if exc.status == 408:
             # The body is still trickling in: answer, then close at once (aiohttp would
@@ -44,16 +38,16 @@ async def json_errors(request: web.Request, handler):
         # A full disk or a read-only database before the stream started: the store has
         # logged it and /health shows it; the client may try again later.
         log.warning("storage unavailable in %s %s: %s", request.method, request.path, exc)
-        return error_response(503, "storage_unavailable", STORAGE_MESSAGE, {"Retry-After": "30"})
+        return error_response(503, "storage_unavailable", say("storage_unavailable"), {"Retry-After": "30"})
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        code, message = _HTTP_MESSAGES.get(exc.status, ("http_error", "Не удалось выполнить запрос."))
-        return error_response(exc.status, code, message)
+        code = _HTTP_CODES.get(exc.status, "http_error")
+        return error_response(exc.status, code, say(code))
     except Exception:
         # A bug of ours: log it, and still answer the client in its own language.
         log.exception("unhandled error in %s %s", request.method, request.path)
-        return error_response(500, "internal_error", "Извините, произошла ошибка. Попробуйте ещё раз.")
+        return error_response(500, "internal_error", say("internal_error"))
 
 
 @web.middleware

@@ -25,9 +25,8 @@ from agents import (Agent, AgentContext, AnswerCut, AnswerLimits, choose_agents,
 from jewelstream import events
 from jewelstream.failures import describe_failure
 from jewelstream.requests import ChatRequest
+from jewelstream.texts import say
 
-RECEIVED = "Обрабатываю запрос..."
-ROUTING = "Анализирую ваш запрос..."
 _STREAM_MODES = ["tasks", "custom"]
 
 
@@ -58,8 +57,8 @@ class Orchestrator:
         top level) instead of the orchestrator's `{"data": {agent: ...}}`.
         """
         if not flat_metadata:
-            yield events.status(RECEIVED, stage="received")
-            yield events.status(ROUTING, stage="routing")
+            yield events.status(say("received"), stage="received")
+            yield events.status(say("routing"), stage="routing")
         log_question = self.store.log_message(user_id, "user", request.message)
         context = AgentContext(store=self.store, llm=self.llm, limits=self.limits, staff=staff,
                                shop_facts=self.shop_facts)

@@ -30,7 +30,7 @@ import socket
 
 from aiohttp import web
 
-from jewelstream.requests import BadInput
+from jewelstream.requests import Refusal
 
 API = "/api/"
 _WILDCARDS = ("", "0.0.0.0", "::", "*")
@@ -59,18 +59,18 @@ class Origins:
     @web.middleware
     async def middleware(self, request: web.Request, handler):
         if not self.host_allowed(request.host):
-            raise BadInput(400, "host_not_allowed", "Запрос отправлен не на тот адрес.")
+            raise Refusal(400, "host_not_allowed")
         if request.path.startswith(API):
             origin = request.headers.get("Origin")
             origin = origin.lower() if origin is not None else None
             if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
                 if origin not in self.cors_origins:
-                    raise BadInput(403, "cross_site", "Запросы с этого сайта не принимаются.")
+                    raise Refusal(403, "cross_site")
                 return web.Response(status=204, headers=_PREFLIGHT)
             if self.cross_site(request, origin) and origin not in self.cors_origins:
-                raise BadInput(403, "cross_site", "Запросы с этого сайта не принимаются.")
+                raise Refusal(403, "cross_site")
             if request.method == "POST" and request.body_exists and request.content_type != "application/json":
-                raise BadInput(415, "json_required", "Не удалось прочитать запрос: ожидается JSON.")
+                raise Refusal(415, "json_required")
         return await handler(request)
 
     async def add_cors_headers(self, request: web.Request, response: web.StreamResponse) -> None:

@@ -1,6 +1,6 @@
 """Reading and checking what a client sent, before any byte of a stream goes out.
 
-Bad input gets a `BadInput` (status, code, Russian message), which the error middleware
+Bad input gets a `Refusal` (status, code, Russian message), which the error middleware
 turns into JSON such as `{"error": "message_too_long", "message": "Сообщение слишком..."}`.
 Limits (docs/wire.md): message up to 4,000 characters, body up to 64 KiB (enforced by
 the app's `client_max_size`), history of `{"role", "content"}` items, user ids of
@@ -18,20 +18,26 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from agents import AGENTS
+from jewelstream.texts import say
+
 MAX_BODY = 64 * 1024
 MAX_MESSAGE = 4000
 MAX_HISTORY = 40
-TASK_TYPES = ("consultant", "girlfriend", "analysis", "trend", "taste")
+TASK_TYPES = tuple(AGENTS)                # the explicit_task_type values: the agents' names
 _USER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-class BadInput(Exception):
-    """A refusal: `extra` adds fields to the JSON body (such as a `hint` for developers)."""
+class Refusal(Exception):
+    """A request refused before any answer: its HTTP status (400/415/422 bad input, 401/403
+    who may not, 408/413 the body, 429 too many, 503 not now), its code (`error` on the
+    wire) and that code's Russian text (jewelstream/texts.py, filled with `values`);
+    `extra` adds fields to the JSON body (such as a `hint` for developers)."""
 
-    def __init__(self, status: int, code: str, message: str, headers: dict | None = None,
-                 extra: dict | None = None) -> None:
+    def __init__(self, status: int, code: str, *, headers: dict | None = None, extra: dict | None = None,
+                 **values) -> None:
         super().__init__(code)
-        self.status, self.code, self.message, self.headers = status, code, message, headers
+        self.status, self.code, self.message, self.headers = status, code, say(code, **values), headers
         self.extra = extra or {}
 
 
@@ -45,9 +51,7 @@ class ChatRequest:
 def user_id_of(request: web.Request) -> str:
     user_id = request.match_info.get("user_id", "")
     if not _USER_ID.fullmatch(user_id):
-        raise BadInput(400, "invalid_user_id",
-                       "Некорректный идентификатор пользователя: допустимы латинские буквы, "
-                       "цифры, «-» и «_», не длиннее 64 символов.")
+        raise Refusal(400, "invalid_user_id")
     return user_id
 
 
@@ -57,18 +61,17 @@ async def read_post(request: web.Request, timeout: float) -> ChatRequest:
         async with asyncio.timeout(timeout):
             raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
-        raise BadInput(413, "body_too_large", "Запрос слишком большой (не больше 64 КБ).") from None
+        raise Refusal(413, "body_too_large") from None
     except TimeoutError:
         # The rest of the body may still come: the connection is closed after the answer.
-        raise BadInput(408, "body_timeout", "Запрос передавался слишком долго. Попробуйте ещё раз.",
-                       headers={"Connection": "close"}) from None
+        raise Refusal(408, "body_timeout", headers={"Connection": "close"}) from None
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         # RecursionError: JSON nested deeper than the parser's recursion limit (a few KB of "[").
-        raise BadInput(400, "invalid_json", "Не удалось прочитать запрос: ожидается JSON.") from None
+        raise Refusal(400, "invalid_json") from None
     if not isinstance(body, dict):
-        raise BadInput(400, "invalid_json", "Не удалось прочитать запрос: ожидается JSON-объект.")
+        raise Refusal(400, "invalid_json")
     return ChatRequest(message=_message(body.get("message")),
                        history=_history(body.get("conversation_history")),
                        task_type=_task_type(body.get("explicit_task_type")))
@@ -83,12 +86,11 @@ def read_get(request: web.Request) -> ChatRequest:
 
 def _message(value) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise BadInput(422, "message_required", "Напишите, пожалуйста, сообщение.")
+        raise Refusal(422, "message_required")
     if len(value) > MAX_MESSAGE:
-        raise BadInput(422, "message_too_long",
-                       f"Сообщение слишком длинное: не больше {MAX_MESSAGE} символов.")
+        raise Refusal(422, "message_too_long", limit=MAX_MESSAGE)
     if not _is_unicode_text(value):
-        raise BadInput(422, "invalid_text", "Сообщение содержит недопустимые символы.")
+        raise Refusal(422, "invalid_text")
     return value.strip()
 
 
@@ -104,7 +106,7 @@ def _is_unicode_text(value: str) -> bool:
 def _history(value) -> list[dict]:
     if value is None:
         return []
-    bad = BadInput(422, "invalid_history", "История разговора передана в неверном формате.")
+    bad = Refusal(422, "invalid_history")
     if not isinstance(value, list):
         raise bad
     history = []
@@ -121,6 +123,5 @@ def _task_type(value) -> str | None:
     if value is None or value == "":
         return None
     if value not in TASK_TYPES:
-        raise BadInput(422, "unknown_task_type",
-                       "Неизвестный тип задачи. Допустимы: " + ", ".join(TASK_TYPES) + ".")
+        raise Refusal(422, "unknown_task_type", names=", ".join(TASK_TYPES))
     return value

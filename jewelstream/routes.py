@@ -9,6 +9,7 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/", handlers.index)
     app.router.add_get("/health", handlers.health)
     app.router.add_get("/metrics", handlers.metrics)
+    app.router.add_get("/api/agents", handlers.agent_list)
     for name, handler in (("consultation", handlers.consultation_stream),
                           ("orchestrator", handlers.orchestrator_stream)):
         app.router.add_post(f"/api/{name}/{{user_id}}/stream", handler)

@@ -21,7 +21,7 @@ import math
 import time
 from contextlib import contextmanager
 
-from jewelstream.requests import BadInput
+from jewelstream.requests import Refusal
 
 SHUTDOWN = "jewelstream shutdown"       # the cancel message that marks a shutdown
 
@@ -50,7 +50,7 @@ class Traffic:
             raise self._limited(math.ceil(wait))
 
     def check_rate(self, user_id: str, address: str = "") -> None:
-        """Count one request of `user_id` from `address`; BadInput(429) when over a limit
+        """Count one request of `user_id` from `address`; Refusal(429) when over a limit
         (a refused request is not counted)."""
         if self.rate_limit <= 0:
             return
@@ -64,9 +64,8 @@ class Traffic:
         by_address.append(now)
 
     @staticmethod
-    def _limited(retry: int) -> BadInput:
-        return BadInput(429, "rate_limited", "Слишком много запросов. Подождите немного и попробуйте снова.",
-                        headers={"Retry-After": str(max(1, retry))})
+    def _limited(retry: int) -> Refusal:
+        return Refusal(429, "rate_limited", headers={"Retry-After": str(max(1, retry))})
 
     def _recent(self, table: dict[str, collections.deque], key: str, now: float) -> collections.deque:
         """The times of `key`'s requests within the window."""
@@ -82,13 +81,11 @@ class Traffic:
     def stream_slot(self):
         """Hold one of the `max_streams` slots for the current handler task."""
         if self.shutting_down:
-            raise BadInput(503, "shutting_down", "Сервер перезапускается. Повторите запрос через минуту.",
-                           headers={"Retry-After": "10"})
+            raise Refusal(503, "shutting_down", headers={"Retry-After": "10"})
         shared = self.shared
         over_total = shared is not None and 0 < self.max_total <= shared.total
         if len(self.active) >= self.max_streams or over_total:
-            raise BadInput(503, "busy", "Сейчас очень много запросов. Попробуйте, пожалуйста, через несколько секунд.",
-                           headers={"Retry-After": "5"})
+            raise Refusal(503, "busy", headers={"Retry-After": "5"})
         task = asyncio.current_task()
         self.active.add(task)
         if shared is not None:

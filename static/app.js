@@ -24,6 +24,7 @@ import {IdleTimer, currentUserId, forgetConversation, idleSecondsFromUrl, loadCo
 import {CharCounter} from './counter.js';
 import {ProductDetails} from './product-details.js';
 import {StaffMode} from './staff-mode.js';
+import {loadAgents} from './agents.js';
 
 const HISTORY_LIMIT = 20;          // messages sent back with each question
 const DEFAULT_IDLE_SECONDS = 120;  // until /health says otherwise
@@ -53,6 +54,7 @@ class KioskChat {
   #healthRetry = null;
   #idTaken = false;      // the server said (403) this pinned id belongs to another browser
   #staff; #counter; #details;
+  #titles = new Map();       // agent name -> title, from /api/agents
 
   constructor(doc) {
     const byTestId = (id) => doc.querySelector(`[data-testid="${id}"]`);
@@ -109,7 +111,7 @@ class KioskChat {
     const {log, input, agent} = this.#ui;
     retireTestIds(log);
     appendUserMessage(log, message);
-    const answer = new AnswerView(log);
+    const answer = new AnswerView(log, this.#titles);
     const controller = new AbortController();
     this.#controller = controller;
     input.value = '';
@@ -197,7 +199,7 @@ class KioskChat {
       if (role === 'user') {
         appendUserMessage(log, content);
       } else {
-        const answer = new AnswerView(log);
+        const answer = new AnswerView(log, this.#titles);
         answer.appendToken('answer', content);
         answer.finish();
       }
@@ -283,6 +285,8 @@ class KioskChat {
       const response = await fetch('/health', {cache: 'no-store'});
       const health = await response.json();
       if (!response.ok || health?.status !== 'ok') throw new Error(`health ${response.status}`);
+      for (const [name, title] of await loadAgents(this.#ui.agent)) this.#titles.set(name, title);
+      this.#staff.show();
       mode.dataset.mode = health.llm;
       mode.textContent = MODE_LABELS[health.llm] ?? 'Режим неизвестен';
       mode.title = health.llm === 'openai' && health.model ? `Модель: ${health.model}` : 'Ответы без нейросети';

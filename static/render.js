@@ -21,14 +21,6 @@
 import {el} from './dom.js';
 import {renderMetadata} from './metadata.js';
 
-export const AGENT_NAMES = {
-  consultant: 'Консультант',
-  girlfriend: 'Подруга',
-  analysis: 'Аналитика',
-  trend: 'Модные тренды',
-  taste: 'Анкета вкуса',
-};
-
 /** The greeting at the top of an empty conversation, with example questions as chips. */
 export function renderWelcome(log, examples, onPick) {
   const chips = el('div', 'chips');
@@ -70,8 +62,10 @@ export class AnswerView {
   #agents = new Map(); // agent key -> {section, text: Text, extras}
   #typing;
   #current = null;     // the bubble that got the latest token (it shows the caret)
+  #titles;             // agent name -> its Russian title (agents.js)
 
-  constructor(log) {
+  constructor(log, titles = new Map()) {
+    this.#titles = titles;
     this.#typing = el('p', 'typing', null, el('span'), el('span'), el('span'));
     this.#typing.setAttribute('aria-hidden', 'true');
     this.#root = el('article', 'turn turn--answer', null, this.#typing);
@@ -107,7 +101,7 @@ export class AnswerView {
     if (event.data && typeof event.data === 'object') {
       for (const [agent, meta] of Object.entries(event.data)) this.#addMetadata(agent, meta);
     } else {
-      this.#addMetadata(this.#agents.keys().next().value ?? event.agent ?? 'consultant', event);
+      this.#addMetadata(this.#agents.keys().next().value ?? event.agent ?? 'answer', event);
     }
   }
 
@@ -148,7 +142,8 @@ export class AnswerView {
     const body = el('div', 'bubble__text', null, span);
     body.dataset.testid = `response-${key}`;
     const extras = el('div', 'bubble__extras');
-    const name = AGENT_NAMES[key] ? [el('p', 'agent__name', AGENT_NAMES[key])] : [];
+    const title = this.#titles.get(key);
+    const name = title ? [el('p', 'agent__name', title)] : [];
     const section = el('section', 'agent', null, ...name, el('div', 'bubble', null, body, extras));
     section.dataset.agent = key;
     this.#root.insertBefore(section, this.#typing.isConnected ? this.#typing : null);

@@ -16,7 +16,7 @@ export class StaffMode {
     this.#badge = badge;
     this.#select = select;
     exitButton.addEventListener('click', () => this.leave());
-    this.#show();
+    this.show();
   }
 
   /** The request headers that carry the token, if any. */
@@ -27,10 +27,11 @@ export class StaffMode {
   leave() {
     forgetStaffToken();
     this.#token = null;
-    this.#show();
+    this.show();
   }
 
-  #show() {
+  /** Offer the staff-only choices to staff alone (again after the choices change). */
+  show() {
     const on = Boolean(this.#token);
     this.#badge.hidden = !on;
     for (const option of this.#select.querySelectorAll('option[data-staff-only]')) {

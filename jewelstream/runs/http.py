@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from jewelstream import keys
-from jewelstream.requests import BadInput
+from jewelstream.requests import Refusal
 from jewelstream.runs.follow import follow
 from jewelstream.runs.log import RunRecord
 from jewelstream.runs.producer import stop
@@ -35,8 +35,6 @@ from jewelstream.traffic import SHUTDOWN
 _RUN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _KEY = re.compile(r"[\x21-\x7e]{1,200}")            # visible ASCII, as Idempotency-Key drafts say
 FRESH_WAIT = 0.5          # seconds an unknown run id is looked for (its record may be in flight)
-NOT_FOUND = ("run_not_found", "Ответ не найден: он завершился слишком давно или не существовал.")
-FORBIDDEN = ("run_forbidden", "Этот ответ принадлежит другому устройству.")
 
 
 async def answer(request: web.Request, stream: EventStream, user_id: str, browser: str | None,
@@ -44,7 +42,7 @@ async def answer(request: web.Request, stream: EventStream, user_id: str, browse
     runs = request.app[keys.RUNS]
     key = request.headers.get("Idempotency-Key")
     if key is not None and not _KEY.fullmatch(key):
-        raise BadInput(400, "bad_idempotency_key", "Некорректный заголовок Idempotency-Key.")
+        raise Refusal(400, "bad_idempotency_key")
     fingerprint = twin_fingerprint(request) if request.method == "GET" else None
     record = runs.record(secrets.token_urlsafe(16), user_id, browser, fingerprint=fingerprint, key=key)
     if key is not None:
@@ -80,7 +78,7 @@ async def cancel(request: web.Request) -> web.Response:
 async def _resume(request: web.Request, target: Run | RunRecord) -> web.StreamResponse:
     record, after = _record_of(target), last_event_id(request)
     if request.app[keys.RUNS].expired(record):
-        raise BadInput(404, *NOT_FOUND)
+        raise Refusal(404, "run_not_found")
     if record.ended is not None and after >= record.last_id:
         raise web.HTTPNoContent()              # over and delivered
     settings, traffic = request.app[keys.SETTINGS], request.app[keys.TRAFFIC]
@@ -139,9 +137,9 @@ async def _find(request: web.Request) -> Run | RunRecord:
                 break
             await asyncio.sleep(0.05)
     if target is None or runs.expired(_record_of(target)):
-        raise BadInput(404, *NOT_FOUND)
+        raise Refusal(404, "run_not_found")
     if not _may_access(request, _record_of(target)):
-        raise BadInput(403, *FORBIDDEN)
+        raise Refusal(403, "run_forbidden")
     return target
 
 
@@ -162,7 +160,7 @@ def _record_of(target: Run | RunRecord) -> RunRecord:
 def last_event_id(request: web.Request) -> int:
     raw = request.headers.get("Last-Event-ID", request.query.get("last_event_id", "0")).strip() or "0"
     if not raw.isdigit() or len(raw) > 9:
-        raise BadInput(400, "bad_last_event_id", "Некорректный номер последнего события.")
+        raise Refusal(400, "bad_last_event_id")
     return int(raw)
 
 

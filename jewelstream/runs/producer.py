@@ -15,19 +15,14 @@ import logging
 from typing import AsyncIterator, Callable
 
 from jewelstream import events as wire
-from jewelstream.failures import MESSAGES, describe_failure
+from jewelstream.failures import describe_failure
 from jewelstream.runs.log import RunLog
 from jewelstream.runs.run import Run
+from jewelstream.texts import say
 
 log = logging.getLogger(__name__)
 
-STOP_MESSAGES = {
-    "stopped": "Ответ остановлен.",
-    "abandoned": "Ответ остановлен: связь с устройством не восстановилась.",
-    "shutting_down": MESSAGES["shutting_down"],
-}
-INTERRUPTED = ("interrupted", "Извините, ответ прервался из-за сбоя на сервере. "
-                              "Задайте, пожалуйста, вопрос ещё раз.")
+INTERRUPTED = ("interrupted", say("interrupted"))
 
 
 async def produce(run: Run, events: AsyncIterator[dict], event_log: RunLog | None,
@@ -47,7 +42,7 @@ async def produce(run: Run, events: AsyncIterator[dict], event_log: RunLog | Non
         if run.stop_reason is None:
             raise                              # the event loop is going away
         asyncio.current_task().uncancel()
-        publish(wire.error(run.stop_reason, STOP_MESSAGES[run.stop_reason]))
+        publish(wire.error(run.stop_reason, say(run.stop_reason)))
         state = "stopped"
     except Exception as exc:                   # the orchestrator reports its own failures
         publish(wire.error(*describe_failure(exc)))
@@ -58,7 +53,7 @@ async def produce(run: Run, events: AsyncIterator[dict], event_log: RunLog | Non
 
 
 def stop(run: Run, reason: str) -> bool:
-    """Cancel the run's producer with `reason` (a key of STOP_MESSAGES); False if over."""
+    """Cancel the run's producer with `reason` ("stopped", "abandoned" or "shutting_down": a code of jewelstream/texts.py); False if over."""
     if not run.running or run.stop_reason is not None or run.task is None:
         return False
     run.stop_reason = reason

@@ -9,6 +9,7 @@ import asyncio
 
 import pytest
 
+from agents import AGENTS
 from tests.browser.kiosk import QUESTION, hook, open_kiosk, require_chromium, unique_user, until_answered
 from tests.kit import STAFF_TOKEN
 
@@ -104,6 +105,13 @@ async def test_two_agents_bubbles_stand_in_the_order_asked(page, kiosk, llm):
     agents = [[await section.get_attribute("data-agent"), await section.is_visible()]
               for section in await sections.all()]
     assert agents == [["consultant", True], ["trend", True]]
+    # The agents' titles, on the bubbles and in the choice, come from the server (/api/agents).
+    titles = {agent.name: agent.title for agent in AGENTS.values()}
+    assert await sections.locator(".agent__name").all_text_contents() == [titles["consultant"], titles["trend"]]
+    offered = await page.locator(f"{hook('agent-select')} option").evaluate_all(
+        "(options) => options.map((o) => [o.value, o.textContent])")
+    assert offered == [["", "Автоматически"]] + [
+        [name, title + (" (для сотрудников)" if AGENTS[name].staff_only else "")] for name, title in titles.items()]
 
 
 async def test_new_chat_on_a_pinned_page_whose_cookie_was_lost_starts_afresh(page, kiosk, llm):

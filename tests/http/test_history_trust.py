@@ -1,5 +1,6 @@
 """Assistant turns the server did not write never reach the LLM as its own (issue 10, item 9)."""
-from jewelstream.history import QUOTED, verified_history
+from jewelstream.history import verified_history
+from jewelstream.texts import NOT_OURS
 from tests.kit import ORCHESTRATOR
 from tests.sse_reader import collect, text_of
 
@@ -16,7 +17,7 @@ async def test_a_forged_assistant_turn_reaches_the_llm_as_quoted_user_text(clien
     messages = fake_llm.requests[-1]["messages"]
     assistant = [m["content"] for m in messages if m["role"] == "assistant"]
     assert assistant == [real]                          # the server's own answer stays the assistant's
-    assert {"role": "user", "content": QUOTED + FORGED} in messages
+    assert {"role": "user", "content": NOT_OURS + FORGED} in messages
 
 
 async def test_another_users_answer_is_not_this_users(client, aiohttp_client, fake_llm):
