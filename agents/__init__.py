@@ -4,23 +4,29 @@ else of the package).
 
 `AGENTS` maps a name to its `agents.base.Agent`; importing this package compiles the graphs
 once (and does nothing else). Besides: what an agent is and how its answer ends
-(`Agent`, `AgentContext`, `AnswerLimits`, `AnswerCut`, `AnswerBroken`, `AnswerTimeout`),
-which agents answer a message (`choose_agents`), the dialogue state kept per user
+(`Agent`, `AgentContext`, `AnswerLimits`, `AnswerCut`, `AnswerBroken`, `AnswerTimeout`,
+and what an answer puts on the stream besides text: `AnswerNote`, `AnswerUsage`,
+`ToolProducts`; `word_bounded`, where a cut answer ends), the tools bound to the LLM
+(`ToolBox`), which agents answer a message (`choose_agents`), the dialogue state kept per user
 (`dialogue_of`, `history_for`, `updated`), the offline chat model (`OfflineWriter`), the
 shop's facts file (`load_facts`), and the shop's words for reading its own data files
 (`vocabulary`, `normalize`, `find_codes`).
 """
 from agents import analysis, consultant, girlfriend, taste, trend
-from agents.base import Agent, AgentContext, AnswerBroken, AnswerCut, AnswerLimits, AnswerTimeout
+from agents.answering import (AnswerBroken, AnswerCut, AnswerNote, AnswerTimeout, AnswerUsage, ToolProducts,
+                              word_bounded)
+from agents.base import Agent, AgentContext, AnswerLimits
 from agents.dialogue import dialogue_of, history_for, updated
 from agents.language import find_codes, normalize, vocabulary
 from agents.offline import OfflineWriter
 from agents.routing import choose_agents
 from agents.shop_facts import load_facts
+from agents.tools import ToolBox
 
 AGENTS = {agent.name: agent for agent in (consultant.AGENT, girlfriend.AGENT, analysis.AGENT,
                                             trend.AGENT, taste.AGENT)}
 
-__all__ = ["AGENTS", "Agent", "AgentContext", "AnswerBroken", "AnswerCut", "AnswerLimits", "AnswerTimeout",
-           "OfflineWriter", "choose_agents", "dialogue_of", "find_codes", "history_for", "load_facts",
-           "normalize", "updated", "vocabulary"]
+__all__ = ["AGENTS", "Agent", "AgentContext", "AnswerBroken", "AnswerCut", "AnswerLimits", "AnswerNote",
+           "AnswerTimeout", "AnswerUsage", "OfflineWriter", "ToolBox", "ToolProducts", "choose_agents",
+           "dialogue_of", "find_codes", "history_for", "load_facts", "normalize", "updated", "vocabulary",
+           "word_bounded"]

@@ -22,8 +22,8 @@ from __future__ import annotations
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
-from agents.base import (Agent, AgentContext, AgentStore, InputState, chat_messages, per_store,
-                         write_answer)
+from agents.answering import write_answer
+from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store
 from datetime import date, timedelta
 
 from agents.sales import MONTHS, analyse_sales

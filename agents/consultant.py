@@ -21,7 +21,8 @@ import re
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
-from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store, write_answer
+from agents.answering import write_answer
+from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store
 from agents.consultant_drafts import SYSTEM_PROMPT, draft_answer, prompt_facts
 from agents.dialogue import dialogue_of, history_for, ongoing
 from agents.preferences import completed, extract_preferences, merge_preferences

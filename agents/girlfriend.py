@@ -23,7 +23,8 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
 from agents.language import vocabulary as V
-from agents.base import Agent, AgentContext, InputState, chat_messages, write_answer
+from agents.answering import write_answer
+from agents.base import Agent, AgentContext, InputState, chat_messages
 from agents.language import find_codes
 from agents.language.advisor_words import EVENTS, MOODS, TOPICS
 from agents.zodiac import SIGN_FACTS, dates_in_text, sign_in_text, zodiac_sign

@@ -64,7 +64,7 @@ class OfflineWriter(BaseChatModel):
     async def _astream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                        run_manager: AsyncCallbackManagerForLLMRun | None = None, **kwargs: Any
                        ) -> AsyncIterator[ChatGenerationChunk]:
-        # BaseChatModel.astream hands each chunk to agents.base.write_answer, which puts it
+        # BaseChatModel.astream hands each chunk to agents.answering.write_answer, which puts it
         # on the graph's stream, exactly as for ChatOpenAI; nothing more to do here.
         for index, word in enumerate(words_of(draft_of(messages))):
             if index and self.pace > 0:
@@ -75,5 +75,5 @@ class OfflineWriter(BaseChatModel):
 
 def _finished() -> ChatGenerationChunk:
     """The last chunk: the answer is complete, as an OpenAI-compatible server says with its
-    `finish_reason` (agents.base.write_answer treats a stream without one as cut off)."""
+    `finish_reason` (agents.answering.write_answer treats a stream without one as cut off)."""
     return ChatGenerationChunk(message=AIMessageChunk(content=""), generation_info={"finish_reason": "stop"})

@@ -27,7 +27,8 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
 from agents import preferences as P
-from agents.base import Agent, AgentContext, InputState, chat_messages, write_answer
+from agents.answering import write_answer
+from agents.base import Agent, AgentContext, InputState, chat_messages
 from agents.search import rubles
 from agents.language import Vocabulary, find_matches, normalize, tokens, vocabulary as V, wishes as W
 from agents.language.taste_words import COLORS, EARRINGS, SIZES, WEAR

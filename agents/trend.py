@@ -24,8 +24,8 @@ from __future__ import annotations
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
-from agents.base import (Agent, AgentContext, AgentStore, InputState, chat_messages, per_store,
-                         write_answer)
+from agents.answering import write_answer
+from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store
 from agents.goods import Goods, goods_in
 from agents.search import product_card, rubles
 from agents.trend_brief import brief

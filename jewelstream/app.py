@@ -11,18 +11,20 @@ store (`open_store`: migrated, seeded) -> runs (their event log) -> shared limit
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 
 from aiohttp import web
 
-from agents import AGENTS, AnswerLimits, load_facts
+from agents import AGENTS, AnswerLimits, OfflineWriter, ToolBox, load_facts
 from jewelstream import keys
 from jewelstream.callers import Callers
 from jewelstream.config import Settings
 from jewelstream.headers import security_headers
 from jewelstream.identity import Identity
 from jewelstream.llm import make_chat_model
+from jewelstream.llm_health import UpstreamHealth
 from jewelstream.metrics import Metrics
 from jewelstream.middlewares import fresh_shop_data, json_errors
 from jewelstream.orchestrator import Orchestrator
@@ -110,8 +112,11 @@ async def identity_ctx(app: web.Application):
 
 
 async def llm_ctx(app: web.Application):
-    llm = make_chat_model(app[keys.SETTINGS])
+    settings = app[keys.SETTINGS]
+    llm = make_chat_model(settings)
     app[keys.LLM] = llm
+    app[keys.UPSTREAM] = UpstreamHealth(settings.openai_base_url if settings.llm == "openai" else None,
+                                        settings.model)
     yield
     pool = getattr(llm, "http_async_client", None)   # ChatOpenAI's shared connection pool
     if pool is not None:
@@ -123,9 +128,19 @@ async def orchestrator_ctx(app: web.Application):
     limits = AnswerLimits(max_chars=settings.max_answer_chars,
                           first_token_timeout=settings.first_token_timeout,
                           stall_timeout=settings.stall_timeout,
-                          total_timeout=settings.total_timeout)
-    app[keys.ORCHESTRATOR] = Orchestrator(AGENTS, app[keys.STORE], app[keys.LLM], limits,
-                                          shop_facts=load_facts(settings.shop_facts))
+                          total_timeout=settings.total_timeout,
+                          # the usage report comes right behind the finish, when asked for
+                          usage_wait=1.0 if settings.llm == "openai" and settings.llm_usage else 0.0)
+    # In openai mode: the degraded mode's writer (the agent's grounded draft when the LLM
+    # fails before its first token), the LLM's health, and the bound on upstream requests.
+    online = settings.llm == "openai"
+    app[keys.ORCHESTRATOR] = Orchestrator(
+        AGENTS, app[keys.STORE], app[keys.LLM], limits, shop_facts=load_facts(settings.shop_facts),
+        fallback=OfflineWriter(pace=settings.offline_pace) if online and settings.degraded_mode else None,
+        watch=app[keys.UPSTREAM] if online else None,
+        llm_slots=asyncio.Semaphore(settings.llm_concurrency) if online and settings.llm_concurrency else None,
+        # The tools are bound once, here, not per request.
+        tools=ToolBox.bind(app[keys.LLM], settings.llm_tools) if online and settings.llm_tools != "off" else None)
     yield
 
 

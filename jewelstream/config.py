@@ -13,6 +13,7 @@ from typing import Mapping, Sequence
 
 DEFAULT_MODEL = "gpt-4o-mini"
 LLM_MODES = ("auto", "openai", "offline")
+TOOL_MODES = ("auto", "on", "off")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,16 @@ class Settings:
     temperature: float = 0.6
     # The optional speed-up over the openai SDK's private API (jewelstream/llm_fastpath.py).
     llm_fastpath: bool = True
+    # Upstream requests at once (0: no limit); a server with one slot (llama.cpp's server
+    # with `-np 1`) needs 1. Answers past it wait in a queue.
+    llm_concurrency: int = 0
+    # When the LLM fails before its first token, stream the agent's grounded draft instead
+    # ("degraded": true in the metadata); off: such a failure ends the answer with `error`.
+    degraded_mode: bool = True
+    # Tools for the LLM (agents/tools.py): "auto" (on until the endpoint refuses them),
+    # "on" or "off".
+    llm_tools: str = "auto"
+    llm_usage: bool = True                 # ask the endpoint for token usage (stream_options)
     offline_pace: float = 0.045            # seconds between words of the offline writer
     # Upstream faults (seconds).
     connect_timeout: float = 5.0
@@ -97,6 +108,9 @@ class Settings:
             parser.error(f"JEWELSTREAM_LLM must be one of {', '.join(LLM_MODES)}, not {mode!r}")
         if mode == "auto":
             mode = "openai" if (base_url or api_key) else "offline"
+        tools = env.get("JEWELSTREAM_LLM_TOOLS", "auto").strip().lower() or "auto"
+        if tools not in TOOL_MODES:
+            parser.error(f"JEWELSTREAM_LLM_TOOLS must be one of {', '.join(TOOL_MODES)}, not {tools!r}")
 
         def number(name: str, default, kind=float):
             raw = env.get(name)
@@ -130,6 +144,10 @@ class Settings:
             max_answer_tokens=number("JEWELSTREAM_MAX_ANSWER_TOKENS", cls.max_answer_tokens, int),
             max_answer_chars=number("JEWELSTREAM_MAX_ANSWER_CHARS", cls.max_answer_chars, int),
             temperature=number("JEWELSTREAM_TEMPERATURE", cls.temperature),
+            llm_concurrency=max(0, number("JEWELSTREAM_LLM_CONCURRENCY", cls.llm_concurrency, int)),
+            llm_tools=tools,
+            llm_usage=env.get("JEWELSTREAM_LLM_USAGE", "1") not in ("0", "false", "no"),
+            degraded_mode=env.get("JEWELSTREAM_DEGRADED_MODE", "1") not in ("0", "false", "no"),
             llm_fastpath=env.get("JEWELSTREAM_LLM_FASTPATH", "1") not in ("0", "false", "no"),
             offline_pace=number("JEWELSTREAM_OFFLINE_PACE", cls.offline_pace),
             connect_timeout=number("JEWELSTREAM_CONNECT_TIMEOUT", cls.connect_timeout),

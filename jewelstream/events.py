@@ -28,8 +28,14 @@ def consultation_metadata(agent_metadata: dict) -> dict:
     return {"type": "metadata", **agent_metadata, "agent": "consultant"}
 
 
-def orchestrator_metadata(by_agent: dict[str, dict], completed: list[str]) -> dict:
-    return {"type": "metadata", "data": by_agent, "completed_agents": completed}
+def orchestrator_metadata(by_agent: dict[str, dict], completed: list[str], *,
+                          failed: dict[str, dict] | None = None) -> dict:
+    """`failed`: agents whose answer failed while the others' answers completed, each with
+    its `error` code and Russian `message` (left out when none failed)."""
+    event = {"type": "metadata", "data": by_agent, "completed_agents": completed}
+    if failed:
+        event["failed_agents"] = failed
+    return event
 
 
 def done() -> dict:

@@ -57,6 +57,7 @@ async def health(request: web.Request) -> web.Response:
         "deployment": deployment(settings, request.app[keys.TRAFFIC]),
         "llm": settings.llm,
         "model": settings.model if settings.llm == "openai" else None,
+        "upstream": await _upstream(request) if settings.llm == "openai" else None,
         "agents": list(request.app[keys.ORCHESTRATOR].agents),
         "staff_required": True,
         "kiosk_idle_seconds": settings.kiosk_idle_seconds,
@@ -74,6 +75,14 @@ async def metrics(request: web.Request) -> web.Response:
     """The Prometheus text format (jewelstream/metrics.py)."""
     return web.Response(body=request.app[keys.METRICS].exposition(),
                         headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+async def _upstream(request: web.Request) -> dict:
+    """The LLM's state (llm_health.py) and whether it lists its models."""
+    upstream = request.app[keys.UPSTREAM]
+    client = getattr(request.app[keys.LLM], "root_async_client", None)
+    models = await upstream.probe_models(client) if client is not None else None
+    return {**upstream.report(), "models": models}
 
 
 async def consultation_stream(request: web.Request) -> web.StreamResponse:
@@ -97,6 +106,25 @@ async def orchestrator_stream(request: web.Request) -> web.StreamResponse:
         raise Refusal(401 if "Authorization" not in request.headers else 403, "staff_only")
     names = await orchestrator.choose_agents(user_id, chat, staff=staff)
     return await _stream(request, user_id, chat, names, staff=staff, flat_metadata=False)
+
+
+async def staff_usage(request: web.Request) -> web.Response:
+    """Staff only: the LLM's token usage per day and agent (`?days=`, 1 to 366, default 30),
+    and the totals per agent, from the conversation log."""
+    if not is_staff(request):
+        status = 403 if "Authorization" in request.headers else 401
+        raise Refusal(status, "staff_only")
+    raw = request.query.get("days", "30")
+    if not raw.isdigit() or not 1 <= int(raw) <= 366:
+        raise Refusal(400, "invalid_days")
+    rows = await request.app[keys.STORE].usage(int(raw))
+    agents: dict[str, dict] = {}
+    for row in rows:
+        total = agents.setdefault(row["agent"], {"answers": 0, "reported": 0, "prompt_tokens": 0,
+                                                 "completion_tokens": 0})
+        for key in total:
+            total[key] += row[key]
+    return web.json_response({"days": int(raw), "by_day": rows, "by_agent": agents})
 
 
 def is_staff(request: web.Request) -> bool:

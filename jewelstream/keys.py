@@ -5,6 +5,7 @@ from langchain_core.language_models import BaseChatModel
 from jewelstream.callers import Callers
 from jewelstream.config import Settings
 from jewelstream.identity import Identity
+from jewelstream.llm_health import UpstreamHealth
 from jewelstream.metrics import Metrics
 from jewelstream.orchestrator import Orchestrator
 from jewelstream.runs.registry import Runs
@@ -14,6 +15,7 @@ from jewelstream.traffic import Traffic
 SETTINGS = web.AppKey("settings", Settings)
 STORE = web.AppKey("store", Store)
 LLM = web.AppKey("llm", BaseChatModel)
+UPSTREAM = web.AppKey("upstream", UpstreamHealth)
 ORCHESTRATOR = web.AppKey("orchestrator", Orchestrator)
 IDENTITY = web.AppKey("identity", Identity)
 TRAFFIC = web.AppKey("traffic", Traffic)

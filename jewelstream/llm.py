@@ -12,6 +12,8 @@ agent's grounded draft through the same graph and SSE path.
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from langchain_core.language_models import BaseChatModel
 
 from agents import OfflineWriter
@@ -45,16 +47,24 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
         api_key=api_key,
         temperature=settings.temperature,
         max_completion_tokens=settings.max_answer_tokens,
+        # Servers that ignore `max_completion_tokens` (llama.cpp's, older vLLM and Ollama)
+        # honour the older `max_tokens`: compatible servers get both. OpenAI itself gets the
+        # new name only (its newer models refuse `max_tokens`).
+        extra_body=None if _is_openai(settings.openai_base_url) else {"max_tokens": settings.max_answer_tokens},
         streaming=True,
         max_retries=max_retries,
         timeout=timeout,
         http_async_client=pool,            # closed by jewelstream.app at shutdown
         **clients,
-        # As ChatOpenAI decides when it builds its own client: token usage is asked of
-        # OpenAI itself only (compatible servers may not know `stream_options`).
-        stream_usage=settings.openai_base_url is None,
+        # Token usage (`stream_options.include_usage`): OpenAI, vLLM, llama.cpp's and
+        # Ollama's servers report it; JEWELSTREAM_LLM_USAGE=0 for one that refuses it.
+        stream_usage=settings.llm_usage,
         # Our answer node bounds the stream itself, with one timer per answer (first-token
-        # and total timeouts, agents.base.write_answer). The library's own per-chunk timeout
+        # and total timeouts, agents.answering.write_answer). The library's own per-chunk timeout
         # wraps every chunk in asyncio.wait_for, i.e. one more Task per token.
         stream_chunk_timeout=None,
     )
+
+
+def _is_openai(base_url: str | None) -> bool:
+    return base_url is None or urlsplit(base_url).hostname == "api.openai.com"

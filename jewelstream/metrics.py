@@ -1,8 +1,9 @@
 """`GET /metrics` in the Prometheus text format (prometheus-client), and what it counts.
 
 - `jewelstream_requests_total{endpoint,method,status}`: every HTTP request (request_log.py)
-- `jewelstream_answers_total{endpoint,outcome}`: answers by how they ended (`done`, or the
-  error's code: `upstream_timeout`, `stopped`, ...); `jewelstream_active_answers`
+- `jewelstream_answers_total{endpoint,outcome}`: answers by how they ended (`done`;
+  `degraded`, done with an agent's grounded draft because the LLM failed before its first
+  token; or the error's code: `upstream_timeout`, `stopped`, ...); `jewelstream_active_answers`
 - `jewelstream_time_to_first_token_seconds`, `jewelstream_answer_duration_seconds`
 - `jewelstream_upstream_errors_total{code}`: the LLM's failures (`upstream_*` codes)
 - `jewelstream_llm_tokens_total{kind}`: token usage, when the metadata reports it
@@ -55,7 +56,7 @@ class Metrics:
 
     async def observed(self, endpoint: str, events: AsyncIterator[dict]) -> AsyncIterator[dict]:
         """`events` as they are, timed and counted: the first token, the end and how."""
-        started, outcome, first = time.monotonic(), "stopped", True
+        started, outcome, first, degraded = time.monotonic(), "stopped", True, False
         self.active.inc()
         try:
             async for event in events:
@@ -65,8 +66,9 @@ class Metrics:
                     self.first_token.labels(endpoint).observe(time.monotonic() - started)
                 elif kind == "metadata":
                     self._count_usage(event)
+                    degraded = _degraded(event)
                 elif kind == "done":
-                    outcome = "done"
+                    outcome = "degraded" if degraded else "done"
                 elif kind == "error":
                     outcome = event.get("error", "error")
                     if outcome.startswith("upstream_"):
@@ -87,3 +89,8 @@ class Metrics:
                     self.tokens.labels(kind.split("_")[0].replace("prompt", "input").replace(
                         "completion", "output")).inc(usage[kind])
 
+
+def _degraded(metadata: dict) -> bool:
+    """Did an agent answer with its grounded draft (either metadata shape)?"""
+    parts = [metadata, *(metadata.get("data") or {}).values()]
+    return any(isinstance(part, dict) and part.get("degraded") is True for part in parts)

@@ -7,7 +7,7 @@ into our events:
     ("tasks", {"name": node, "input": ...})        a node starts     -> status
     ("tasks", {"name": node, "result": {...}})     a node finished   -> kept for metadata
     ("custom", "text")                             a piece of the answer, written by
-                                                   agents.base.write_answer as the LLM
+                                                   agents.answering.write_answer as the LLM
                                                    produced it       -> token
 
 Several agents run concurrently; their events are merged into one stream as they come and
@@ -18,26 +18,33 @@ broke off, or a bound cut it: `AnswerCut`); failed when the LLM failed before an
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import AsyncIterator, Mapping
 
-from agents import (Agent, AgentContext, AnswerCut, AnswerLimits, choose_agents, dialogue_of, history_for,
-                    updated)
+from agents import (Agent, AgentContext, AnswerCut, AnswerLimits, AnswerNote, AnswerUsage, ToolProducts,
+                    choose_agents, dialogue_of, history_for, updated, word_bounded)
 from jewelstream import events
+from jewelstream.agent_runs import AgentFailed, merge_runs, with_products
 from jewelstream.failures import describe_failure
 from jewelstream.requests import ChatRequest
 from jewelstream.texts import say
 
+log = logging.getLogger(__name__)
 _STREAM_MODES = ["tasks", "custom"]
 
 
 class Orchestrator:
     def __init__(self, agents: Mapping[str, Agent], store, llm, limits: AnswerLimits,
-                 shop_facts=None) -> None:
+                 shop_facts=None, *, fallback=None, watch=None, llm_slots=None, tools=None) -> None:
         self.agents = agents
         self.store = store
-        self.llm = llm
         self.limits = limits
         self.shop_facts = shop_facts
+        # What every answer's graph gets: the LLM, the degraded mode's writer, the LLM's
+        # health watch, the upstream slots and the tools (agents.base.AgentContext).
+        self.llm = llm
+        self.context_parts = {"llm": llm, "fallback": fallback, "watch": watch, "llm_slots": llm_slots,
+                              "tools": tools}
 
     async def choose_agents(self, user_id: str, request: ChatRequest, *, staff: bool) -> list[str]:
         """The explicit task type, else the agents the conversation is about now. A customer
@@ -60,28 +67,45 @@ class Orchestrator:
             yield events.status(say("received"), stage="received")
             yield events.status(say("routing"), stage="routing")
         log_question = self.store.log_message(user_id, "user", request.message)
-        context = AgentContext(store=self.store, llm=self.llm, limits=self.limits, staff=staff,
-                               shop_facts=self.shop_facts)
+        context = AgentContext(store=self.store, limits=self.limits, staff=staff,
+                               shop_facts=self.shop_facts, **self.context_parts)
         dialogue = dialogue_of(await self.store.profile(user_id))
         inputs = {"user_id": user_id, "message": request.message,
                   "history": history_for(dialogue, request.history)}
-        runs = [self._run(self.agents[name], inputs, context, headline=not flat_metadata)
-                for name in names]
+        runs = {name: self._run(self.agents[name], inputs, context, headline=not flat_metadata)
+                for name in names}
         texts: dict[str, list[str]] = {name: [] for name in names}
         metadata: dict[str, dict] = {}
         states: dict[str, dict] = {}
-        cut: set[str] = set()                          # agents whose answer a bound cut
+        cut: dict[str, str] = {}                       # agent -> why a bound cut its answer
+        failures: dict[str, Exception] = {}            # agents that failed while others answer
+        degraded: set[str] = set()                     # agents that answered with their draft
+        extras: dict[str, dict] = {}                   # agent -> its tools' products, its usage
         failed = False
         streaming = False
         try:
-            async for item in (runs[0] if len(runs) == 1 else _merge(runs)):
+            async for item in (runs[names[0]] if len(runs) == 1 else merge_runs(runs)):
                 if isinstance(item, tuple):            # (agent, final state): a run ended
                     states[item[0]] = item[1]
                     metadata[item[0]] = self.agents[item[0]].metadata(item[1])
                     continue
-                if item["type"] == "cut":              # ours only: never on the wire
-                    cut.add(item["agent"])
+                if isinstance(item, AgentFailed):      # one of several agents failed
+                    failures[item.agent] = item.error
+                    if len(failures) == len(names):
+                        raise item.error
                     continue
+                if item["type"] == "cut":              # ours only: never on the wire
+                    cut[item["agent"]] = item["reason"]
+                    log.info("answer cut: agent=%s reason=%s", item["agent"], item["reason"])
+                    continue
+                if item["type"] in ("products", "usage"):   # ours: for the metadata, the log
+                    extras.setdefault(item["agent"], {})[item["type"]] = item
+                    continue
+                if item["type"] == "note":             # ours: becomes a status line
+                    if item["kind"] == "degraded":
+                        degraded.add(item["agent"])
+                    item = events.status(item["message"] or say(item["kind"]), stage=item["kind"],
+                                         agent=item["agent"])
                 if item["type"] == "token":
                     texts[item["agent"]].append(item["content"])
                 elif streaming:
@@ -98,12 +122,24 @@ class Orchestrator:
         finally:
             # Runs on success, on error and when the client left (cancellation): the log
             # must still get the answer, marked "cut" unless its agent finished.
-            await asyncio.shield(self._log_answers(user_id, log_question, texts, metadata, cut, failed))
+            await asyncio.shield(self._log_answers(user_id, log_question, texts, metadata, cut,
+                                                   failed or bool(failures), extras))
             await asyncio.shield(self._remember(user_id, request.message, names, texts, states))
+        for name in degraded & metadata.keys():
+            metadata[name] = {**metadata[name], "degraded": True}
+        for name in cut.keys() & metadata.keys():
+            metadata[name] = {**metadata[name], "cut": cut[name]}
+        for name in extras.keys() & metadata.keys():
+            if "products" in extras[name]:
+                metadata[name] = with_products(metadata[name], extras[name]["products"]["products"])
         if flat_metadata:
             yield events.consultation_metadata(metadata[names[0]])
         else:
-            yield events.orchestrator_metadata(metadata, [n for n in names if n in metadata])
+            failed_agents = {name: dict(zip(("error", "message"),
+                                            describe_failure(error, mid_answer=bool(texts[name]))))
+                             for name, error in failures.items()}
+            yield events.orchestrator_metadata(metadata, [n for n in names if n in metadata],
+                                               failed=failed_agents)
         yield events.done()
 
     async def _run(self, agent: Agent, inputs: dict, context: AgentContext, *,
@@ -116,7 +152,13 @@ class Orchestrator:
         async for mode, part in agent.graph.astream(inputs, context=context, stream_mode=_STREAM_MODES):
             if mode == "custom":                        # never empty (write_answer)
                 if isinstance(part, AnswerCut):
-                    yield {"type": "cut", "agent": name}
+                    yield {"type": "cut", "agent": name, "reason": part.reason}
+                elif isinstance(part, AnswerNote):
+                    yield {"type": "note", "kind": part.kind, "message": part.message, "agent": name}
+                elif isinstance(part, ToolProducts):
+                    yield {"type": "products", "products": part.products, "agent": name}
+                elif isinstance(part, AnswerUsage):
+                    yield {"type": "usage", "tokens": part.tokens, "agent": name}
                 else:
                     yield events.token(part, name)
             elif "input" in part:                       # a node starts
@@ -127,7 +169,7 @@ class Orchestrator:
                 state.update(part["result"])
         yield (name, state)
 
-    async def _log_answers(self, user_id, log_question, texts, metadata, cut, failed) -> None:
+    async def _log_answers(self, user_id, log_question, texts, metadata, cut, failed, extras) -> None:
         """The answers in the log, after the question. (The store logs and counts a row it
         cannot write; that never reaches the stream.)"""
         await log_question
@@ -135,7 +177,12 @@ class Orchestrator:
             if parts or name in metadata or failed:
                 state = ("complete" if name in metadata and name not in cut
                          else "cut" if parts or name in metadata else "failed")
-                await self.store.log_message(user_id, "assistant", "".join(parts), agent=name, state=state)
+                text = "".join(parts)
+                if name in cut:              # a bound cut it: keep it to a sentence or a word
+                    text = word_bounded(text, at_start=True)
+                usage = extras.get(name, {}).get("usage")
+                await self.store.log_message(user_id, "assistant", text, agent=name, state=state,
+                                             usage=usage and usage["tokens"])
 
     async def _remember(self, user_id: str, message: str, names: list[str], texts: dict,
                         states: dict) -> None:
@@ -158,33 +205,3 @@ class Orchestrator:
             await self.store.update_profile(user_id, change)
         except Exception:  # noqa: BLE001 - see the docstring
             pass
-
-
-async def _merge(runs: list[AsyncIterator]) -> AsyncIterator:
-    """Items of several async iterators as they come; the first failure stops them all."""
-    queue: asyncio.Queue = asyncio.Queue()
-    finished = object()
-
-    async def pump(run: AsyncIterator) -> None:
-        try:
-            async for item in run:
-                await queue.put(item)
-            await queue.put(finished)
-        except Exception as exc:
-            await queue.put(exc)
-
-    tasks = [asyncio.create_task(pump(run)) for run in runs]
-    try:
-        running = len(tasks)
-        while running:
-            item = await queue.get()
-            if item is finished:
-                running -= 1
-            elif isinstance(item, Exception):
-                raise item
-            else:
-                yield item
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)

@@ -12,6 +12,10 @@ MESSAGES = {
     # The answer's own status lines and its last word.
     "received": "Обрабатываю запрос...",
     "routing": "Анализирую ваш запрос...",
+    # An agent's answer waits for a free LLM slot; the LLM failed before its first token and
+    # the agent's own grounded draft follows (agents.answering.write_answer).
+    "queued": "Помощник заканчивает другой ответ, ваш вопрос следующий...",
+    "degraded": "Отвечаю в упрощённом режиме...",
     "done": "Готово",
     # A request refused before any answer (`{"error": code, "message": ...}`).
     "not_found": "Страница не найдена.",
@@ -31,6 +35,7 @@ MESSAGES = {
     "invalid_history": "История разговора передана в неверном формате.",
     "unknown_task_type": "Такого помощника нет. Доступны: {names}.",
     "staff_only": "Аналитика доступна только сотрудникам магазина.",
+    "invalid_days": "Укажите число дней от 1 до 366.",
     "user_taken": "Этот профиль принадлежит другому устройству. Начните, пожалуйста, новый разговор.",
     "too_many_attempts": "Слишком много попыток входа. Подождите минуту.",
     "rate_limited": "Слишком много запросов. Подождите немного и попробуйте снова.",

@@ -100,6 +100,15 @@ export class AnswerView {
   showMetadata(event) {
     if (event.data && typeof event.data === 'object') {
       for (const [agent, meta] of Object.entries(event.data)) this.#addMetadata(agent, meta);
+      // Agents whose answer failed while the others' completed: the error under its text.
+      for (const [agent, failure] of Object.entries(event.failed_agents ?? {})) {
+        if (typeof failure?.message !== 'string') continue;
+        const note = el('p', 'turn__error', failure.message);
+        note.dataset.testid = 'agent-error';
+        const bubble = this.#bubble(agent);
+        bubble.extras.append(note);
+        bubble.section.hidden = false;
+      }
     } else {
       this.#addMetadata(this.#agents.keys().next().value ?? event.agent ?? 'answer', event);
     }
@@ -126,10 +135,26 @@ export class AnswerView {
 
   #addMetadata(agent, meta) {
     const pieces = renderMetadata(meta);
+    if (meta?.degraded === true) pieces.prepend(degradedNotice());
+    if (typeof meta?.cut === 'string') this.#endAtBoundary(agent);
     if (!pieces.childNodes.length) return;
     const bubble = this.#bubble(agent);
     bubble.extras.append(pieces);
     bubble.section.hidden = false;
+  }
+
+  /** A bound cut the answer (`cut` in its metadata): show it to its last sentence, else
+   * its last word, as the server keeps it in the conversation log, and say it was cut. */
+  #endAtBoundary(agent) {
+    const bubble = this.#agents.get(agent);
+    if (!bubble) return;
+    const {text} = bubble;
+    const sentence = Math.max(...['.', '!', '?', '…'].map((mark) => text.data.lastIndexOf(mark)));
+    const end = sentence > 0 ? sentence + 1 : Math.max(text.data.lastIndexOf(' '), text.data.lastIndexOf('\n'));
+    if (end > 0) text.data = text.data.slice(0, end);
+    const note = el('p', 'agent__note', 'Ответ сокращён.');
+    note.dataset.testid = 'cut-notice';
+    bubble.extras.append(note);
   }
 
   #bubble(agent) {
@@ -151,4 +176,12 @@ export class AnswerView {
     this.#agents.set(key, bubble);
     return bubble;
   }
+}
+
+/** A quiet line under an answer the server wrote from its own facts because the LLM
+ * failed before it began (`"degraded": true` in the agent's metadata). */
+function degradedNotice() {
+  const note = el('p', 'agent__note', 'Помощник отвечает в упрощённом режиме: это подборка по каталогу магазина.');
+  note.dataset.testid = 'degraded-notice';
+  return note;
 }

@@ -23,6 +23,22 @@ Control (set attributes between or during requests):
   the response after the pieces with neither), "busy" (429 with `Retry-After:
   retry_after`), "redirect" (307 to `redirect_to`). A huge chunk or an empty answer need
   no fault: set `pieces` to `["x" * 2_000_000]` or `[]`.
+- `honours`: which length field the server obeys, `"max_tokens"` (llama.cpp's server:
+  `max_completion_tokens` is ignored) or None (neither); past it, each piece counting as a
+  token, the answer ends with `finish_reason: "length"`; `finish`: the finish_reason sent
+  at the end otherwise (`"length"` for an answer the server itself cut);
+- tools: `tool_calls_for(body) -> list[dict] | None` (each `{"name", "arguments"}`, the
+  arguments a JSON string): when it returns calls, the answer is those calls as streamed
+  tool-call deltas (the first delta of each call carries its id and name, the arguments
+  follow in `tool_piece`-character bits, split mid-string, several calls interleaved in
+  one message) ending with `finish_reason: "tool_calls"`; else the text pieces.
+  `refuse_tools`: answer any request that carries `tools` with a 400, as servers without
+  tool support do;
+- `usage`: when the request asks for it (`stream_options.include_usage`), a last chunk
+  with `usage` (prompt tokens: the characters of the messages / 4; completion: the pieces);
+- `one_at_a_time`: serve one request at a time, as a server with a single slot does
+  (llama.cpp's server with `-np 1`): a second request waits, silent, until the first ends.
+`GET /v1/models` lists the one model, `fake-model`.
 Records: `requests` (the JSON bodies), `completed`, `closed_by_client` (the caller went
 away mid-answer) and the `client_closed` event; `reset()` restores the defaults and clears
 them (a server shared by a module's tests).
@@ -59,6 +75,13 @@ class FakeLLM:
         self.closed_by_client = 0
         self.client_closed = asyncio.Event()
         self.in_flight = 0
+        self.one_at_a_time = False
+        self.honours: str | None = None
+        self.tool_calls_for: Callable[[dict], list[dict] | None] | None = None
+        self.tool_piece = 3
+        self.refuse_tools = False
+        self.finish = "stop"
+        self._slot = asyncio.Lock()
         self._runner: web.AppRunner | None = None
         self.host, self.port = "127.0.0.1", 0
 
@@ -80,6 +103,7 @@ class FakeLLM:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> "FakeLLM":
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._completions)
+        app.router.add_get("/v1/models", self._models)
         self._runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -92,7 +116,18 @@ class FakeLLM:
             self.gate.set()
         await self._runner.cleanup()
 
+    async def _models(self, request: web.Request) -> web.Response:
+        """`GET /v1/models`: the one model it serves (what real servers list there)."""
+        return web.json_response({"object": "list", "data": [
+            {"id": "fake-model", "object": "model", "created": 0, "owned_by": "tests"}]})
+
     async def _completions(self, request: web.Request) -> web.StreamResponse:
+        if not self.one_at_a_time:
+            return await self._answer(request)
+        async with self._slot:
+            return await self._answer(request)
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
         self.requests.append(body)
         fault = self.fault_for(body) if self.fault_for else self.fault
@@ -105,7 +140,16 @@ class FakeLLM:
                                      headers={"Retry-After": self.retry_after})
         if fault == "redirect":
             raise web.HTTPTemporaryRedirect(self.redirect_to)
+        if self.refuse_tools and body.get("tools"):
+            return web.json_response({"error": {"message": "tools param requires --jinja flag",
+                                                "type": "invalid_request_error"}}, status=400)
+        calls = self.tool_calls_for(body) if self.tool_calls_for and body.get("tools") else None
+        if calls:
+            return await self._tool_calls(request, body, calls)
         pieces = self.respond(body) if self.respond else self.pieces
+        finish = self.finish
+        if self.honours and isinstance(body.get(self.honours), int) and len(pieces) > body[self.honours]:
+            pieces, finish = pieces[:body[self.honours]], "length"
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await response.prepare(request)
         self.in_flight += 1
@@ -131,7 +175,9 @@ class FakeLLM:
                 self.completed += 1
                 return response
             if fault != "done_no_finish":
-                await self._write(response, body, {}, finish="stop")
+                await self._write(response, body, {}, finish=finish)
+            if (body.get("stream_options") or {}).get("include_usage"):
+                await self._write_usage(response, body, len(pieces))
             if fault == "finish_no_done":
                 await asyncio.Event().wait()
             await response.write(b"data: [DONE]\n\n")
@@ -143,6 +189,40 @@ class FakeLLM:
             raise
         finally:
             self.in_flight -= 1
+
+    async def _tool_calls(self, request: web.Request, body: dict, calls: list[dict]) -> web.StreamResponse:
+        """The calls as OpenAI streams them: per call a first delta with index, id and name,
+        then its arguments in small bits; the calls' bits interleaved."""
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        await self._write(response, body, {"role": "assistant", "content": None})
+        bits = []
+        for index, call in enumerate(calls):
+            await self._write(response, body, {"tool_calls": [{
+                "index": index, "id": f"call_{len(self.requests)}_{index}", "type": "function",
+                "function": {"name": call["name"], "arguments": ""}}]})
+            text = call["arguments"]
+            bits.append([text[i:i + self.tool_piece] for i in range(0, len(text), self.tool_piece)])
+        for round_ in range(max(map(len, bits), default=0)):
+            for index, pieces in enumerate(bits):
+                if round_ < len(pieces):
+                    await self._write(response, body, {"tool_calls": [{
+                        "index": index, "function": {"arguments": pieces[round_]}}]})
+        await self._write(response, body, {}, finish="tool_calls")
+        if (body.get("stream_options") or {}).get("include_usage"):
+            await self._write_usage(response, body, sum(map(len, bits)))
+        await response.write(b"data: [DONE]\n\n")
+        self.completed += 1
+        return response
+
+    @staticmethod
+    async def _write_usage(response, body, completion: int) -> None:
+        prompt = sum(len(str(m.get("content") or "")) for m in body.get("messages", [])) // 4
+        chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()),
+                 "model": body.get("model", "fake"), "choices": [],
+                 "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
+                           "total_tokens": prompt + completion}}
+        await response.write(f"data: {json.dumps(chunk)}\n\n".encode())
 
     @staticmethod
     async def _write(response, body, delta, finish=None) -> None:

@@ -27,11 +27,15 @@ class GroupCommit:
         self._waiters: list[asyncio.Future] = []
         self._writer: asyncio.Task | None = None
 
-    def add(self, user_id: str, role: str, content: str, agent: str | None, state: str) -> asyncio.Future:
+    def add(self, user_id: str, role: str, content: str, agent: str | None, state: str,
+            usage: dict | None = None) -> asyncio.Future:
         """A future that becomes True once the row is committed, or False if it could not
-        be written. The write goes ahead whether or not anyone awaits it."""
+        be written. The write goes ahead whether or not anyone awaits it. A row is
+        (user_id, role, agent, content, state, created, prompt_tokens, completion_tokens)."""
         committed = asyncio.get_running_loop().create_future()
-        self._rows.append((user_id, role, agent, content, state, time.time()))
+        usage = usage or {}
+        self._rows.append((user_id, role, agent, content, state, time.time(),
+                           usage.get("prompt_tokens"), usage.get("completion_tokens")))
         self._waiters.append(committed)
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write())

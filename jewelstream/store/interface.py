@@ -41,9 +41,16 @@ class Store(Protocol):
         """Read, `change` and write the profile atomically; the new profile."""
 
     def log_message(self, user_id: str, role: str, content: str, *,
-                    agent: str | None = None, state: str = "complete") -> asyncio.Future:
+                    agent: str | None = None, state: str = "complete",
+                    usage: dict | None = None) -> asyncio.Future:
         """Store one message (group-committed): a future of True, or False if it could not
-        be written; it never raises."""
+        be written; it never raises. `usage`: an answer's `prompt_tokens` and
+        `completion_tokens` as the LLM endpoint reported them."""
+
+    async def usage(self, days: int) -> list[dict]:
+        """Answers of the last `days` days per day (UTC) and agent, newest first: `day`,
+        `agent`, `answers`, `reported` (answers with usage), `prompt_tokens`,
+        `completion_tokens`."""
 
     async def messages(self, user_id: str, limit: int = 100) -> list[dict]:
         """The user's last `limit` messages, oldest first."""

@@ -149,13 +149,25 @@ class PostgresStore(ShopDataHolder):
     # -- the conversation log --------------------------------------------------------------
 
     def log_message(self, user_id: str, role: str, content: str, *,
-                    agent: str | None = None, state: str = "complete") -> asyncio.Future:
-        return self._log.add(user_id, role, content, agent, state)
+                    agent: str | None = None, state: str = "complete",
+                    usage: dict | None = None) -> asyncio.Future:
+        return self._log.add(user_id, role, content, agent, state, usage)
 
     async def _insert_messages(self, rows: list[tuple]) -> None:
         await self._run(lambda db: db.executemany(
-            "INSERT INTO messages (user_id, role, agent, content, state, created) "
-            "VALUES ($1, $2, $3, $4, $5, $6)", rows))
+            "INSERT INTO messages (user_id, role, agent, content, state, created, prompt_tokens, "
+            "completion_tokens) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", rows))
+
+    async def usage(self, days: int) -> list[dict]:
+        rows = await self._run(lambda db: db.fetch(
+            "SELECT to_char(to_timestamp(created) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, agent, "
+            "count(*) AS answers, count(prompt_tokens) AS reported, "
+            "coalesce(sum(prompt_tokens), 0) AS prompt_tokens, "
+            "coalesce(sum(completion_tokens), 0) AS completion_tokens FROM messages "
+            "WHERE role = 'assistant' AND created >= $1 GROUP BY day, agent ORDER BY day DESC, agent",
+            time.time() - days * 86400), write=False)
+        return [{**dict(row), "prompt_tokens": int(row["prompt_tokens"]),
+                 "completion_tokens": int(row["completion_tokens"])} for row in rows]
 
     async def messages(self, user_id: str, limit: int = 100) -> list[dict]:
         rows = await self._run(lambda db: db.fetch(

@@ -119,16 +119,17 @@ class SqliteStore(ShopDataHolder):
     # -- the conversation log --------------------------------------------------------------
 
     def log_message(self, user_id: str, role: str, content: str, *,
-                    agent: str | None = None, state: str = "complete") -> asyncio.Future:
+                    agent: str | None = None, state: str = "complete",
+                    usage: dict | None = None) -> asyncio.Future:
         """`state`: complete, cut (the answer stopped part-way) or failed (no answer: the
-        LLM failed before its first token)."""
-        return self._log.add(user_id, role, content, agent, state)
+        LLM failed before its first token). `usage`: the tokens the LLM endpoint counted."""
+        return self._log.add(user_id, role, content, agent, state, usage)
 
     async def _insert_messages(self, rows: list[tuple]) -> None:
         def insert() -> None:
             with self.executor.transaction() as db:
-                db.executemany("INSERT INTO messages (user_id, role, agent, content, state, created) "
-                               "VALUES (?, ?, ?, ?, ?, ?)", rows)
+                db.executemany("INSERT INTO messages (user_id, role, agent, content, state, created, "
+                               "prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         await self.executor.run(insert)
 
     async def messages(self, user_id: str, limit: int = 100) -> list[dict]:
@@ -137,6 +138,17 @@ class SqliteStore(ShopDataHolder):
                 "SELECT role, agent, content, state, created FROM messages WHERE user_id = ? "
                 "ORDER BY id DESC LIMIT ?", (user_id, limit)).fetchall()
             return [dict(row) for row in reversed(rows)]
+        return await self.executor.read(read)
+
+    async def usage(self, days: int) -> list[dict]:
+        def read(db: sqlite3.Connection) -> list[dict]:
+            rows = db.execute(
+                "SELECT date(created, 'unixepoch') AS day, agent, count(*) AS answers, "
+                "count(prompt_tokens) AS reported, coalesce(sum(prompt_tokens), 0) AS prompt_tokens, "
+                "coalesce(sum(completion_tokens), 0) AS completion_tokens FROM messages "
+                "WHERE role = 'assistant' AND created >= ? GROUP BY day, agent ORDER BY day DESC, agent",
+                (time.time() - days * 86400,)).fetchall()
+            return [dict(row) for row in rows]
         return await self.executor.read(read)
 
     # -- owners of user ids, settings, one product -------------------------------------------

@@ -138,7 +138,7 @@ async def test_stop_cancels_the_llm_request_and_keeps_the_partial_answer(page, k
 
 async def test_errors_are_russian_and_model_output_is_never_html(page, kiosk, llm):
     await open_kiosk(page, kiosk, f"user={unique_user()}")
-    llm.fault = "http500"
+    llm.fault = "drop"                      # mid-answer: before the first token, the draft answers
     await ask(page, QUESTION)
     error = page.locator(hook("error"))
     await error.wait_for()
@@ -222,7 +222,7 @@ async def test_screenshots_for_review(chromium, kiosk, llm, screen):
         await until_answered(page)
         await page.screenshot(path=f"{folder}/{screen}-3-finished.png")
         assert await page.text_content(hook("response")) == ANSWER
-        llm.fault = "http500"                   # and how a failure looks
+        llm.fault = "drop"                      # and how a failure looks
         await ask(page, "Серьги к этому кольцу")
         await page.wait_for_selector(hook("error"))
         await until_answered(page)

@@ -56,7 +56,9 @@ FAULTS = [
 @pytest.mark.parametrize("fault,changes,code,requests", FAULTS, ids=[f[0] for f in FAULTS])
 async def test_upstream_fault_ends_the_stream_with_a_russian_error(aiohttp_client, settings, fake_llm,
                                                                   fault, changes, code, requests):
-    client = await _app(aiohttp_client, settings, **changes)
+    """With the degraded mode off (for a failure before the first token: see
+    tests/http/test_degraded.py for the mode on)."""
+    client = await _app(aiohttp_client, settings, degraded_mode=False, **changes)
     fake_llm.fault = fault
     response = await client.post(CONSULTATION.format("f"), json=QUESTION)
     assert response.status == 200
@@ -79,6 +81,7 @@ async def test_unreachable_llm_endpoint(aiohttp_client, settings):
     with socket.socket() as probe:                 # a port with nobody listening
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    client = await _app(aiohttp_client, settings, openai_base_url=f"http://127.0.0.1:{port}/v1")
+    client = await _app(aiohttp_client, settings, openai_base_url=f"http://127.0.0.1:{port}/v1",
+                        degraded_mode=False)
     events = await asyncio.wait_for(collect(await client.post(CONSULTATION.format("f"), json=QUESTION)), 15)
     assert events[-1]["type"] == "error" and events[-1]["error"] == "upstream_unavailable"

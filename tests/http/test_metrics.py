@@ -2,9 +2,11 @@
 the request id that the response also carries."""
 import json
 import logging
+from dataclasses import replace
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from jewelstream.app import create_app
 from tests.kit import CONSULTATION as URL
 from tests.sse_reader import collect
 
@@ -16,7 +18,9 @@ async def samples(client) -> dict:
             for family in text_string_to_metric_families(await response.text()) for s in family.samples}
 
 
-async def test_answers_requests_first_token_and_store_latency_are_counted(client, fake_llm):
+async def test_answers_requests_first_token_and_store_latency_are_counted(aiohttp_client, settings, fake_llm):
+    # The degraded mode off: a failure before the first token ends the answer with an error.
+    client = await aiohttp_client(create_app(replace(settings, degraded_mode=False)))
     events = await collect(await client.post(URL.format("m1"), json={"message": "Кольцо"}))
     assert events[-1]["type"] == "done"
     fake_llm.fault = "http500"

@@ -5,7 +5,8 @@ import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.graph import END, START, StateGraph
 
-from agents.base import Agent, AgentContext, AnswerLimits, InputState, write_answer
+from agents.answering import write_answer
+from agents.base import Agent, AgentContext, AnswerLimits, InputState
 from jewelstream.llm import make_chat_model
 from jewelstream.orchestrator import Orchestrator
 from jewelstream.requests import ChatRequest

@@ -2,6 +2,7 @@
 profile reads, atomic profile updates, the conversation log's futures, owners, settings,
 the shop's data; and each backend's migrations."""
 import asyncio
+import time
 
 from jewelstream.store.migrations import connect, migrations
 from jewelstream.store.sqlite import SqliteStore
@@ -114,3 +115,19 @@ async def open_backend(kind: str, where: str):
         return await SqliteStore.open(where)
     from jewelstream.store.postgres import PostgresStore
     return await PostgresStore.open(where, pool_size=2)
+
+
+async def test_usage_per_answer_and_its_totals_per_day_and_agent(any_store):
+    """The tokens an answer cost stay with it in the log (migration 0002 on SQLite, 0003 on PostgreSQL)."""
+    await any_store.log_message("u1", "user", "Кольцо?")
+    await any_store.log_message("u1", "assistant", "Вот.", agent="consultant",
+                                usage={"prompt_tokens": 120, "completion_tokens": 7})
+    await any_store.log_message("u2", "assistant", "Тренды.", agent="trend",
+                                usage={"prompt_tokens": 80, "completion_tokens": 5})
+    await any_store.log_message("u2", "assistant", "Ещё.", agent="consultant")       # not reported
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    assert await any_store.usage(1) == [
+        {"day": today, "agent": "consultant", "answers": 2, "reported": 1, "prompt_tokens": 120,
+         "completion_tokens": 7},
+        {"day": today, "agent": "trend", "answers": 1, "reported": 1, "prompt_tokens": 80,
+         "completion_tokens": 5}]
