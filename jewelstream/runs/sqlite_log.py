@@ -63,7 +63,7 @@ class SqliteRunLog:
         self._pending: deque[tuple[str, tuple]] = deque()
         self._queued = 0
         self._written = 0
-        self._calls = 0                                    # queued "call"s: no lingering
+        self._urgent = threading.Event()                   # a "call" waits: no lingering
         self._waiters: list[tuple[int, asyncio.Future]] = []
         self._wake = threading.Event()
         self._closing = False
@@ -99,7 +99,7 @@ class SqliteRunLog:
     async def _write(self, fn, *args):
         """Run `fn(*args)` on the writer thread, after every write queued before it."""
         done = self._loop.create_future()
-        self._calls += 1
+        self._urgent.set()
         self._queue("call", (fn, args, done))
         return await done
 
@@ -158,8 +158,9 @@ class SqliteRunLog:
         while True:
             if not self._closing:
                 self._wake.wait()
-                if not self._closing and not self._calls:
+                if not self._closing and not self._urgent.is_set():
                     time.sleep(self.linger)
+            self._urgent.clear()
             self._wake.clear()
             items = [self._pending.popleft() for _ in range(len(self._pending))]
             if not items and self._closing:
@@ -202,7 +203,6 @@ class SqliteRunLog:
             result, error = fn(*args), None
         except Exception as exc:
             result, error = None, exc
-        self._calls -= 1
         self._threadsafe(_resolve, done, result, error)
 
     def _threadsafe(self, callback, *args) -> None:
