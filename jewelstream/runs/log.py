@@ -8,8 +8,12 @@ the others wait for their answer.
 """
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Awaitable, Callable, Protocol
+
+log = logging.getLogger(__name__)
 
 RUNNING = "running"
 # How a run ended: its last event was `done` / an `error` of the answer itself / the stop
@@ -60,3 +64,47 @@ class RunLog(Protocol):
     async def end_orphan(self, run_id: str, event_id: int, data: str, ended: float) -> bool:
         """Append the last event and mark the run interrupted, if it still runs."""
     async def purge(self, before: float) -> None: ...
+
+
+class LingeringBatches:
+    """The batched writes of an asyncio backend (PostgreSQL, Redis): items queue in order;
+    a task waits `linger` seconds, so that the tokens of many runs share a batch, hands all
+    that piled up to `send` (one transaction, one pipeline), and again while more came in.
+    A batch that fails is logged and dropped: the runs go on in memory. (SQLite's log
+    batches on a thread of its own instead: sqlite_log.py.)"""
+
+    def __init__(self, send: Callable[[list], Awaitable[None]], *, linger: float) -> None:
+        self.send, self.linger = send, linger
+        self._items: list = []
+        self._committed: asyncio.Future | None = None   # done when the queued batch is
+        self._in_flight: asyncio.Future | None = None   # done when the batch being sent is
+        self._task: asyncio.Task | None = None
+
+    def add(self, item) -> None:
+        self._items.append(item)
+        if self._committed is None:
+            self._committed = asyncio.get_running_loop().create_future()
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._send_batches())
+
+    async def flushed(self) -> None:
+        """Wait until everything added so far is written (or its batch failed)."""
+        latest = self._committed or self._in_flight     # batches are sent in order
+        if latest is not None:
+            await asyncio.wait([latest])
+
+    async def close(self) -> None:
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _send_batches(self) -> None:
+        await asyncio.sleep(self.linger)
+        while self._committed is not None:
+            batch, committed = self._items, self._committed
+            self._in_flight = committed
+            self._items, self._committed = [], None
+            try:
+                await self.send(batch)
+            except Exception:                   # the database is gone: the runs go on in memory
+                log.exception("the event log of runs could not write a batch of %d", len(batch))
+            committed.set_result(None)

@@ -1,20 +1,19 @@
 """The event log of runs in PostgreSQL, for a node on PostgreSQL without Redis.
 
-The same two tables as SQLite's (`runs`, `run_events`, migration 0002), the same batching:
-the per-token path only queues, and a writer task commits what piled up in one
-transaction (after `linger` seconds, so that the tokens of many runs share it). It uses
+The same two tables as SQLite's (`runs`, `run_events`, migration 0002). The per-token path
+only queues; `LingeringBatches` (log.py) commits what piled up in one transaction (after
+`linger` seconds, so that the tokens of many runs share it). It uses
 the store's bounded pool. Without Redis a deployment is one node: a resumer judges a
 producer by its lease and its pid on this box, and followers poll (follow.py).
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import astuple, fields
 
 import asyncpg
 
-from jewelstream.runs.log import RUNNING, RunRecord
+from jewelstream.runs.log import RUNNING, LingeringBatches, RunRecord
 
 log = logging.getLogger(__name__)
 
@@ -29,30 +28,21 @@ class PostgresRunLog:
 
     def __init__(self, pool: asyncpg.Pool, *, linger: float = 0.015) -> None:
         self.pool = pool
-        self.linger = linger
-        self._runs: list[tuple] = []
-        self._events: list[tuple] = []
-        self._updates: list[tuple[str, tuple]] = []
-        self._committed: asyncio.Future | None = None
-        self._in_flight: asyncio.Future | None = None
-        self._task: asyncio.Task | None = None
+        self._batches = LingeringBatches(self._write, linger=linger)   # ("run"|"event"|"update", row)
 
     async def open(self) -> None:
         """Nothing to open: the store's pool is ready and migrated."""
 
     async def close(self) -> None:
-        if self._task is not None:
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self._batches.close()
 
     # -- batched writes (the per-token path) ----------------------------------------------
 
     def create(self, record: RunRecord) -> None:
-        self._runs.append(astuple(record))
-        self._wake()
+        self._batches.add(("run", astuple(record)))
 
     def append(self, run_id: str, event_id: int, data: str) -> None:
-        self._events.append((run_id, event_id, data))
-        self._wake()
+        self._batches.add(("event", (run_id, event_id, data)))
 
     def finish(self, run_id: str, state: str, last_id: int, ended: float) -> None:
         self._update("UPDATE runs SET state = $1, last_id = $2, ended = $3 WHERE run_id = $4 AND state = $5",
@@ -65,37 +55,22 @@ class PostgresRunLog:
         self._update("UPDATE runs SET lease = $1 WHERE pid = $2 AND state = $3", (now, pid, RUNNING))
 
     def _update(self, sql: str, args: tuple) -> None:
-        self._updates.append((sql, args))
-        self._wake()
-
-    def _wake(self) -> None:
-        if self._committed is None:
-            self._committed = asyncio.get_running_loop().create_future()
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._commit_batches())
+        self._batches.add(("update", (sql, args)))
 
     async def flushed(self) -> None:
-        latest = self._committed or self._in_flight
-        if latest is not None:
-            await asyncio.wait([latest])
+        await self._batches.flushed()
 
-    async def _commit_batches(self) -> None:
-        await asyncio.sleep(self.linger)
-        while self._committed is not None:
-            runs, events, updates = self._runs, self._events, self._updates
-            committed = self._in_flight = self._committed
-            self._runs, self._events, self._updates, self._committed = [], [], [], None
-            try:
-                async with self.pool.acquire() as db, db.transaction():
-                    if runs:
-                        await db.executemany(_INSERT_RUN, runs)
-                    if events:
-                        await db.executemany(_INSERT_EVENT, events)
-                    for sql, args in updates:
-                        await db.execute(sql, *args)
-            except Exception:                   # the database is gone: the runs go on in memory
-                log.exception("the event log of runs could not commit %d events", len(events))
-            committed.set_result(None)
+    async def _write(self, batch: list[tuple[str, tuple]]) -> None:
+        """One transaction: the records, then the events, then the updates."""
+        runs = [row for kind, row in batch if kind == "run"]
+        events = [row for kind, row in batch if kind == "event"]
+        async with self.pool.acquire() as db, db.transaction():
+            if runs:
+                await db.executemany(_INSERT_RUN, runs)
+            if events:
+                await db.executemany(_INSERT_EVENT, events)
+            for sql, args in (row for kind, row in batch if kind == "update"):
+                await db.execute(sql, *args)
 
     # -- writes that wait --------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from dataclasses import asdict, fields
 
 import redis.asyncio as redis
 
-from jewelstream.runs.log import RUNNING, RunRecord
+from jewelstream.runs.log import RUNNING, LingeringBatches, RunRecord
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +64,7 @@ class RedisRunLog:
         self.producer = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.redis: redis.Redis | None = None
         self._running: set[str] = set()        # runs produced here, for their lease
-        self._queue: list[tuple] = []           # commands for the next pipeline, in order
-        self._committed: asyncio.Future | None = None
-        self._in_flight: asyncio.Future | None = None
-        self._task: asyncio.Task | None = None
+        self._batches = LingeringBatches(self._send, linger=linger)   # commands, in order
         self._if_running = None
 
     async def open(self) -> None:
@@ -76,8 +73,7 @@ class RedisRunLog:
         self._if_running = self.redis.register_script(_IF_RUNNING)
 
     async def close(self) -> None:
-        if self._task is not None:
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self._batches.close()
         await self.redis.aclose()
 
     def _run(self, run_id: str) -> str:
@@ -94,49 +90,24 @@ class RedisRunLog:
 
     def create(self, record: RunRecord) -> None:
         self._running.add(record.run_id)
-        self._queue.append(("create", record))
-        self._wake()
+        self._batches.add(("create", record))
 
     def append(self, run_id: str, event_id: int, data: str) -> None:
-        self._queue.append(("append", run_id, event_id, data))
-        self._wake()
+        self._batches.add(("append", run_id, event_id, data))
 
     def finish(self, run_id: str, state: str, last_id: int, ended: float) -> None:
         self._running.discard(run_id)
-        self._queue.append(("finish", run_id, state, last_id, ended))
-        self._wake()
+        self._batches.add(("finish", run_id, state, last_id, ended))
 
     def touch(self, run_id: str, now: float) -> None:
-        self._queue.append(("set", run_id, "watched", now))
-        self._wake()
+        self._batches.add(("set", run_id, "watched", now))
 
     def refresh_lease(self, pid: int, now: float) -> None:
         for run_id in self._running:
-            self._queue.append(("set", run_id, "lease", now))
-        self._wake()
-
-    def _wake(self) -> None:
-        if self._committed is None:
-            self._committed = asyncio.get_running_loop().create_future()
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._send_batches())
+            self._batches.add(("set", run_id, "lease", now))
 
     async def flushed(self) -> None:
-        latest = self._committed or self._in_flight
-        if latest is not None:
-            await asyncio.wait([latest])
-
-    async def _send_batches(self) -> None:
-        await asyncio.sleep(self.linger)
-        while self._committed is not None:
-            batch, committed = self._queue, self._committed
-            self._in_flight = committed
-            self._queue, self._committed = [], None
-            try:
-                await self._send(batch)
-            except Exception:                    # Redis is gone: the runs go on in memory
-                log.exception("the event log of runs could not send %d commands to Redis", len(batch))
-            committed.set_result(None)
+        await self._batches.flushed()
 
     async def _send(self, batch: list[tuple]) -> None:
         """Records first, then the events (one script), then ends and fields, in one round
