@@ -96,6 +96,8 @@ async def deliver(request: web.Request, stream: EventStream, target: Run | RunRe
     if run is not None:
         runs.attach(run)
     try:
+        if run is not None:
+            await runs.announced(run)          # its id goes out once the log can resume it
         await stream.prepare()
         async for chunk, last_id in follow(runs, target, after):
             await stream.send_encoded(chunk, last_id)

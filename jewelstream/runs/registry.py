@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 CANCEL_POLL = 0.25          # seconds: a cancel from another worker lands within this
 LEASE_EVERY = 1.0           # seconds between lease refreshes
 LEASE_STALE = 5.0           # a lease this old means the producer is gone (or frozen)
+LOG_WAIT = 2.0              # seconds a new run's id waits for its record (then: memory only)
 PURGE_EVERY = 60.0
 
 
@@ -57,11 +58,20 @@ class Runs:
             self._fingerprints[record.user_id, record.fingerprint] = run
         if self.log is not None and not logged:
             self.log.create(record)
+            run.logged = asyncio.ensure_future(self.log.flushed())
         run.task = asyncio.create_task(produce(run, events, self.log, self._ended))
         run.task.add_done_callback(lambda _: run.running and self._end_unstarted(run))
         if self.log is not None and (self._chores is None or self._chores.done()):
             self._chores = asyncio.create_task(self._do_chores())
         return run
+
+    async def announced(self, run: Run) -> None:
+        """Return once the log holds the run's record (at most `LOG_WAIT` seconds): whoever
+        learns the run's id may resume it on any worker or node at once, and if this process
+        dies the moment after, that resume finds the run and ends it as interrupted instead
+        of answering 404. The producer does not wait: the LLM request is already on its way."""
+        if run.logged is not None and not run.logged.done():
+            await asyncio.wait([run.logged], timeout=LOG_WAIT)
 
     def local(self, run_id: str) -> Run | None:
         return self._local.get(run_id)

@@ -27,6 +27,7 @@ class Run:
         self.task: asyncio.Task | None = None  # the producer
         self.stop_reason: str | None = None    # why the producer was cancelled
         self.window: asyncio.TimerHandle | None = None
+        self.logged: asyncio.Future | None = None   # done once the log holds the record
         self._waker: asyncio.Future | None = None
 
     @property
