@@ -93,6 +93,8 @@ class EventStream:
         if self._pinging is not None:
             self._pinging.cancel()
             self._pinging = None
+        if not self.response.prepared:
+            return                                 # the client left before anything was sent
         try:
             await self.response.write_eof()
         except (ConnectionError, RuntimeError):

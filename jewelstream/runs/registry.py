@@ -41,6 +41,7 @@ class Runs:
         self._keys: dict[tuple[str, str], Run] = {}
         self._fingerprints: dict[tuple[str, str], Run] = {}
         self._chores: asyncio.Task | None = None
+        self._last_purge = 0.0                 # kept across quiet spells: at most every PURGE_EVERY
         self._closing: set[asyncio.Task] = set()
 
     def record(self, run_id: str, user_id: str, browser: str | None, *,
@@ -172,15 +173,15 @@ class Runs:
             del self._fingerprints[record.user_id, record.fingerprint]
 
     async def _do_chores(self) -> None:
-        last_lease = last_purge = 0.0
+        last_lease = 0.0
         while any(run.running for run in self._local.values()):
             now = time.time()
             try:
                 if now - last_lease >= LEASE_EVERY:
                     self.log.refresh_lease(self.pid, now)
                     last_lease = now
-                if now - last_purge >= PURGE_EVERY:
-                    last_purge = now
+                if now - self._last_purge >= PURGE_EVERY:
+                    self._last_purge = now
                     await self.log.purge(now - self.retention)
                 for run_id in await self.log.cancel_requests(self.pid):
                     run = self._local.get(run_id)

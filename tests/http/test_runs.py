@@ -48,18 +48,23 @@ async def test_every_answer_is_a_run_with_an_id_and_numbered_events(client, fake
     assert text(items) == "".join(fake_llm.pieces) and items[-1][1]["type"] == "done"
 
 
-async def test_a_run_id_goes_out_only_once_the_log_holds_the_run(client, fake_llm, settings):
+async def test_a_run_id_goes_out_only_once_the_log_holds_the_run(client, fake_llm, settings, caplog):
     """Whoever learns a run's id may resume it on another worker or node at once; if the
     producing process died the moment after, that resume must find the run and end it as
     interrupted, not answer 404 because the run's record still waited for a batch."""
     await numbered(await client.post(CONSULTATION.format("warm"), json=QUESTION))   # start-up chores
-    client.server.app[keys.RUNS].log.linger = 0.5           # every batch now waits half a second
+    run_log = client.server.app[keys.RUNS].log
+    run_log.linger = 0.5                                    # every batch now waits half a second
+    await run_log.flushed()
     fake_llm.gate = asyncio.Event()
+    with pytest.raises(TimeoutError):                       # a client that leaves meanwhile
+        await asyncio.wait_for(client.post(CONSULTATION.format("gone"), json=QUESTION), 0.2)
     response = await client.post(CONSULTATION.format("announced"), json=QUESTION)
     run_id = response.headers["X-Run-Id"]
     assert db_rows(settings.db_path, "SELECT count(*) FROM runs WHERE run_id = ?", run_id) == [(1,)]
     fake_llm.gate.set()
     assert (await numbered(response))[-1][1]["type"] == "done"
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
 
 
 async def test_resume_mid_answer_continues_the_same_run(client, fake_llm):
