@@ -37,11 +37,13 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
     pool = make_pool(timeout=timeout, max_streams=settings.max_streams,
                      patience=settings.first_token_timeout)
     clients: dict = {}
+    model_class = ChatOpenAI
     if settings.llm_fastpath:
-        from jewelstream.llm_fastpath import fastpath_clients
+        from jewelstream.llm_fastpath import LeanChatOpenAI, fastpath_clients
         clients = fastpath_clients(pool=pool, base_url=settings.openai_base_url, api_key=api_key,
                                    timeout=timeout, max_retries=max_retries)
-    return ChatOpenAI(
+        model_class = LeanChatOpenAI
+    return model_class(
         model=settings.model,
         base_url=settings.openai_base_url,
         api_key=api_key,
