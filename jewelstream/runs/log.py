@@ -69,7 +69,8 @@ class RunLog(Protocol):
 class LingeringBatches:
     """The batched writes of an asyncio backend (PostgreSQL, Redis): items queue in order;
     a task waits `linger` seconds, so that the tokens of many runs share a batch, hands all
-    that piled up to `send` (one transaction, one pipeline), and again while more came in.
+    that piled up to `send` (at once when an item is `urgent`: a run's record, whose id
+    waits for it) (one transaction, one pipeline), and again while more came in.
     A batch that fails is logged and dropped: the runs go on in memory. (SQLite's log
     batches on a thread of its own instead: sqlite_log.py.)"""
 
@@ -79,11 +80,18 @@ class LingeringBatches:
         self._committed: asyncio.Future | None = None   # done when the queued batch is
         self._in_flight: asyncio.Future | None = None   # done when the batch being sent is
         self._task: asyncio.Task | None = None
+        self._hurry = False                             # someone waits: no lingering
+        self._lingering: asyncio.Future | None = None
 
-    def add(self, item) -> None:
+    def add(self, item, *, urgent: bool = False) -> None:
+        """Queue `item`; `urgent`: someone waits for it, send without lingering."""
         self._items.append(item)
         if self._committed is None:
             self._committed = asyncio.get_running_loop().create_future()
+        if urgent:
+            self._hurry = True
+            if self._lingering is not None and not self._lingering.done():
+                self._lingering.set_result(None)
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._send_batches())
 
@@ -98,7 +106,14 @@ class LingeringBatches:
             await asyncio.gather(self._task, return_exceptions=True)
 
     async def _send_batches(self) -> None:
-        await asyncio.sleep(self.linger)
+        if not self._hurry:
+            loop = asyncio.get_running_loop()
+            self._lingering = loop.create_future()
+            timer = loop.call_later(self.linger, _settle, self._lingering)
+            await self._lingering
+            timer.cancel()
+            self._lingering = None
+        self._hurry = False
         while self._committed is not None:
             batch, committed = self._items, self._committed
             self._in_flight = committed
@@ -108,3 +123,8 @@ class LingeringBatches:
             except Exception:                   # the database is gone: the runs go on in memory
                 log.exception("the event log of runs could not write a batch of %d", len(batch))
             committed.set_result(None)
+
+
+def _settle(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(None)

@@ -39,7 +39,7 @@ class PostgresRunLog:
     # -- batched writes (the per-token path) ----------------------------------------------
 
     def create(self, record: RunRecord) -> None:
-        self._batches.add(("run", astuple(record)))
+        self._batches.add(("run", astuple(record)), urgent=True)   # its id waits for it
 
     def append(self, run_id: str, event_id: int, data: str) -> None:
         self._batches.add(("event", (run_id, event_id, data)))

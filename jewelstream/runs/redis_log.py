@@ -90,7 +90,7 @@ class RedisRunLog:
 
     def create(self, record: RunRecord) -> None:
         self._running.add(record.run_id)
-        self._batches.add(("create", record))
+        self._batches.add(("create", record), urgent=True)   # its id waits for it
 
     def append(self, run_id: str, event_id: int, data: str) -> None:
         self._batches.add(("append", run_id, event_id, data))

@@ -6,7 +6,8 @@ its own connections and threads, beside the store's: a writer and a reader.
 
 The per-token path only appends to a queue. A thread of the log's own commits what piled
 up: woken by the first write after a quiet spell, it waits `linger` seconds so that the
-tokens of many runs share a commit, then writes them all in one transaction, and again
+tokens of many runs share a commit (not when a run starts: its id goes out only once its
+record is committed, jewelstream/runs/registry.py `announced`), then writes them all in one transaction, and again
 while more come in (group commit, as the conversation log does). The event loop takes no
 part in it: no task, timer or executor hop per commit (those cost ~0.9 ms of CPU per
 commit, thirty times the commit itself; an answer whose tokens arrive 50 ms apart paid
@@ -22,7 +23,6 @@ import asyncio
 import logging
 import sqlite3
 import threading
-import time
 import uuid
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -63,7 +63,7 @@ class SqliteRunLog:
         self._pending: deque[tuple[str, tuple]] = deque()
         self._queued = 0
         self._written = 0
-        self._urgent = threading.Event()                   # a "call" waits: no lingering
+        self._urgent = threading.Event()                   # someone waits: no (more) lingering
         self._waiters: list[tuple[int, asyncio.Future]] = []
         self._wake = threading.Event()
         self._closing = False
@@ -99,8 +99,8 @@ class SqliteRunLog:
     async def _write(self, fn, *args):
         """Run `fn(*args)` on the writer thread, after every write queued before it."""
         done = self._loop.create_future()
-        self._urgent.set()
         self._queue("call", (fn, args, done))
+        self._urgent.set()
         return await done
 
     async def _read(self, fn, *args):
@@ -110,6 +110,7 @@ class SqliteRunLog:
 
     def create(self, record: RunRecord) -> None:
         self._queue("run", astuple(record))
+        self._urgent.set()                  # the run's id goes out once this is committed
 
     def append(self, run_id: str, event_id: int, data: str) -> None:
         self._queue("event", (run_id, event_id, data))
@@ -158,8 +159,8 @@ class SqliteRunLog:
         while True:
             if not self._closing:
                 self._wake.wait()
-                if not self._closing and not self._urgent.is_set():
-                    time.sleep(self.linger)
+                if not self._closing:
+                    self._urgent.wait(self.linger)
             self._urgent.clear()
             self._wake.clear()
             items = [self._pending.popleft() for _ in range(len(self._pending))]

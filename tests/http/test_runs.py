@@ -3,6 +3,7 @@ owners, expiry, cancel, the resume window, Idempotency-Key, the EventSource twin
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from dataclasses import replace
 
@@ -51,15 +52,18 @@ async def test_every_answer_is_a_run_with_an_id_and_numbered_events(client, fake
 async def test_a_run_id_goes_out_only_once_the_log_holds_the_run(client, fake_llm, settings, caplog):
     """Whoever learns a run's id may resume it on another worker or node at once; if the
     producing process died the moment after, that resume must find the run and end it as
-    interrupted, not answer 404 because the run's record still waited for a batch."""
-    await numbered(await client.post(CONSULTATION.format("warm"), json=QUESTION))   # start-up chores
-    run_log = client.server.app[keys.RUNS].log
-    run_log.linger = 0.5                                    # every batch now waits half a second
-    await run_log.flushed()
+    interrupted, not answer 404 because the run's record was still on its way to the log."""
+    await numbered(await client.post(CONSULTATION.format("warm"), json=QUESTION))
+    locker = sqlite3.connect(settings.db_path, isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")                      # the log cannot commit for now
     fake_llm.gate = asyncio.Event()
     with pytest.raises(TimeoutError):                       # a client that leaves meanwhile
-        await asyncio.wait_for(client.post(CONSULTATION.format("gone"), json=QUESTION), 0.2)
-    response = await client.post(CONSULTATION.format("announced"), json=QUESTION)
+        await asyncio.wait_for(client.post(CONSULTATION.format("gone"), json=QUESTION), 0.3)
+    asking = asyncio.ensure_future(client.post(CONSULTATION.format("announced"), json=QUESTION))
+    await asyncio.sleep(0.3)
+    assert not asking.done() and fake_llm.requests            # the answer itself is under way
+    locker.execute("COMMIT")
+    response = await asking
     run_id = response.headers["X-Run-Id"]
     assert db_rows(settings.db_path, "SELECT count(*) FROM runs WHERE run_id = ?", run_id) == [(1,)]
     fake_llm.gate.set()
