@@ -229,7 +229,12 @@ async def test_with_the_fast_path_an_answer_keeps_none_of_its_chunks(aiohttp_cli
     from langchain_core.messages import AIMessageChunk
 
     from jewelstream.app import create_app
+    def chunks_alive() -> int:
+        gc.collect()
+        return sum(isinstance(o, AIMessageChunk) for o in gc.get_objects())
+
     client = await aiohttp_client(create_app(replace(settings, resume_window=0)))   # stops on close
+    before = chunks_alive()                                     # other tests' leftovers
     fake_llm.pieces = [f"слово{n} " for n in range(60)]
     fake_llm.fault, fake_llm.stall_after = "stall", 40          # the answer waits mid-way
     response = await client.post(CONSULTATION.format("lean"), json={"message": QUESTION})
@@ -238,7 +243,7 @@ async def test_with_the_fast_path_an_answer_keeps_none_of_its_chunks(aiohttp_cli
         tokens += event["type"] == "token"
         if tokens == 40:
             break
-    live = sum(isinstance(o, AIMessageChunk) for o in gc.get_objects())
+    live = chunks_alive() - before
     response.close()
     if settings.llm_fastpath:
         assert live < 5
