@@ -69,8 +69,10 @@ def one_line_for_bad_http(record: logging.LogRecord) -> bool:
 async def tune_gc(app: web.Application) -> None:
     """Keep Python's cyclic GC from pausing every open stream at once.
 
-    Each open stream holds every chunk of its answer until it ends (LangChain keeps them
-    for its end-of-run callbacks), so with a few hundred streams the heap grows fast, and
+    Without the fast path (jewelstream/llm_fastpath.py), each open stream holds every
+    chunk of its answer until it ends (LangChain keeps them for its end-of-run callbacks;
+    with it, ~300 objects a stream whatever its length), so with a few hundred streams the
+    heap grows fast, and
     by default Python runs a full collection each time it grows by a quarter: a stop of
     0.3-0.4 s for all streams, every second or two. So: the objects of start-up (modules,
     compiled graphs, the catalog: ~180,000) go to the permanent generation, never scanned

@@ -249,3 +249,30 @@ async def test_with_the_fast_path_an_answer_keeps_none_of_its_chunks(aiohttp_cli
         assert live < 5
     else:
         assert live >= 40                                       # why the fast path does it
+
+
+async def test_with_the_fast_path_langchain_callbacks_still_see_every_token(settings, fake_llm):
+    """Tracing or a callback handler needs LangChain's own `astream`: the fast path steps
+    aside whenever one is configured."""
+    from langchain_core.callbacks import AsyncCallbackHandler
+    from langchain_core.messages import HumanMessage
+
+    from jewelstream.llm import make_chat_model
+
+    class Tokens(AsyncCallbackHandler):
+        def __init__(self):
+            self.seen, self.ended = [], False
+
+        async def on_llm_new_token(self, token, **kwargs):
+            self.seen.append(token)
+
+        async def on_llm_end(self, response, **kwargs):
+            self.ended = True
+
+    model, handler = make_chat_model(settings), Tokens()
+    try:
+        texts = [chunk.content async for chunk in model.astream([HumanMessage("Привет")],
+                                                                {"callbacks": [handler]})]
+    finally:
+        await model.http_async_client.aclose()
+    assert "".join(texts) == "".join(fake_llm.pieces) == "".join(handler.seen) and handler.ended
