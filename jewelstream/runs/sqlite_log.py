@@ -50,7 +50,7 @@ _INSERT_RUN = f"INSERT INTO runs ({_COLUMNS}) VALUES ({', '.join('?' * len(field
 # executemany binds each row in Python and lets go of the GIL around each row's step: with
 # the event loop busy, every one of those hand-overs waits up to the interpreter's switch
 # interval (5 ms), so a commit of 100 events took ~0.3-1 s and ~4-16 ms of CPU; as one
-# statement it takes ~30 ms and ~2 ms (tests/bench.py --only eventlog).
+# statement it takes ~30 ms and ~2 ms (docs/performance.md, "Today").
 _INSERT_RUNS = (f"INSERT INTO runs ({_COLUMNS}) SELECT "
                 f"{', '.join(f'value->>{n}' for n in range(len(fields(RunRecord))))} FROM json_each(?)")
 _INSERT_EVENTS = ("INSERT OR IGNORE INTO run_events (run_id, id, data) "
