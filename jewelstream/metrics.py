@@ -6,7 +6,8 @@
   token; or the error's code: `upstream_timeout`, `stopped`, ...); `jewelstream_active_answers`
 - `jewelstream_time_to_first_token_seconds`, `jewelstream_answer_duration_seconds`
 - `jewelstream_upstream_errors_total{code}`: the LLM's failures (`upstream_*` codes)
-- `jewelstream_llm_tokens_total{kind}`: token usage, when the metadata reports it
+- `jewelstream_llm_tokens_total{kind}`: `input` and `output` tokens, where the LLM
+  reports usage (the orchestrator tells `count_tokens`)
 - `jewelstream_store_seconds{operation}`: the store's latency (store/timed.py)
 
 Each app has its own registry (no module state). With `--workers N` every worker is a
@@ -65,7 +66,6 @@ class Metrics:
                     first = False
                     self.first_token.labels(endpoint).observe(time.monotonic() - started)
                 elif kind == "metadata":
-                    self._count_usage(event)
                     degraded = _degraded(event)
                 elif kind == "done":
                     outcome = "degraded" if degraded else "done"
@@ -80,14 +80,11 @@ class Metrics:
             self.duration.labels(endpoint).observe(time.monotonic() - started)
             await events.aclose()
 
-    def _count_usage(self, event: dict) -> None:
-        usages = [event.get("usage")] + [part.get("usage") for part in (event.get("data") or {}).values()
-                                         if isinstance(part, dict)]
-        for usage in filter(None, usages):
-            for kind in ("input_tokens", "output_tokens", "prompt_tokens", "completion_tokens"):
-                if isinstance(usage.get(kind), int):
-                    self.tokens.labels(kind.split("_")[0].replace("prompt", "input").replace(
-                        "completion", "output")).inc(usage[kind])
+    def count_tokens(self, tokens: dict[str, int]) -> None:
+        """One answer's usage as the conversation log stores it (prompt, completion)."""
+        for ours, kind in (("prompt_tokens", "input"), ("completion_tokens", "output")):
+            if tokens.get(ours):
+                self.tokens.labels(kind).inc(tokens[ours])
 
 
 def _degraded(metadata: dict) -> bool:

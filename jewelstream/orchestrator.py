@@ -35,8 +35,10 @@ _STREAM_MODES = ["tasks", "custom"]
 
 class Orchestrator:
     def __init__(self, agents: Mapping[str, Agent], store, llm, limits: AnswerLimits,
-                 shop_facts=None, *, fallback=None, watch=None, llm_slots=None, tools=None) -> None:
+                 shop_facts=None, *, fallback=None, watch=None, llm_slots=None, tools=None,
+                 on_usage=None) -> None:
         self.agents = agents
+        self.on_usage = on_usage          # told each answer's token usage (the metrics)
         self.store = store
         self.limits = limits
         self.shop_facts = shop_facts
@@ -100,6 +102,8 @@ class Orchestrator:
                     continue
                 if item["type"] in ("products", "usage"):   # ours: for the metadata, the log
                     extras.setdefault(item["agent"], {})[item["type"]] = item
+                    if item["type"] == "usage" and self.on_usage is not None:
+                        self.on_usage(item["tokens"])
                     continue
                 if item["type"] == "note":             # ours: becomes a status line
                     if item["kind"] == "degraded":

@@ -38,6 +38,11 @@ async def test_answers_requests_first_token_and_store_latency_are_counted(aiohtt
     assert found[("jewelstream_active_answers", ())] == 0
     assert found[("jewelstream_store_seconds_count", (("operation", "claim_user"),))] >= 1
     assert found[("jewelstream_store_seconds_count", (("operation", "log_message"),))] >= 3
+    # The fake LLM reports usage (stream_options.include_usage): what the log stores, counted.
+    (body, *_) = fake_llm.requests
+    prompt = sum(len(str(m.get("content") or "")) for m in body["messages"]) // 4
+    assert found[("jewelstream_llm_tokens_total", (("kind", "input"),))] == prompt
+    assert found[("jewelstream_llm_tokens_total", (("kind", "output"),))] == len(fake_llm.pieces)
 
 
 async def test_one_json_line_per_request_with_its_request_id(client, caplog):
