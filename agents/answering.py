@@ -35,7 +35,8 @@ async def write_answer(runtime: Runtime[AgentContext], messages: list[BaseMessag
     LLM asks for tools, each step sends its status line, the tools run against the store,
     and the LLM is asked again, at most MAX_TOOL_ROUNDS times; products a tool returned
     that the answer names follow the text (`ToolProducts`). An endpoint that refuses tools
-    (`auto` mode) is asked again without them, and never with them again.
+    (`auto` mode) is asked again without them, and never with them again; one that refuses
+    `stream_options` (the usage report) likewise goes on without it (UsageReports).
 
     When the LLM fails before its first piece (unreachable, an HTTP error, the first-token
     timeout, a stream cut off before any text) and the context has a `fallback` writer,
@@ -64,15 +65,31 @@ async def write_answer(runtime: Runtime[AgentContext], messages: list[BaseMessag
 
 
 async def _answer(ctx: AgentContext, messages: list[BaseMessage], emit, reading: Reading) -> str:
+    """The answer as asked; asked again without token usage if the endpoint refuses it."""
+    try:
+        return await _answer_as_asked(ctx, messages, emit, reading)
+    except Exception as error:
+        if reading.parts or ctx.usage is None or ctx.usage.refused or not ctx.usage.learn(error):
+            raise
+        return await _answer_as_asked(ctx, messages, emit, reading)
+
+
+async def _answer_as_asked(ctx: AgentContext, messages: list[BaseMessage], emit, reading: Reading) -> str:
     tools = ctx.tools
     if tools is None or not tools.support.usable():
-        return await stream_answer(ctx.llm, messages, ctx.limits, emit, reading, slots=ctx.llm_slots)
+        return await _call(ctx, ctx.llm, messages, emit, reading)
     try:
         return await _with_tools(ctx, messages, emit, reading)
     except Exception as error:
         if reading.parts or not tools.support.learn(error):
             raise
-        return await stream_answer(ctx.llm, messages, ctx.limits, emit, reading, slots=ctx.llm_slots)
+        return await _call(ctx, ctx.llm, messages, emit, reading)
+
+
+def _call(ctx: AgentContext, model, messages: list[BaseMessage], emit, reading: Reading):
+    """One LLM call onto the stream, within the upstream slots, usage asked if it may be."""
+    return stream_answer(model, messages, ctx.limits, emit, reading, slots=ctx.llm_slots,
+                         without_usage=ctx.usage is not None and ctx.usage.refused)
 
 
 async def _with_tools(ctx: AgentContext, messages: list[BaseMessage], emit, reading: Reading) -> str:
@@ -84,7 +101,7 @@ async def _with_tools(ctx: AgentContext, messages: list[BaseMessage], emit, read
         if round_ == MAX_TOOL_ROUNDS:
             model = ctx.llm
         before = len(reading.parts)
-        await stream_answer(model, messages, ctx.limits, emit, reading, slots=ctx.llm_slots)
+        await _call(ctx, model, messages, emit, reading)
         if not reading.calls:
             break
         results = []

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any, Callable
 
+import logging
+
 from langchain_core.messages import BaseMessage
 
 from agents.base import AnswerLimits
@@ -79,6 +81,27 @@ def text_of(chunk: BaseMessage) -> str:
     return chunk.content if isinstance(chunk.content, str) else chunk.text
 
 
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class UsageReports:
+    """Token usage is asked of the endpoint (`stream_options.include_usage`) until it
+    refuses that once (some servers answer 400 to a field they do not know); from then on
+    answers go without it, and one log line says so."""
+    refused: bool = False
+
+    def learn(self, error: BaseException) -> bool:
+        """Is `error` the endpoint refusing `stream_options`? Then never ask again."""
+        status, text = getattr(error, "status_code", None), str(error).lower()
+        if status not in (400, 422) or ("stream_options" not in text and "include_usage" not in text):
+            return False
+        if not self.refused:
+            log.warning("the LLM endpoint refuses stream_options (HTTP %s): no token usage from now on", status)
+        self.refused = True
+        return True
+
+
 @dataclass
 class Reading:
     """What the calls of one answer brought: the text pieces (all calls), the tool calls
@@ -90,7 +113,7 @@ class Reading:
 
 async def stream_answer(llm, messages: list[BaseMessage], limits: AnswerLimits,
                         emit: Callable[[Any], None], reading: Reading, *,
-                        slots: asyncio.Semaphore | None) -> str:
+                        slots: asyncio.Semaphore | None, without_usage: bool = False) -> str:
     """One LLM call read to its end onto the stream; `reading` collects what it brought.
 
     What bounds the answer, all with one timer per answer (rescheduled at each piece, a
@@ -120,13 +143,13 @@ async def stream_answer(llm, messages: list[BaseMessage], limits: AnswerLimits,
         async with asyncio.timeout(limits.total_timeout):
             await slots.acquire()
     try:
-        return await _read_stream(llm, messages, limits, emit, reading)
+        return await _read_stream(llm, messages, limits, emit, reading, without_usage)
     finally:
         if slots is not None:
             slots.release()
 
 
-async def _read_stream(llm, messages, limits: AnswerLimits, emit, reading: Reading) -> str:
+async def _read_stream(llm, messages, limits: AnswerLimits, emit, reading: Reading, without_usage: bool) -> str:
     loop = asyncio.get_running_loop()
     last_moment = loop.time() + limits.total_timeout
     parts = reading.parts
@@ -136,7 +159,7 @@ async def _read_stream(llm, messages, limits: AnswerLimits, emit, reading: Readi
     stage = "first_token"                         # what the running deadline stands for
     tool_chunks = []
     reading.calls = []
-    stream = llm.astream(messages)
+    stream = llm.astream(messages, stream_usage=False) if without_usage else llm.astream(messages)
     try:
         async with asyncio.timeout(limits.first_token_timeout) as deadline:
             async for chunk in stream:

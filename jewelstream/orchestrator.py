@@ -36,17 +36,18 @@ _STREAM_MODES = ["tasks", "custom"]
 class Orchestrator:
     def __init__(self, agents: Mapping[str, Agent], store, llm, limits: AnswerLimits,
                  shop_facts=None, *, fallback=None, watch=None, llm_slots=None, tools=None,
-                 on_usage=None) -> None:
+                 usage=None, on_usage=None) -> None:
         self.agents = agents
         self.on_usage = on_usage          # told each answer's token usage (the metrics)
         self.store = store
         self.limits = limits
         self.shop_facts = shop_facts
         # What every answer's graph gets: the LLM, the degraded mode's writer, the LLM's
-        # health watch, the upstream slots and the tools (agents.base.AgentContext).
+        # health watch, the upstream slots, the tools and whether the endpoint takes the
+        # usage report (agents.base.AgentContext).
         self.llm = llm
         self.context_parts = {"llm": llm, "fallback": fallback, "watch": watch, "llm_slots": llm_slots,
-                              "tools": tools}
+                              "tools": tools, "usage": usage}
 
     async def choose_agents(self, user_id: str, request: ChatRequest, *, staff: bool) -> list[str]:
         """The explicit task type, else the agents the conversation is about now. A customer

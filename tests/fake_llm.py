@@ -33,7 +33,7 @@ Control (set attributes between or during requests):
   follow in `tool_piece`-character bits, split mid-string, several calls interleaved in
   one message) ending with `finish_reason: "tool_calls"`; else the text pieces.
   `refuse_tools`: answer any request that carries `tools` with a 400, as servers without
-  tool support do;
+  tool support do; `refuse_usage`: likewise for `stream_options` (the usage report);
 - `usage`: when the request asks for it (`stream_options.include_usage`), a last chunk
   with `usage` (prompt tokens: the characters of the messages / 4; completion: the pieces);
 - `one_at_a_time`: serve one request at a time, as a server with a single slot does
@@ -80,6 +80,7 @@ class FakeLLM:
         self.tool_calls_for: Callable[[dict], list[dict] | None] | None = None
         self.tool_piece = 3
         self.refuse_tools = False
+        self.refuse_usage = False
         self.finish = "stop"
         self._slot = asyncio.Lock()
         self._runner: web.AppRunner | None = None
@@ -140,6 +141,9 @@ class FakeLLM:
                                      headers={"Retry-After": self.retry_after})
         if fault == "redirect":
             raise web.HTTPTemporaryRedirect(self.redirect_to)
+        if self.refuse_usage and "stream_options" in body:
+            return web.json_response({"error": {"message": "Unrecognized request argument supplied: stream_options",
+                                                "type": "invalid_request_error"}}, status=400)
         if self.refuse_tools and body.get("tools"):
             return web.json_response({"error": {"message": "tools param requires --jinja flag",
                                                 "type": "invalid_request_error"}}, status=400)

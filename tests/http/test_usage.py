@@ -66,3 +66,15 @@ async def test_usage_is_staff_only_and_checks_its_input(client):
     for days in ("0", "400", "x"):
         bad = await client.get(f"/api/staff/usage?days={days}", headers=STAFF)
         assert bad.status == 400 and (await bad.json())["error"] == "invalid_days"
+
+
+async def test_an_endpoint_that_refuses_the_usage_report_is_asked_without_it(client, fake_llm, settings, caplog):
+    """Some servers answer 400 to `stream_options`: the answer is asked again without it,
+    and every later one goes without it at once (one log line says so)."""
+    fake_llm.refuse_usage = True
+    for user in ("r1", "r2"):
+        events = await collect(await client.post(CONSULTATION.format(user), json=QUESTION))
+        assert text_of(events) == "".join(fake_llm.pieces) and events[-1]["type"] == "done"
+    assert ["stream_options" in body for body in fake_llm.requests] == [True, False, False]
+    assert logged(settings, "r1") == [("consultant", None, None)]
+    assert len([r for r in caplog.records if "stream_options" in r.getMessage()]) == 1
