@@ -15,13 +15,16 @@ expired run is `404`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
+import logging
 import re
 import secrets
 from urllib.parse import urlencode
 
 from aiohttp import web
 
+from jewelstream import events as wire
 from jewelstream import keys
 from jewelstream.requests import Refusal
 from jewelstream.runs.follow import follow
@@ -29,8 +32,11 @@ from jewelstream.runs.log import RunRecord
 from jewelstream.runs.producer import stop
 from jewelstream.runs.registry import Runs
 from jewelstream.runs.run import Run
-from jewelstream.sse import ClientGone, EventStream
+from jewelstream.sse import ClientGone, EventStream, encode_event
+from jewelstream.texts import say
 from jewelstream.traffic import SHUTDOWN
+
+log = logging.getLogger(__name__)
 
 _RUN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _KEY = re.compile(r"[\x21-\x7e]{1,200}")            # visible ASCII, as Idempotency-Key drafts say
@@ -46,7 +52,8 @@ async def answer(request: web.Request, stream: EventStream, user_id: str, browse
     fingerprint = twin_fingerprint(request) if request.method == "GET" else None
     record = runs.record(secrets.token_urlsafe(16), user_id, browser, fingerprint=fingerprint, key=key)
     if key is not None:
-        holder = await runs.claim(record)
+        with _log_reachable(runs):
+            holder = await runs.claim(record)
         if holder is not None:                 # a retry: join the run, ask the LLM nothing
             return await deliver(request, stream, holder, last_event_id(request))
     run = runs.start(record, make_events(), logged=key is not None and runs.log is not None)
@@ -58,7 +65,8 @@ async def rejoin(request: web.Request, user_id: str) -> web.StreamResponse:
     fingerprint = twin_fingerprint(request)
     target = runs.local_by(user_id, fingerprint=fingerprint)
     if target is None and runs.log is not None:
-        target = await runs.log.find(user_id, fingerprint=fingerprint)
+        with _log_reachable(runs):
+            target = await runs.log.find(user_id, fingerprint=fingerprint)
     if target is None or not _may_access(request, _record_of(target)):
         raise web.HTTPNoContent()              # nothing to continue: the browser stops
     return await _resume(request, target)
@@ -71,7 +79,8 @@ async def resume(request: web.Request) -> web.StreamResponse:
 async def cancel(request: web.Request) -> web.Response:
     target = await _find(request)
     runs = request.app[keys.RUNS]
-    await runs.cancel(_record_of(target).run_id)
+    with _log_reachable(runs):
+        await runs.cancel(_record_of(target).run_id)
     return web.json_response({"run_id": _record_of(target).run_id, "status": "stopping"})
 
 
@@ -103,6 +112,11 @@ async def deliver(request: web.Request, stream: EventStream, target: Run | RunRe
             await stream.send_encoded(chunk, last_id)
     except ClientGone:
         pass                                   # the run goes on for the resume window
+    except _failures(runs) as exc:              # the log went away while we read it
+        log.warning("runs: the event log failed while following run %s: %r", _record_of(target).run_id, exc)
+        with contextlib.suppress(ClientGone):  # no id: a later resume goes on from the last one
+            await stream.send_encoded(_without_id(wire.error("runs_unavailable", say("runs_unavailable"))),
+                                      stream.last_id)
     except asyncio.CancelledError as exc:
         if SHUTDOWN not in exc.args:
             raise                              # the client went away
@@ -134,15 +148,34 @@ async def _find(request: web.Request) -> Run | RunRecord:
     if target is None and runs.log is not None and _RUN_ID.fullmatch(run_id):
         # A run started on another worker a moment ago may still be on its way to the log.
         deadline = asyncio.get_running_loop().time() + FRESH_WAIT
-        while (target := await runs.log.record(run_id)) is None:
-            if asyncio.get_running_loop().time() > deadline:
-                break
-            await asyncio.sleep(0.05)
+        with _log_reachable(runs):
+            while (target := await runs.log.record(run_id)) is None:
+                if asyncio.get_running_loop().time() > deadline:
+                    break
+                await asyncio.sleep(0.05)
     if target is None or runs.expired(_record_of(target)):
         raise Refusal(404, "run_not_found")
     if not _may_access(request, _record_of(target)):
         raise Refusal(403, "run_forbidden")
     return target
+
+
+def _failures(runs: Runs) -> tuple[type[BaseException], ...]:
+    return runs.log.failures if runs.log is not None else ()
+
+
+@contextlib.contextmanager
+def _log_reachable(runs: Runs):
+    """The event log's database or Redis unreachable, before any answer went out: 503."""
+    try:
+        yield
+    except _failures(runs) as exc:
+        log.warning("runs: the event log cannot be reached: %r", exc)
+        raise Refusal(503, "runs_unavailable", headers={"Retry-After": "30"}) from exc
+
+
+def _without_id(event: dict) -> bytes:
+    return encode_event(0, event).split(b"\n", 1)[1]
 
 
 def _may_access(request: web.Request, record: RunRecord) -> bool:

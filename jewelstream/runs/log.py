@@ -42,6 +42,9 @@ class RunLog(Protocol):
     # Shared by several boxes (Redis): a producer is judged by its lease alone, not by its
     # pid, and `read_after` waits for the next events itself instead of being polled.
     spans_boxes: bool
+    # What its reads and waiting writes raise when the database or Redis cannot be reached
+    # (runs/http.py answers 503 then, or ends a stream it follows with an `error` event).
+    failures: tuple[type[BaseException], ...]
 
     async def open(self) -> None: ...
     async def close(self) -> None: ...

@@ -25,6 +25,7 @@ _INSERT_EVENT = "INSERT INTO run_events (run_id, id, data) VALUES ($1, $2, $3) O
 
 class PostgresRunLog:
     spans_boxes = False
+    failures = (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError)
 
     def __init__(self, pool: asyncpg.Pool, *, linger: float = 0.015) -> None:
         self.pool = pool

@@ -57,6 +57,7 @@ return 0
 
 class RedisRunLog:
     spans_boxes = True
+    failures = (redis.ConnectionError, redis.TimeoutError, OSError)
 
     def __init__(self, url: str, *, prefix: str = "jewelstream:", retention: float = 900.0,
                  linger: float = 0.015) -> None:

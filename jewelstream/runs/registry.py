@@ -118,7 +118,11 @@ class Runs:
         task.add_done_callback(self._closing.discard)
 
     async def _watched_elsewhere(self, run: Run) -> None:
-        record = await self.log.record(run.id)
+        try:
+            record = await self.log.record(run.id)
+        except self.log.failures:           # nobody can follow it from the log either
+            log.warning("runs: the event log cannot be reached; run %s is stopped", run.id)
+            record = None
         left = (record.watched or 0) + self.window - time.time() if record else 0
         if run.attached or not run.running:
             return

@@ -60,6 +60,7 @@ _as_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 class SqliteRunLog:
     spans_boxes = False
+    failures = (sqlite3.Error,)
 
     def __init__(self, path: str, *, linger: float = 0.015) -> None:
         # An in-memory store has no file to share: the log gets a memory database of its own.
