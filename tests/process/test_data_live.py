@@ -60,7 +60,11 @@ async def test_an_import_reaches_a_running_server_and_spares_streams_and_people(
             held = await http.post(server.url + ORCHESTRATOR.format("olga"), json=QUESTION)
             held_events = read_events(held)
             seen = [event async for event in _until_token(held_events)]
-            people = people_data(db_path)
+            for _ in range(100):                       # olga's question reaches the log (group commit)
+                people = people_data(db_path)
+                if any(row[1] == "olga" for row in people["messages"]):
+                    break
+                await asyncio.sleep(0.05)
 
             code, report = await run_import(db_path, shop_file)
             assert code == 0, report
