@@ -3,7 +3,6 @@ owners, expiry, cancel, the resume window, Idempotency-Key, the EventSource twin
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from dataclasses import replace
 
@@ -54,20 +53,33 @@ async def test_a_run_id_goes_out_only_once_the_log_holds_the_run(client, fake_ll
     producing process died the moment after, that resume must find the run and end it as
     interrupted, not answer 404 because the run's record was still on its way to the log."""
     await numbered(await client.post(CONSULTATION.format("warm"), json=QUESTION))
-    locker = sqlite3.connect(settings.db_path, isolation_level=None)
-    locker.execute("BEGIN IMMEDIATE")                      # the log cannot commit for now
+    run_log, committed = client.server.app[keys.RUNS].log, asyncio.Event()
+    flushed = run_log.flushed
+
+    async def slow_flushed():                               # the log's commits are slow now
+        await committed.wait()
+        await flushed()
+
+    run_log.flushed = slow_flushed
     fake_llm.gate = asyncio.Event()
-    with pytest.raises(TimeoutError):                       # a client that leaves meanwhile
-        await asyncio.wait_for(client.post(CONSULTATION.format("gone"), json=QUESTION), 0.3)
-    asking = asyncio.ensure_future(client.post(CONSULTATION.format("announced"), json=QUESTION))
-    await asyncio.sleep(0.3)
-    assert not asking.done() and fake_llm.requests            # the answer itself is under way
-    locker.execute("COMMIT")
-    response = await asking
-    run_id = response.headers["X-Run-Id"]
-    assert db_rows(settings.db_path, "SELECT count(*) FROM runs WHERE run_id = ?", run_id) == [(1,)]
-    fake_llm.gate.set()
-    assert (await numbered(response))[-1][1]["type"] == "done"
+    try:
+        with pytest.raises(TimeoutError):                   # a client that leaves meanwhile
+            await asyncio.wait_for(client.post(CONSULTATION.format("gone"), json=QUESTION), 0.3)
+        asking = asyncio.ensure_future(client.post(CONSULTATION.format("announced"), json=QUESTION))
+        for _ in range(30):                                 # the answers themselves are under way
+            if len(fake_llm.requests) == 3:                 # warm, gone, announced
+                break
+            await asyncio.sleep(0.05)
+        assert len(fake_llm.requests) == 3 and not asking.done()
+        committed.set()
+        response = await asking
+        run_id = response.headers["X-Run-Id"]
+        assert db_rows(settings.db_path, "SELECT count(*) FROM runs WHERE run_id = ?", run_id) == [(1,)]
+        fake_llm.gate.set()
+        assert (await numbered(response))[-1][1]["type"] == "done"
+    finally:                                                # a failure must not hang the shutdown
+        committed.set()
+        fake_llm.gate.set()
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
 
 
