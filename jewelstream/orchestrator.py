@@ -112,6 +112,10 @@ class Orchestrator:
                     item = events.status(item["message"] or say(item["kind"]), stage=item["kind"],
                                          agent=item["agent"])
                 if item["type"] == "token":
+                    if not streaming:
+                        # The customer's question is in the log before they see any answer
+                        # to it: a crash after the first token loses nothing they gave.
+                        await asyncio.shield(log_question)
                     texts[item["agent"]].append(item["content"])
                 elif streaming:
                     # Keep the wire order status* token* when several agents run: once

@@ -65,3 +65,36 @@ async def test_health_counts_log_rows_that_could_not_be_written(client):
     response = await client.get("/health")
     assert response.status == 200                       # one bad row: the storage works
     assert (await response.json())["storage"]["log_failures"] == 1
+
+
+async def test_no_answer_is_shown_before_its_question_is_in_the_log(client, fake_llm, settings):
+    """A crash right after the first token must not lose the question (kill -9 test in
+    tests/process): the first token waits for the question's commit, however slow."""
+    from tests.sse_reader import read_events
+
+    group_commit = client.server.app[keys.STORE]._store._log     # the conversation log's writer
+    insert, disk = group_commit.insert, asyncio.Event()
+
+    async def slow_insert(rows):
+        if any(row[3] == "Брошь в винтажном стиле" for row in rows):
+            await disk.wait()                                  # a slow disk, for this question
+        await insert(rows)
+
+    group_commit.insert = slow_insert
+    response = await client.post(CONSULTATION.format("lena"), json={"message": "Брошь в винтажном стиле"})
+    seen: list[dict] = []
+
+    async def read() -> None:
+        async for event in read_events(response):
+            seen.append(event)
+
+    reader = asyncio.ensure_future(read())
+    try:
+        await asyncio.sleep(0.5)                               # the LLM has long answered
+        assert all(event["type"] == "status" for event in seen), seen    # status lines, no token
+    finally:
+        disk.set()
+    await asyncio.wait_for(reader, 10)
+    assert text_of(seen) == "".join(fake_llm.pieces) and seen[-1]["type"] == "done"
+    assert db_rows(settings.db_path, "SELECT role FROM messages WHERE user_id = 'lena' ORDER BY id") == [
+        ("user",), ("assistant",)]
