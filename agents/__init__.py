@@ -7,8 +7,9 @@ once (and does nothing else). Besides: what an agent is and how its answer ends
 (`Agent`, `AgentContext`, `AnswerLimits`, `AnswerCut`, `AnswerBroken`, `AnswerTimeout`,
 and what an answer puts on the stream besides text: `AnswerNote`, `AnswerUsage`,
 `ToolProducts`; `word_bounded`, where a cut answer ends), the tools bound to the LLM
-(`ToolBox`), whether the endpoint takes the usage report (`UsageReports`), which agents answer a message (`choose_agents`), the dialogue state kept per user
-(`dialogue_of`, `history_for`, `updated`), the offline chat model (`OfflineWriter`), the
+(`ToolBox`), whether the endpoint takes the usage report (`usage_reports`), which agents
+answer a message (`choose_agents`), the dialogue state kept per user (`dialogue_of`,
+`history_for`, `updated`), the offline chat model (`OfflineWriter`), the
 shop's facts file (`load_facts`), and the shop's words for reading its own data files
 (`vocabulary`, `normalize`, `find_codes`).
 """
@@ -18,7 +19,7 @@ from agents.answering import (AnswerBroken, AnswerCut, AnswerNote, AnswerTimeout
 from agents.base import Agent, AgentContext, AnswerLimits
 from agents.dialogue import dialogue_of, history_for, updated
 from agents.language import find_codes, normalize, vocabulary
-from agents.llm_reading import UsageReports
+from agents.llm_reading import usage_reports
 from agents.offline import OfflineWriter
 from agents.routing import choose_agents
 from agents.shop_facts import load_facts
@@ -28,6 +29,6 @@ AGENTS = {agent.name: agent for agent in (consultant.AGENT, girlfriend.AGENT, an
                                             trend.AGENT, taste.AGENT)}
 
 __all__ = ["AGENTS", "Agent", "AgentContext", "AnswerBroken", "AnswerCut", "AnswerLimits", "AnswerNote",
-           "AnswerTimeout", "AnswerUsage", "OfflineWriter", "ToolBox", "ToolProducts", "UsageReports", "choose_agents",
-           "dialogue_of", "find_codes", "history_for", "load_facts", "normalize", "updated", "vocabulary",
-           "word_bounded"]
+           "AnswerTimeout", "AnswerUsage", "OfflineWriter", "ToolBox", "ToolProducts", "choose_agents",
+           "dialogue_of", "find_codes", "history_for", "load_facts", "normalize", "updated", "usage_reports",
+           "vocabulary", "word_bounded"]

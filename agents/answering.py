@@ -36,7 +36,7 @@ async def write_answer(runtime: Runtime[AgentContext], messages: list[BaseMessag
     and the LLM is asked again, at most MAX_TOOL_ROUNDS times; products a tool returned
     that the answer names follow the text (`ToolProducts`). An endpoint that refuses tools
     (`auto` mode) is asked again without them, and never with them again; one that refuses
-    `stream_options` (the usage report) likewise goes on without it (UsageReports).
+    `stream_options` (the usage report) likewise goes on without it (`usage_reports`).
 
     When the LLM fails before its first piece (unreachable, an HTTP error, the first-token
     timeout, a stream cut off before any text) and the context has a `fallback` writer,

@@ -96,7 +96,7 @@ class AgentContext:
     watch: LLMWatch | None = None
     llm_slots: asyncio.Semaphore | None = None  # concurrent upstream requests; None: no limit
     tools: Any = None                           # agents.tools.ToolBox; None: no tools
-    usage: Any = None                           # agents.llm_reading.UsageReports; None: not asked
+    usage: Any = None                           # agents.llm_reading.usage_reports(); None: not asked
 
 
 @dataclass(frozen=True)

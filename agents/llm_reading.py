@@ -85,21 +85,30 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class UsageReports:
-    """Token usage is asked of the endpoint (`stream_options.include_usage`) until it
-    refuses that once (some servers answer 400 to a field they do not know); from then on
-    answers go without it, and one log line says so."""
+class OptionSupport:
+    """A request option some endpoints refuse (an HTTP error whose text names it): used
+    until the endpoint refuses it once, then never again, and one log line says so."""
+    option: str                             # the log line's name for it
+    words: tuple[str, ...]                  # a refusal's text names one of them
+    without: str                            # what answers do from then on (the log line)
+    statuses: tuple[int, ...] = (400, 422)
     refused: bool = False
 
     def learn(self, error: BaseException) -> bool:
-        """Is `error` the endpoint refusing `stream_options`? Then never ask again."""
+        """Is `error` the endpoint refusing the option? Then never use it again."""
         status, text = getattr(error, "status_code", None), str(error).lower()
-        if status not in (400, 422) or ("stream_options" not in text and "include_usage" not in text):
+        if status not in self.statuses or not any(word in text for word in self.words):
             return False
         if not self.refused:
-            log.warning("the LLM endpoint refuses stream_options (HTTP %s): no token usage from now on", status)
+            log.warning("the LLM endpoint refuses %s (HTTP %s): %s from now on", self.option, status, self.without)
         self.refused = True
         return True
+
+
+def usage_reports() -> OptionSupport:
+    """Token usage is asked of the endpoint (`stream_options.include_usage`) until it
+    refuses that once (some servers answer 400 to a field they do not know)."""
+    return OptionSupport("stream_options", ("stream_options", "include_usage"), "no token usage")
 
 
 @dataclass

@@ -15,19 +15,18 @@ only read.
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from agents.language import normalize
 from agents.language.vocabulary import METALS, OCCASIONS, PRODUCT_TYPES, RECIPIENTS, STONES, STYLES
+from agents.llm_reading import OptionSupport
 from agents.search import find_products, product_card
 from agents.shop_facts import load_facts
 from agents.shop_figures import answer_figure, figure_text
 from agents.staff_questions import read_question
 
-log = logging.getLogger(__name__)
 MAX_RESULTS = 8
 SHOWN_FIELDS = ("id", "article", "name", "type_label", "metal_label", "fineness", "stones_labels",
                 "price", "stock", "sizes")
@@ -68,20 +67,15 @@ STATUSES = {"search_catalog": "Ищу в каталоге...", "product_details"
 class ToolSupport:
     """`mode`: "on", "off" or "auto" (on until the endpoint refuses tools once)."""
     mode: str = "auto"
-    refused: bool = False
+    refusals: OptionSupport = field(default_factory=lambda: OptionSupport(
+        "tools", ("tool",), "answering without them", statuses=(400, 404, 422, 500, 501)))
 
     def usable(self) -> bool:
-        return self.mode == "on" or (self.mode == "auto" and not self.refused)
+        return self.mode == "on" or (self.mode == "auto" and not self.refusals.refused)
 
     def learn(self, error: BaseException) -> bool:
         """Is `error` the endpoint refusing tools, in `auto` mode? Then never again."""
-        status = getattr(error, "status_code", None)
-        if self.mode != "auto" or status not in (400, 404, 422, 500, 501) or "tool" not in str(error).lower():
-            return False
-        if not self.refused:
-            log.warning("the LLM endpoint refuses tools (HTTP %s): answering without them from now on", status)
-        self.refused = True
-        return True
+        return self.mode == "auto" and self.refusals.learn(error)
 
 
 @dataclass

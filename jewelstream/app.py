@@ -17,7 +17,7 @@ import secrets
 
 from aiohttp import web
 
-from agents import AGENTS, AnswerLimits, OfflineWriter, ToolBox, UsageReports, load_facts
+from agents import AGENTS, AnswerLimits, OfflineWriter, ToolBox, load_facts, usage_reports
 from jewelstream import keys
 from jewelstream.callers import Callers
 from jewelstream.config import Settings
@@ -139,7 +139,7 @@ async def orchestrator_ctx(app: web.Application):
         fallback=OfflineWriter(pace=settings.offline_pace) if online and settings.degraded_mode else None,
         watch=app[keys.UPSTREAM] if online else None,
         llm_slots=asyncio.Semaphore(settings.llm_concurrency) if online and settings.llm_concurrency else None,
-        usage=UsageReports() if online and settings.llm_usage else None,
+        usage=usage_reports() if online and settings.llm_usage else None,
         on_usage=app[keys.METRICS].count_tokens,
         # The tools are bound once, here, not per request.
         tools=ToolBox.bind(app[keys.LLM], settings.llm_tools) if online and settings.llm_tools != "off" else None)
