@@ -24,9 +24,9 @@ calls, pictures) takes the SDK's own way.
 
 And the answer's chunks are not kept. LangChain's `BaseChatModel.astream` keeps every chunk
 of an answer until it ends (for the end-of-run callbacks) and sets up callbacks and
-tracing for each call. With 200 answers streaming, that is ~600,000 live objects for the
-cyclic GC to scan: a full collection stopped every stream for ~0.4 s, and the heap grew by
-~2 KB a token. When no callback handler is configured (no tracing, no LangGraph
+tracing for each call: ~1,700 live objects an answer at 95 tokens, so 200 answers of 200
+tokens hold several hundred thousand for the cyclic GC to scan (a full collection was seen
+stopping every stream for 0.4 s), and S3's peak RSS was ~90 MiB higher (docs/performance.md). When no callback handler is configured (no tracing, no LangGraph
 `messages` mode; plain text messages), `LeanChatOpenAI.astream` reads ChatOpenAI's own
 `_astream` instead: the same request, the same chunks, each let go once read.
 

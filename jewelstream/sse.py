@@ -42,8 +42,11 @@ PING = b": ping\n\n"
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def encode_event(event_id: int, data: Any) -> bytes:
-    """One event as the bytes that go on the wire."""
+def encode_event(event_id: int | None, data: Any) -> bytes:
+    """One event as the bytes that go on the wire (`None`: with no id, so the client's
+    last event id stays that of the event before it)."""
+    if event_id is None:
+        return f"data: {_encode(data)}\n\n".encode()
     return f"id: {event_id}\ndata: {_encode(data)}\n\n".encode()
 
 

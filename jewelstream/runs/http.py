@@ -115,8 +115,8 @@ async def deliver(request: web.Request, stream: EventStream, target: Run | RunRe
     except _failures(runs) as exc:              # the log went away while we read it
         log.warning("runs: the event log failed while following run %s: %r", _record_of(target).run_id, exc)
         with contextlib.suppress(ClientGone):  # no id: a later resume goes on from the last one
-            await stream.send_encoded(_without_id(wire.error("runs_unavailable", say("runs_unavailable"))),
-                                      stream.last_id)
+            error = wire.error("runs_unavailable", say("runs_unavailable"))
+            await stream.send_encoded(encode_event(None, error), stream.last_id)
     except asyncio.CancelledError as exc:
         if SHUTDOWN not in exc.args:
             raise                              # the client went away
@@ -172,10 +172,6 @@ def _log_reachable(runs: Runs):
     except _failures(runs) as exc:
         log.warning("runs: the event log cannot be reached: %r", exc)
         raise Refusal(503, "runs_unavailable", headers={"Retry-After": "30"}) from exc
-
-
-def _without_id(event: dict) -> bytes:
-    return encode_event(0, event).split(b"\n", 1)[1]
 
 
 def _may_access(request: web.Request, record: RunRecord) -> bool:

@@ -224,8 +224,8 @@ async def test_the_fast_path_sends_the_request_the_sdk_would(fake_llm, messages)
 
 async def test_with_the_fast_path_an_answer_keeps_none_of_its_chunks(aiohttp_client, settings, fake_llm):
     """LangChain's `astream` keeps every chunk of an answer until it ends: with 200 answers
-    streaming that was ~600,000 live objects for the GC to scan (a full collection stopped
-    every stream for ~0.4 s) and ~2 KB of heap a token. The fast path lets each go once read."""
+    streaming, several hundred thousand live objects for the GC to scan (a full collection
+    stopped every stream for 0.4 s). The fast path lets each go once read."""
     from langchain_core.messages import AIMessageChunk
 
     from jewelstream.app import create_app
