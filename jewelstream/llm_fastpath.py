@@ -26,7 +26,8 @@ And the answer's chunks are not kept. LangChain's `BaseChatModel.astream` keeps 
 of an answer until it ends (for the end-of-run callbacks) and sets up callbacks and
 tracing for each call: ~1,700 live objects an answer at 95 tokens, so 200 answers of 200
 tokens hold several hundred thousand for the cyclic GC to scan (a full collection was seen
-stopping every stream for 0.4 s), and S3's peak RSS was ~90 MiB higher (docs/performance.md). When no callback handler is configured (no tracing, no LangGraph
+stopping every stream for 0.4 s), and S3's peak RSS was ~90 MiB higher
+(docs/performance.md). When no callback handler is configured (no tracing, no LangGraph
 `messages` mode; plain text messages), `LeanChatOpenAI.astream` reads ChatOpenAI's own
 `_astream` instead: the same request, the same chunks, each let go once read.
 

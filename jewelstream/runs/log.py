@@ -72,8 +72,8 @@ class RunLog(Protocol):
 class LingeringBatches:
     """The batched writes of an asyncio backend (PostgreSQL, Redis): items queue in order;
     a task waits `linger` seconds, so that the tokens of many runs share a batch, hands all
-    that piled up to `send` (at once when an item is `urgent`: a run's record, whose id
-    waits for it) (one transaction, one pipeline), and again while more came in.
+    that piled up to `send` (one transaction, one pipeline), and again while more came in.
+    An `urgent` item (a run's record: the run's id waits for it) cuts the wait short.
     A batch that fails is logged and dropped: the runs go on in memory. (SQLite's log
     batches on a thread of its own instead: sqlite_log.py.)"""
 

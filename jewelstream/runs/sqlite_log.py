@@ -7,20 +7,19 @@ its own connections and threads, beside the store's: a writer and a reader.
 The per-token path only appends to a queue. A thread of the log's own commits what piled
 up: woken by the first write after a quiet spell, it waits `linger` seconds so that the
 tokens of many runs share a commit (not when a run starts: its id goes out only once its
-record is committed, jewelstream/runs/registry.py `announced`), then writes them all in one transaction, and again
-while more come in (group commit, as the conversation log does). The event loop takes no
-part in it: no task, timer or executor hop per commit (those cost ~0.9 ms of CPU per
-commit, thirty times the commit itself; an answer whose tokens arrive 50 ms apart paid
-that on nearly every token). The log's writer connections sync the disk with
-`synchronous=NORMAL`: in WAL mode a committed event survives a crash or `kill -9` of the
-process (not a power cut, which the answer would not survive either), and a commit costs
-no fsync. The rare writes that wait for their result (claim, cancel, purge) go through a
-connection and thread of their own.
+record is committed, jewelstream/runs/registry.py `announced`), then writes them all in
+one transaction, and again while more come in (group commit, as the conversation log
+does). The event loop takes no part in it: no task, timer or executor hop per commit
+(those cost ~0.9 ms of CPU per commit, thirty times the commit itself; an answer whose
+tokens arrive 50 ms apart paid that on nearly every token). The log's writer connections
+sync the disk with `synchronous=NORMAL`: in WAL mode a committed event survives a crash or
+`kill -9` of the process (not a power cut, which the answer would not survive either), and
+a commit costs no fsync. The rare writes that wait for their result (claim, cancel, purge)
+go through a connection and thread of their own.
 """
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import sqlite3
 import threading
@@ -30,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple, fields
 
 from jewelstream.runs.log import RUNNING, RunRecord
+from jewelstream.runs.run import encode_json
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,6 @@ _INSERT_RUNS = (f"INSERT INTO runs ({_COLUMNS}) SELECT "
                 f"{', '.join(f'value->>{n}' for n in range(len(fields(RunRecord))))} FROM json_each(?)")
 _INSERT_EVENTS = ("INSERT OR IGNORE INTO run_events (run_id, id, data) "
                   "SELECT value->>0, value->>1, value->>2 FROM json_each(?)")
-_as_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class SqliteRunLog:
@@ -198,7 +197,7 @@ class SqliteRunLog:
         db = self._wdb
         runs = [row for kind, row in rows if kind == "run"]
         events = [row for kind, row in rows if kind == "event"]
-        statements = [(sql, (_as_json(batch),)) for sql, batch in ((_INSERT_RUNS, runs), (_INSERT_EVENTS, events))
+        statements = [(sql, (encode_json(batch),)) for sql, batch in ((_INSERT_RUNS, runs), (_INSERT_EVENTS, events))
                       if batch]
         statements += [row for kind, row in rows if kind == "update"]
         try:
