@@ -16,7 +16,7 @@ import asyncio
 import re
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Protocol, TypedDict, TypeVar
+from typing import Any, Callable, Mapping, NotRequired, Protocol, TypeVar, TypedDict
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -52,6 +52,10 @@ class InputState(TypedDict):
     user_id: str
     message: str
     history: list[dict]      # [{"role": "user"|"assistant", "content": str}], oldest first
+    # The customer's profile as read at the start of this turn: the orchestrator reads it
+    # once for routing and the dialogue state and passes it on; a graph run without it
+    # reads it from the store (`profile_of`).
+    profile: NotRequired[dict]
 
 
 class AgentStore(Protocol):
@@ -64,6 +68,11 @@ class AgentStore(Protocol):
 
     async def profile(self, user_id: str) -> dict: ...
     async def update_profile(self, user_id: str, change: Callable[[dict], dict]) -> dict: ...
+
+
+async def profile_of(state: InputState, store: AgentStore) -> dict:
+    """The turn's profile: the one the graph was given, else the store's."""
+    return state["profile"] if "profile" in state else await store.profile(state["user_id"])
 
 
 @dataclass(frozen=True)

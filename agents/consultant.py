@@ -22,7 +22,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
 from agents.answering import write_answer
-from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store
+from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store, profile_of
 from agents.consultant_drafts import SYSTEM_PROMPT, draft_answer, prompt_facts
 from agents.dialogue import dialogue_of, history_for, ongoing
 from agents.preferences import completed, extract_preferences, merge_preferences
@@ -68,7 +68,7 @@ def _catalog_index(store: AgentStore) -> CatalogIndex:
 async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
     ctx = runtime.context
     store, message = ctx.store, state["message"]
-    profile = await store.profile(state["user_id"])
+    profile = await profile_of(state, store)
     dialogue = dialogue_of(profile)
     history = history_for(dialogue, state.get("history") or [])
     shown, focus = list(dialogue.get("shown") or []), dialogue.get("focus")

@@ -24,7 +24,7 @@ from langgraph.runtime import Runtime
 
 from agents.language import vocabulary as V
 from agents.answering import write_answer
-from agents.base import Agent, AgentContext, InputState, chat_messages
+from agents.base import Agent, AgentContext, InputState, chat_messages, profile_of
 from agents.language import find_codes
 from agents.language.advisor_words import EVENTS, MOODS, TOPICS
 from agents.zodiac import SIGN_FACTS, dates_in_text, sign_in_text, zodiac_sign
@@ -116,7 +116,7 @@ def remembered(profile: dict, fields: dict) -> dict:
 
 
 async def load_profile(state: GirlfriendState, runtime: Runtime[AgentContext]) -> dict:
-    return {"profile": await runtime.context.store.profile(state["user_id"])}
+    return {"profile": await profile_of(state, runtime.context.store)}
 
 
 async def understand(state: GirlfriendState, runtime: Runtime[AgentContext]) -> dict:

@@ -28,7 +28,7 @@ from langgraph.runtime import Runtime
 
 from agents import preferences as P
 from agents.answering import write_answer
-from agents.base import Agent, AgentContext, InputState, chat_messages
+from agents.base import Agent, AgentContext, InputState, chat_messages, profile_of
 from agents.search import rubles
 from agents.language import Vocabulary, find_matches, normalize, tokens, vocabulary as V, wishes as W
 from agents.language.taste_words import COLORS, EARRINGS, SIZES, WEAR
@@ -187,7 +187,7 @@ class TasteState(InputState, total=False):
 
 
 async def load_profile(state: TasteState, runtime: Runtime[AgentContext]) -> dict:
-    return {"profile": await runtime.context.store.profile(state["user_id"])}
+    return {"profile": await profile_of(state, runtime.context.store)}
 
 
 async def record(state: TasteState, runtime: Runtime[AgentContext]) -> dict:

@@ -90,7 +90,7 @@ async def consultation_stream(request: web.Request) -> web.StreamResponse:
     if runs.is_reconnect(request):
         return await runs.rejoin(request, user_id)
     chat = await _read(request)
-    return await _stream(request, user_id, chat, ["consultant"], staff=False, flat_metadata=True)
+    return await _stream(request, user_id, chat, ["consultant"], staff=False, flat_metadata=True, profile=None)
 
 
 async def orchestrator_stream(request: web.Request) -> web.StreamResponse:
@@ -104,8 +104,8 @@ async def orchestrator_stream(request: web.Request) -> web.StreamResponse:
         raise Refusal(422, "unknown_task_type", names=", ".join(orchestrator.agents))
     if chat.task_type and orchestrator.agents[chat.task_type].staff_only and not staff:
         raise Refusal(401 if "Authorization" not in request.headers else 403, "staff_only")
-    names = await orchestrator.choose_agents(user_id, chat, staff=staff)
-    return await _stream(request, user_id, chat, names, staff=staff, flat_metadata=False)
+    names, profile = await orchestrator.choose_agents(user_id, chat, staff=staff)
+    return await _stream(request, user_id, chat, names, staff=staff, flat_metadata=False, profile=profile)
 
 
 async def staff_usage(request: web.Request) -> web.Response:
@@ -140,7 +140,7 @@ async def _read(request: web.Request) -> ChatRequest:
 
 
 async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: list[str], *,
-                  staff: bool, flat_metadata: bool) -> web.StreamResponse:
+                  staff: bool, flat_metadata: bool, profile: dict | None) -> web.StreamResponse:
     app = request.app
     settings, traffic, identity = app[keys.SETTINGS], app[keys.TRAFFIC], app[keys.IDENTITY]
     caller = app[keys.CALLERS].of(request)
@@ -162,4 +162,5 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
         # The answer is a run (jewelstream/runs/): it goes on if this connection drops.
         endpoint = request.match_info.route.resource.canonical
         return await runs.answer(request, stream, user_id, browser, lambda: app[keys.METRICS].observed(
-            endpoint, app[keys.ORCHESTRATOR].stream(user_id, chat, names, staff=staff, flat_metadata=flat_metadata)))
+            endpoint, app[keys.ORCHESTRATOR].stream(user_id, chat, names, staff=staff, flat_metadata=flat_metadata,
+                                                    profile=profile)))

@@ -12,15 +12,17 @@ it back into a dict (`model_dump()`); langchain-openai takes dict chunks as they
 not isinstance(chunk, dict)` in its `_astream`), so we skip the round trip
 (`python -m tests.bench --profile` shows the cost).
 
-And the request's chat messages skip the SDK's request transform when they are plain text
-(a role, a text, maybe a name). The SDK walks every request body through its TypedDict
-types to rename aliased keys and format dates and files; a plain text message has none of
-those, so the walk returns it unchanged, yet it tries each of the six message shapes on
-every message: ~0.25 ms a message, 2.5 ms for a question with the recent conversation,
-the largest single cost before the first token. Such messages go in `extra_body` (the
-SDK's public option for extra JSON fields, merged over the body after the transform),
-the rest of the request goes through the transform as usual; any other message (tool
-calls, pictures) takes the SDK's own way.
+And the request skips the SDK's request transform when it is plain. The SDK walks every
+request body through its TypedDict types to rename aliased keys and format dates and files;
+chat requests have no aliased keys, and a plain text message (a role, a text, maybe a name)
+or a plain JSON option has nothing to format, so the walk returns them unchanged, yet it
+tries each of the six message shapes on every message (~0.25 ms a message, 2.5 ms for a
+question with the recent conversation) and walks the bound tools' schemas on every call
+(~2 ms a question under the profiler, a tenth of the server's work before the LLM request).
+Plain messages and plain options go in `extra_body` (the SDK's public option for extra JSON
+fields, merged over the body after the transform); what `create` reads itself (the model,
+`stream`, the response format, the request options) stays where it was, and a request
+with any other message (tool calls, pictures) takes the SDK's own way.
 
 And the answer's chunks are not kept. LangChain's `BaseChatModel.astream` keeps every chunk
 of an answer until it ends (for the end-of-run callbacks) and sets up callbacks and
@@ -65,14 +67,33 @@ class ChunkDictClient(openai.AsyncOpenAI):
 
 
 class PlainMessagesCompletions(AsyncCompletions):
-    """`chat.completions` whose plain text messages bypass the request transform (see above)."""
+    """`chat.completions` whose plain text messages and plain JSON options (tools, stream
+    options, sampling) bypass the request transform (see above)."""
 
     async def create(self, *, messages, extra_body=None, **params):
         if all(type(m) is dict and m.keys() <= _PLAIN_MESSAGE and type(m.get("content")) is str
                for m in messages):
-            extra_body = {**(extra_body or {}), "messages": messages}
+            plain = {name: value for name, value in params.items()
+                     if name not in _SDK_ARGUMENTS and _plain_json(value)}
+            extra_body = {**plain, **(extra_body or {}), "messages": messages}
+            params = {name: value for name, value in params.items() if name not in plain}
             messages = []
         return await super().create(messages=messages, extra_body=extra_body, **params)
+
+
+# What `create` itself reads (the request's options, the response's shape): never moved.
+_SDK_ARGUMENTS = frozenset({"model", "stream", "response_format", "extra_headers", "extra_query", "timeout"})
+
+
+def _plain_json(value) -> bool:
+    """Text, numbers, booleans, None, and lists and str-keyed dicts of them: what the SDK's
+    transform returns unchanged (no dates, files or models to convert)."""
+    kind = type(value)
+    if kind is dict:
+        return all(type(key) is str and _plain_json(item) for key, item in value.items())
+    if kind is list:
+        return all(map(_plain_json, value))
+    return kind in (str, int, float, bool) or value is None
 
 
 def fastpath_clients(*, pool, base_url: str | None, api_key: str, timeout, max_retries: int) -> dict:

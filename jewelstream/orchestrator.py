@@ -18,6 +18,7 @@ broke off, or a bound cut it: `AnswerCut`); failed when the LLM failed before an
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 from typing import AsyncIterator, Mapping
 
@@ -49,22 +50,26 @@ class Orchestrator:
         self.context_parts = {"llm": llm, "fallback": fallback, "watch": watch, "llm_slots": llm_slots,
                               "tools": tools, "usage": usage}
 
-    async def choose_agents(self, user_id: str, request: ChatRequest, *, staff: bool) -> list[str]:
-        """The explicit task type, else the agents the conversation is about now. A customer
-        asking about the shop's sales or customers (and not answering a flow in progress)
-        gets the analyst, which without the staff flag in its context only words a polite
-        refusal."""
+    async def choose_agents(self, user_id: str, request: ChatRequest, *,
+                            staff: bool) -> tuple[list[str], dict | None]:
+        """The explicit task type, else the agents the conversation is about now; and the
+        profile read to decide (None if none was), for `stream`. A customer asking about
+        the shop's sales or customers (and not answering a flow in progress) gets the
+        analyst, which without the staff flag in its context only words a polite refusal."""
         if request.task_type:
-            return [request.task_type]
+            return [request.task_type], None
         profile = await self.store.profile(user_id)
-        return choose_agents(request.message, profile, self.agents, staff=staff)
+        return choose_agents(request.message, profile, self.agents, staff=staff), profile
 
     async def stream(self, user_id: str, request: ChatRequest, names: list[str], *,
-                     staff: bool = False, flat_metadata: bool = False) -> AsyncIterator[dict]:
+                     staff: bool = False, flat_metadata: bool = False,
+                     profile: dict | None = None) -> AsyncIterator[dict]:
         """The events of one answer: status* token* metadata done, or error.
 
         `flat_metadata` gives the consultation endpoint's shape (one agent's keys at the
-        top level) instead of the orchestrator's `{"data": {agent: ...}}`.
+        top level) instead of the orchestrator's `{"data": {agent: ...}}`. `profile`: the
+        user's profile if the caller has just read it (`choose_agents`); the turn reads it
+        once and hands it to the agents' graphs.
         """
         if not flat_metadata:
             yield events.status(say("received"), stage="received")
@@ -72,10 +77,14 @@ class Orchestrator:
         log_question = self.store.log_message(user_id, "user", request.message)
         context = AgentContext(store=self.store, limits=self.limits, staff=staff,
                                shop_facts=self.shop_facts, **self.context_parts)
-        dialogue = dialogue_of(await self.store.profile(user_id))
+        if profile is None:
+            profile = await self.store.profile(user_id)
         inputs = {"user_id": user_id, "message": request.message,
-                  "history": history_for(dialogue, request.history)}
-        runs = {name: self._run(self.agents[name], inputs, context, headline=not flat_metadata)
+                  "history": history_for(dialogue_of(profile), request.history)}
+        # Each agent gets its own copy of the profile when several answer together.
+        runs = {name: self._run(self.agents[name],
+                                {**inputs, "profile": profile if len(names) == 1 else copy.deepcopy(profile)},
+                                context, headline=not flat_metadata)
                 for name in names}
         texts: dict[str, list[str]] = {name: [] for name in names}
         metadata: dict[str, dict] = {}

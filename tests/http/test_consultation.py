@@ -215,11 +215,21 @@ async def test_the_fast_path_sends_the_request_the_sdk_would(fake_llm, messages)
     public = openai.AsyncOpenAI(base_url=fake_llm.base_url, api_key="t").chat.completions
     for completions in (fast, public):
         stream = await completions.create(model="m", messages=messages, stream=True, temperature=0.5,
-                                          max_completion_tokens=50, extra_body={"top_k": 3})
+                                          max_completion_tokens=50, extra_body={"top_k": 3},
+                                          stream_options={"include_usage": True}, tools=TOOLS,
+                                          tool_choice="auto", parallel_tool_calls=False)
         async for _ in stream:
             pass
     assert len(fake_llm.requests) == 2 and fake_llm.requests[0] == fake_llm.requests[1]
     assert fake_llm.requests[0]["messages"] == messages and fake_llm.requests[0]["top_k"] == 3
+    assert fake_llm.requests[0]["tools"] == TOOLS
+
+
+TOOLS = [{"type": "function", "function": {
+    "name": "find_products", "description": "Ищет товары.",
+    "parameters": {"type": "object", "properties": {"query": {"type": "string"}, "limit": {"type": "integer"},
+                                                    "metals": {"type": "array", "items": {"type": "string"}}},
+                   "required": ["query"]}}}]
 
 
 async def test_with_the_fast_path_an_answer_keeps_none_of_its_chunks(aiohttp_client, settings, fake_llm):

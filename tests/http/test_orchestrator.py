@@ -10,7 +10,8 @@ from agents.base import Agent, AgentContext, AnswerLimits, InputState
 from jewelstream.llm import make_chat_model
 from jewelstream.orchestrator import Orchestrator
 from jewelstream.requests import ChatRequest
-from tests.kit import ORCHESTRATOR, STAFF
+from jewelstream import keys
+from tests.kit import CONSULTATION, ORCHESTRATOR, STAFF
 from tests.sse_reader import collect, read_events, text_of
 
 # Which agent a request to the fake LLM comes from, by the opening of its system prompt.
@@ -140,3 +141,26 @@ async def test_only_the_answer_step_becomes_tokens(fake_llm, settings, store):
     assert "".join(e["content"] for e in events if e["type"] == "token") == "ответ"
     assert events[-2]["data"]["probe"] == {"aside": "побочный"}       # the side call did run
     assert len(fake_llm.requests) == 2
+
+
+@pytest.mark.parametrize("path, body", [
+    (CONSULTATION, {"message": "Ищу серебряные серьги до 20000 рублей"}),
+    (ORCHESTRATOR, {"message": "Ищу серебряные серьги до 20000 рублей"}),
+    (ORCHESTRATOR, {"message": "Расскажи про мой знак зодиака", "task_type": "girlfriend"}),
+    (ORCHESTRATOR, {"message": "Я ищу кольцо. Какие сейчас тренды?"}),
+])
+async def test_a_turn_reads_the_profile_once(client, path, body):
+    """Routing, the dialogue state and every agent's graph share one read of the profile
+    (each read is a trip to the database; the consultant's turn made two)."""
+    store = client.server.app[keys.STORE]
+    reads = []
+    read = store.profile
+
+    async def counted(user_id):
+        reads.append(user_id)
+        return await read(user_id)
+
+    store.profile = counted
+    events = await collect(await client.post(path.format("once"), json=body))
+    assert events[-1]["type"] == "done"
+    assert reads == ["once"]
