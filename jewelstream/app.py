@@ -33,7 +33,7 @@ from jewelstream.request_log import add_request_id, request_log
 from jewelstream.requests import MAX_BODY
 from jewelstream.routes import setup_routes
 from jewelstream.runs.registry import Runs
-from jewelstream.runs.sqlite_log import SqliteRunLog
+from jewelstream.runs.sqlite_log import SqliteRunLog, run_log_path
 from jewelstream.store import open_store
 from jewelstream.store.timed import TimedStore
 from jewelstream.traffic import Traffic
@@ -80,7 +80,7 @@ async def runs_ctx(app: web.Application):
         from jewelstream.runs.postgres_log import PostgresRunLog
         log = PostgresRunLog(app[keys.STORE].pool)             # the store's pool
     elif settings.run_log:
-        log = SqliteRunLog(settings.db_path)
+        log = SqliteRunLog(run_log_path(settings.db_path))
     if log is not None:
         await log.open()
     app[keys.RUNS] = Runs(log, window=settings.resume_window, retention=settings.run_retention)

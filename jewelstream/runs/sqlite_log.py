@@ -1,8 +1,16 @@
-"""The event log of runs in the server's SQLite file, shared by the workers of one box.
+"""The event log of runs in SQLite, shared by the workers of one box.
 
 Two tables: `runs` (one record per run: owner, state, producing process and its lease)
 and `run_events` (the run's events as JSON text, keyed by run and event id). The log has
 its own connections and threads, beside the store's: a writer and a reader.
+
+It lives in a file of its own beside the store's (`run_log_path`: `shop.db` ->
+`shop-runs.db`). SQLite lets one connection write to a file at a time, and one that finds
+the file locked sleeps and tries again with growing pauses (up to 100 ms each): in one
+file, the log's commits, which come all the time while answers stream, made the
+conversation log's commit of a question wait ~100 ms at every second question, and with
+it the first token of the answer (docs/performance.md). The log's content lives for
+minutes (`JEWELSTREAM_RUN_RETENTION`) and needs no backup.
 
 The per-token path only appends to a queue. A thread of the log's own commits what piled
 up: woken by the first write after a quiet spell, it waits `linger` seconds so that the
@@ -25,6 +33,7 @@ import sqlite3
 import threading
 import uuid
 from collections import deque
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple, fields
 
@@ -55,6 +64,14 @@ _INSERT_RUNS = (f"INSERT INTO runs ({_COLUMNS}) SELECT "
                 f"{', '.join(f'value->>{n}' for n in range(len(fields(RunRecord))))} FROM json_each(?)")
 _INSERT_EVENTS = ("INSERT OR IGNORE INTO run_events (run_id, id, data) "
                   "SELECT value->>0, value->>1, value->>2 FROM json_each(?)")
+
+
+def run_log_path(db_path: str) -> str:
+    """The log's file beside the store's: `shop.db` -> `shop-runs.db` (`:memory:` stays)."""
+    if db_path == ":memory:" or db_path.startswith("file:"):
+        return db_path
+    path = Path(db_path)
+    return str(path.with_name(f"{path.stem}-runs{path.suffix}"))
 
 
 class SqliteRunLog:

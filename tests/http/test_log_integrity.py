@@ -98,3 +98,29 @@ async def test_no_answer_is_shown_before_its_question_is_in_the_log(client, fake
     assert text_of(seen) == "".join(fake_llm.pieces) and seen[-1]["type"] == "done"
     assert db_rows(settings.db_path, "SELECT role FROM messages WHERE user_id = 'lena' ORDER BY id") == [
         ("user",), ("assistant",)]
+
+
+async def test_the_run_logs_writes_never_hold_a_question_back(client, fake_llm, settings):
+    """SQLite lets one connection write to a file at a time; one that finds it locked sleeps
+    and tries again with growing pauses. The run log writes all the time while answers
+    stream: sharing the conversation log's file, it held a question's commit (and the first
+    token waiting for it) ~100 ms at every second question. With the run log's file locked
+    by someone else, a question is still committed at once."""
+    import sqlite3
+
+    blocker = sqlite3.connect(client.server.app[keys.RUNS].log.path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")                  # the run log's file: write-locked
+    try:
+        asking = asyncio.ensure_future(client.post(CONSULTATION.format("unhurried"), json={"message": "Ищу кулон"}))
+        logged = []
+        for _ in range(40):
+            logged = db_rows(settings.db_path, "SELECT content FROM messages WHERE user_id = 'unhurried'")
+            if logged:
+                break
+            await asyncio.sleep(0.025)
+        assert logged == [("Ищу кулон",)]                # within a second, the run log still locked
+    finally:
+        blocker.rollback()
+        blocker.close()
+    events = await collect(await asking)
+    assert events[-1]["type"] == "done" and text_of(events) == "".join(fake_llm.pieces)

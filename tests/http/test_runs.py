@@ -11,6 +11,7 @@ import pytest
 
 from jewelstream import keys
 from jewelstream.app import create_app
+from jewelstream.runs.sqlite_log import run_log_path
 from tests.kit import CONSULTATION, db_rows
 from tests.sse_reader import read_numbered
 
@@ -74,7 +75,7 @@ async def test_a_run_id_goes_out_only_once_the_log_holds_the_run(client, fake_ll
         committed.set()
         response = await asking
         run_id = response.headers["X-Run-Id"]
-        assert db_rows(settings.db_path, "SELECT count(*) FROM runs WHERE run_id = ?", run_id) == [(1,)]
+        assert db_rows(run_log_path(settings.db_path), "SELECT count(*) FROM runs WHERE run_id = ?", run_id) == [(1,)]
         fake_llm.gate.set()
         assert (await numbered(response))[-1][1]["type"] == "done"
     finally:                                                # a failure must not hang the shutdown

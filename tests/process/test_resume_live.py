@@ -17,6 +17,7 @@ import pytest
 import pytest_asyncio
 
 from jewelstream.answer_stream import AnswerStream
+from jewelstream.runs.sqlite_log import run_log_path
 from tests.cutting_proxy import CuttingProxy
 from tests.fake_llm import FakeLLM
 from tests.kit import db_rows
@@ -95,7 +96,7 @@ async def test_chaos_three_cuts_per_answer_lose_and_repeat_nothing(two_workers, 
 
     for start in range(0, ANSWERS, AT_ONCE):
         await asyncio.gather(*(one_answer(n) for n in range(start, min(start + AT_ONCE, ANSWERS))))
-    producers = db_rows(db_path, "SELECT count(DISTINCT pid) FROM runs")[0][0]
+    producers = db_rows(run_log_path(db_path), "SELECT count(DISTINCT pid) FROM runs")[0][0]
     assert producers == 2                                    # both workers took questions
     asked = sorted(int(body["messages"][-1]["content"].split()[-1]) for body in fake_llm.requests)
     assert asked == list(range(ANSWERS))                     # one LLM request per answer
@@ -103,7 +104,7 @@ async def test_chaos_three_cuts_per_answer_lose_and_repeat_nothing(two_workers, 
 
 async def test_after_kill_9_of_the_producer_a_resume_gets_the_logged_events_then_interrupted(
         two_workers, fake_llm):
-    db_path = two_workers.db_path
+    runs_db = run_log_path(two_workers.db_path)
     fake_llm.gate = asyncio.Event()                          # one piece, then the LLM waits
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
         stream = AnswerStream(session, f"{two_workers.url}/api/consultation/killed/stream",
@@ -115,10 +116,10 @@ async def test_after_kill_9_of_the_producer_a_resume_gets_the_logged_events_then
                 break
         run_id = stream.run_id
         for _ in range(100):                                 # until the log holds them all
-            if db_rows(db_path, "SELECT count(*) FROM run_events WHERE run_id = ?", run_id)[0][0] == len(seen):
+            if db_rows(runs_db, "SELECT count(*) FROM run_events WHERE run_id = ?", run_id)[0][0] == len(seen):
                 break
             await asyncio.sleep(0.05)
-        pid = db_rows(db_path, "SELECT pid FROM runs WHERE run_id = ?", run_id)[0][0]
+        pid = db_rows(runs_db, "SELECT pid FROM runs WHERE run_id = ?", run_id)[0][0]
         os.kill(pid, signal.SIGKILL)
 
         async def resume(last: int):
