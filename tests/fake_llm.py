@@ -12,6 +12,7 @@ Control (set attributes between or during requests):
 - `pieces`: the text pieces, or `respond(body) -> list[str]` to vary them per request;
 - `ttft`, `delay`: seconds before the first piece and between pieces; `ttft_for(body)`
   chooses the first wait per request (e.g. to make one of two agents answer later);
+  `burst`: no turn of the event loop between pieces, so that they arrive in one read;
 - `gate`: an asyncio.Event the server waits on after sending the first piece — a test
   releases it only once its client has seen a token, which proves streaming without timing;
 - `fault`: None, "http500", "http429", "drop" (close the connection after `drop_after`
@@ -62,6 +63,7 @@ class FakeLLM:
         self.respond: Callable[[dict], list[str]] | None = None
         self.ttft = 0.0
         self.delay = 0.0
+        self.burst = False          # no turn of the loop between pieces: they come in one read
         self.gate: asyncio.Event | None = None
         self.fault: str | None = None
         self.fault_for: Callable[[dict], str | None] | None = None   # a fault per request
@@ -163,7 +165,7 @@ class FakeLLM:
                 await asyncio.Event().wait()
             await asyncio.sleep(self.ttft_for(body) if self.ttft_for else self.ttft)
             for index, piece in enumerate(pieces):
-                if index:
+                if index and not self.burst:
                     await asyncio.sleep(self.delay)
                 await self._write(response, body, {"content": piece})
                 if index == 0 and self.gate is not None:

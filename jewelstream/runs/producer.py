@@ -26,7 +26,7 @@ INTERRUPTED = ("interrupted", say("interrupted"))
 
 
 async def produce(run: Run, events: AsyncIterator[dict], event_log: RunLog | None,
-                  on_end: Callable[[Run], None]) -> None:
+                  on_end: Callable[[Run], None], crowded: Callable[[], bool] = lambda: False) -> None:
     def publish(event: dict) -> None:
         event_id, text = run.add(event)
         if event_log is not None:
@@ -38,6 +38,14 @@ async def produce(run: Run, events: AsyncIterator[dict], event_log: RunLog | Non
             publish({**event, "run_id": run.id} if not run.events else event)
             if event.get("type") == "done":
                 state = "done"
+            if crowded():
+                # Other answers are under way: let them have a turn before our next event.
+                # Text that piled up while the loop was busy (a socket read brings several
+                # pieces, and reading them costs no wait) then goes out piece by piece,
+                # answers taking turns, instead of each answer in a burst every second or
+                # so (docs/performance.md: S3's gaps). Alone, an answer keeps its bursts:
+                # one write for several pieces is cheaper, and nobody waits behind it.
+                await asyncio.sleep(0)
     except asyncio.CancelledError:
         if run.stop_reason is None:
             raise                              # the event loop is going away

@@ -43,6 +43,7 @@ class Runs:
         self._chores: asyncio.Task | None = None
         self._last_purge = 0.0                 # kept across quiet spells: at most every PURGE_EVERY
         self._closing: set[asyncio.Task] = set()
+        self._producing: set[str] = set()      # runs whose producer has not ended
 
     def record(self, run_id: str, user_id: str, browser: str | None, *,
                fingerprint: str | None = None, key: str | None = None) -> RunRecord:
@@ -60,7 +61,8 @@ class Runs:
         if self.log is not None and not logged:
             self.log.create(record)
             run.logged = asyncio.ensure_future(self.log.flushed())
-        run.task = asyncio.create_task(produce(run, events, self.log, self._ended))
+        self._producing.add(run.id)
+        run.task = asyncio.create_task(produce(run, events, self.log, self._ended, self._crowded))
         run.task.add_done_callback(lambda _: run.running and self._end_unstarted(run))
         if self.log is not None and (self._chores is None or self._chores.done()):
             self._chores = asyncio.create_task(self._do_chores())
@@ -150,7 +152,11 @@ class Runs:
         if self._chores is not None:
             self._chores.cancel()
 
+    def _crowded(self) -> bool:
+        return len(self._producing) > 1
+
     def _ended(self, run: Run) -> None:
+        self._producing.discard(run.id)
         if run.window is not None:
             run.window.cancel()
             run.window = None

@@ -306,3 +306,39 @@ async def test_a_backends_run_is_resumed_with_a_service_key_only(aiohttp_client,
         assert (await stranger.get(client.make_url(f"/api/runs/{run_id}/stream"))).status == 403
         again = await stranger.get(client.make_url(f"/api/runs/{run_id}/stream"), headers=service)
         assert again.status == 200 and text(await numbered(again)) == "".join(fake_llm.pieces)
+
+
+async def test_answers_under_way_together_take_turns_with_text_that_piled_up(client, fake_llm, monkeypatch):
+    """Text that arrives in one socket read (the loop was busy, the LLM was quick) costs no
+    wait to read: with other answers under way, each answer's pieces must still go out
+    taking turns with theirs, not as one burst per answer (S3's gaps of ~1 s)."""
+    from jewelstream.runs.run import Run
+
+    order = []
+    add = Run.add
+
+    def recorded(run, data):
+        order.append((run.id, data["type"]))
+        return add(run, data)
+
+    monkeypatch.setattr(Run, "add", recorded)
+    fake_llm.pieces = [f"слово{n} " for n in range(30)]
+    fake_llm.gate = asyncio.Event()                          # one piece each, then the rest at once
+    fake_llm.burst = True
+    asking = [asyncio.ensure_future(client.post(CONSULTATION.format(f"turns{n}"), json=QUESTION)) for n in (1, 2)]
+    for _ in range(100):
+        if len(fake_llm.requests) == 2:
+            break
+        await asyncio.sleep(0.02)
+    responses = await asyncio.gather(*asking)
+    fake_llm.gate.set()
+    for response in responses:
+        assert text(await numbered(response)) == "".join(fake_llm.pieces)
+    tokens = [run_id for run_id, kind in order if kind == "token"]
+    ends = {run_id: max(i for i, r in enumerate(tokens) if r == run_id) for run_id in set(tokens)}
+    both = tokens[:min(ends.values())]                     # while both answers had text to come
+    streak = longest = 0
+    for previous, current in zip(both, both[1:]):
+        streak = streak + 1 if current == previous else 0
+        longest = max(longest, streak + 1)
+    assert len(set(both)) == 2 and longest <= 4, (longest, both)
