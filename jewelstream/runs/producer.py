@@ -38,8 +38,8 @@ async def produce(run: Run, events: AsyncIterator[dict], event_log: RunLog | Non
             publish({**event, "run_id": run.id} if not run.events else event)
             if event.get("type") == "done":
                 state = "done"
-            if crowded():
-                # Other answers are under way: let them have a turn before our next event.
+            if event.get("type") == "token" and crowded():
+                # Other answers are under way: let them have a turn before our next piece.
                 # Text that piled up while the loop was busy (a socket read brings several
                 # pieces, and reading them costs no wait) then goes out piece by piece,
                 # answers taking turns, instead of each answer in a burst every second or

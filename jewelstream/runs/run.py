@@ -2,8 +2,8 @@
 
 Events are kept as the bytes that go on the wire (`id: N` + `data:`), encoded once, so a
 follower writes them as they are, and one that is behind writes its backlog in one go.
-A follower that has seen everything waits on one future shared by all followers of the
-run; the next event wakes them all.
+A follower that has seen everything waits on a future of its own (one that leaves cancels
+only its own); the next event wakes them all.
 
 `attached` counts the streams following the run in this process. When it drops to zero
 the resume window opens (registry.py decides what happens when it closes).
@@ -28,7 +28,7 @@ class Run:
         self.stop_reason: str | None = None    # why the producer was cancelled
         self.window: asyncio.TimerHandle | None = None
         self.logged: asyncio.Future | None = None   # done once the log holds the record
-        self._waker: asyncio.Future | None = None
+        self._waiters: list[asyncio.Future] = []     # followers that have seen every event
 
     @property
     def id(self) -> str:
@@ -56,11 +56,13 @@ class Run:
         """Return once there is an event after `seen`, or the run has ended."""
         if len(self.events) > seen or not self.running:
             return
-        if self._waker is None:
-            self._waker = asyncio.get_running_loop().create_future()
-        await asyncio.shield(self._waker)      # a follower that leaves does not cancel the others
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        await waiter                           # a follower that leaves cancels its own only
 
     def _wake(self) -> None:
-        if self._waker is not None:
-            self._waker.set_result(None)
-            self._waker = None
+        if self._waiters:
+            waiters, self._waiters = self._waiters, []
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
