@@ -5,16 +5,21 @@
     python -m jewelstream.data export catalog products.csv
 
 The database is JEWELSTREAM_DB (or --db), created with the demo data if it does not
-exist. An import prints a Russian and English report and exits 1 when the file has errors
-(then nothing changes); `--dry-run` checks and counts what would change, and changes
-nothing. A running server picks the new data up with its next request.
+exist; or PostgreSQL, with JEWELSTREAM_DATABASE_URL (or --database-url) set, as the server
+uses it (jewelstream/data/postgres.py). An import prints a Russian and English report and
+exits 1 when the file has errors (then nothing changes); `--dry-run` checks and counts what
+would change, and changes nothing. Running servers pick the new data up with their next
+request.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sqlite3
 import sys
+import tempfile
+from pathlib import Path
 
 from jewelstream.config import Settings
 from jewelstream.data.columns import TABLES
@@ -35,17 +40,52 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="check and count, change nothing")
     parser.add_argument("--encoding", help="force the file's encoding (default: UTF-8 or Windows-1251)")
     parser.add_argument("--db", default=os.environ.get("JEWELSTREAM_DB") or Settings.db_path)
+    parser.add_argument("--database-url", default=os.environ.get("JEWELSTREAM_DATABASE_URL") or None,
+                        help="PostgreSQL (postgresql://...) instead of the SQLite file")
     args = parser.parse_args(argv)
+    if args.database_url:
+        return _on_postgres(args)
     db = connect(args.db)                        # created, seeded or upgraded first if need be
     try:
-        if args.action == "export":
-            rows = read_table(db, TABLES[args.table])
-            write_export(args.file, TABLES[args.table], rows)
-            print(f"Выгружено строк: {len(rows)} -> {args.file}\nExported {len(rows)} rows -> {args.file}")
-            return 0
-        return import_file(db, args.table, args.file, dry_run=args.dry_run, encoding=args.encoding)
+        return _act(db, args)
     finally:
         db.close()
+
+
+def _act(db: sqlite3.Connection, args: argparse.Namespace) -> int:
+    if args.action == "export":
+        rows = read_table(db, TABLES[args.table])
+        write_export(args.file, TABLES[args.table], rows)
+        print(f"Выгружено строк: {len(rows)} -> {args.file}\nExported {len(rows)} rows -> {args.file}")
+        return 0
+    return import_file(db, args.table, args.file, dry_run=args.dry_run, encoding=args.encoding)
+
+
+def _on_postgres(args: argparse.Namespace) -> int:
+    """The same work on a scratch SQLite copy of PostgreSQL's shop tables; an import that
+    succeeded goes back in one transaction."""
+    import asyncpg
+
+    from jewelstream.data.postgres import ChangedMeanwhile, copy_back, copy_out
+    from jewelstream.store import StorageUnavailable
+    with tempfile.TemporaryDirectory() as folder:
+        db = connect(str(Path(folder) / "scratch.db"))
+        try:
+            version = asyncio.run(copy_out(args.database_url, db))
+            code = _act(db, args)
+            if code == 0 and args.action == "import" and not args.dry_run:
+                asyncio.run(copy_back(args.database_url, db, version))
+            return code
+        except ChangedMeanwhile:
+            print("Данные магазина изменил другой импорт, пока шёл этот; ничего не изменено. "
+                  "Запустите импорт снова.\nAnother import changed the shop's data meanwhile; "
+                  "nothing was changed. Run the import again.")
+            return 1
+        except (OSError, asyncpg.PostgresError, StorageUnavailable) as exc:
+            print(f"Не удалось поработать с базой данных: {exc}\nThe database failed: {exc}")
+            return 1
+        finally:
+            db.close()
 
 
 def import_file(db: sqlite3.Connection, table_name: str, path: str, *, dry_run: bool = False,
