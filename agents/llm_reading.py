@@ -10,16 +10,17 @@ on the stream the markers `AnswerNote` and `AnswerCut`, which never become token
 from __future__ import annotations
 
 import asyncio
+import logging
 import operator
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any, Callable
 
-import logging
-
 from langchain_core.messages import BaseMessage
 
 from agents.base import AnswerLimits
+
+log = logging.getLogger(__name__)
 
 
 class AnswerTimeout(Exception):
@@ -79,9 +80,6 @@ def text_of(chunk: BaseMessage) -> str:
     completions). `chunk.text` would build a copy on every call, and each token of every
     open answer would then be held three times instead of once."""
     return chunk.content if isinstance(chunk.content, str) else chunk.text
-
-
-log = logging.getLogger(__name__)
 
 
 @dataclass

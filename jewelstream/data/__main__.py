@@ -67,9 +67,8 @@ def _on_postgres(args: argparse.Namespace) -> int:
     import asyncpg
 
     from jewelstream.data.postgres import ChangedMeanwhile, copy_back, copy_out
-    from jewelstream.store import StorageUnavailable
     with tempfile.TemporaryDirectory() as folder:
-        db = connect(str(Path(folder) / "scratch.db"))
+        db = connect(str(Path(folder) / "scratch.db"), demo=False)
         try:
             version = asyncio.run(copy_out(args.database_url, db))
             code = _act(db, args)
@@ -81,7 +80,7 @@ def _on_postgres(args: argparse.Namespace) -> int:
                   "Запустите импорт снова.\nAnother import changed the shop's data meanwhile; "
                   "nothing was changed. Run the import again.")
             return 1
-        except (OSError, asyncpg.PostgresError, StorageUnavailable) as exc:
+        except (OSError, asyncpg.PostgresError) as exc:
             print(f"Не удалось поработать с базой данных: {exc}\nThe database failed: {exc}")
             return 1
         finally:

@@ -15,6 +15,8 @@ import sqlite3
 
 import asyncpg
 
+from jewelstream.store.postgres_schema import prepare
+
 # In the order that foreign keys allow to insert them (orders point at the other two).
 SHOP_TABLES = ("products", "customers", "articles", "orders")
 
@@ -26,11 +28,9 @@ class ChangedMeanwhile(Exception):
 async def copy_out(url: str, db: sqlite3.Connection) -> int:
     """Replace the shop's tables of the SQLite `db` with PostgreSQL's (migrated and seeded
     first if the database is new); PostgreSQL's data version."""
-    from jewelstream.store.postgres import PostgresStore
-
-    await (await PostgresStore.open(url, pool_size=1)).close()       # migrations, demo data
-    connection = await asyncpg.connect(url)
+    connection = await asyncpg.connect(url, timeout=10)
     try:
+        await prepare(connection)                       # as a server starting on it would
         async with connection.transaction(isolation="repeatable_read", readonly=True):
             tables = {name: await connection.fetch(f"SELECT * FROM {name}") for name in SHOP_TABLES}
             version = await connection.fetchval("SELECT value FROM meta WHERE key = 'data_version'")
@@ -57,10 +57,10 @@ async def copy_back(url: str, db: sqlite3.Connection, version: int) -> None:
     for name in SHOP_TABLES:
         cursor = db.execute(f"SELECT * FROM {name}")
         tables[name] = ([column[0] for column in cursor.description], [tuple(row) for row in cursor])
-    connection = await asyncpg.connect(url)
+    connection = await asyncpg.connect(url, timeout=10)
     try:
         async with connection.transaction():
-            await connection.execute("LOCK TABLE products, customers, articles, orders IN EXCLUSIVE MODE")
+            await connection.execute(f"LOCK TABLE {', '.join(SHOP_TABLES)} IN EXCLUSIVE MODE")
             now = await connection.fetchval("SELECT value FROM meta WHERE key = 'data_version'")
             if int(now or 0) != version:
                 raise ChangedMeanwhile()

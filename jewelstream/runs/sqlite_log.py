@@ -33,9 +33,9 @@ import sqlite3
 import threading
 import uuid
 from collections import deque
-from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import astuple, fields
+from pathlib import Path
 
 from jewelstream.runs.log import RUNNING, RunRecord
 from jewelstream.runs.run import encode_json

@@ -27,9 +27,9 @@ def migrations(backend: str) -> list[tuple[int, str]]:
     return found
 
 
-def connect(path: str) -> sqlite3.Connection:
-    """A connection to the SQLite database at `path`, which is created and seeded, or
-    brought up to date, first if need be."""
+def connect(path: str, *, demo: bool = True) -> sqlite3.Connection:
+    """A connection to the SQLite database at `path`, which is created and seeded (`demo`),
+    or brought up to date, first if need be."""
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -48,7 +48,7 @@ def connect(path: str) -> sqlite3.Connection:
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version = {version}")
         upgrade_products(db, seed.build_catalog)     # files from before migrations existed
-        if db.execute("SELECT count(*) FROM products").fetchone()[0] == 0:
+        if demo and db.execute("SELECT count(*) FROM products").fetchone()[0] == 0:
             insert_demo_data(db)
     except BaseException:
         db.execute("ROLLBACK")

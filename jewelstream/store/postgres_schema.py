@@ -3,8 +3,8 @@
 Several nodes may start at once against one database: the first to take the advisory lock
 applies the missing migrations (sql/postgres/, each in its own transaction with its row
 in `schema_version`) and seeds an empty shop with the demo data; the others wait on the
-lock, then find nothing left to do. Left out: the import command's tables (the import
-command works on a SQLite file, jewelstream/data/).
+lock, then find nothing left to do. The import command (jewelstream/data/postgres.py)
+calls `prepare` too before it reads the shop's tables.
 """
 from __future__ import annotations
 
