@@ -23,7 +23,7 @@ from jewelstream.callers import Callers
 from jewelstream.config import Settings
 from jewelstream.headers import security_headers
 from jewelstream.identity import Identity
-from jewelstream.llm import make_chat_model
+from jewelstream.llm import close_chat_model, make_chat_model
 from jewelstream.llm_health import UpstreamHealth
 from jewelstream.metrics import Metrics
 from jewelstream.middlewares import fresh_shop_data, json_errors
@@ -118,9 +118,7 @@ async def llm_ctx(app: web.Application):
     app[keys.UPSTREAM] = UpstreamHealth(settings.openai_base_url if settings.llm == "openai" else None,
                                         settings.model)
     yield
-    pool = getattr(llm, "http_async_client", None)   # ChatOpenAI's shared connection pool
-    if pool is not None:
-        await pool.aclose()
+    await close_chat_model(llm)
 
 
 async def orchestrator_ctx(app: web.Application):

@@ -26,7 +26,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
         return OfflineWriter(pace=settings.offline_pace)
     from langchain_openai import ChatOpenAI
 
-    from jewelstream.upstream import make_pool, make_timeout
+    from jewelstream.upstream import AGENTS_PER_STREAM, make_pool, make_timeout
 
     # Local servers (llama.cpp, vLLM, Ollama) need no key, but the client insists on one.
     api_key = settings.openai_api_key or "not-needed"
@@ -41,7 +41,10 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
     if settings.llm_fastpath:
         from jewelstream.llm_fastpath import LeanChatOpenAI, fastpath_clients
         clients = fastpath_clients(pool=pool, base_url=settings.openai_base_url, api_key=api_key,
-                                   timeout=timeout, max_retries=max_retries)
+                                   timeout=timeout, max_retries=max_retries,
+                                   connections=AGENTS_PER_STREAM * settings.max_streams,
+                                   connect_timeout=settings.connect_timeout, read_timeout=settings.total_timeout,
+                                   patience=settings.first_token_timeout)
         model_class = LeanChatOpenAI
     return model_class(
         model=settings.model,
@@ -70,3 +73,11 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
 
 def _is_openai(base_url: str | None) -> bool:
     return base_url is None or urlsplit(base_url).hostname == "api.openai.com"
+
+
+async def close_chat_model(model: BaseChatModel) -> None:
+    """Close the model's connections to the LLM server (at shutdown)."""
+    for client in (getattr(model, "async_client", None), getattr(model, "http_async_client", None)):
+        close = getattr(client, "aclose", None)
+        if close is not None:
+            await close()

@@ -24,6 +24,19 @@ fields, merged over the body after the transform); what `create` reads itself (t
 `stream`, the response format, the request options) stays where it was, and a request
 with any other message (tool calls, pictures) takes the SDK's own way.
 
+And a streamed request with plain messages and options goes over aiohttp
+(`StreamingCompletions`) instead of the SDK's httpx client: the request and its headers are
+the ones the SDK builds (its own request builder is asked once, at start-up), and so are
+its retries (connection failures, 408/409/429/5xx, `Retry-After`, `x-should-retry`) and its
+errors (`APIStatusError` by status, `APIConnectionError`, `APITimeoutError`, an `error`
+inside the stream). Measured against the httpx path with the bench's upstream: a question's
+first token ~2-4 ms sooner, and 200 answers at once read for about half the CPU (compare.py
+S2 CPU per request 132 -> 79 ms, S3 p99 gap 355-392 -> 134 ms; docs/performance.md).
+aiohttp has one trap here: when the connection breaks mid-answer, `readany` raises before
+it hands out the bytes it had already received, so the last tokens before the break
+would be lost; `ChunkStream._received` passes those on first (why the SDK's own aiohttp
+transport was left out before: jewelstream/upstream.py).
+
 And the answer's chunks are not kept. LangChain's `BaseChatModel.astream` keeps every chunk
 of an answer until it ends (for the end-of-run callbacks) and sets up callbacks and
 tracing for each call: ~1,700 live objects an answer at 95 tokens, so 200 answers of 200
@@ -35,6 +48,10 @@ stopping every stream for 0.4 s), and S3's peak RSS was ~90 MiB higher
 
 The private parts it relies on, which a new SDK release may change:
 - `openai.AsyncOpenAI._process_response_data`, overridden below;
+- the client's `_build_request`, `_should_retry`, `_calculate_retry_timeout`,
+  `_make_status_error_from_response` and `_make_sse_decoder`, which `StreamingCompletions`
+  calls so that its requests, retries and errors are the SDK's;
+- aiohttp's `StreamReader._read_nowait` (the bytes received before a break);
 - langchain-openai's acceptance of dict chunks in `ChatOpenAI._astream`;
 - ChatOpenAI's `root_async_client` / `async_client` fields (set to our client);
 - that the SDK's transform leaves a plain text message as it is;
@@ -44,15 +61,21 @@ If an upgrade breaks it, set `JEWELSTREAM_LLM_FASTPATH=0` and the server works a
 """
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Any, AsyncIterator
 
+import aiohttp
 import openai
 from langchain_core.callbacks import AsyncCallbackManager
 from langchain_core.messages import AIMessageChunk
 from langchain_core.runnables import RunnableConfig, ensure_config
 from langchain_openai import ChatOpenAI
+from openai._models import FinalRequestOptions
 from openai.resources.chat.completions import AsyncCompletions
 from openai.types.chat import ChatCompletionChunk
+
+from jewelstream.upstream import httpx, refuse_long_wait
 
 _PLAIN_MESSAGE = frozenset({"role", "content", "name"})
 
@@ -96,11 +119,179 @@ def _plain_json(value) -> bool:
     return kind in (str, int, float, bool) or value is None
 
 
-def fastpath_clients(*, pool, base_url: str | None, api_key: str, timeout, max_retries: int) -> dict:
-    """ChatOpenAI's client fields, set to a ChunkDictClient on `pool`."""
+class StreamingCompletions(PlainMessagesCompletions):
+    """`chat.completions` whose plain streamed requests go over aiohttp (see above): the SDK's
+    headers, retries and errors, without its request and response machinery. Anything else
+    (a request that is not streamed or not plain, raw responses) is the SDK's own."""
+
+    def __init__(self, client: ChunkDictClient, *, connections: int, connect_timeout: float,
+                 read_timeout: float, patience: float) -> None:
+        super().__init__(client)
+        self._connections, self._patience = connections, patience
+        self._timeout = aiohttp.ClientTimeout(total=None, connect=connect_timeout, sock_read=read_timeout)
+        self._session: aiohttp.ClientSession | None = None
+        self._session_loop: asyncio.AbstractEventLoop | None = None
+        # The request the SDK would send, built once by the SDK itself: its URL and headers.
+        self._options = FinalRequestOptions.construct(method="post", url="/chat/completions", json_data={})
+        template = client._build_request(self._options)
+        self._url = str(template.url)
+        self._headers = {name: value for name, value in template.headers.items()
+                         if name not in ("host", "connection", "content-length", "accept-encoding")}
+
+    async def create(self, *, messages, stream=False, **params):
+        extra_body = params.get("extra_body") or {}
+        if not (stream is True and type(params.get("model")) is str and params.keys().isdisjoint(_SDK_ARGUMENTS - {"model"})
+                and type(extra_body) is dict and _plain_json(extra_body)
+                and all(type(m) is dict and m.keys() <= _PLAIN_MESSAGE and type(m.get("content")) is str
+                        for m in messages)
+                and all(_plain_json(value) for name, value in params.items() if name != "extra_body")):
+            return await super().create(messages=messages, stream=stream, **params)
+        body = {name: value for name, value in params.items() if name != "extra_body"}
+        body.update(messages=messages, stream=True, **extra_body)
+        return await self._send(json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode())
+
+    async def _send(self, body: bytes) -> "ChunkStream":
+        client, session = self._client, self._open()
+        for retries_taken in range(client.max_retries + 1):
+            remaining = client.max_retries - retries_taken
+            headers = {**self._headers, "x-stainless-retry-count": str(retries_taken)}
+            try:
+                response = await session.post(self._url, data=body, headers=headers, allow_redirects=False)
+                if response.status < 300:
+                    return ChunkStream(response, client._make_sse_decoder(), self._request)
+                content = await _read_and_release(response)
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                error = _transport_error(exc, self._request())
+                if not remaining:
+                    raise error from exc
+                await asyncio.sleep(client._calculate_retry_timeout(remaining, self._options))
+                continue
+            failed = httpx.Response(response.status, headers=list(response.raw_headers), content=content,
+                                    request=self._request())
+            refuse_long_wait(failed, self._patience)
+            if not (remaining and client._should_retry(failed)):
+                raise client._make_status_error_from_response(failed)
+            await asyncio.sleep(client._calculate_retry_timeout(remaining, self._options, failed.headers))
+        raise AssertionError("unreachable")
+
+    def _request(self):
+        """The request as the SDK's errors carry it (only when one is raised)."""
+        return httpx.Request("POST", self._url)
+
+    def _open(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._session_loop is not loop:
+            self._session_loop = loop          # a session serves the loop it was made in
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._connections, limit_per_host=0),
+                timeout=self._timeout, trust_env=True, cookie_jar=aiohttp.DummyCookieJar())
+        return self._session
+
+    async def aclose(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+
+class ChunkStream:
+    """What the SDK's AsyncStream is to ChatOpenAI, over an aiohttp response: an async context
+    manager and iterator of the answer's chunks as dicts, up to `[DONE]`."""
+
+    def __init__(self, response: aiohttp.ClientResponse, decoder, request) -> None:
+        self.response = response
+        self._request = request
+        self._iterator = self._chunks(decoder)
+        self._drained = self._closed = False
+
+    def __aiter__(self):
+        return self._iterator
+
+    async def __anext__(self):
+        return await self._iterator.__anext__()
+
+    async def __aenter__(self) -> "ChunkStream":
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Give the connection back when the answer was read to its end, else close it (an
+        answer given up mid-way: the LLM server sees it and stops writing)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._drained:
+            self.response.release()
+        else:
+            self.response.close()
+
+    async def _chunks(self, decoder):
+        try:
+            async for event in decoder.aiter_bytes(self._received()):
+                if event.data.startswith("[DONE]"):
+                    await self._drain()
+                    return
+                data = event.json()
+                if isinstance(data, dict) and data.get("error"):      # as the SDK's stream does
+                    error = data["error"]
+                    message = error.get("message") if isinstance(error, dict) else None
+                    raise openai.APIError(message=message if isinstance(message, str) and message
+                                          else "An error occurred during streaming",
+                                          request=self._request(), body=error)
+                yield data
+            self._drained = True
+        finally:
+            await self.close()
+
+    async def _received(self):
+        """The body's bytes as they come. When the connection breaks, aiohttp raises before
+        it hands out what it had already received: that part is passed on first, so the
+        last tokens before the break still reach the customer."""
+        content = self.response.content
+        while True:
+            try:
+                data = await content.readany()
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                if rest := content._read_nowait(-1):
+                    yield rest
+                raise _transport_error(exc, self._request()) from exc
+            if not data:
+                return
+            yield data
+
+    async def _drain(self) -> None:
+        """Read what follows `[DONE]` (the body's end), so the connection can be reused."""
+        try:
+            await self.response.read()
+            self._drained = True
+        except (aiohttp.ClientError, TimeoutError):
+            pass
+
+
+async def _read_and_release(response: aiohttp.ClientResponse) -> bytes:
+    try:
+        return await response.read()
+    finally:
+        response.release()
+
+
+def _transport_error(exc: BaseException, request) -> openai.APIConnectionError:
+    """An aiohttp error as the SDK raises it: a timeout, or a connection that failed."""
+    if isinstance(exc, TimeoutError):
+        return openai.APITimeoutError(request=request)
+    return openai.APIConnectionError(request=request)
+
+
+def fastpath_clients(*, pool, base_url: str | None, api_key: str, timeout, max_retries: int,
+                     connections: int = 512, connect_timeout: float = 5.0, read_timeout: float = 120.0,
+                     patience: float = 30.0) -> dict:
+    """ChatOpenAI's client fields: a ChunkDictClient on `pool` for what the SDK does itself,
+    and StreamingCompletions for streamed answers."""
     client = ChunkDictClient(base_url=base_url, api_key=api_key, timeout=timeout,
                              max_retries=max_retries, http_client=pool)
-    return {"root_async_client": client, "async_client": PlainMessagesCompletions(client)}
+    completions = StreamingCompletions(client, connections=connections, connect_timeout=connect_timeout,
+                                       read_timeout=read_timeout, patience=patience)
+    return {"root_async_client": client, "async_client": completions}
 
 
 class LeanChatOpenAI(ChatOpenAI):

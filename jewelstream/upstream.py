@@ -19,11 +19,12 @@ builds the httpx pool it sends through (`ChatOpenAI(http_async_client=...)`):
   servers tell the SDK not to retry), so the answer fails at once with a "busy" message.
 
 What it leaves out: the optional speed-up over the SDK's private methods
-(jewelstream/llm_fastpath.py). Tried and left out as well: the SDK's aiohttp transport
-(`openai.DefaultAioHttpClient`) reads a paced stream for ~30% less CPU than httpx, but
-when the LLM server drops the connection mid-answer, aiohttp raises before it hands out
-the bytes it had already received, so the last tokens before the break would never reach
-the client.
+(jewelstream/llm_fastpath.py), which streams plain requests over aiohttp with the same
+headers, retries, redirects (none) and `refuse_long_wait`. Tried and left out here: the
+SDK's own aiohttp transport (`openai.DefaultAioHttpClient`) reads a paced stream for ~30%
+less CPU than httpx, but when the LLM server drops the connection mid-answer, aiohttp
+raises before it hands out the bytes it had already received, so the last tokens before
+the break would never reach the client (the fast path hands them on itself).
 """
 from __future__ import annotations
 
@@ -49,13 +50,18 @@ def make_pool(*, timeout, max_streams: int, patience: float):
     """The httpx pool every upstream request goes through. `patience`: the longest wait
     for an answer to start (the first-token timeout)."""
     async def refuse_long_waits(response) -> None:
-        if response.status_code in (429, 503) and (retry_after(response.headers) or 0) > patience:
-            response.headers["x-should-retry"] = "false"
+        refuse_long_wait(response, patience)
 
     return openai.DefaultAsyncHttpxClient(
         timeout=timeout, follow_redirects=False, event_hooks={"response": [refuse_long_waits]},
         limits=httpx.Limits(max_connections=AGENTS_PER_STREAM * max_streams,
                             max_keepalive_connections=100))
+
+
+def refuse_long_wait(response, patience: float) -> None:
+    """Mark a 429/503 whose Retry-After is longer than `patience` as not to be retried."""
+    if response.status_code in (429, 503) and (retry_after(response.headers) or 0) > patience:
+        response.headers["x-should-retry"] = "false"
 
 
 def retry_after(headers) -> float | None:

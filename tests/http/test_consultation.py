@@ -212,7 +212,8 @@ async def test_the_fast_path_sends_the_request_the_sdk_would(fake_llm, messages)
 
     fast = fastpath_clients(pool=openai.DefaultAsyncHttpxClient(), base_url=fake_llm.base_url,
                             api_key="t", timeout=5, max_retries=0)["async_client"]
-    public = openai.AsyncOpenAI(base_url=fake_llm.base_url, api_key="t").chat.completions
+    from openai.resources.chat.completions import AsyncCompletions
+    public = AsyncCompletions(fast._client)            # the SDK's own way, on the same client
     for completions in (fast, public):
         stream = await completions.create(model="m", messages=messages, stream=True, temperature=0.5,
                                           max_completion_tokens=50, extra_body={"top_k": 3},
@@ -220,9 +221,37 @@ async def test_the_fast_path_sends_the_request_the_sdk_would(fake_llm, messages)
                                           tool_choice="auto", parallel_tool_calls=False)
         async for _ in stream:
             pass
+    await fast.aclose()
     assert len(fake_llm.requests) == 2 and fake_llm.requests[0] == fake_llm.requests[1]
     assert fake_llm.requests[0]["messages"] == messages and fake_llm.requests[0]["top_k"] == 3
     assert fake_llm.requests[0]["tools"] == TOOLS
+    # And the headers (the key, the SDK's own), but for how each HTTP library frames a body.
+    framing = {"host", "content-length", "accept-encoding", "connection"}
+    fast_headers, sdk_headers = ({k: v for k, v in h.items() if k not in framing} for h in fake_llm.headers)
+    assert fast_headers == sdk_headers and fast_headers["authorization"] == "Bearer t"
+
+
+async def test_the_fast_path_hands_on_what_came_before_a_break(fake_llm):
+    """When the LLM server's connection breaks, aiohttp raises before it hands out the bytes
+    it had already received; the fast path passes those on first: the tokens before the
+    break reach the customer, then the error."""
+    import openai
+    from jewelstream.llm_fastpath import fastpath_clients
+
+    fake_llm.fault, fake_llm.drop_after, fake_llm.burst, fake_llm.ttft = "drop", 6, True, 0.05
+    fast = fastpath_clients(pool=openai.DefaultAsyncHttpxClient(), base_url=fake_llm.base_url,
+                            api_key="t", timeout=5, max_retries=0)["async_client"]
+    stream = await fast.create(model="m", messages=[{"role": "user", "content": "Ищу кольцо"}], stream=True)
+    chunks = []
+    with pytest.raises(openai.APIConnectionError):
+        async with stream:
+            async for chunk in stream:
+                if not chunks:
+                    await asyncio.sleep(0.3)      # the rest and the break arrive meanwhile
+                chunks.append(chunk)
+    await fast.aclose()
+    text = "".join(chunk["choices"][0]["delta"].get("content") or "" for chunk in chunks)
+    assert text == "".join(fake_llm.pieces[:6])
 
 
 TOOLS = [{"type": "function", "function": {
