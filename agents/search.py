@@ -143,8 +143,12 @@ def find_products(catalog: list[dict], prefs: dict, taste: dict | None = None, *
     again ("покажите ещё")."""
     taste = taste or {}
     wishes = stated_wishes(prefs)
-    pool = [p for p in catalog if p["id"] not in exclude]
-    exact = [p for p in pool if all(w.test(p) for w in wishes)]
+    pool = [p for p in catalog if p["id"] not in exclude] if exclude else catalog
+    exact = pool
+    for wish in wishes:                    # one wish at a time: each pass looks at fewer pieces
+        exact = [p for p in exact if wish.test(p)]
+    if exact is catalog:
+        exact = list(catalog)
     chosen = _ranked(exact, prefs, taste, limit)
     found = Found(chosen, {p["id"]: [] for p in chosen}, wishes, len(exact))
     if len(chosen) >= limit:
