@@ -64,6 +64,8 @@ from __future__ import annotations
 import asyncio
 import json
 from typing import Any, AsyncIterator
+from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
 import openai
@@ -137,6 +139,11 @@ class StreamingCompletions(PlainMessagesCompletions):
         self._url = str(template.url)
         self._headers = {name: value for name, value in template.headers.items()
                          if name not in ("host", "connection", "content-length", "accept-encoding")}
+        # A proxy from the environment (HTTPS_PROXY, NO_PROXY...), as httpx honours it: looked
+        # up once here. aiohttp's own `trust_env` looks it up (and reads ~/.netrc) on a
+        # thread for every request.
+        scheme, host = urlsplit(self._url).scheme, urlsplit(self._url).hostname or ""
+        self._proxy = None if proxy_bypass(host) else getproxies().get(scheme)
 
     async def create(self, *, messages, stream=False, **params):
         extra_body = params.get("extra_body") or {}
@@ -156,7 +163,8 @@ class StreamingCompletions(PlainMessagesCompletions):
             remaining = client.max_retries - retries_taken
             headers = {**self._headers, "x-stainless-retry-count": str(retries_taken)}
             try:
-                response = await session.post(self._url, data=body, headers=headers, allow_redirects=False)
+                response = await session.post(self._url, data=body, headers=headers, allow_redirects=False,
+                                              proxy=self._proxy)
                 if response.status < 300:
                     return ChunkStream(response, client._make_sse_decoder(), self._request)
                 content = await _read_and_release(response)
@@ -184,7 +192,7 @@ class StreamingCompletions(PlainMessagesCompletions):
             self._session_loop = loop          # a session serves the loop it was made in
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections, limit_per_host=0),
-                timeout=self._timeout, trust_env=True, cookie_jar=aiohttp.DummyCookieJar())
+                timeout=self._timeout, cookie_jar=aiohttp.DummyCookieJar())
         return self._session
 
     async def aclose(self) -> None:

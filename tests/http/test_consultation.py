@@ -231,6 +231,26 @@ async def test_the_fast_path_sends_the_request_the_sdk_would(fake_llm, messages)
     assert fast_headers == sdk_headers and fast_headers["authorization"] == "Bearer t"
 
 
+async def test_the_fast_path_takes_the_proxy_the_environment_names(fake_llm, monkeypatch):
+    """Like the SDK's httpx client, the fast path honours HTTP(S)_PROXY and NO_PROXY (looked
+    up once, not per request): here the fake LLM is the proxy for a host that does not exist."""
+    import openai
+    from jewelstream.llm_fastpath import fastpath_clients
+
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://{fake_llm.host}:{fake_llm.port}")
+    monkeypatch.setenv("http_proxy", f"http://{fake_llm.host}:{fake_llm.port}")
+    fast = fastpath_clients(pool=openai.DefaultAsyncHttpxClient(), base_url="http://llm.invalid/v1",
+                            api_key="t", timeout=5, max_retries=0)["async_client"]
+    stream = await fast.create(model="m", messages=[{"role": "user", "content": "Ищу кольцо"}], stream=True)
+    async with stream:
+        text = "".join([chunk["choices"][0]["delta"].get("content") or "" async for chunk in stream])
+    await fast.aclose()
+    assert text == "".join(fake_llm.pieces)
+    assert fake_llm.headers[0]["host"] == "llm.invalid"
+
+
 async def test_the_fast_path_hands_on_what_came_before_a_break(fake_llm):
     """When the LLM server's connection breaks, aiohttp raises before it hands out the bytes
     it had already received; the fast path passes those on first: the tokens before the
