@@ -16,7 +16,7 @@ shop's facts file (`load_facts`), and the shop's words for reading its own data 
 from agents import analysis, consultant, girlfriend, taste, trend
 from agents.answering import (AnswerBroken, AnswerCut, AnswerNote, AnswerTimeout, AnswerUsage, ToolProducts,
                               word_bounded)
-from agents.base import Agent, AgentContext, AnswerLimits
+from agents.base import Agent, AgentContext, AnswerLimits, Step
 from agents.dialogue import dialogue_of, history_for, updated
 from agents.language import find_codes, normalize, vocabulary
 from agents.llm_reading import usage_reports
@@ -29,6 +29,6 @@ AGENTS = {agent.name: agent for agent in (consultant.AGENT, girlfriend.AGENT, an
                                             trend.AGENT, taste.AGENT)}
 
 __all__ = ["AGENTS", "Agent", "AgentContext", "AnswerBroken", "AnswerCut", "AnswerLimits", "AnswerNote",
-           "AnswerTimeout", "AnswerUsage", "OfflineWriter", "ToolBox", "ToolProducts", "choose_agents",
+           "AnswerTimeout", "AnswerUsage", "OfflineWriter", "Step", "ToolBox", "ToolProducts", "choose_agents",
            "dialogue_of", "find_codes", "history_for", "load_facts", "normalize", "updated", "usage_reports",
            "vocabulary", "word_bounded"]

@@ -109,12 +109,26 @@ class AgentContext:
 
 
 @dataclass(frozen=True)
+class Step:
+    """Put on the graph's stream by a node that takes more than one step: the next one
+    starts (its status line, as a node's start gives its own). A step a person can see
+    needs no graph step of its own, and each of those costs LangGraph about a millisecond
+    of CPU per question (docs/performance.md)."""
+    name: str
+
+
+def step(runtime: Any, name: str) -> None:
+    """Announce step `name` of the running node (see `Step`)."""
+    runtime.stream_writer(Step(name))
+
+
+@dataclass(frozen=True)
 class Agent:
     """The orchestrator's view of one agent."""
     name: str
     graph: Any                                  # a compiled StateGraph
     headline: str                               # the status when the agent starts
-    statuses: Mapping[str, tuple[str, str]]     # node -> (stage, Russian status at its start)
+    statuses: Mapping[str, tuple[str, str]]     # node or Step -> (stage, Russian status at its start)
     metadata: Callable[[dict], dict]            # final state -> this agent's metadata
     staff_only: bool = False
     # final state -> changes to the user's dialogue state (agents.dialogue); None: nothing

@@ -1,6 +1,6 @@
 """The jewelry consultant: follows the conversation, finds pieces honestly, tells about them.
 
-    search -> respond
+    consult: search, then respond (two steps with a status line each, one graph node)
 
 `search` loads the profile (the questionnaire's taste and the dialogue state,
 `agents.dialogue`) and decides, with plain code, what the message is (`Turn.intent`):
@@ -13,6 +13,9 @@ One step, not several: together they take about a millisecond, too short for a s
 (docs/performance.md).
 `respond` has the LLM word the answer from those facts (offline: the draft of
 `agents.consultant_drafts` is streamed as is). The LLM never picks products.
+They are two steps of one node (`agents.base.Step` gives `respond` its status line): a
+graph step costs LangGraph about a millisecond of CPU per question, on the way to the
+first token of every answer (docs/performance.md).
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
 from agents.answering import write_answer
-from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store, profile_of
+from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store, profile_of, step
 from agents.consultant_drafts import SYSTEM_PROMPT, draft_answer, prompt_facts
 from agents.dialogue import dialogue_of, history_for, ongoing
 from agents.preferences import completed, extract_preferences, merge_preferences
@@ -164,13 +167,17 @@ async def respond(state: ConsultantState, runtime: Runtime[AgentContext]) -> dic
     return {"answer": await write_answer(runtime, messages)}
 
 
+async def consult(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
+    """Who is asking, what they mean and what we have; then the words."""
+    found = await search(state, runtime)
+    step(runtime, "respond")
+    return {**found, **await respond({**state, **found}, runtime)}
+
+
 builder = StateGraph(ConsultantState, context_schema=AgentContext, input_schema=InputState)
-builder.add_node("search", search)
-builder.add_node("respond", respond)
-# Who is asking, what they mean and what we have; then the words.
-builder.add_edge(START, "search")
-builder.add_edge("search", "respond")
-builder.add_edge("respond", END)
+builder.add_node("consult", consult)
+builder.add_edge(START, "consult")
+builder.add_edge("consult", END)
 graph = builder.compile(name="consultant")
 
 
@@ -198,7 +205,7 @@ def remember(state: dict) -> dict:
 AGENT = Agent(
     name="consultant", title="Консультант", graph=graph,
     headline="Подбираю рекомендации...",
-    statuses={"search": ("search", "Ищу подходящие украшения..."),
+    statuses={"consult": ("search", "Ищу подходящие украшения..."),
               "respond": ("answer", "Готовлю ответ...")},
     metadata=metadata, remember=remember,
 )

@@ -22,7 +22,7 @@ import copy
 import logging
 from typing import AsyncIterator, Mapping
 
-from agents import (Agent, AgentContext, AnswerCut, AnswerLimits, AnswerNote, AnswerUsage, ToolProducts,
+from agents import (Agent, AgentContext, AnswerCut, AnswerLimits, AnswerNote, AnswerUsage, Step, ToolProducts,
                     choose_agents, dialogue_of, history_for, updated, word_bounded)
 from jewelstream import events
 from jewelstream.agent_runs import AgentFailed, merge_runs, with_products
@@ -169,7 +169,11 @@ class Orchestrator:
         state: dict = {}
         async for mode, part in agent.graph.astream(inputs, context=context, stream_mode=_STREAM_MODES):
             if mode == "custom":                        # never empty (write_answer)
-                if isinstance(part, AnswerCut):
+                if isinstance(part, Step):              # a node's next step starts
+                    stage = agent.statuses.get(part.name)
+                    if stage:
+                        yield events.status(stage[1], stage=stage[0], agent=name)
+                elif isinstance(part, AnswerCut):
                     yield {"type": "cut", "agent": name, "reason": part.reason}
                 elif isinstance(part, AnswerNote):
                     yield {"type": "note", "kind": part.kind, "message": part.message, "agent": name}

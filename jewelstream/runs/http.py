@@ -105,11 +105,14 @@ async def deliver(request: web.Request, stream: EventStream, target: Run | RunRe
     if run is not None:
         runs.attach(run)
     try:
-        if run is not None:
-            await runs.announced(run)          # its id goes out once the log can resume it
-        await stream.prepare()
+        if run is None or not run.quiet:
+            await _prepare(stream, runs, run)
         async for chunk, last_id in follow(runs, target, after):
+            if not stream.response.prepared:   # an answer being set up: the headers leave
+                await _prepare(stream, runs, run)      # with its first lines (Run.quiet)
             await stream.send_encoded(chunk, last_id)
+        if not stream.response.prepared:
+            await _prepare(stream, runs, run)
     except ClientGone:
         pass                                   # the run goes on for the resume window
     except _failures(runs) as exc:              # the log went away while we read it
@@ -129,6 +132,12 @@ async def deliver(request: web.Request, stream: EventStream, target: Run | RunRe
             runs.detach(run)
         await stream.close()
     return stream.response
+
+
+async def _prepare(stream: EventStream, runs: Runs, run: Run | None) -> None:
+    if run is not None:
+        await runs.announced(run)              # its id goes out once the log can resume it
+    await stream.prepare()
 
 
 async def _deliver_rest(stream: EventStream, runs: Runs, run: Run, after: int) -> None:

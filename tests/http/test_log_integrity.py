@@ -118,7 +118,8 @@ async def test_the_run_logs_writes_never_hold_a_question_back(client, fake_llm, 
             if logged:
                 break
             await asyncio.sleep(0.025)
-        assert logged == [("Ищу кулон",)]                # the run log's file still locked
+        # (The answer may be there too by now: the fake LLM is quick.)
+        assert logged[:1] == [("Ищу кулон",)]            # the run log's file still locked
     finally:
         blocker.rollback()
         blocker.close()

@@ -342,3 +342,25 @@ async def test_answers_under_way_together_take_turns_with_text_that_piled_up(cli
         streak = streak + 1 if current == previous else 0
         longest = max(longest, streak + 1)
     assert len(set(both)) == 2 and longest <= 4, (longest, both)
+
+
+async def test_an_answer_asks_the_llm_before_its_status_lines_go_out(client, fake_llm):
+    """While an answer is being set up, its headers and status lines wait (Run.quiet, at
+    most 50 ms after the first): the question's work, up to the LLM request, comes first.
+    With an LLM slow to start, the status lines still come long before its first token."""
+    asked_at: list[float] = []
+    fake_llm.ttft = 1.0
+    fake_llm.respond = lambda body: asked_at.append(time.monotonic()) or fake_llm.pieces
+    started = time.monotonic()
+    response = await client.post(CONSULTATION.format("quiet"), json={"message": "Ищу серьги с изумрудами"})
+    headers_at = time.monotonic()
+    events = []
+    async for _event_id, event in read_numbered(response):
+        events.append((time.monotonic(), event))
+        if event["type"] == "token":
+            break
+    response.close()
+    assert asked_at and asked_at[0] <= headers_at               # the LLM was asked first
+    statuses = [at for at, event in events if event["type"] == "status"]
+    assert statuses and max(statuses) - started < 0.5           # not held until the first token
+    assert events[-1][0] - started >= 1.0
