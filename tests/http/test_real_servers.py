@@ -28,6 +28,9 @@ async def test_one_slot_server_two_agents_both_answer_with_the_concurrency_setti
     """Each answer takes longer than the first-token timeout; the second waits its turn in
     our queue (with a status line), and that wait does not count against the timeout."""
     fake_llm.one_at_a_time, fake_llm.delay = True, 0.06     # ~0.9 s per answer
+    # The first answer's text starts after both agents reached the queue: a status line that
+    # comes once text flows is dropped (the wire order is status* token*).
+    fake_llm.ttft = 0.2
     client = await _app(aiohttp_client, settings, llm_concurrency=1, first_token_timeout=0.6)
     events = await asyncio.wait_for(collect(await client.post(ORCHESTRATOR.format("slot"),
                                                               json=TWO_AGENTS)), 15)
