@@ -40,7 +40,8 @@ Control (set attributes between or during requests):
 - `one_at_a_time`: serve one request at a time, as a server with a single slot does
   (llama.cpp's server with `-np 1`): a second request waits, silent, until the first ends.
 `GET /v1/models` lists the one model, `fake-model`.
-Records: `requests` (the JSON bodies), `headers` (each request's), `completed`, `closed_by_client` (the caller went
+Records: `requests` (the JSON bodies), `headers` and `peers` (each request's headers and
+client address), `completed`, `closed_by_client` (the caller went
 away mid-answer) and the `client_closed` event; `reset()` restores the defaults and clears
 them (a server shared by a module's tests).
 """
@@ -74,6 +75,7 @@ class FakeLLM:
         self.redirect_to: str | None = None
         self.requests: list[dict] = []
         self.headers: list[dict] = []          # each request's headers, lower-cased names
+        self.peers: list[tuple] = []           # each request's client address (which connection)
         self.completed = 0
         self.closed_by_client = 0
         self.client_closed = asyncio.Event()
@@ -135,6 +137,7 @@ class FakeLLM:
         body = await request.json()
         self.requests.append(body)
         self.headers.append({name.lower(): value for name, value in request.headers.items()})
+        self.peers.append(request.transport.get_extra_info("peername") if request.transport else None)
         fault = self.fault_for(body) if self.fault_for else self.fault
         if fault == "http500":
             return web.json_response({"error": {"message": "boom", "type": "server_error"}}, status=500)

@@ -231,6 +231,23 @@ async def test_the_fast_path_sends_the_request_the_sdk_would(fake_llm, messages)
     assert fast_headers == sdk_headers and fast_headers["authorization"] == "Bearer t"
 
 
+@pytest.mark.parametrize("usage", [True, False], ids=["usage-report", "no-usage-report"])
+async def test_with_the_fast_path_questions_in_a_row_share_one_connection_to_the_llm(aiohttp_client, settings,
+                                                                                      fake_llm, usage):
+    """An answer read to its end gives its connection back (`ChunkStream` drains what
+    follows `[DONE]`): the next question does not open a new one (a TCP, on a real
+    endpoint a TLS, set-up on the way to its first token)."""
+    if not settings.llm_fastpath:
+        pytest.skip("the SDK's httpx client closes a connection whose body was not read to its end")
+    from jewelstream.app import create_app
+    client = await aiohttp_client(create_app(replace(settings, llm_usage=usage)))
+    for _ in range(3):
+        events = await collect(await client.post(CONSULTATION.format("regular"), json={"message": QUESTION}))
+        assert events[-1]["type"] == "done"
+        await asyncio.sleep(0.1)
+    assert len(fake_llm.peers) == 3 and len(set(fake_llm.peers)) == 1
+
+
 async def test_the_fast_path_takes_the_proxy_the_environment_names(fake_llm, monkeypatch):
     """Like the SDK's httpx client, the fast path honours HTTP(S)_PROXY and NO_PROXY (looked
     up once, not per request): here the fake LLM is the proxy for a host that does not exist."""
