@@ -29,9 +29,10 @@ And a streamed request with plain messages and options goes over aiohttp
 the ones the SDK builds (its own request builder is asked once, at start-up), and so are
 its retries (connection failures, 408/409/429/5xx, `Retry-After`, `x-should-retry`) and its
 errors (`APIStatusError` by status, `APIConnectionError`, `APITimeoutError`, an `error`
-inside the stream). Measured against the httpx path with the bench's upstream: a question's
-first token ~2-4 ms sooner, and 200 answers at once read for about half the CPU (compare.py
-S2 CPU per request 132 -> 79 ms, S3 p99 gap 355-392 -> 134 ms; docs/performance.md).
+inside the stream). Measured against the httpx path with the harness's upstream: from the
+call to the first piece of text ~3.7 ms sooner (one client alone, 55 calls each), and a
+streamed answer for about a third less of the server's CPU (compare.py S2 CPU per request
+125-132 -> 60-88 ms; S3 p99 gap 355-392 -> 138-163 ms; docs/performance.md).
 aiohttp has one trap here: when the connection breaks mid-answer, `readany` raises before
 it hands out the bytes it had already received, so the last tokens before the break
 would be lost; `ChunkStream._received` passes those on first (why the SDK's own aiohttp
