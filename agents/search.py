@@ -147,8 +147,6 @@ def find_products(catalog: list[dict], prefs: dict, taste: dict | None = None, *
     exact = pool
     for wish in wishes:                    # one wish at a time: each pass looks at fewer pieces
         exact = [p for p in exact if wish.test(p)]
-    if exact is catalog:
-        exact = list(catalog)
     chosen = _ranked(exact, prefs, taste, limit)
     found = Found(chosen, {p["id"]: [] for p in chosen}, wishes, len(exact))
     if len(chosen) >= limit:

@@ -78,7 +78,8 @@ from openai._models import FinalRequestOptions
 from openai.resources.chat.completions import AsyncCompletions
 from openai.types.chat import ChatCompletionChunk
 
-from jewelstream.upstream import httpx, refuse_long_wait
+from jewelstream.config import Settings
+from jewelstream.upstream import AGENTS_PER_STREAM, httpx, refuse_long_wait
 
 _PLAIN_MESSAGE = frozenset({"role", "content", "name"})
 
@@ -97,8 +98,7 @@ class PlainMessagesCompletions(AsyncCompletions):
     options, sampling) bypass the request transform (see above)."""
 
     async def create(self, *, messages, extra_body=None, **params):
-        if all(type(m) is dict and m.keys() <= _PLAIN_MESSAGE and type(m.get("content")) is str
-               for m in messages):
+        if _plain_messages(messages):
             plain = {name: value for name, value in params.items()
                      if name not in _SDK_ARGUMENTS and _plain_json(value)}
             extra_body = {**plain, **(extra_body or {}), "messages": messages}
@@ -109,6 +109,12 @@ class PlainMessagesCompletions(AsyncCompletions):
 
 # What `create` itself reads (the request's options, the response's shape): never moved.
 _SDK_ARGUMENTS = frozenset({"model", "stream", "response_format", "extra_headers", "extra_query", "timeout"})
+
+
+def _plain_messages(messages) -> bool:
+    """Only text messages (a role, a text, maybe a name): what the SDK's transform leaves as is."""
+    return all(type(m) is dict and m.keys() <= _PLAIN_MESSAGE and type(m.get("content")) is str
+               for m in messages)
 
 
 def _plain_json(value) -> bool:
@@ -150,8 +156,7 @@ class StreamingCompletions(PlainMessagesCompletions):
         extra_body = params.get("extra_body") or {}
         if not (stream is True and type(params.get("model")) is str and params.keys().isdisjoint(_SDK_ARGUMENTS - {"model"})
                 and type(extra_body) is dict and _plain_json(extra_body)
-                and all(type(m) is dict and m.keys() <= _PLAIN_MESSAGE and type(m.get("content")) is str
-                        for m in messages)
+                and _plain_messages(messages)
                 and all(_plain_json(value) for name, value in params.items() if name != "extra_body")):
             return await super().create(messages=messages, stream=stream, **params)
         body = {name: value for name, value in params.items() if name != "extra_body"}
@@ -292,8 +297,9 @@ def _transport_error(exc: BaseException, request) -> openai.APIConnectionError:
 
 
 def fastpath_clients(*, pool, base_url: str | None, api_key: str, timeout, max_retries: int,
-                     connections: int = 512, connect_timeout: float = 5.0, read_timeout: float = 120.0,
-                     patience: float = 30.0) -> dict:
+                     connections: int = AGENTS_PER_STREAM * Settings.max_streams,
+                     connect_timeout: float = Settings.connect_timeout, read_timeout: float = Settings.total_timeout,
+                     patience: float = Settings.first_token_timeout) -> dict:
     """ChatOpenAI's client fields: a ChunkDictClient on `pool` for what the SDK does itself,
     and StreamingCompletions for streamed answers."""
     client = ChunkDictClient(base_url=base_url, api_key=api_key, timeout=timeout,

@@ -35,7 +35,7 @@ def follow(runs: Runs, target: Run | RunRecord, after: int) -> AsyncIterator[Chu
 
 async def _in_memory(run: Run, seen: int) -> AsyncIterator[Chunk]:
     while True:
-        if run.ready(seen) or (not run.running and len(run.events) > seen):
+        if run.ready(seen):                    # (a run that ends is never quiet)
             chunk = b"".join(run.events[seen:])
             seen = len(run.events)
             yield chunk, seen
