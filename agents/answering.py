@@ -47,6 +47,8 @@ async def write_answer(runtime: Runtime[AgentContext], messages: list[BaseMessag
     endpoint counted go out as an `AnswerUsage`.
     """
     ctx, emit = runtime.context, runtime.stream_writer
+    if ctx.asked is not None:          # runs once this task waits: the request is out by then
+        asyncio.get_running_loop().call_soon(ctx.asked)
     reading = Reading()
     try:
         text = await _answer(ctx, messages, emit, reading)

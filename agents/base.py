@@ -16,7 +16,7 @@ import asyncio
 import re
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, NotRequired, Protocol, TypeVar, TypedDict
+from typing import Any, Awaitable, Callable, Mapping, NotRequired, Protocol, TypeVar, TypedDict
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -66,7 +66,7 @@ class AgentStore(Protocol):
     orders: list[dict]
     data_version: int          # changes when an import replaced any of the four lists
 
-    async def profile(self, user_id: str) -> dict: ...
+    def profile(self, user_id: str) -> Awaitable[dict]: ...
     async def update_profile(self, user_id: str, change: Callable[[dict], dict]) -> dict: ...
 
 
@@ -106,6 +106,10 @@ class AgentContext:
     llm_slots: asyncio.Semaphore | None = None  # concurrent upstream requests; None: no limit
     tools: Any = None                           # agents.tools.ToolBox; None: no tools
     usage: Any = None                           # agents.llm_reading.usage_reports(); None: not asked
+    # Called (soon, once the node first waits) when its answer is being asked of the LLM:
+    # the answer's set-up is over and its request on its way. The orchestrator's own writes
+    # (the question's row) wait for it, so that they never compete with the set-up.
+    asked: Callable[[], Any] | None = None
 
 
 @dataclass(frozen=True)

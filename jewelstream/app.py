@@ -26,7 +26,7 @@ from jewelstream.identity import Identity
 from jewelstream.llm import close_chat_model, make_chat_model
 from jewelstream.llm_health import UpstreamHealth
 from jewelstream.metrics import Metrics
-from jewelstream.middlewares import fresh_shop_data, json_errors
+from jewelstream.middlewares import json_errors
 from jewelstream.orchestrator import Orchestrator
 from jewelstream.origins import Origins
 from jewelstream.request_log import add_request_id, request_log
@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
     origins = Origins(settings.allowed_hosts, settings.cors_origins, settings.host)
-    app = web.Application(middlewares=[request_log, json_errors, origins.middleware, fresh_shop_data],
+    app = web.Application(middlewares=[request_log, json_errors, origins.middleware],
                           client_max_size=MAX_BODY)
     app.on_response_prepare.extend([security_headers(settings.frame_ancestors), origins.add_cors_headers,
                                     add_request_id])

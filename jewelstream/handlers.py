@@ -6,6 +6,7 @@ owner of the user id (a write on first use) and the history's assistant turns (a
 """
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from pathlib import Path
 
@@ -90,7 +91,8 @@ async def consultation_stream(request: web.Request) -> web.StreamResponse:
     if runs.is_reconnect(request):
         return await runs.rejoin(request, user_id)
     chat = await _read(request)
-    return await _stream(request, user_id, chat, ["consultant"], staff=False, flat_metadata=True, profile=None)
+    turn = request.app[keys.ORCHESTRATOR].read_turn(user_id)
+    return await _stream(request, user_id, chat, ["consultant"], staff=False, flat_metadata=True, turn=turn)
 
 
 async def orchestrator_stream(request: web.Request) -> web.StreamResponse:
@@ -104,8 +106,9 @@ async def orchestrator_stream(request: web.Request) -> web.StreamResponse:
         raise Refusal(422, "unknown_task_type", names=", ".join(orchestrator.agents))
     if chat.task_type and orchestrator.agents[chat.task_type].staff_only and not staff:
         raise Refusal(401 if "Authorization" not in request.headers else 403, "staff_only")
-    names, profile = await orchestrator.choose_agents(user_id, chat, staff=staff)
-    return await _stream(request, user_id, chat, names, staff=staff, flat_metadata=False, profile=profile)
+    turn = orchestrator.read_turn(user_id)
+    names = await orchestrator.choose_agents(user_id, chat, turn, staff=staff)
+    return await _stream(request, user_id, chat, names, staff=staff, flat_metadata=False, turn=turn)
 
 
 async def staff_usage(request: web.Request) -> web.Response:
@@ -140,7 +143,7 @@ async def _read(request: web.Request) -> ChatRequest:
 
 
 async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: list[str], *,
-                  staff: bool, flat_metadata: bool, profile: dict | None) -> web.StreamResponse:
+                  staff: bool, flat_metadata: bool, turn: asyncio.Future) -> web.StreamResponse:
     app = request.app
     settings, traffic, identity = app[keys.SETTINGS], app[keys.TRAFFIC], app[keys.IDENTITY]
     caller = app[keys.CALLERS].of(request)
@@ -163,4 +166,4 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
         endpoint = request.match_info.route.resource.canonical
         return await runs.answer(request, stream, user_id, browser, lambda: app[keys.METRICS].observed(
             endpoint, app[keys.ORCHESTRATOR].stream(user_id, chat, names, staff=staff, flat_metadata=flat_metadata,
-                                                    profile=profile)))
+                                                    turn=turn)))

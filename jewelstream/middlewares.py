@@ -1,12 +1,10 @@
-"""Errors as JSON with a Russian message, never an HTML page and never a bare 500; and
-the shop's data switched to a new import before an API request uses it."""
+"""Errors as JSON with a Russian message, never an HTML page and never a bare 500."""
 from __future__ import annotations
 
 import logging
 
 from aiohttp import web
 
-from jewelstream import keys
 from jewelstream.requests import Refusal
 from jewelstream.store import StorageUnavailable
 from jewelstream.texts import say
@@ -48,12 +46,3 @@ async def json_errors(request: web.Request, handler):
         # A bug of ours: log it, and still answer the client in its own language.
         log.exception("unhandled error in %s %s", request.method, request.path)
         return error_response(500, "internal_error", say("internal_error"))
-
-
-@web.middleware
-async def fresh_shop_data(request: web.Request, handler):
-    """Switch to the shop's data if an import (another process) changed it, so the next
-    answer uses it without a restart; answers already streaming keep what they started with."""
-    if request.path.startswith("/api/"):
-        await request.app[keys.STORE].refresh_shop_data()
-    return await handler(request)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
-from typing import AsyncIterator, Mapping
+from typing import AsyncIterator, Awaitable, Callable, Mapping
 
 from agents import (Agent, AgentContext, AnswerCut, AnswerLimits, AnswerNote, AnswerUsage, Step, ToolProducts,
                     choose_agents, dialogue_of, history_for, updated, word_bounded)
@@ -32,6 +32,7 @@ from jewelstream.texts import say
 
 log = logging.getLogger(__name__)
 _STREAM_MODES = ["tasks", "custom"]
+QUESTION_LATEST = 1.0      # seconds: the question is logged by then, whatever its agents do
 
 
 class Orchestrator:
@@ -50,35 +51,49 @@ class Orchestrator:
         self.context_parts = {"llm": llm, "fallback": fallback, "watch": watch, "llm_slots": llm_slots,
                               "tools": tools, "usage": usage}
 
-    async def choose_agents(self, user_id: str, request: ChatRequest, *,
-                            staff: bool) -> tuple[list[str], dict | None]:
-        """The explicit task type, else the agents the conversation is about now; and the
-        profile read to decide (None if none was), for `stream`. A customer asking about
-        the shop's sales or customers (and not answering a flow in progress) gets the
-        analyst, which without the staff flag in its context only words a polite refusal."""
+    def read_turn(self, user_id: str) -> asyncio.Future:
+        """What a turn needs from the store before its agents run, started now: the shop's
+        data checked for a newer import, and the user's profile (a future of it, done when
+        both are). On SQLite both go to the reader thread back to back at once, and are
+        there by the time the request's checks and the run's start are done (started later,
+        one after the other, they held each answer back by about a millisecond)."""
+        fresh, profile = self.store.refresh_shop_data(), self.store.profile(user_id)
+        turn = asyncio.ensure_future(_after(fresh, profile))
+        turn.add_done_callback(_retrieved)        # a request refused before it reads it
+        return turn
+
+    async def choose_agents(self, user_id: str, request: ChatRequest, turn: Awaitable[dict], *,
+                            staff: bool) -> list[str]:
+        """The explicit task type, else the agents the conversation is about now (the
+        turn's profile, `read_turn`, tells). A customer asking about the shop's sales or
+        customers (and not answering a flow in progress) gets the analyst, which without
+        the staff flag in its context only words a polite refusal."""
         if request.task_type:
-            return [request.task_type], None
-        profile = await self.store.profile(user_id)
-        return choose_agents(request.message, profile, self.agents, staff=staff), profile
+            return [request.task_type]
+        return choose_agents(request.message, await turn, self.agents, staff=staff)
 
     async def stream(self, user_id: str, request: ChatRequest, names: list[str], *,
                      staff: bool = False, flat_metadata: bool = False,
-                     profile: dict | None = None) -> AsyncIterator[dict]:
+                     turn: Awaitable[dict] | None = None) -> AsyncIterator[dict]:
         """The events of one answer: status* token* metadata done, or error.
 
         `flat_metadata` gives the consultation endpoint's shape (one agent's keys at the
-        top level) instead of the orchestrator's `{"data": {agent: ...}}`. `profile`: the
-        user's profile if the caller has just read it (`choose_agents`); the turn reads it
-        once and hands it to the agents' graphs.
+        top level) instead of the orchestrator's `{"data": {agent: ...}}`. `turn`: the
+        caller's `read_turn`, if it started it; the turn reads the profile once and hands
+        it to the agents' graphs.
         """
         if not flat_metadata:
             yield events.status(say("received"), stage="received")
             yield events.status(say("routing"), stage="routing")
-        log_question = self.store.log_message(user_id, "user", request.message)
+        # The question goes to the log once an agent asks the LLM (the answer's set-up is
+        # over), or its first token or its end, whichever comes first (at the latest
+        # QUESTION_LATEST): the log's commit, on a thread of its own, took the interpreter
+        # from the set-up and held every answer back ~1.5 ms (docs/performance.md).
+        log_question = Deferred(lambda: self.store.log_message(user_id, "user", request.message),
+                                latest=QUESTION_LATEST)
+        profile = await (turn or self.read_turn(user_id))
         context = AgentContext(store=self.store, limits=self.limits, staff=staff,
-                               shop_facts=self.shop_facts, **self.context_parts)
-        if profile is None:
-            profile = await self.store.profile(user_id)
+                               shop_facts=self.shop_facts, asked=log_question.now, **self.context_parts)
         inputs = {"user_id": user_id, "message": request.message,
                   "history": history_for(dialogue_of(profile), request.history)}
         # Each agent gets its own copy of the profile when several answer together.
@@ -124,7 +139,7 @@ class Orchestrator:
                     if not streaming:
                         # The customer's question is in the log before they see any answer
                         # to it: a crash after the first token loses nothing they gave.
-                        await asyncio.shield(log_question)
+                        await asyncio.shield(log_question.now())
                     texts[item["agent"]].append(item["content"])
                 elif streaming:
                     # Keep the wire order status* token* when several agents run: once
@@ -194,7 +209,7 @@ class Orchestrator:
     async def _log_answers(self, user_id, log_question, texts, metadata, cut, failed, extras) -> None:
         """The answers in the log, after the question. (The store logs and counts a row it
         cannot write; that never reaches the stream.)"""
-        await log_question
+        await log_question.now()
         for name, parts in texts.items():
             if parts or name in metadata or failed:
                 state = ("complete" if name in metadata and name not in cut
@@ -227,3 +242,29 @@ class Orchestrator:
             await self.store.update_profile(user_id, change)
         except Exception:  # noqa: BLE001 - see the docstring
             pass
+
+
+class Deferred:
+    """A write that starts when `now()` first asks for it, or `latest` seconds from now."""
+
+    def __init__(self, start: Callable[[], asyncio.Future], *, latest: float) -> None:
+        self._start = start
+        self._future: asyncio.Future | None = None
+        self._timer = asyncio.get_running_loop().call_later(latest, self.now)
+
+    def now(self) -> asyncio.Future:
+        """The write's future (a future of its outcome), started if it was not yet."""
+        if self._future is None:
+            self._timer.cancel()
+            self._future = self._start()
+        return self._future
+
+
+async def _after(first: Awaitable, second: Awaitable[dict]) -> dict:
+    await first
+    return await second
+
+
+def _retrieved(future: asyncio.Future) -> None:
+    if not future.cancelled():
+        future.exception()

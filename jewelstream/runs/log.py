@@ -56,6 +56,8 @@ class RunLog(Protocol):
     def touch(self, run_id: str, now: float) -> None: ...
     def refresh_lease(self, pid: int, now: float) -> None: ...
     async def flushed(self) -> None: ...
+    def hurry(self) -> None:
+        """Someone waits for what is queued (a run's id, `flushed`): write it without lingering."""
     async def request_cancel(self, run_id: str) -> None: ...
     async def cancel_requests(self, pid: int) -> list[str]: ...
     async def record(self, run_id: str) -> RunRecord | None: ...
@@ -73,7 +75,7 @@ class LingeringBatches:
     """The batched writes of an asyncio backend (PostgreSQL, Redis): items queue in order;
     a task waits `linger` seconds, so that the tokens of many runs share a batch, hands all
     that piled up to `send` (one transaction, one pipeline), and again while more came in.
-    An `urgent` item (a run's record: the run's id waits for it) cuts the wait short.
+    `hurry` cuts the wait short (someone waits: a run's id goes out once its record is in).
     A batch that fails is logged and dropped: the runs go on in memory. (SQLite's log
     batches on a thread of its own instead: sqlite_log.py.)"""
 
@@ -86,17 +88,19 @@ class LingeringBatches:
         self._hurry = False                             # someone waits: no lingering
         self._lingering: asyncio.Future | None = None
 
-    def add(self, item, *, urgent: bool = False) -> None:
-        """Queue `item`; `urgent`: someone waits for it, send without lingering."""
+    def add(self, item) -> None:
+        """Queue `item`."""
         self._items.append(item)
         if self._committed is None:
             self._committed = asyncio.get_running_loop().create_future()
-        if urgent:
-            self._hurry = True
-            if self._lingering is not None and not self._lingering.done():
-                self._lingering.set_result(None)
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._send_batches())
+
+    def hurry(self) -> None:
+        """Someone waits: send what is queued without (more) lingering."""
+        self._hurry = True
+        if self._lingering is not None and not self._lingering.done():
+            self._lingering.set_result(None)
 
     async def flushed(self) -> None:
         """Wait until everything added so far is written (or its batch failed)."""

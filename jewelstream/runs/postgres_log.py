@@ -40,7 +40,7 @@ class PostgresRunLog:
     # -- batched writes (the per-token path) ----------------------------------------------
 
     def create(self, record: RunRecord) -> None:
-        self._batches.add(("run", astuple(record)), urgent=True)   # its id waits for it
+        self._batches.add(("run", astuple(record)))
 
     def append(self, run_id: str, event_id: int, data: str) -> None:
         self._batches.add(("event", (run_id, event_id, data)))
@@ -57,6 +57,9 @@ class PostgresRunLog:
 
     def _update(self, sql: str, args: tuple) -> None:
         self._batches.add(("update", (sql, args)))
+
+    def hurry(self) -> None:
+        self._batches.hurry()
 
     async def flushed(self) -> None:
         await self._batches.flushed()

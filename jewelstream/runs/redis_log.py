@@ -91,7 +91,7 @@ class RedisRunLog:
 
     def create(self, record: RunRecord) -> None:
         self._running.add(record.run_id)
-        self._batches.add(("create", record), urgent=True)   # its id waits for it
+        self._batches.add(("create", record))
 
     def append(self, run_id: str, event_id: int, data: str) -> None:
         self._batches.add(("append", run_id, event_id, data))
@@ -106,6 +106,9 @@ class RedisRunLog:
     def refresh_lease(self, pid: int, now: float) -> None:
         for run_id in self._running:
             self._batches.add(("set", run_id, "lease", now))
+
+    def hurry(self) -> None:
+        self._batches.hurry()
 
     async def flushed(self) -> None:
         await self._batches.flushed()

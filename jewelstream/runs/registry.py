@@ -74,6 +74,7 @@ class Runs:
         dies the moment after, that resume finds the run and ends it as interrupted instead
         of answering 404. The producer does not wait: the LLM request is already on its way."""
         if run.logged is not None and not run.logged.done():
+            self.log.hurry()        # the record lingered, to keep its write off the set-up
             await asyncio.wait([run.logged], timeout=LOG_WAIT)
 
     def local(self, run_id: str) -> Run | None:
@@ -183,8 +184,12 @@ class Runs:
             del self._fingerprints[record.user_id, record.fingerprint]
 
     async def _do_chores(self) -> None:
-        last_lease = 0.0
-        while any(run.running for run in self._local.values()):
+        last_lease = time.time()               # a new run's record holds a fresh lease
+        while True:
+            # The first round comes a poll after a run starts, not during its answer's set-up.
+            await asyncio.sleep(CANCEL_POLL)
+            if not any(run.running for run in self._local.values()):
+                return
             now = time.time()
             try:
                 if now - last_lease >= LEASE_EVERY:
@@ -199,4 +204,3 @@ class Runs:
                         stop(run, "stopped")
             except Exception:                  # a locked or failing disk: try again soon
                 log.exception("runs: a chore of the event log failed")
-            await asyncio.sleep(CANCEL_POLL)

@@ -14,8 +14,9 @@ minutes (`JEWELSTREAM_RUN_RETENTION`) and needs no backup.
 
 The per-token path only appends to a queue. A thread of the log's own commits what piled
 up: woken by the first write after a quiet spell, it waits `linger` seconds so that the
-tokens of many runs share a commit (not when a run starts: its id goes out only once its
-record is committed, jewelstream/runs/registry.py `announced`), then writes them all in
+tokens of many runs share a commit (less when someone waits, `hurry`: a run's id goes out
+only once its record is committed, jewelstream/runs/registry.py `announced`; a run's record
+lingers too, so that its commit stays off the set-up of the answer), then writes them all in
 one transaction, and again while more come in (group commit, as the conversation log
 does). The event loop takes no part in it: no task, timer or executor hop per commit
 (those cost ~0.9 ms of CPU per commit, thirty times the commit itself; an answer whose
@@ -138,7 +139,6 @@ class SqliteRunLog:
 
     def create(self, record: RunRecord) -> None:
         self._queue("run", astuple(record))
-        self._urgent.set()                  # the run's id goes out once this is committed
 
     def append(self, run_id: str, event_id: int, data: str) -> None:
         self._queue("event", (run_id, event_id, data))
@@ -158,6 +158,9 @@ class SqliteRunLog:
         self._queued += 1
         if not self._wake.is_set():
             self._wake.set()
+
+    def hurry(self) -> None:
+        self._urgent.set()
 
     async def flushed(self) -> None:
         """Wait until everything written so far is committed (or its commit failed: the

@@ -10,49 +10,48 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, Awaitable, Callable
+from typing import Awaitable, Callable
 
 ReadMany = Callable[[list[str]], Awaitable[dict[str, str]]]
 
 
 class BatchedReads:
     def __init__(self, read_many: ReadMany) -> None:
-        self.read_many = read_many
+        self.read_many = read_many        # called, it starts the read (a future on its way, or a coroutine)
         self._waiters: dict[str, list[asyncio.Future]] = {}
-        self._reader: asyncio.Task | None = None
+        self._batch: asyncio.Future | None = None
 
-    async def profile(self, user_id: str) -> dict:
-        """The profile of `user_id` ({} if none); each caller gets its own copy."""
+    def profile(self, user_id: str) -> asyncio.Future:
+        """The profile of `user_id` ({} if none), each caller its own copy. The read is on
+        its way when this returns, unless one is already: then it goes with the next."""
         waiter = asyncio.get_running_loop().create_future()
         self._waiters.setdefault(user_id, []).append(waiter)
-        if self._reader is None or self._reader.done():
-            self._reader = asyncio.create_task(self._read())
-        return json.loads(await waiter)
+        if self._batch is None:
+            self._read()
+        return waiter
 
-    async def _read(self) -> None:
-        """Answer the waiting reads in one query; again while more came in meanwhile."""
-        while self._waiters:
-            waiting, self._waiters = self._waiters, {}
-            try:
-                found = await self.read_many(list(waiting))
-            except Exception as exc:
-                for waiters in waiting.values():
-                    settle(waiters, error=exc)
-                continue
-            for user_id, waiters in waiting.items():
-                settle(waiters, found.get(user_id, "{}"))
+    def _read(self) -> None:
+        """Ask for every user waiting in one query; when it is answered, the users who came
+        meanwhile go in the next."""
+        waiting, self._waiters = self._waiters, {}
+        self._batch = batch = asyncio.ensure_future(self.read_many(list(waiting)))
+        batch.add_done_callback(lambda _: self._answer(batch, waiting))
+
+    def _answer(self, batch: asyncio.Future, waiting: dict[str, list[asyncio.Future]]) -> None:
+        self._batch = None
+        error = asyncio.CancelledError() if batch.cancelled() else batch.exception()
+        found = batch.result() if error is None else {}
+        for user_id, waiters in waiting.items():
+            for waiter in waiters:
+                if waiter.done():                 # its caller gave up
+                    continue
+                if error is None:
+                    waiter.set_result(json.loads(found.get(user_id, "{}")))
+                else:
+                    waiter.set_exception(error)
+        if self._waiters:
+            self._read()
 
     async def close(self) -> None:
-        if self._reader is not None:
-            await asyncio.gather(self._reader, return_exceptions=True)
-
-
-def settle(waiters: list[asyncio.Future], result: Any = None, *,
-           error: BaseException | None = None) -> None:
-    """Finish the futures of a batch (those whose waiter gave up are already done)."""
-    for waiter in waiters:
-        if not waiter.done():
-            if error is None:
-                waiter.set_result(result)
-            else:
-                waiter.set_exception(error)
+        while self._batch is not None:          # `_answer` runs first, and may start the next
+            await asyncio.wait([self._batch])

@@ -8,7 +8,7 @@ command's table-by-table access (jewelstream/data/).
 from __future__ import annotations
 
 import asyncio
-from typing import Callable, Protocol
+from typing import Awaitable, Callable, Protocol
 
 
 class StorageUnavailable(Exception):
@@ -31,11 +31,13 @@ class Store(Protocol):
     async def check(self) -> dict:
         """{"writable", "file", "error", "log_failures"}: can we store what users tell us?"""
 
-    async def refresh_shop_data(self) -> None:
-        """Switch to the shop's data if an import changed it since it was loaded."""
+    def refresh_shop_data(self) -> Awaitable[None]:
+        """Switch to the shop's data if an import changed it since it was loaded. The check
+        is on its way when this returns."""
 
-    async def profile(self, user_id: str) -> dict:
-        """The user's profile; {} if new. Reads that arrive together share one query."""
+    def profile(self, user_id: str) -> Awaitable[dict]:
+        """The user's profile; {} if new. The read is on its way when this returns; reads
+        that arrive together share one query."""
 
     async def update_profile(self, user_id: str, change: Callable[[dict], dict]) -> dict:
         """Read, `change` and write the profile atomically; the new profile."""

@@ -127,8 +127,8 @@ class PostgresStore(ShopDataHolder):
 
     # -- profiles ------------------------------------------------------------------------
 
-    async def profile(self, user_id: str) -> dict:
-        return await self._profiles.profile(user_id)
+    def profile(self, user_id: str) -> asyncio.Future:
+        return self._profiles.profile(user_id)
 
     async def _read_profiles(self, user_ids: list[str]) -> dict[str, str]:
         rows = await self._run(lambda db: db.fetch(

@@ -9,6 +9,7 @@ store inherits `refresh_shop_data`, which notices it and switches to the new dat
 from __future__ import annotations
 
 import asyncio
+from typing import Awaitable
 
 from jewelstream.data.snapshot import ShopData
 from jewelstream.store.interface import StorageUnavailable
@@ -28,21 +29,23 @@ class ShopDataHolder:
         self.customers, self.orders = data.customers, data.orders
         self.data_version = data.version
 
-    async def refresh_shop_data(self) -> None:
+    def refresh_shop_data(self) -> asyncio.Future:
         """Switch to the shop's data if an import changed it since it was loaded (one tiny
-        query per call). Calls that arrive while a check is on its way share it."""
+        query per call, on its way when this returns). Calls that arrive while a check is
+        on its way share it; a caller that gives up does not stop it."""
         if self._refreshing is None or self._refreshing.done():
-            self._refreshing = asyncio.ensure_future(self._refresh())
-        await asyncio.shield(self._refreshing)
+            self._refreshing = asyncio.ensure_future(self._refresh(self._data_version()))
+        return asyncio.shield(self._refreshing)
 
-    async def _refresh(self) -> None:
+    async def _refresh(self, version: Awaitable[int]) -> None:
         try:
-            if await self._data_version() != self.data_version:
+            if await version != self.data_version:
                 self.use(await self._read_shop_data())
         except StorageUnavailable:
             pass          # answer from the data at hand; the request meets the failure itself
 
-    async def _data_version(self) -> int:
+    def _data_version(self) -> Awaitable[int]:
+        """The version in the database: a read on its way, or a coroutine that reads it."""
         raise NotImplementedError
 
     async def _read_shop_data(self) -> ShopData:

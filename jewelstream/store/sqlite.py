@@ -84,18 +84,18 @@ class SqliteStore(ShopDataHolder):
         return {"writable": self.write_error is None and file == "present", "file": file,
                 "error": self.write_error, "log_failures": self.log_failures}
 
-    async def _data_version(self) -> int:
-        return await self.executor.read(data_version)
+    def _data_version(self) -> asyncio.Future:
+        return self.executor.start_read(data_version)
 
     async def _read_shop_data(self) -> ShopData:
         return await self.executor.read(read_shop_data)
 
     # -- profiles ------------------------------------------------------------------------
 
-    async def profile(self, user_id: str) -> dict:
-        return await self._profiles.profile(user_id)
+    def profile(self, user_id: str) -> asyncio.Future:
+        return self._profiles.profile(user_id)
 
-    async def _read_profiles(self, user_ids: list[str]) -> dict[str, str]:
+    def _read_profiles(self, user_ids: list[str]) -> asyncio.Future:
         def read(db: sqlite3.Connection) -> dict[str, str]:
             found = {}
             for start in range(0, len(user_ids), 500):       # SQLite's variable limit
@@ -103,7 +103,7 @@ class SqliteStore(ShopDataHolder):
                 found.update(db.execute(f"SELECT user_id, data FROM profiles WHERE user_id IN "
                                         f"({', '.join('?' * len(chunk))})", chunk).fetchall())
             return found
-        return await self.executor.read(read)
+        return self.executor.start_read(read)
 
     async def update_profile(self, user_id: str, change: Callable[[dict], dict]) -> dict:
         """Read, `change` and write the profile in one transaction, so two agents updating

@@ -63,23 +63,22 @@ class SqliteExecutor:
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run `fn(*args)` on the writer thread."""
-        try:
-            return await asyncio.get_running_loop().run_in_executor(self._writer, fn, *args)
-        except sqlite3.Error as exc:
-            if is_storage_failure(exc):
-                raise StorageUnavailable(str(exc)) from exc
-            raise
+        return await self.start(self._writer, fn, *args)
 
     async def read(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run `fn(connection, *args)` on the reader thread with its own connection."""
+        return await self.start_read(fn, *args)
+
+    def start_read(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
+        """`read`, handed to the reader thread before this returns: the thread works on it
+        while the caller goes on (a coroutine would start only when awaited)."""
         if self._rdb is None:
-            return await self.run(fn, self.db, *args)
-        try:
-            return await asyncio.get_running_loop().run_in_executor(self._reader, fn, self._rdb, *args)
-        except sqlite3.Error as exc:
-            if is_storage_failure(exc):
-                raise StorageUnavailable(str(exc)) from exc
-            raise
+            return self.start(self._writer, fn, self.db, *args)
+        return self.start(self._reader, fn, self._rdb, *args)
+
+    @staticmethod
+    def start(thread: ThreadPoolExecutor, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
+        return asyncio.get_running_loop().run_in_executor(thread, _storage_errors, fn, *args)
 
     @contextmanager
     def transaction(self):
@@ -124,6 +123,16 @@ class SqliteExecutor:
             self.write_error = f"the database file is {state}"
             log.error("storage: the database file %s is %s; restart from a backup", self.path, state)
         return state
+
+
+def _storage_errors(fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)`, with a failure of the disk or the file raised as StorageUnavailable."""
+    try:
+        return fn(*args)
+    except sqlite3.Error as exc:
+        if is_storage_failure(exc):
+            raise StorageUnavailable(str(exc)) from exc
+        raise
 
 
 def is_storage_failure(exc: sqlite3.Error) -> bool:

@@ -11,8 +11,9 @@ import time
 from functools import partial
 from typing import Any
 
-TIMED = frozenset({"profile", "update_profile", "messages", "claim_user", "meta", "product",
-                   "refresh_shop_data"})
+TIMED = frozenset({"update_profile", "messages", "claim_user", "meta", "product"})
+# Operations that start their work when called and return it as a future on its way.
+STARTED = frozenset({"profile", "refresh_shop_data", "log_message"})
 
 
 class TimedStore:
@@ -24,8 +25,8 @@ class TimedStore:
         value = getattr(self._store, name)
         if name in TIMED:
             return partial(self._timed, name, value)
-        if name == "log_message":
-            return partial(self._timed_log, value)
+        if name in STARTED:
+            return partial(self._timed_start, name, value)
         return value
 
     async def _timed(self, name: str, operation, *args, **kwargs) -> Any:
@@ -35,9 +36,8 @@ class TimedStore:
         finally:
             self._histogram.labels(name).observe(time.perf_counter() - started)
 
-    def _timed_log(self, log_message, *args, **kwargs) -> asyncio.Future:
+    def _timed_start(self, name: str, operation, *args, **kwargs) -> asyncio.Future:
         started = time.perf_counter()
-        committed = log_message(*args, **kwargs)
-        committed.add_done_callback(
-            lambda _: self._histogram.labels("log_message").observe(time.perf_counter() - started))
-        return committed
+        future = operation(*args, **kwargs)
+        future.add_done_callback(lambda _: self._histogram.labels(name).observe(time.perf_counter() - started))
+        return future

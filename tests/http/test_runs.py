@@ -344,6 +344,39 @@ async def test_answers_under_way_together_take_turns_with_text_that_piled_up(cli
     assert len(set(both)) == 2 and longest <= 4, (longest, both)
 
 
+async def test_the_question_is_logged_once_the_llm_is_asked_and_before_its_first_token(client, fake_llm,
+                                                                                       monkeypatch):
+    """The question's row waits until the answer's set-up is over and the LLM request on
+    its way (its commit, on a thread of its own, took the interpreter from the set-up);
+    it is still in the log before the first token goes out."""
+    from jewelstream.llm_fastpath import StreamingCompletions
+
+    moments: dict[str, float] = {}
+    create = StreamingCompletions.create
+
+    def asking(self, **params):
+        moments.setdefault("asked", time.monotonic())
+        return create(self, **params)
+    monkeypatch.setattr(StreamingCompletions, "create", asking)
+    group_commit = client.server.app[keys.STORE]._store._log     # the conversation log's writer
+    insert = group_commit.insert
+
+    async def timed_insert(rows):
+        if any(row[1] == "user" for row in rows):
+            moments.setdefault("question", time.monotonic())
+        await insert(rows)
+    group_commit.insert = timed_insert
+    fake_llm.ttft = 0.2
+    response = await client.post(CONSULTATION.format("first-things-first"), json=QUESTION)
+    async for _event_id, event in read_numbered(response):
+        if event["type"] == "token":
+            moments.setdefault("token", time.monotonic())
+    assert moments["asked"] < moments["question"] < moments["token"], moments
+    assert db_rows(client.server.app[keys.SETTINGS].db_path,
+                   "SELECT role FROM messages WHERE user_id = 'first-things-first' ORDER BY id") == [
+        ("user",), ("assistant",)]
+
+
 async def test_an_answer_asks_the_llm_before_its_status_lines_go_out(client, fake_llm):
     """While an answer is being set up, its headers and status lines wait (Run.quiet, at
     most 50 ms after the first): the question's work, up to the LLM request, comes first.
