@@ -4,7 +4,10 @@ Under a burst of questions every request needs its profile first; 200 separate t
 the database (a thread hop each on SQLite, a pool round trip on PostgreSQL) took a quarter
 of a second end to end in a burst of 200 (docs/performance.md). `BatchedReads` collects
 the user ids asked for while one query is on its way and answers them all with the next.
-The backend gives one function: user ids -> {user_id: profile JSON text}.
+A read with none on its way starts at once, before `profile` returns: a question alone
+waits for nothing, and on SQLite the reader thread works on it while the request goes on.
+The backend gives one function, which starts the query when called: user ids ->
+{user_id: profile JSON text}.
 """
 from __future__ import annotations
 
