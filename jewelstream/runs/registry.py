@@ -60,7 +60,7 @@ class Runs:
             self._fingerprints[record.user_id, record.fingerprint] = run
         if self.log is not None and not logged:
             self.log.create(record)
-            run.logged = asyncio.ensure_future(self.log.flushed())
+            run.unannounced = True
         self._producing.add(run.id)
         run.task = asyncio.create_task(produce(run, events, self.log, self._ended, self._crowded))
         run.task.add_done_callback(lambda _: run.running and self._end_unstarted(run))
@@ -73,8 +73,11 @@ class Runs:
         learns the run's id may resume it on any worker or node at once, and if this process
         dies the moment after, that resume finds the run and ends it as interrupted instead
         of answering 404. The producer does not wait: the LLM request is already on its way."""
+        if run.unannounced:         # its record lingered with the events, off the answer's set-up
+            run.unannounced = False
+            self.log.hurry()
+            run.logged = asyncio.ensure_future(self.log.flushed())
         if run.logged is not None and not run.logged.done():
-            self.log.hurry()        # the record lingered, to keep its write off the set-up
             await asyncio.wait([run.logged], timeout=LOG_WAIT)
 
     def local(self, run_id: str) -> Run | None:

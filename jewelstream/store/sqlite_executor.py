@@ -15,6 +15,7 @@ import asyncio
 import logging
 import os
 import sqlite3
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Callable
@@ -35,6 +36,8 @@ class SqliteExecutor:
         self._rdb: sqlite3.Connection | None = None     # None: reads share the writer (":memory:")
         self.write_error: str | None = None
         self._file_id: tuple[int, int] | None = None    # (device, inode) of the file we opened
+        self._reads: deque[tuple[Callable[..., Any], tuple, asyncio.Future]] = deque()
+        self._reading = False                           # a trip to the reader thread is on its way
 
     async def open_reader(self) -> None:
         """Give reads their own connection (a file database only) and note the file's id."""
@@ -71,10 +74,33 @@ class SqliteExecutor:
 
     def start_read(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
         """`read`, handed to the reader thread before this returns: the thread works on it
-        while the caller goes on (a coroutine would start only when awaited)."""
+        while the caller goes on (a coroutine would start only when awaited). Reads asked
+        for together (a question's profile and the shop data's version) share one trip:
+        the thread runs all that are waiting and hands the results back at once; two trips
+        in a row cost a question's set-up ~0.4 ms more, mostly passing the interpreter lock
+        back and forth."""
         if self._rdb is None:
             return self.start(self._writer, fn, self.db, *args)
-        return self.start(self._reader, fn, self._rdb, *args)
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._reads.append((fn, args, future))
+        if not self._reading:
+            self._reading = True
+            self._reader.submit(self._read_waiting, loop)
+        return future
+
+    def _read_waiting(self, loop: asyncio.AbstractEventLoop) -> None:
+        """On the reader thread: every read waiting, then their results in one callback."""
+        self._reading = False           # reads asked from now on start another trip
+        done = []
+        while self._reads:
+            fn, args, future = self._reads.popleft()
+            try:
+                done.append((future, _storage_errors(fn, self._rdb, *args), None))
+            except Exception as exc:
+                done.append((future, None, exc))
+        if done:
+            loop.call_soon_threadsafe(_settle_reads, done)
 
     @staticmethod
     def start(thread: ThreadPoolExecutor, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
@@ -123,6 +149,16 @@ class SqliteExecutor:
             self.write_error = f"the database file is {state}"
             log.error("storage: the database file %s is %s; restart from a backup", self.path, state)
         return state
+
+
+def _settle_reads(done: list[tuple[asyncio.Future, Any, Exception | None]]) -> None:
+    for future, result, error in done:
+        if future.done():               # its caller gave up
+            continue
+        if error is None:
+            future.set_result(result)
+        else:
+            future.set_exception(error)
 
 
 def _storage_errors(fn: Callable[..., Any], *args: Any) -> Any:

@@ -32,6 +32,35 @@ async def test_a_profile_read_starts_at_once_and_those_that_come_meanwhile_share
     assert sorted(trips[1]) == ["nobody", "u1", "u2"] and len(trips) == 2
 
 
+async def test_sqlite_reads_asked_together_share_one_trip_to_the_reader_thread(db_path):
+    """A question's profile and the shop data's version are asked for in one step: one
+    trip to the reader thread runs both, and a read that fails fails alone."""
+    import sqlite3
+
+    from jewelstream.store import StorageUnavailable
+    store = await SqliteStore.open(db_path)
+    try:
+        await save_profile(store, "u1", {"zodiac": "leo"})
+        trips = []
+        submit = store.executor._reader.submit
+        store.executor._reader.submit = lambda *args: trips.append(args) or submit(*args)
+
+        def broken(db):
+            raise sqlite3.OperationalError("disk I/O error")
+        version, profile, failed = (store.refresh_shop_data(), store.profile("u1"),
+                                    store.executor.start_read(broken))
+        await version
+        assert await profile == {"zodiac": "leo"}
+        try:
+            await failed
+            raise AssertionError("the broken read did not fail")
+        except StorageUnavailable:
+            pass
+        assert len(trips) == 1
+    finally:
+        await store.close()
+
+
 async def test_a_burst_larger_than_one_query_gets_every_profile(any_store):
     for n in range(0, 1200, 100):
         await save_profile(any_store, f"user-{n}", {"n": n})
