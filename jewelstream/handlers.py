@@ -60,6 +60,7 @@ async def health(request: web.Request) -> web.Response:
         "model": settings.model if settings.llm == "openai" else None,
         "upstream": await _upstream(request) if settings.llm == "openai" else None,
         "agents": list(request.app[keys.ORCHESTRATOR].agents),
+        "event_loop": type(asyncio.get_running_loop()).__module__.split(".")[0],   # uvloop or asyncio
         "staff_required": True,
         "kiosk_idle_seconds": settings.kiosk_idle_seconds,
     }, status=200 if storage["writable"] else 503)

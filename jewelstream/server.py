@@ -7,6 +7,7 @@ With no LLM configured (no OPENAI_BASE_URL / OPENAI_API_KEY) it runs in offline 
 `--workers N` starts N processes that share the port (SO_REUSEPORT; the kernel spreads
 connections over them) and the SQLite file; the parent passes SIGTERM/SIGINT on to them.
 """
+import asyncio
 import gc
 import logging
 import multiprocessing
@@ -46,13 +47,27 @@ def serve(settings: Settings, own_group: bool = False) -> None:
     app = create_app(settings)
     app.on_startup.append(tune_gc)           # after the app's own start-up (store, graphs)
     try:
-        web.run_app(app, host=settings.host, port=settings.port,
+        web.run_app(app, host=settings.host, port=settings.port, loop=event_loop(settings),
                     handler_cancellation=True, reuse_port=settings.workers > 1 or None,
                     shutdown_timeout=settings.shutdown_grace + 5, print=None)
     except StorageUnavailable as exc:
         # Refuse to start rather than take questions we could not keep; one clear line.
         print(f"jewelstream: {exc}", file=sys.stderr, flush=True)
         sys.exit(2)
+
+
+def event_loop(settings: Settings) -> asyncio.AbstractEventLoop | None:
+    """uvloop's event loop when it is installed and not turned off (JEWELSTREAM_UVLOOP=0);
+    None: asyncio's own. uvloop (libuv, in C) runs the loop's turns, timers, callbacks and
+    socket writes for less: a question's set-up, request to LLM request, went from
+    7.6-8.5 to 7.2-7.7 ms, its TTFT down ~1.4 ms (docs/performance.md)."""
+    if not settings.uvloop:
+        return None
+    try:
+        import uvloop
+    except ImportError:                       # not on this platform (Windows), or not installed
+        return None
+    return uvloop.new_event_loop()
 
 
 def one_line_for_bad_http(record: logging.LogRecord) -> bool:

@@ -111,3 +111,21 @@ async def test_a_request_the_http_parser_rejects_logs_one_line(live_server):
     log = live_server.log_path.read_text()
     assert "bad HTTP request" in log
     assert "Traceback" not in log, log[-2000:]
+
+
+async def test_the_server_runs_on_uvloop_unless_told_not_to(live_server, db_path, tmp_path):
+    """uvloop is a dependency (setup.cfg): the real server runs on it, and on asyncio's own
+    loop with JEWELSTREAM_UVLOOP=0; both answer."""
+    async with session() as http:
+        async with http.get(live_server.url + "/health") as response:
+            assert (await response.json())["event_loop"] == "uvloop"
+        async with http.post(live_server.url + ORCHESTRATOR.format("loop"), json={"message": "Привет!"}) as answer:
+            events = [event async for event in read_events(answer)]
+            assert events[-1]["type"] == "done" and text_of(events)
+    plain = await LiveServer(str(tmp_path / "plain.db"), env={"JEWELSTREAM_UVLOOP": "0"}).start()
+    try:
+        async with session() as http:
+            async with http.get(plain.url + "/health") as response:
+                assert (await response.json())["event_loop"] == "asyncio"
+    finally:
+        await plain.stop()
