@@ -54,9 +54,9 @@ class Orchestrator:
     def read_turn(self, user_id: str) -> asyncio.Future:
         """What a turn needs from the store before its agents run, started now: the shop's
         data checked for a newer import, and the user's profile (a future of it, done when
-        both are). On SQLite both go to the reader thread back to back at once, and are
-        there by the time the request's checks and the run's start are done (started later,
-        one after the other, they held each answer back by about a millisecond)."""
+        both are). On SQLite both go to the reader thread at once, in one trip, and are back
+        by the time the request's checks and the run's start are done (started later, one
+        after the other, they held each answer back by a millisecond or more)."""
         fresh, profile = self.store.refresh_shop_data(), self.store.profile(user_id)
         turn = asyncio.ensure_future(_after(fresh, profile))
         turn.add_done_callback(_retrieved)        # a request refused before it reads it
