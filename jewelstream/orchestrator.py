@@ -56,7 +56,7 @@ class Orchestrator:
         data checked for a newer import, and the user's profile (a future of it, done when
         both are). On SQLite both go to the reader thread at once, in one trip, and are back
         by the time the request's checks and the run's start are done (started later, one
-        after the other, they held each answer back by a millisecond or more)."""
+        after the other, they held each answer back by about a millisecond)."""
         fresh, profile = self.store.refresh_shop_data(), self.store.profile(user_id)
         turn = asyncio.ensure_future(_after(fresh, profile))
         turn.add_done_callback(_retrieved)        # a request refused before it reads it
@@ -88,7 +88,8 @@ class Orchestrator:
         # The question goes to the log once an agent asks the LLM (the answer's set-up is
         # over), or its first token or its end, whichever comes first (at the latest
         # QUESTION_LATEST): the log's commit, on a thread of its own, took the interpreter
-        # from the set-up and held every answer back ~1.5 ms (docs/performance.md).
+        # from the set-up (it and the run's record together held each answer back ~1.2-1.5
+        # ms, docs/performance.md).
         log_question = Deferred(lambda: self.store.log_message(user_id, "user", request.message),
                                 latest=QUESTION_LATEST)
         profile = await (turn or self.read_turn(user_id))

@@ -66,7 +66,7 @@ class SqliteExecutor:
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run `fn(*args)` on the writer thread."""
-        return await self.start(self._writer, fn, *args)
+        return await self._on_writer(fn, *args)
 
     async def read(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run `fn(connection, *args)` on the reader thread with its own connection."""
@@ -80,7 +80,7 @@ class SqliteExecutor:
         in a row cost a question's set-up ~0.4 ms more, mostly passing the interpreter lock
         back and forth."""
         if self._rdb is None:
-            return self.start(self._writer, fn, self.db, *args)
+            return self._on_writer(fn, self.db, *args)
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         self._reads.append((fn, args, future))
@@ -102,9 +102,8 @@ class SqliteExecutor:
         if done:
             loop.call_soon_threadsafe(_settle_reads, done)
 
-    @staticmethod
-    def start(thread: ThreadPoolExecutor, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
-        return asyncio.get_running_loop().run_in_executor(thread, _storage_errors, fn, *args)
+    def _on_writer(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
+        return asyncio.get_running_loop().run_in_executor(self._writer, _storage_errors, fn, *args)
 
     @contextmanager
     def transaction(self):
