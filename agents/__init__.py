@@ -22,6 +22,7 @@ from agents.language import find_codes, normalize, vocabulary
 from agents.llm_reading import usage_reports
 from agents.offline import OfflineWriter
 from agents.routing import choose_agents
+from agents.samples import CONVERSATION as SAMPLE_CONVERSATION, ROUTED as SAMPLE_ROUTED
 from agents.shop_facts import load_facts
 from agents.tools import ToolBox
 
@@ -29,6 +30,6 @@ AGENTS = {agent.name: agent for agent in (consultant.AGENT, girlfriend.AGENT, an
                                             trend.AGENT, taste.AGENT)}
 
 __all__ = ["AGENTS", "Agent", "AgentContext", "AnswerBroken", "AnswerCut", "AnswerLimits", "AnswerNote",
-           "AnswerTimeout", "AnswerUsage", "OfflineWriter", "Step", "ToolBox", "ToolProducts", "choose_agents",
+           "AnswerTimeout", "AnswerUsage", "OfflineWriter", "SAMPLE_CONVERSATION", "SAMPLE_ROUTED", "Step", "ToolBox", "ToolProducts", "choose_agents",
            "dialogue_of", "find_codes", "history_for", "load_facts", "normalize", "updated", "usage_reports",
            "vocabulary", "word_bounded"]

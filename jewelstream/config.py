@@ -45,6 +45,9 @@ class Settings:
     llm_fastpath: bool = True
     # The server's event loop: uvloop's when it is installed (jewelstream/server.py).
     uvloop: bool = True
+    # Before it listens, the server answers a few questions of its own on a scratch
+    # database, so that real ones find the code warm (jewelstream/warmup.py).
+    warmup: bool = True
     # Upstream requests at once (0: no limit); a server with one slot (llama.cpp's server
     # with `-np 1`) needs 1. Answers past it wait in a queue.
     llm_concurrency: int = 0
@@ -152,6 +155,7 @@ class Settings:
             degraded_mode=env.get("JEWELSTREAM_DEGRADED_MODE", "1") not in ("0", "false", "no"),
             llm_fastpath=env.get("JEWELSTREAM_LLM_FASTPATH", "1") not in ("0", "false", "no"),
             uvloop=env.get("JEWELSTREAM_UVLOOP", "1") not in ("0", "false", "no"),
+            warmup=env.get("JEWELSTREAM_WARMUP", "1") not in ("0", "false", "no"),
             offline_pace=number("JEWELSTREAM_OFFLINE_PACE", cls.offline_pace),
             connect_timeout=number("JEWELSTREAM_CONNECT_TIMEOUT", cls.connect_timeout),
             first_token_timeout=number("JEWELSTREAM_FIRST_TOKEN_TIMEOUT", cls.first_token_timeout),

@@ -45,7 +45,9 @@ def serve(settings: Settings, own_group: bool = False) -> None:
     from jewelstream.store import StorageUnavailable
 
     app = create_app(settings)
-    app.on_startup.append(tune_gc)           # after the app's own start-up (store, graphs)
+    if settings.warmup:
+        app.on_startup.append(warm_up)       # after the app's own start-up, before it listens
+    app.on_startup.append(tune_gc)           # after the app's own start-up (store, graphs, warm-up)
     try:
         web.run_app(app, host=settings.host, port=settings.port, loop=event_loop(settings),
                     handler_cancellation=True, reuse_port=settings.workers > 1 or None,
@@ -68,6 +70,14 @@ def event_loop(settings: Settings) -> asyncio.AbstractEventLoop | None:
     except ImportError:                       # not on this platform (Windows), or not installed
         return None
     return uvloop.new_event_loop()
+
+
+async def warm_up(app: web.Application) -> None:
+    """The warm-up's questions (jewelstream/warmup.py), answered by this app's agents."""
+    from jewelstream import keys
+    from jewelstream.warmup import warm_up as rehearse
+
+    await rehearse(app[keys.ORCHESTRATOR])
 
 
 def one_line_for_bad_http(record: logging.LogRecord) -> bool:

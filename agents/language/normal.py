@@ -8,6 +8,7 @@ stand in for word forms; agents.language.matching).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TRANSLATE = str.maketrans({
     **{dash: "-" for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"},
@@ -24,8 +25,17 @@ _TOKEN_RE = re.compile(r"[a-zа-я0-9]+|[.,;:!?()]")
 
 def normalize(text: str) -> str:
     """Lower-case, "ё" -> "е", unified dashes/quotes/spaces, collapsed whitespace."""
-    text = (text or "").lower().translate(_TRANSLATE)
-    return re.sub(r"\s+", " ", text).strip()
+    return _normalized(text or "")
+
+
+# One message is read by a dozen tables and checks in a turn (the consultant's search
+# normalizes it ~11 times): each text is normalized once, the next asks are a look-up.
+@lru_cache(maxsize=256)
+def _normalized(text: str) -> str:
+    return _SPACES.sub(" ", text.lower().translate(_TRANSLATE)).strip()
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def words(text: str) -> list[str]:

@@ -231,6 +231,28 @@ async def test_the_fast_path_sends_the_request_the_sdk_would(fake_llm, messages)
     assert fast_headers == sdk_headers and fast_headers["authorization"] == "Bearer t"
 
 
+def test_the_fast_path_builds_the_payload_chatopenai_would():
+    """Earlier answers of plain text skip ChatOpenAI's converter (it walks their text
+    character by character): the payload must still be ChatOpenAI's own, for every kind
+    of message around them."""
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+    from langchain_openai import ChatOpenAI
+    from jewelstream.llm_fastpath import LeanChatOpenAI
+
+    options = dict(model="m", api_key="t", base_url="http://llm.invalid/v1", max_completion_tokens=50,
+                   extra_body={"max_tokens": 50}, stream_usage=True)
+    messages = [SystemMessage("Ты консультант."), HumanMessage("Ищу кольцо"),
+                AIMessage("Есть «Прима» за 85 000 ₽."), HumanMessage("А серьги?", name="anna"),
+                AIMessage("", tool_calls=[{"id": "c1", "name": "find_products", "args": {"query": "серьги"}}]),
+                ToolMessage("[]", tool_call_id="c1"), AIMessage("Серёг нет.", name="consultant"),
+                AIMessage("Посмотрите «Лето».", additional_kwargs={"refusal": None}),
+                AIMessage([{"type": "text", "text": "Кольцо «Прима»."}]), AIMessage(""), HumanMessage("Спасибо")]
+    expected = ChatOpenAI(**options)._get_request_payload(messages, stop=["\n\n"], tools=TOOLS)
+    payload = LeanChatOpenAI(**options)._get_request_payload(messages, stop=["\n\n"], tools=TOOLS)
+    assert payload == expected
+    assert [m["content"] for m in payload["messages"][:3]] == ["Ты консультант.", "Ищу кольцо", "Есть «Прима» за 85 000 ₽."]
+
+
 @pytest.mark.parametrize("usage", [True, False], ids=["usage-report", "no-usage-report"])
 async def test_with_the_fast_path_questions_in_a_row_share_one_connection_to_the_llm(aiohttp_client, settings,
                                                                                       fake_llm, usage):

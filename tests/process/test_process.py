@@ -5,7 +5,7 @@ import signal
 
 import aiohttp
 
-from tests.kit import ORCHESTRATOR, db_rows
+from tests.kit import CONSULTATION, ORCHESTRATOR, db_rows
 from tests.live import LiveServer
 from tests.sse_reader import read_events, text_of
 
@@ -111,6 +111,27 @@ async def test_a_request_the_http_parser_rejects_logs_one_line(live_server):
     log = live_server.log_path.read_text()
     assert "bad HTTP request" in log
     assert "Traceback" not in log, log[-2000:]
+
+
+async def test_the_server_warms_up_before_it_listens_and_touches_nothing_of_the_shop(live_server, fake_llm,
+                                                                                        db_path, tmp_path):
+    """Before it listens, the real server answers its warm-up questions (jewelstream/warmup.py)
+    on a scratch database with the offline writer: the LLM got no request and the shop's
+    database no row from it; JEWELSTREAM_WARMUP=0 starts without it."""
+    log = live_server.log_path.read_text()
+    assert "warm-up: 15 questions answered" in log, log[-2000:]
+    assert fake_llm.requests == []
+    async with session() as http:
+        async with http.post(live_server.url + CONSULTATION.format("first"), json={"message": "Ищу кольцо"}) as answer:
+            events = [event async for event in read_events(answer)]
+    assert events[-1]["type"] == "done" and len(fake_llm.requests) == 1
+    users = db_rows(db_path, "SELECT user_id FROM messages UNION SELECT user_id FROM profiles")
+    assert users == [("first",)]
+    cold = await LiveServer(str(tmp_path / "cold.db"), env={"JEWELSTREAM_WARMUP": "0"}).start()
+    try:
+        assert "warm-up" not in cold.log_path.read_text()
+    finally:
+        await cold.stop()
 
 
 async def test_the_server_runs_on_uvloop_unless_told_not_to(live_server, db_path, tmp_path):
