@@ -6,16 +6,17 @@ it has been called a few times (3.11 specializes a function's bytecode after 8 c
 PEP 659); several things are also built at their first use (the catalog's indexes,
 compiled patterns, LangGraph's and LangChain's own caches). So the first questions after
 every start paid for it. Measured from the request to the LLM request, the server's own
-time before an answer can start (docs/performance.md): the first question ~22 ms, the
-second ~13, the next ones ~8.5 until about the eighth, then ~7.7; warmed up, the first
-~14, the second ~8.4, then ~7.7 from the third on.
+time before an answer can start (six restarts, ten questions in a row each, medians;
+docs/performance.md): without the warm-up the first question took ~20 ms, the second ~10,
+the next ones ~7; with it the first ~12, the second ~7.5, the next ones ~7.
 
 What it runs: the orchestrator's own agents answer a short conversation with the
-consultant and two questions routed by the orchestrator (agents/samples.py), a few rounds, on a scratch
-in-memory database (the demo catalog) with the offline writer at full speed, and each
-event is encoded as a run keeps it. Nothing leaves the process: no LLM request, nothing in the
-shop's database, no request in /metrics or the request log. It takes ~0.3 s of the
-start-up, before the server listens. `JEWELSTREAM_WARMUP=0` turns it off.
+consultant and two questions the orchestrator routes (agents/samples.py), three rounds,
+on a scratch in-memory database (the demo catalog) with the offline writer at full
+speed, and each event is encoded as a run keeps it. Nothing leaves the process: no LLM
+request, nothing in the shop's database, no request in /metrics or the request log. It
+takes ~0.5 s of the start-up (516-564 ms here), before the server listens.
+`JEWELSTREAM_WARMUP=0` turns it off.
 
 What it leaves out: the HTTP side (aiohttp's handlers, runs, the SSE writes) and the LLM
 client, which only real requests run; and the shop's own catalog's indexes (built by the
