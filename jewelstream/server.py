@@ -23,6 +23,16 @@ from aiohttp.http_exceptions import HttpProcessingError
 from jewelstream.config import Settings
 
 
+# The kernel's queue of connections the server has not accepted yet. aiohttp's default,
+# 128, is less than one burst of the streams we admit: when 200 customers arrived at once
+# while the event loop was busy setting up answers, the queue overflowed, the kernel
+# dropped the extra connections' SYNs, and those came again only after TCP's 1 s retry
+# (compare.py S3: 4-7 of 200 answers started ~1.6 s late, TTFT p99 3.3-3.4 s against
+# ~1.7 s; `nstat` counted exactly those ListenOverflows). 2048 is uvicorn's and gunicorn's
+# default; the kernel caps it at net.core.somaxconn (4096 on current Linux).
+LISTEN_BACKLOG = 2048
+
+
 def serve(settings: Settings, own_group: bool = False) -> None:
     if own_group:
         os.setpgrp()     # a worker gets signals from the parent only, never twice from the tty
@@ -50,6 +60,7 @@ def serve(settings: Settings, own_group: bool = False) -> None:
     app.on_startup.append(tune_gc)           # after the app's own start-up (store, graphs, warm-up)
     try:
         web.run_app(app, host=settings.host, port=settings.port, loop=event_loop(settings),
+                    backlog=max(LISTEN_BACKLOG, settings.max_streams),
                     handler_cancellation=True, reuse_port=settings.workers > 1 or None,
                     shutdown_timeout=settings.shutdown_grace + 5, print=None)
     except StorageUnavailable as exc:

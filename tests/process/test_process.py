@@ -113,6 +113,29 @@ async def test_a_request_the_http_parser_rejects_logs_one_line(live_server):
     assert "Traceback" not in log, log[-2000:]
 
 
+async def test_a_burst_of_connections_waits_in_the_kernels_queue_instead_of_being_dropped(live_server):
+    """While the server is busy (here: stopped), new connections wait in the kernel's
+    accept queue. It must hold a burst of them: with aiohttp's default (128), the 129th
+    connection's SYN was dropped and came again only after TCP's 1 s retry, so a few of
+    200 customers arriving at once got their first token ~1.6 s late."""
+    burst, opened = 300, []
+
+    async def connect():
+        try:
+            opened.append((await asyncio.wait_for(asyncio.open_connection("127.0.0.1", live_server.port), 0.5))[1])
+        except (asyncio.TimeoutError, OSError):
+            pass
+
+    live_server.signal(signal.SIGSTOP)
+    try:
+        await asyncio.gather(*(connect() for _ in range(burst)))
+    finally:
+        live_server.signal(signal.SIGCONT)
+        for writer in opened:
+            writer.close()
+    assert len(opened) == burst
+
+
 async def test_the_server_warms_up_before_it_listens_and_touches_nothing_of_the_shop(live_server, fake_llm,
                                                                                         db_path, tmp_path):
     """Before it listens, the real server answers its warm-up questions (jewelstream/warmup.py)
