@@ -29,7 +29,8 @@ from jewelstream.config import Settings
 # dropped the extra connections' SYNs, and those came again only after TCP's 1 s retry
 # (compare.py S3: 4-7 of 200 answers started ~1.6 s late, TTFT p99 3.3-3.4 s against
 # ~1.7 s; in a run with 4 late answers, `nstat` counted 4 ListenOverflows). 2048 is
-# uvicorn's and gunicorn's default; the kernel caps it at net.core.somaxconn (4096 on current Linux).
+# uvicorn's and gunicorn's default; the kernel caps it at net.core.somaxconn (4096 on
+# current Linux).
 LISTEN_BACKLOG = 2048
 
 
