@@ -15,8 +15,8 @@ consultant and two questions the orchestrator routes (agents/samples.py), three 
 on a scratch in-memory database (the demo catalog) with the offline writer at full
 speed, and each event is encoded as a run keeps it. Nothing leaves the process: no LLM
 request, nothing in the shop's database, no request in /metrics or the request log. It
-takes ~0.5 s of the start-up (516-564 ms here), before the server listens.
-`JEWELSTREAM_WARMUP=0` turns it off.
+takes ~0.5 s of the start-up (516-612 ms in six starts here), before the server
+listens. `JEWELSTREAM_WARMUP=0` turns it off.
 
 What it leaves out: the HTTP side (aiohttp's handlers, runs, the SSE writes) and the LLM
 client, which only real requests run; and the shop's own catalog's indexes (built by the
@@ -70,8 +70,7 @@ async def warm_up(orchestrator: Orchestrator, rounds: int = ROUNDS) -> int:
 async def _answer(orchestrator: Orchestrator, user_id: str, request: ChatRequest, names: list[str], *,
                   flat_metadata: bool, turn=None) -> int:
     last = None
-    async for event in orchestrator.stream(user_id, request, names, flat_metadata=flat_metadata,
-                                           turn=turn or orchestrator.read_turn(user_id)):
+    async for event in orchestrator.stream(user_id, request, names, flat_metadata=flat_metadata, turn=turn):
         encode_json(event)                     # as a run keeps each event (runs/run.py)
         last = event
     return int(last is not None and last["type"] == "done")

@@ -21,6 +21,7 @@ _TRANSLATE = str.maketrans({
 _WORD_RE = re.compile(r"[a-zа-я0-9]+")
 # Words plus the punctuation that ends a clause: callers use the marks as scope limits.
 _TOKEN_RE = re.compile(r"[a-zа-я0-9]+|[.,;:!?()]")
+_SPACES = re.compile(r"\s+")
 
 
 def normalize(text: str) -> str:
@@ -29,13 +30,11 @@ def normalize(text: str) -> str:
 
 
 # One message is read by a dozen tables and checks in a turn (the consultant's search
-# normalizes it ~11 times): each text is normalized once, the next asks are a look-up.
+# calls this ~11 times, mostly on the message): each text is normalized once, the next
+# asks are a look-up.
 @lru_cache(maxsize=256)
 def _normalized(text: str) -> str:
     return _SPACES.sub(" ", text.lower().translate(_TRANSLATE)).strip()
-
-
-_SPACES = re.compile(r"\s+")
 
 
 def words(text: str) -> list[str]:
