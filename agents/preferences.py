@@ -11,7 +11,7 @@ items, real syntax (negation is `agents.language.refused`'s word window: "не �
 """
 from __future__ import annotations
 
-from agents.language import find_matches, normalize, parse_budget, refused, tokens
+from agents.language import Tables, normalize, parse_budget, refused, tokens
 from agents.language.wishes import (ANY_STONE, COLORS, GOLD, GOLDS, OCCASIONS, PLAIN_METALS, PROPOSING,
                                     RECIPIENTS, SMOOTH, STONES, STYLES, TYPES)
 from agents.price_level import price_level
@@ -22,20 +22,23 @@ from agents.wording import describe_preferences  # noqa: F401 (callers import it
 _LINK = {"или", "и", "либо", "не", "а", "но", ",", "только", "лучше", "именно", "можно", "кроме"}
 
 
-def _positive(toks, table):
-    """(code, start, stem) of the table's hits that are not refused."""
-    return [(code, start, stem) for code, start, end, stem in find_matches(toks, table)
-            if not refused(toks, start, end)]
+# Every table a message is read with, in one pass (`Tables`).
+_TABLES = Tables(TYPES, OCCASIONS, RECIPIENTS, STYLES, STONES, ANY_STONE, SMOOTH, COLORS, GOLD, PLAIN_METALS)
 
 
-def _metals(toks: list[str]) -> tuple[list[str], list[str]]:
+def _positive(toks, hits):
+    """(code, start, stem) of the hits that are not refused."""
+    return [(code, start, stem) for code, start, end, stem in hits if not refused(toks, start, end)]
+
+
+def _metals(toks: list[str], color_hits, gold_hits, metal_hits) -> tuple[list[str], list[str]]:
     """Wanted metals (in order) and refused ones. A colour word is a metal only when it
     agrees with "золото" next to it ("белое или жёлтое золото", "золото, но не белое") or
     stands alone ("кольцо из белого"), so "красный рубин" is not rose gold; plain "золото" is yellow."""
     said: dict[str, tuple[int, bool]] = {}  # code -> (position, refused) of the last mention
-    colors = {start: code for code, start, _end, _stem in find_matches(toks, COLORS)
+    colors = {start: code for code, start, _end, _stem in color_hits
               if toks[start].endswith(("ое", "ого", "ом", "ому", "ым"))}
-    for gold in (start for _code, start, *_hit in find_matches(toks, GOLD)):
+    for gold in (start for _code, start, *_hit in gold_hits):
         bound = []
         for step in (-1, 1):
             k = gold + step
@@ -51,7 +54,7 @@ def _metals(toks: list[str]) -> tuple[list[str], list[str]]:
         alone = k + 1 == len(toks) or not toks[k + 1].isalnum() or toks[k + 1] in _LINK
         if code not in said and alone:
             said[code] = (k, refused(toks, k, k + 1))
-    for code, start, end, _stem in find_matches(toks, PLAIN_METALS):
+    for code, start, end, _stem in metal_hits:
         said[code] = (start, refused(toks, start, end))
     ordered = sorted(said.items(), key=lambda item: item[1][0])
     return [c for c, (_p, neg) in ordered if not neg], [c for c, (_p, neg) in ordered if neg]
@@ -71,12 +74,13 @@ def _unique(hits) -> list[str]:
 def _extract_one(message: str) -> dict:
     """The preferences said in one message (no history)."""
     toks = tokens(message)
+    types, occasions_, recipients, styles, stones, any_stone, smooth, *metal_words = _TABLES.read(toks)
     prefs = dict.fromkeys(_KEYS)
     prefs["budget_min"], prefs["budget_max"] = parse_budget(message)
-    kinds, occasions = _unique(_positive(toks, TYPES)), _unique(_positive(toks, OCCASIONS))
+    kinds, occasions = _unique(_positive(toks, types)), _unique(_positive(toks, occasions_))
     if PROPOSING.search(normalize(message)) and "engagement" not in occasions:
         occasions.insert(0, "engagement")
-    prefs["recipient"] = (_unique(_positive(toks, RECIPIENTS)) + [None])[0]
+    prefs["recipient"] = (_unique(_positive(toks, recipients)) + [None])[0]
     if "anniversary" in occasions or "engagement" in occasions:  # "годовщина свадьбы"
         occasions = [o for o in occasions if o not in ("wedding", "jubilee")]
     if len(occasions) > 1:  # "подарок на день рождения": the specific reason wins
@@ -93,12 +97,12 @@ def _extract_one(message: str) -> dict:
     if prefs["type"] == "engagement_ring":
         occasions = ["engagement"] + [o for o in occasions if o not in ("engagement", "wedding")]
     prefs["occasion"] = (occasions + [None])[0]
-    metals, prefs["excluded_metals"] = _metals(toks)
+    metals, prefs["excluded_metals"] = _metals(toks, *metal_words)
     prefs["metal"] = (metals + [None])[0]
-    prefs["style"] = (_unique(_positive(toks, STYLES)) + [None])[0]
-    prefs["stones"] = _unique(_positive(toks, STONES))
-    no_stone = len(_positive(toks, ANY_STONE)) < len(find_matches(toks, ANY_STONE))  # "без камней"
-    prefs["no_stones"] = not prefs["stones"] and (no_stone or bool(find_matches(toks, SMOOTH)))
+    prefs["style"] = (_unique(_positive(toks, styles)) + [None])[0]
+    prefs["stones"] = _unique(_positive(toks, stones))
+    no_stone = len(_positive(toks, any_stone)) < len(any_stone)  # "без камней"
+    prefs["no_stones"] = not prefs["stones"] and (no_stone or bool(smooth))
     prefs["price_level"] = None if prefs["budget_max"] else price_level(toks)
     return prefs
 

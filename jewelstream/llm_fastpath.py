@@ -65,6 +65,8 @@ The private parts it relies on, which a new SDK release may change:
   answer's dict is its role and content alone;
 - ChatOpenAI's `root_async_client` / `async_client` fields (set to our client);
 - that the SDK's transform leaves a plain text message as it is;
+- that a list of options (the bound tools) is not changed in place once sent
+  (`_plain_option` walks it once);
 - `BaseChatModel._astream` (ChatOpenAI's), and that `astream` adds to its chunks only the
   callbacks and the response metadata from `generation_info`.
 If an upgrade breaks it, set `JEWELSTREAM_LLM_FASTPATH=0` and the server works as before.
@@ -109,7 +111,7 @@ class PlainMessagesCompletions(AsyncCompletions):
     async def create(self, *, messages, extra_body=None, **params):
         if _plain_messages(messages):
             plain = {name: value for name, value in params.items()
-                     if name not in _SDK_ARGUMENTS and _plain_json(value)}
+                     if name not in _SDK_ARGUMENTS and _plain_option(value)}
             extra_body = {**plain, **(extra_body or {}), "messages": messages}
             params = {name: value for name, value in params.items() if name not in plain}
             messages = []
@@ -124,6 +126,23 @@ def _plain_messages(messages) -> bool:
     """Only text messages (a role, a text, maybe a name): what the SDK's transform leaves as is."""
     return all(type(m) is dict and m.keys() <= _PLAIN_MESSAGE and type(m.get("content")) is str
                for m in messages)
+
+
+# Lists of options found plain, by id: the tools' list comes back with every call (bound
+# once, at start-up) and its schemas are a hundred-odd values to walk (~0.1 ms a question).
+# Each list is held here, so that its id stays its own; there are a few (the tools of each
+# kind of binding), and the cap keeps one-off lists from piling up.
+_PLAIN_LISTS: dict[int, list] = {}
+
+
+def _plain_option(value) -> bool:
+    """`_plain_json`, walking a list only the first time it is seen."""
+    if type(value) is list and _PLAIN_LISTS.get(id(value)) is value:
+        return True
+    plain = _plain_json(value)
+    if plain and type(value) is list and len(_PLAIN_LISTS) < 16:
+        _PLAIN_LISTS[id(value)] = value
+    return plain
 
 
 def _plain_json(value) -> bool:
@@ -166,7 +185,7 @@ class StreamingCompletions(PlainMessagesCompletions):
         if not (stream is True and type(params.get("model")) is str and params.keys().isdisjoint(_SDK_ARGUMENTS - {"model"})
                 and type(extra_body) is dict and _plain_json(extra_body)
                 and _plain_messages(messages)
-                and all(_plain_json(value) for name, value in params.items() if name != "extra_body")):
+                and all(_plain_option(value) for name, value in params.items() if name != "extra_body")):
             return await super().create(messages=messages, stream=stream, **params)
         body = {name: value for name, value in params.items() if name != "extra_body"}
         body.update(messages=messages, stream=True, **extra_body)

@@ -3,7 +3,7 @@ about words, in one place.
 
 - `normal`: the one form of text every table is written in (`normalize`, `words`, `tokens`);
 - `matching`: the one matcher (`Vocabulary` tables with their index, `find_matches`,
-  `find_codes`, `StemIndex`, `FALSE_FRIENDS`);
+  `find_codes`, `Tables` for several at once, `StemIndex`, `FALSE_FRIENDS`);
 - `negation`: whether a matched word is refused (`refused`);
 - `number_words`, `budget`: number words to digits, a budget in rubles (`parse_budget`);
 - `vocabulary`: the shop's codes and their Russian labels and stems; `wishes`: the
@@ -13,10 +13,10 @@ Agents import from here; the server (jewelstream/) only through `agents`' public
 What it leaves out: spelling correction, morphology beyond stems, syntax.
 """
 from agents.language.budget import parse_budget
-from agents.language.matching import FALSE_FRIENDS, StemIndex, Vocabulary, find_codes, find_matches
+from agents.language.matching import FALSE_FRIENDS, StemIndex, Tables, Vocabulary, find_codes, find_matches
 from agents.language.negation import refused
 from agents.language.normal import normalize, tokens, words
 from agents.language.number_words import spell_numbers
 
-__all__ = ["FALSE_FRIENDS", "StemIndex", "Vocabulary", "find_codes", "find_matches", "normalize",
+__all__ = ["FALSE_FRIENDS", "StemIndex", "Tables", "Vocabulary", "find_codes", "find_matches", "normalize",
            "parse_budget", "refused", "spell_numbers", "tokens", "words"]

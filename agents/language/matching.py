@@ -2,8 +2,9 @@
 
 A table is a `Vocabulary`: code -> (label, stems), built once with its `StemIndex`, so a
 lookup only reads it (nothing is built or cached per message). `find_matches` gives every
-hit with its place, `find_codes` the codes in order; `StemIndex` serves keys that are not
-codes (the routing cues' weights).
+hit with its place, `find_codes` the codes in order; `Tables` reads one message with
+several tables in one pass; `StemIndex` serves keys that are not codes (the routing cues'
+weights).
 
 Matching rules (a stem means the same thing everywhere):
 - a stem part matches a word that starts with it ("кольц" ~ "кольцами"); a part made of
@@ -71,8 +72,12 @@ class StemIndex:
             for head in {word, word[:2], word[:1]}:
                 for order, key, stem, parts in buckets.get(head, ()):
                     n = len(parts)
-                    if i + n <= size and all(_part_matches(toks[i + k], parts[k], ff) for k in range(n)):
-                        found.append((i, -n, -len(stem), order, key, stem))
+                    if n == 1:      # most stems: one word, checked without the general loop
+                        if not _part_matches(word, parts[0], ff):
+                            continue
+                    elif i + n > size or not all(_part_matches(toks[i + k], parts[k], ff) for k in range(n)):
+                        continue
+                    found.append((i, -n, -len(stem), order, key, stem))
         found.sort()
         return [(key, start, start - n, stem) for start, n, _len, _order, key, stem in found]
 
@@ -84,6 +89,26 @@ class Vocabulary(dict):
         super().__init__(entries)
         self.index = StemIndex(((code, stem) for code, (_label, stems) in self.items() for stem in stems),
                                false_friends)
+
+
+class Tables:
+    """Several tables read in one pass over a message: `read(toks)` gives each table's hits
+    (in the order the tables were given), the same as `find_matches(toks, table)` gives for
+    each, for little more than the cost of one. The preferences of a message are read with
+    ten tables; ten passes were a third of the consultant's search (docs/performance.md)."""
+
+    def __init__(self, *tables: Vocabulary) -> None:
+        self.tables = tables
+        # One index over every table's stems, each keyed by (table, code). Within a table
+        # its stems keep their order, so ties sort as in the table's own index.
+        self._index = StemIndex(((number, code), stem) for number, table in enumerate(tables)
+                                for code, (_label, stems) in table.items() for stem in stems)
+
+    def read(self, toks: list[str]) -> list[list[tuple[str, int, int, str]]]:
+        found: list[list[tuple[str, int, int, str]]] = [[] for _ in self.tables]
+        for (number, code), start, end, stem in self._index.hits(toks):
+            found[number].append((code, start, end, stem))
+        return found
 
 
 def find_matches(toks: list[str], table: dict) -> list[tuple[str, int, int, str]]:

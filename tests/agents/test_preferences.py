@@ -240,3 +240,23 @@ def test_text_helpers():
     assert find_codes("Серьги и кольцо, потом ещё серьги", V.PRODUCT_TYPES) == ["earrings", "ring"]
     assert find_codes("белое золото, не бельё", V.METALS) == ["white_gold", "yellow_gold"]
     assert find_codes("Бельё и белорусский трикотаж", V.METALS) == []
+
+
+def test_several_tables_read_in_one_pass_find_what_each_finds_alone():
+    """`Tables` (the preferences' one pass) gives every table the hits, places and order
+    that `find_matches` gives it alone: multi-word stems, numbers, false friends, ties."""
+    from agents.language import Tables, find_matches, tokens
+    from agents.language import wishes as W
+
+    tables = (W.TYPES, W.OCCASIONS, W.RECIPIENTS, W.STYLES, W.STONES, W.ANY_STONE, W.SMOOTH,
+              W.COLORS, W.GOLD, W.PLAIN_METALS)
+    reader = Tables(*tables)
+    messages = [message for message, _fields in CASES] + [
+        "Кольцо для предложения руки и сердца, белое или жёлтое золото, без камней",
+        "Подарок на 8 марта маме и на день рождения дочери, что-нибудь изящное",
+        "Мужские запонки из серебра, не белое золото, гладкие, брюлики не нужны",
+        "Женские серьги, парные кольца, белье, 80 марта", ""]
+    assert sum(len(hits) for message in messages for hits in reader.read(tokens(message))) > 60
+    for message in messages:
+        toks = tokens(message)
+        assert reader.read(toks) == [find_matches(toks, table) for table in tables], message

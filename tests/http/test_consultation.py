@@ -374,3 +374,23 @@ async def test_with_the_fast_path_langchain_callbacks_still_see_every_token(sett
     finally:
         await model.http_async_client.aclose()
     assert "".join(texts) == "".join(fake_llm.pieces) == "".join(handler.seen) and handler.ended
+
+
+def test_the_fast_path_walks_a_list_of_options_once_and_still_refuses_what_is_not_plain(monkeypatch):
+    """The tools' list (bound once) is checked for plain JSON on its first call only; any
+    other list is still checked, and one holding something the SDK must convert is not
+    plain, whatever was seen before."""
+    import datetime
+
+    from jewelstream import llm_fastpath
+
+    walked = []
+    real = llm_fastpath._plain_json
+    monkeypatch.setattr(llm_fastpath, "_plain_json", lambda value: walked.append(value) or real(value))
+    monkeypatch.setattr(llm_fastpath, "_PLAIN_LISTS", {})
+    tools = [{"type": "function", "function": {"name": "search", "parameters": {"type": "object"}}}]
+    assert llm_fastpath._plain_option(tools) and llm_fastpath._plain_option(tools)
+    assert [value for value in walked if value is tools] == [tools]
+    dated = [{"when": datetime.date(2026, 11, 30)}]
+    assert not llm_fastpath._plain_option(dated) and not llm_fastpath._plain_option(dated)
+    assert [value for value in walked if value is dated] == [dated, dated]
