@@ -74,10 +74,10 @@ def _unique(hits) -> list[str]:
 def _extract_one(message: str) -> dict:
     """The preferences said in one message (no history)."""
     toks = tokens(message)
-    types, occasions_, recipients, styles, stones, any_stone, smooth, *metal_words = _TABLES.read(toks)
+    types, occasion_hits, recipients, styles, stones, any_stone, smooth, *metal_words = _TABLES.read(toks)
     prefs = dict.fromkeys(_KEYS)
     prefs["budget_min"], prefs["budget_max"] = parse_budget(message)
-    kinds, occasions = _unique(_positive(toks, types)), _unique(_positive(toks, occasions_))
+    kinds, occasions = _unique(_positive(toks, types)), _unique(_positive(toks, occasion_hits))
     if PROPOSING.search(normalize(message)) and "engagement" not in occasions:
         occasions.insert(0, "engagement")
     prefs["recipient"] = (_unique(_positive(toks, recipients)) + [None])[0]
