@@ -9,11 +9,11 @@ producer by its lease and its pid on this box, and followers poll (follow.py).
 from __future__ import annotations
 
 import logging
-from dataclasses import astuple, fields
+from dataclasses import fields
 
 import asyncpg
 
-from jewelstream.runs.log import RUNNING, LingeringBatches, RunRecord
+from jewelstream.runs.log import RUNNING, LingeringBatches, RunRecord, record_row
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class PostgresRunLog:
     # -- batched writes (the per-token path) ----------------------------------------------
 
     def create(self, record: RunRecord) -> None:
-        self._batches.add(("run", astuple(record)))
+        self._batches.add(("run", record_row(record)))
 
     def append(self, run_id: str, event_id: int, data: str) -> None:
         self._batches.add(("event", (run_id, event_id, data)))
@@ -80,7 +80,7 @@ class PostgresRunLog:
 
     async def claim(self, record: RunRecord) -> RunRecord | None:
         async with self.pool.acquire() as db:
-            if await db.fetchval(_INSERT_RUN + " RETURNING run_id", *astuple(record)):
+            if await db.fetchval(_INSERT_RUN + " RETURNING run_id", *record_row(record)):
                 return None
             return _record(await db.fetchrow("SELECT * FROM runs WHERE user_id = $1 AND key = $2",
                                              record.user_id, record.key))

@@ -35,10 +35,10 @@ import threading
 import uuid
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import astuple, fields
+from dataclasses import fields
 from pathlib import Path
 
-from jewelstream.runs.log import RUNNING, RunRecord
+from jewelstream.runs.log import RUNNING, RunRecord, record_row
 from jewelstream.runs.run import encode_json
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,7 @@ class SqliteRunLog:
     # -- batched writes (the per-token path) ----------------------------------------------
 
     def create(self, record: RunRecord) -> None:
-        self._queue("run", astuple(record))
+        self._queue("run", record_row(record))
 
     def append(self, run_id: str, event_id: int, data: str) -> None:
         self._queue("event", (run_id, event_id, data))
@@ -253,7 +253,7 @@ class SqliteRunLog:
     async def claim(self, record: RunRecord) -> RunRecord | None:
         def insert() -> RunRecord | None:
             try:
-                self._wdb.execute(_INSERT_RUN, astuple(record))
+                self._wdb.execute(_INSERT_RUN, record_row(record))
                 return None
             except sqlite3.IntegrityError:
                 return _record(self._wdb.execute("SELECT * FROM runs WHERE user_id = ? AND key = ?",

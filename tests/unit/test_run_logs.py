@@ -50,6 +50,15 @@ async def test_a_run_its_events_and_its_end_are_read_back_in_order(run_log):
     assert await run_log.record("nope") is None
 
 
+async def test_a_record_is_read_back_field_for_field(run_log):
+    """Every field of a run's record, each with a value of its own, comes back as written."""
+    written = RunRecord("r9", "u9", "b9", "/api/y?message=b", "k9", 9191, 1700000000.5, RUNNING,
+                        lease=1700000001.25, watched=1700000002.75, cancel=False, last_id=0, ended=None)
+    run_log.create(written)
+    await run_log.flushed()
+    assert await run_log.record("r9") == written
+
+
 async def test_an_idempotency_key_is_held_by_the_first_run(run_log):
     assert await run_log.claim(record("first", key="k-1")) is None
     holder = await run_log.claim(record("second", key="k-1"))
