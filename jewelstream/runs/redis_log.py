@@ -23,11 +23,11 @@ import logging
 import os
 import secrets
 import socket
-from dataclasses import asdict, fields
+from dataclasses import fields
 
 import redis.asyncio as redis
 
-from jewelstream.runs.log import RUNNING, LingeringBatches, RunRecord
+from jewelstream.runs.log import RUNNING, LingeringBatches, RunRecord, record_row
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +84,8 @@ class RedisRunLog:
         return f"{self.prefix}run:{run_id}:events"
 
     def _hash(self, record: RunRecord) -> dict[str, str]:
-        return {name: json.dumps(value) for name, value in
-                {**asdict(record), "producer": self.producer}.items()}
+        return {**{name: json.dumps(value) for name, value in zip(_FIELDS, record_row(record))},
+                "producer": json.dumps(self.producer)}
 
     # -- batched writes (the per-token path) ----------------------------------------------
 
