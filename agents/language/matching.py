@@ -95,7 +95,8 @@ class Tables:
     """Several tables read in one pass over a message: `read(toks)` gives each table's hits
     (in the order the tables were given), the same as `find_matches(toks, table)` gives for
     each, for little more than the cost of one. The preferences of a message are read with
-    ten tables: one pass each was a third of the consultant's search (docs/performance.md)."""
+    ten tables: a pass for each, with the shop facts' own, was about a third of the
+    consultant's search under cProfile (docs/performance.md)."""
 
     def __init__(self, *tables: Vocabulary) -> None:
         self.tables = tables

@@ -84,8 +84,8 @@ class RedisRunLog:
         return f"{self.prefix}run:{run_id}:events"
 
     def _hash(self, record: RunRecord) -> dict[str, str]:
-        return {**{name: json.dumps(value) for name, value in zip(_FIELDS, record_row(record))},
-                "producer": json.dumps(self.producer)}
+        row = dict(zip(_FIELDS, record_row(record)), producer=self.producer)
+        return {name: json.dumps(value) for name, value in row.items()}
 
     # -- batched writes (the per-token path) ----------------------------------------------
 
