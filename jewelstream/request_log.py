@@ -4,11 +4,13 @@ The id is the client's `X-Request-Id` when it sends a sane one (a proxy's, so it
 ours meet), else a new one; it goes back in the `X-Request-Id` header of every response,
 streams included. When the handler is done (for a stream: when the stream ends) the line
 goes to the `jewelstream.requests` logger: time, id, method, the route's pattern, status,
-milliseconds, the client's address (jewelstream/callers.py), the run id of an answer. The
+milliseconds, the client's address (jewelstream/callers.py), the run id of an answer; a
+client that left before its response ended is status 499, as in nginx's logs. The
 same moment counts the request in /metrics. Left out: bodies and user texts (never logged).
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -23,6 +25,7 @@ log = logging.getLogger("jewelstream.requests")
 
 REQUEST_ID = web.RequestKey("request_id", str)
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
+CLIENT_CLOSED = 499
 
 
 @web.middleware
@@ -37,6 +40,11 @@ async def request_log(request: web.Request, handler):
         return response
     except web.HTTPException as exc:
         status = exc.status
+        raise
+    except asyncio.CancelledError:
+        # The client went away (Stop, a reload, a closed tab) and aiohttp cancelled the
+        # handler: not a server error. 499 is nginx's "client closed request".
+        status = CLIENT_CLOSED
         raise
     finally:
         _record(request, status, time.monotonic() - started)

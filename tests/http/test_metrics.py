@@ -1,5 +1,6 @@
 """Operations: /metrics in the Prometheus text format, one JSON log line per request with
 the request id that the response also carries."""
+import asyncio
 import json
 import logging
 from dataclasses import replace
@@ -8,7 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from jewelstream.app import create_app
 from tests.kit import CONSULTATION as URL
-from tests.sse_reader import collect
+from tests.sse_reader import collect, read_events
 
 
 async def samples(client) -> dict:
@@ -60,3 +61,29 @@ async def test_one_json_line_per_request_with_its_request_id(client, caplog):
     assert lines[1]["request_id"] == chosen.headers["X-Request-Id"] == "proxy-req-12345"
     assert lines[2]["request_id"] == refused.headers["X-Request-Id"]
     assert "Кольцо" not in caplog.text                         # what users say is never logged
+
+
+async def test_a_client_that_leaves_mid_answer_is_counted_as_499_not_as_a_server_error(
+        aiohttp_client, settings, fake_llm, caplog):
+    """A customer who presses Stop, reloads or closes the tab is not a 5xx (an alert on the
+    rate of 500s would fire for every one of them): 499, nginx's "client closed request"."""
+    caplog.set_level(logging.INFO, logger="jewelstream.requests")
+    client = await aiohttp_client(create_app(replace(settings, resume_window=0)))
+    fake_llm.gate = asyncio.Event()                  # one piece, then the LLM waits
+    response = await client.post(URL.format("leaver"), json={"message": "Кольцо"})
+    async for event in read_events(response):
+        if event["type"] == "token":
+            break
+    response.close()
+    await asyncio.wait_for(fake_llm.client_closed.wait(), 2)
+    endpoint = "/api/consultation/{user_id}/stream"
+    for _ in range(100):                             # the line is written as the handler ends
+        lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "jewelstream.requests"]
+        if any(line["endpoint"] == endpoint for line in lines):
+            break
+        await asyncio.sleep(0.02)
+    assert [line["status"] for line in lines if line["endpoint"] == endpoint] == [499]
+    found = await samples(client)
+    assert (("jewelstream_requests_total", (("endpoint", endpoint), ("method", "POST"), ("status", "500")))
+            not in found)
+    assert found[("jewelstream_requests_total", (("endpoint", endpoint), ("method", "POST"), ("status", "499")))] == 1
