@@ -8,6 +8,7 @@ With no LLM configured (no OPENAI_BASE_URL / OPENAI_API_KEY) it runs in offline 
 connections over them) and the SQLite file; the parent passes SIGTERM/SIGINT on to them.
 """
 import asyncio
+import errno
 import gc
 import logging
 import multiprocessing
@@ -32,6 +33,12 @@ from jewelstream.config import Settings
 # uvicorn's and gunicorn's default; the kernel caps it at net.core.somaxconn (4096 on
 # current Linux).
 LISTEN_BACKLOG = 2048
+# Why the listening socket could not be made, said in one line instead of a traceback.
+CANNOT_LISTEN = {
+    errno.EADDRINUSE: "port {port} is already in use (another server?); choose another with --port",
+    errno.EACCES: "not allowed to use port {port}; choose one above 1023 with --port",
+    errno.EADDRNOTAVAIL: "this machine has no such address; check --host",
+}
 
 
 def serve(settings: Settings, own_group: bool = False) -> None:
@@ -67,6 +74,12 @@ def serve(settings: Settings, own_group: bool = False) -> None:
     except StorageUnavailable as exc:
         # Refuse to start rather than take questions we could not keep; one clear line.
         print(f"jewelstream: {exc}", file=sys.stderr, flush=True)
+        sys.exit(2)
+    except OSError as exc:
+        if exc.errno not in CANNOT_LISTEN:
+            raise
+        print(f"jewelstream: cannot listen on {settings.host}:{settings.port}: "
+              f"{CANNOT_LISTEN[exc.errno].format(port=settings.port)}", file=sys.stderr, flush=True)
         sys.exit(2)
 
 

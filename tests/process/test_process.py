@@ -1,11 +1,16 @@
 """The real server process: graceful SIGTERM, nothing lost after kill -9, and one log line
-(no traceback) for each request aiohttp's HTTP parser rejects."""
+(no traceback) for each request aiohttp's HTTP parser rejects, and one for a port that is
+taken."""
 import asyncio
+import os
 import signal
+import socket
+import subprocess
+import sys
 
 import aiohttp
 
-from tests.kit import CONSULTATION, ORCHESTRATOR, db_rows
+from tests.kit import CONSULTATION, ORCHESTRATOR, ROOT, db_rows
 from tests.live import LiveServer
 from tests.sse_reader import read_events, text_of
 
@@ -173,3 +178,18 @@ async def test_the_server_runs_on_uvloop_unless_told_not_to(live_server, db_path
                 assert (await response.json())["event_loop"] == "asyncio"
     finally:
         await plain.stop()
+
+
+def test_a_port_already_in_use_is_one_clear_line_and_exit_2(db_path):
+    """A newcomer who starts a second server (or whose port 8000 is taken) reads why, in
+    one line, instead of a traceback from the event loop."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "JEWELSTREAM_DB": db_path, "JEWELSTREAM_LLM": "offline", "JEWELSTREAM_WARMUP": "0"}
+        result = subprocess.run([sys.executable, "run.py", "--port", str(port)], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"port {port} is already in use" in result.stderr
