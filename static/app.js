@@ -152,7 +152,14 @@ class KioskChat {
     } finally {
       answer.finish();
       const reply = answer.text;
-      if (reply) this.#history.push({role: 'user', content: message}, {role: 'assistant', content: reply});
+      if (reply) {
+        this.#history.push({role: 'user', content: message}, {role: 'assistant', content: reply});
+      } else if (!input.value) {
+        // No answer came (429, no network, stopped at once): the question waits in the box
+        // to be sent again, never to be typed again.
+        input.value = message;
+        this.#counter.update(message);
+      }
       saveConversation(this.#userId, this.#history);
       this.#controller = null;
       this.#runId = null;

@@ -47,7 +47,7 @@ async def llm(shared_llm):
 def kiosk_settings(llm: FakeLLM, db_path: str, **changes) -> Settings:
     """The settings `run.py` would read from the environment the tests give it."""
     return Settings(llm="openai", openai_base_url=llm.base_url, openai_api_key="test", model="fake-model",
-                    db_path=db_path, staff_token=STAFF_TOKEN, rate_limit=0, **changes)
+                    db_path=db_path, staff_token=STAFF_TOKEN, **{"rate_limit": 0, **changes})
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -1,6 +1,7 @@
 """The kiosk page follows the conversation: product details and a question about a piece,
 the kind on every card, staff mode, the length counter, two agents in the order asked, a
-new start when a pinned id's cookie was lost (tests/browser/conftest.py: one browser, one
+new start when a pinned id's cookie was lost, a refused question kept to send again
+(tests/browser/conftest.py: one browser, one
 fake LLM and one server for the session; each test its own browser context).
 """
 from __future__ import annotations
@@ -10,8 +11,10 @@ import asyncio
 import pytest
 
 from agents import AGENTS
+from tests.browser.conftest import kiosk_settings
 from tests.browser.kiosk import QUESTION, hook, open_kiosk, require_chromium, unique_user, until_answered
 from tests.kit import STAFF_TOKEN
+from tests.live import AppServer
 
 require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
@@ -131,3 +134,19 @@ async def test_new_chat_on_a_pinned_page_whose_cookie_was_lost_starts_afresh(pag
     assert user not in (await request.value).url
     await until_answered(page)
     assert await page.locator(hook("error")).count() == 0
+
+
+async def test_a_refused_question_is_said_in_russian_and_kept_in_the_box_to_send_again(page, llm, db_path):
+    """A 429 (or a server out of reach) comes before any answer: the customer reads why,
+    and finds the question where they typed it, not gone."""
+    server = await AppServer(kiosk_settings(llm, db_path, rate_limit=1)).start()
+    try:
+        await open_kiosk(page, server, f"user={unique_user()}")
+        await send(page, "Привет")
+        await send(page, "Покажите серьги с жемчугом")          # the second in a minute: 429
+        message = await page.text_content(hook("error"))
+        assert "Слишком много запросов" in message and "429" not in message
+        assert await page.input_value(hook("message-input")) == "Покажите серьги с жемчугом"
+        assert await page.is_enabled(hook("send-button"))
+    finally:
+        await server.stop()
