@@ -150,3 +150,55 @@ async def test_a_refused_question_is_said_in_russian_and_kept_in_the_box_to_send
         assert await page.is_enabled(hook("send-button"))
     finally:
         await server.stop()
+
+
+# Runs in the page: every visible text (and the message box's placeholder) whose contrast
+# with what is behind it is below WCAG 2.1 AA: 4.5:1, or 3:1 for large text (24 px, or
+# bold from 18.66 px). Disabled controls are exempt, as in WCAG.
+LOW_CONTRAST = r"""() => {
+  const rgba = (color) => {
+    const parts = color.match(/rgba?\(([^)]+)\)/)[1].split(/[ ,\/]+/).filter(Boolean).map(Number);
+    return {r: parts[0], g: parts[1], b: parts[2], a: parts.length > 3 ? parts[3] : 1};
+  };
+  const over = (top, under) => ({r: top.r * top.a + under.r * (1 - top.a), g: top.g * top.a + under.g * (1 - top.a),
+                                  b: top.b * top.a + under.b * (1 - top.a), a: 1});
+  const luminance = ({r, g, b}) => [r, g, b].map((v) => v / 255)
+    .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const behind = (element) => {
+    const layers = [];
+    for (let e = element; e; e = e.parentElement) {
+      const color = rgba(getComputedStyle(e).backgroundColor);
+      if (color.a > 0) layers.unshift(color);
+      if (color.a >= 1) break;
+    }
+    return layers.reduce((under, top) => over(top, under), {r: 255, g: 255, b: 255, a: 1});
+  };
+  const check = (element, color, text, low) => {
+    const style = getComputedStyle(element);
+    const back = behind(element);
+    const [a, b] = [luminance(over(rgba(color), back)), luminance(back)];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (Number(style.fontWeight) >= 700 && size >= 18.66);
+    if (ratio < (large ? 3 : 4.5)) low.push(`${text.slice(0, 30)}: ${ratio.toFixed(2)} (${color}, ${size}px)`);
+  };
+  const low = [];
+  for (const element of document.querySelectorAll('body *')) {
+    if (element.closest(':disabled') || !element.getClientRects().length) continue;
+    const text = [...element.childNodes].filter((n) => n.nodeType === 3).map((n) => n.data).join('').trim();
+    if (text) check(element, getComputedStyle(element).color, text, low);
+    if (element.placeholder && !element.value) {
+      check(element, getComputedStyle(element, '::placeholder').color, element.placeholder, low);
+    }
+  }
+  return low;
+}"""
+
+
+async def test_every_text_and_the_placeholder_are_readable_wcag_aa_contrast(page, kiosk, llm):
+    await open_kiosk(page, kiosk, f"user={unique_user()}")
+    assert await page.evaluate(LOW_CONTRAST) == []
+    await send(page, QUESTION, "consultant")
+    await page.wait_for_selector(hook("product-card"))
+    assert await page.evaluate(LOW_CONTRAST) == []
