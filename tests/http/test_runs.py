@@ -254,16 +254,19 @@ async def test_a_resume_on_another_worker_is_served_from_the_log_then_live(two_w
     run_id = response.headers["X-Run-Id"]
     await _share_cookie(first, second, "w1")
     seen, arrived = [], {}
-    async for event_id, event in read_numbered(response):
+    # One reader for the whole stream: a second one would lose what the first had buffered
+    # (two events in one chunk, on a loaded machine).
+    local_events = read_numbered(response)
+    async for event_id, event in local_events:
         seen.append((event_id, event))
         arrived[event_id] = time.monotonic()
         if event["type"] == "token":
             break
     other = await second.get(f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": "0"})
     assert other.status == 200
-    local_task = asyncio.create_task(_timed(response, arrived))
+    local_task = asyncio.create_task(_timed(local_events, arrived))
     remote_at: dict[int, float] = {}
-    remote = await _timed(other, remote_at)
+    remote = await _timed(read_numbered(other), remote_at)
     local = seen + await local_task
     assert remote == local and text(remote) == "".join(fake_llm.pieces)
     assert [i for i, _ in remote] == list(range(1, len(remote) + 1))
@@ -272,9 +275,9 @@ async def test_a_resume_on_another_worker_is_served_from_the_log_then_live(two_w
     assert len(fake_llm.requests) == 1
 
 
-async def _timed(response, arrived: dict) -> list:
+async def _timed(events, arrived: dict) -> list:
     items = []
-    async for event_id, event in read_numbered(response):
+    async for event_id, event in events:
         arrived[event_id] = time.monotonic()
         items.append((event_id, event))
     return items
