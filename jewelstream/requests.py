@@ -6,8 +6,9 @@ Limits (docs/wire.md): message up to 4,000 characters, body up to 64 KiB (enforc
 the app's `client_max_size`), history of `{"role", "content"}` items, user ids of
 `[A-Za-z0-9_-]{1,64}`. A body must arrive within `body_timeout` seconds (408 otherwise), so a
 client that sends a byte now and then cannot hold a request open.
-Text must be encodable as UTF-8: JSON may spell a lone surrogate (`"\ud800"`), which no
-database, log or socket can store, so it is refused here.
+Text must be storable: JSON may spell a lone surrogate (`"\ud800"`), which no database,
+log or socket can store, or a NUL (`"\u0000"`), which PostgreSQL's text cannot hold; both
+are refused here.
 """
 from __future__ import annotations
 
@@ -95,7 +96,10 @@ def _message(value) -> str:
 
 
 def _is_unicode_text(value: str) -> bool:
-    """False for a string with a lone surrogate (valid JSON, but not encodable text)."""
+    """False for a string with a lone surrogate (valid JSON, but not encodable text) or a
+    NUL (PostgreSQL's text cannot hold it: the question would be lost from the log)."""
+    if "\x00" in value:
+        return False
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

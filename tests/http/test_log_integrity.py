@@ -125,3 +125,17 @@ async def test_the_run_logs_writes_never_hold_a_question_back(client, fake_llm, 
         blocker.close()
     events = await collect(await asking)
     assert events[-1]["type"] == "done" and text_of(events) == "".join(fake_llm.pieces)
+
+
+async def test_a_nul_character_is_refused_before_any_stream(client, settings):
+    """PostgreSQL cannot store a NUL in text: the question would be lost from the log (and
+    counted as a log failure) while its answer streamed. Refused on every backend, in the
+    body, the GET twin's query and the history."""
+    response = await client.post(CONSULTATION.format("nul"), json={"message": "Кольцо\u0000 из золота"})
+    assert response.status == 422 and (await response.json())["error"] == "invalid_text"
+    twin = await client.get(CONSULTATION.format("nul") + "?message=%D0%BA%00")
+    assert twin.status == 422 and (await twin.json())["error"] == "invalid_text"
+    history = await client.post(CONSULTATION.format("nul"), json={
+        "message": "Привет", "conversation_history": [{"role": "user", "content": "a\u0000b"}]})
+    assert history.status == 422 and (await history.json())["error"] == "invalid_history"
+    assert db_rows(settings.db_path, "SELECT count(*) FROM messages WHERE user_id = 'nul'") == [(0,)]
