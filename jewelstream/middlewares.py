@@ -41,7 +41,8 @@ async def json_errors(request: web.Request, handler):
         if exc.status < 400:
             raise
         code = _HTTP_CODES.get(exc.status, "http_error")
-        return error_response(exc.status, code, say(code))
+        allow = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None   # a 405 names the methods
+        return error_response(exc.status, code, say(code), allow)
     except Exception:
         # A bug of ours: log it, and still answer the client in its own language.
         log.exception("unhandled error in %s %s", request.method, request.path)
