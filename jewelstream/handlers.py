@@ -158,6 +158,7 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
             browser, new = identity.browser_of(request)
             await identity.check_owner(user_id, browser)
             new_browser = browser if new else None
+        asked = chat                           # as the client sent it (an Idempotency-Key's question)
         if chat.history:
             chat = dataclasses.replace(chat, history=await verified_history(app[keys.STORE], user_id, chat.history))
         stream = EventStream(request, heartbeat=settings.heartbeat, write_timeout=settings.write_timeout)
@@ -167,4 +168,4 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
         endpoint = request.match_info.route.resource.canonical
         return await runs.answer(request, stream, user_id, browser, lambda: app[keys.METRICS].observed(
             endpoint, app[keys.ORCHESTRATOR].stream(user_id, chat, names, staff=staff, flat_metadata=flat_metadata,
-                                                    turn=turn)))
+                                                    turn=turn)), asked)

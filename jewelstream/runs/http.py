@@ -1,7 +1,8 @@
 """The HTTP side of runs: answering a question as a run, resuming, cancelling.
 
 - `answer` (called by the question handlers): start a run, or join the one that holds the
-  request's `Idempotency-Key`, and follow it on this response (`X-Run-Id` header).
+  request's `Idempotency-Key` (`422` if that run asked another question), and follow it
+  on this response (`X-Run-Id` header).
 - `rejoin`: an `EventSource` reconnecting to a GET twin with `Last-Event-ID` continues the
   newest run of that user and URL; `204` once it is over and delivered (or if none).
 - `resume`: `GET /api/runs/{run_id}/stream` with `Last-Event-ID` (header, or
@@ -16,7 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import hmac
+import json
 import logging
 import re
 import secrets
@@ -26,7 +29,7 @@ from aiohttp import web
 
 from jewelstream import events as wire
 from jewelstream import keys
-from jewelstream.requests import Refusal
+from jewelstream.requests import ChatRequest, Refusal
 from jewelstream.runs.follow import follow
 from jewelstream.runs.log import RunRecord
 from jewelstream.runs.producer import stop
@@ -44,16 +47,21 @@ FRESH_WAIT = 0.5          # seconds an unknown run id is looked for (its record 
 
 
 async def answer(request: web.Request, stream: EventStream, user_id: str, browser: str | None,
-                 make_events) -> web.StreamResponse:
+                 make_events, chat: ChatRequest) -> web.StreamResponse:
     runs = request.app[keys.RUNS]
     key = request.headers.get("Idempotency-Key")
     if key is not None and not _KEY.fullmatch(key):
         raise Refusal(400, "bad_idempotency_key")
-    fingerprint = twin_fingerprint(request) if request.method == "GET" else None
+    if request.method == "GET":
+        fingerprint = twin_fingerprint(request)
+    else:                                      # only a key's question is ever compared
+        fingerprint = question_fingerprint(request, chat) if key is not None else None
     record = runs.record(secrets.token_urlsafe(16), user_id, browser, fingerprint=fingerprint, key=key)
     if key is not None:
         with _log_reachable(runs):
             holder = await runs.claim(record)
+        if holder is not None and _record_of(holder).fingerprint != fingerprint:
+            raise Refusal(422, "idempotency_key_reused")   # another question: never the first one's answer
         if holder is not None:                 # a retry: join the run, ask the LLM nothing
             return await deliver(request, stream, holder, last_event_id(request))
     run = runs.start(record, make_events(), logged=key is not None and runs.log is not None)
@@ -207,6 +215,13 @@ def last_event_id(request: web.Request) -> int:
 def is_reconnect(request: web.Request) -> bool:
     """An EventSource reconnecting to a GET twin (it sends the id it saw last)."""
     return request.method == "GET" and "Last-Event-ID" in request.headers
+
+
+def question_fingerprint(request: web.Request, chat: ChatRequest) -> str:
+    """A POST's endpoint and question (as the client sent it), digested: a retry with the
+    same Idempotency-Key must ask the same."""
+    question = json.dumps([chat.message, chat.history, chat.task_type], ensure_ascii=False)
+    return f"POST {request.path} {hashlib.sha256(question.encode()).hexdigest()}"
 
 
 def twin_fingerprint(request: web.Request) -> str:

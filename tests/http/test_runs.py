@@ -209,6 +209,30 @@ async def test_an_idempotency_key_retry_joins_the_run(client, fake_llm):
     assert bad.status == 400 and (await bad.json())["error"] == "bad_idempotency_key"
 
 
+async def test_an_idempotency_key_reused_for_another_question_is_refused(aiohttp_client, settings, fake_llm):
+    """A key names one question: the same key with another message, history or endpoint
+    is a client's bug, answered 422, never the first question's answer (on this worker,
+    and on another one, which finds the key in the log)."""
+    fake_llm.gate = asyncio.Event()
+    worker, other_worker = await _app(aiohttp_client, settings), await _app(aiohttp_client, settings)
+    headers = {"Idempotency-Key": "question-43"}
+    first = await worker.post(CONSULTATION.format("r11"), json=QUESTION, headers=headers)
+    await first_token(first)
+    cookie = first.cookies["jewelstream_browser"].value
+    other_worker.session.cookie_jar.update_cookies({"jewelstream_browser": cookie})
+    for client in (worker, other_worker):
+        for url, body in ((CONSULTATION, {"message": "Серьги с жемчугом"}),
+                          (CONSULTATION, {**QUESTION, "conversation_history": [{"role": "user", "content": "Привет"}]}),
+                          ("/api/orchestrator/{}/stream", QUESTION)):
+            reused = await client.post(url.format("r11"), json=body, headers=headers)
+            assert reused.status == 422 and (await reused.json())["error"] == "idempotency_key_reused"
+        retry = await client.post(CONSULTATION.format("r11"), json=QUESTION, headers=headers)
+        assert retry.status == 200 and retry.headers["X-Run-Id"] == first.headers["X-Run-Id"]
+        retry.close()
+    fake_llm.gate.set()
+    assert len(fake_llm.requests) == 1
+
+
 async def test_an_event_source_reconnect_continues_the_run_then_gets_204(client, fake_llm):
     fake_llm.gate = asyncio.Event()
     params = {"message": QUESTION["message"]}
