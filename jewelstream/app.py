@@ -44,8 +44,10 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
     origins = Origins(settings.allowed_hosts, settings.cors_origins, settings.host)
+    # The request line may be as long as a body: a GET twin's message of 4,000 characters
+    # is up to 48 KB percent-encoded (aiohttp's default, 8 KB, refused it in plain text).
     app = web.Application(middlewares=[request_log, json_errors, origins.middleware],
-                          client_max_size=MAX_BODY)
+                          client_max_size=MAX_BODY, handler_args={"max_line_size": MAX_BODY})
     app.on_response_prepare.extend([security_headers(settings.frame_ancestors), origins.add_cors_headers,
                                     add_request_id])
     app[keys.SETTINGS] = settings
