@@ -80,11 +80,11 @@ class Callers:
 
     def _identify(self, request: web.Request) -> Caller:
         address = self.address(request)
-        header = request.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
+        scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
+        if scheme.lower() != "bearer":                 # the scheme is case-insensitive (RFC 9110)
             return Caller(address)
         self._refuse_if_locked(address)
-        token = header[7:].strip().encode()
+        token = token.strip().encode()
         staff = self._staff is not None and hmac.compare_digest(token, self._staff)
         service = False
         for key in self._keys:              # every key is compared: no early exit to time

@@ -1,7 +1,7 @@
 """Who may use a user id, the staff token, and where user text goes."""
 import pytest
 
-from tests.kit import ORCHESTRATOR
+from tests.kit import ORCHESTRATOR, STAFF_TOKEN
 from tests.sse_reader import collect
 
 
@@ -43,6 +43,13 @@ async def test_analysis_needs_the_staff_token(client, fake_llm):
     wrong = await client.post(ORCHESTRATOR.format("s1"), json=body, headers={"Authorization": "Bearer nope"})
     assert wrong.status == 403
     assert fake_llm.requests == []
+
+
+async def test_the_bearer_scheme_is_case_insensitive(client):
+    """RFC 9110: the scheme of `Authorization` is case-insensitive (`bearer`, `BEARER`)."""
+    for scheme in ("bearer", "BEARER", "Bearer"):
+        response = await client.get("/api/staff/usage", headers={"Authorization": f"{scheme} {STAFF_TOKEN}"})
+        assert response.status == 200, scheme
 
 
 async def test_routing_never_sends_figures_to_customers(client, fake_llm):
