@@ -2,9 +2,9 @@
 
 Bad input gets a `Refusal` (status, code, Russian message), which the error middleware
 turns into JSON such as `{"error": "message_too_long", "message": "Сообщение слишком..."}`.
-Limits (docs/wire.md): message up to 4,000 characters, body up to 64 KiB (enforced by
-the app's `client_max_size`), history of `{"role", "content"}` items, user ids of
-`[A-Za-z0-9_-]{1,64}`. A body must arrive within `body_timeout` seconds (408 otherwise), so a
+Limits (docs/wire.md): message up to 4,000 characters (not only invisible ones), body up
+to 64 KiB (enforced by the app's `client_max_size`), history of `{"role", "content"}`
+items, user ids of `[A-Za-z0-9_-]{1,64}`. A body must arrive within `body_timeout` seconds (408 otherwise), so a
 client that sends a byte now and then cannot hold a request open.
 Text must be storable: JSON may spell a lone surrogate (`"\ud800"`), which no database,
 log or socket can store, or a NUL (`"\u0000"`), which PostgreSQL's text cannot hold; both
@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -86,13 +87,19 @@ def read_get(request: web.Request) -> ChatRequest:
 
 
 def _message(value) -> str:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not _has_visible_text(value):
         raise Refusal(422, "message_required")
     if len(value) > MAX_MESSAGE:
         raise Refusal(422, "message_too_long", limit=MAX_MESSAGE)
     if not _is_unicode_text(value):
         raise Refusal(422, "invalid_text")
     return value.strip()
+
+
+def _has_visible_text(value: str) -> bool:
+    """False for a message of nothing but white space, invisible format characters (a
+    zero-width space, a byte order mark, direction marks) and control characters."""
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc") for ch in value)
 
 
 def _is_unicode_text(value: str) -> bool:

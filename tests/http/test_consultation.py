@@ -117,6 +117,7 @@ BAD_INPUTS = [
      400, "invalid_json"),
     ("no message", "u1", {"conversation_history": []}, 422, "message_required"),
     ("empty message", "u1", {"message": "   "}, 422, "message_required"),
+    ("invisible message", "u1", {"message": "\u200b\ufeff \u2060\u200e\x07"}, 422, "message_required"),
     ("number message", "u1", {"message": 42}, 422, "message_required"),
     ("long message", "u1", {"message": "а" * 4001}, 422, "message_too_long"),
     ("huge body", "u1", {"message": "кольцо", "pad": "x" * 70000}, 413, "body_too_large"),
