@@ -38,7 +38,9 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
                      patience=settings.first_token_timeout)
     clients: dict = {}
     model_class = ChatOpenAI
-    if settings.llm_fastpath:
+    # A base URL with a user and password (a proxy's basic auth) goes through the SDK's own
+    # client: aiohttp refuses credentials in a URL beside an Authorization header.
+    if settings.llm_fastpath and not urlsplit(settings.openai_base_url or "").username:
         from jewelstream.llm_fastpath import LeanChatOpenAI, fastpath_clients
         clients = fastpath_clients(pool=pool, base_url=settings.openai_base_url, api_key=api_key,
                                    timeout=timeout, max_retries=max_retries,

@@ -1,6 +1,7 @@
 """The LLM endpoint's condition as this process saw it, for `/health`: when an answer last
 came through, when one last failed, how many failed in a row, and the last error's HTTP
-status and URL (a base URL without `/v1` shows as a 404 on `.../chat/completions`); and
+status and URL (a base URL without `/v1` shows as a 404 on `.../chat/completions`; URLs
+show without a user, password or query); and
 whether the endpoint lists its models (`GET /models`, asked at most every MODELS_EVERY
 seconds, with a short timeout) with the configured one among them.
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,7 @@ class UpstreamHealth:
         """What /health shows under `upstream`."""
         state = ("unknown" if self.last_success is None and self.last_failure is None
                  else "failing" if self.failures_in_a_row else "ok")
-        return {"state": state, "base_url": self.base_url,
+        return {"state": state, "base_url": public_url(self.base_url),
                 "last_success": _iso(self.last_success), "last_failure": _iso(self.last_failure),
                 "failures_in_a_row": self.failures_in_a_row, "last_error": self.last_error}
 
@@ -71,10 +73,18 @@ def describe(error: BaseException) -> dict:
         out["status"] = status
     request = getattr(error, "request", None)
     if request is not None and getattr(request, "url", None) is not None:
-        out["url"] = str(request.url)
+        out["url"] = public_url(str(request.url))
     if (stage := getattr(error, "stage", None) or getattr(error, "reason", None)) is not None:
         out["stage"] = stage
     return out
+
+
+def public_url(url: str | None) -> str | None:
+    """`url` without a user, password or query (/health is public; a key may hide there)."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
 
 
 def _iso(moment: float | None) -> str | None:

@@ -112,6 +112,23 @@ async def test_health_says_whether_the_endpoint_lists_the_model(aiohttp_client, 
     assert models["error"]["url"] == fake_llm.base_url.removesuffix("/v1") + "/models"
 
 
+async def test_an_llm_url_with_credentials_works_and_health_never_shows_them(aiohttp_client, settings, fake_llm):
+    """A base URL with a user and password (a proxy's basic auth) is asked (the fast path's
+    aiohttp refused such a URL beside the SDK's Authorization header: every answer was
+    degraded); /health is public and shows it without them, also in the last error's URL."""
+    secret_url = fake_llm.base_url.replace("http://", "http://shop:s3cret@")
+    client = await _app(aiohttp_client, settings, openai_base_url=secret_url)
+    events = await collect(await client.post(CONSULTATION.format("h"), json=QUESTION))
+    assert text_of(events) == "".join(fake_llm.pieces) and events[-1]["type"] == "done"
+    fake_llm.fault = "http500"
+    await collect(await client.post(CONSULTATION.format("h"), json=QUESTION))
+    health = await (await client.get("/health")).text()
+    assert "s3cret" not in health and "shop:" not in health
+    upstream = (await (await client.get("/health")).json())["upstream"]
+    assert upstream["base_url"] == fake_llm.base_url
+    assert upstream["last_error"]["url"] == fake_llm.base_url + "/chat/completions"
+
+
 async def test_offline_mode_has_no_upstream_state(offline_client):
     assert (await (await offline_client.get("/health")).json())["upstream"] is None
 
