@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app = web.Application(middlewares=[request_log, json_errors, origins.middleware],
                           client_max_size=MAX_BODY, handler_args={"max_line_size": MAX_BODY})
     app.on_response_prepare.extend([security_headers(settings.frame_ancestors), origins.add_cors_headers,
-                                    add_request_id])
+                                    add_request_id, send_new_cookie])
     app[keys.SETTINGS] = settings
     app[keys.METRICS] = Metrics()
     app[keys.TRAFFIC] = Traffic(settings.max_streams, settings.rate_limit, settings.rate_window,
@@ -59,6 +59,12 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.on_shutdown.append(drain_streams)
     setup_routes(app)
     return app
+
+
+async def send_new_cookie(request: web.Request, response: web.StreamResponse) -> None:
+    """A browser this request bound to a user id gets its cookie (jewelstream/identity.py)."""
+    if keys.IDENTITY in request.app:
+        await request.app[keys.IDENTITY].send_new_cookie(request, response)
 
 
 async def store_ctx(app: web.Application):

@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from jewelstream import keys
 from jewelstream.history import verified_history
+from jewelstream.identity import NEW_BROWSER
 from jewelstream.requests import ChatRequest, Refusal, read_get, read_post, user_id_of
 from jewelstream.runs import http as runs
 from jewelstream.sse import EventStream
@@ -152,18 +153,17 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
         await traffic.admit(user_id, caller.address)
         if not (await app[keys.STORE].check())["writable"]:
             raise StorageUnavailable("writes fail")  # 503 before the stream: we could not keep the question
-        browser = new_browser = None
+        browser = None
         # Not bound: with the setting off, and for trusted backends (a service key).
         if settings.bind_users and not caller.service:
             browser, new = identity.browser_of(request)
             await identity.check_owner(user_id, browser)
-            new_browser = browser if new else None
+            if new:
+                request[NEW_BROWSER] = browser         # its cookie goes on whatever response follows
         asked = chat                           # as the client sent it (an Idempotency-Key's question)
         if chat.history:
             chat = dataclasses.replace(chat, history=await verified_history(app[keys.STORE], user_id, chat.history))
         stream = EventStream(request, heartbeat=settings.heartbeat, write_timeout=settings.write_timeout)
-        if new_browser:
-            identity.set_cookie(stream.response, new_browser)
         # The answer is a run (jewelstream/runs/): it goes on if this connection drops.
         endpoint = request.match_info.route.resource.canonical
         return await runs.answer(request, stream, user_id, browser, lambda: app[keys.METRICS].observed(

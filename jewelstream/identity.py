@@ -23,6 +23,10 @@ from aiohttp import web
 from jewelstream.requests import Refusal
 
 COOKIE = "jewelstream_browser"
+# A browser new to the server that this request bound to a user id: whatever response the
+# request gets (a refusal after the binding too) sets its cookie, or the id would be bound
+# to a cookie nobody has.
+NEW_BROWSER = web.RequestKey("new_browser", str)
 COOKIE_MAX_AGE = 400 * 24 * 3600     # browsers cap cookies at 400 days
 TAKEN_HINT = (f"This user id is bound to the browser that first used it, by the {COOKIE} cookie "
               "set on that first response. Send that cookie back (curl: -c jar.txt -b jar.txt), "
@@ -55,6 +59,14 @@ class Identity:
             self._owners[user_id] = owner
         if not hmac.compare_digest(owner, browser):
             raise Refusal(403, "user_taken", extra={"hint": TAKEN_HINT})
+
+    async def send_new_cookie(self, request: web.Request, response: web.StreamResponse) -> None:
+        """on_response_prepare (through the app): the cookie of the request's NEW_BROWSER.
+        aiohttp has turned the response's cookies into headers by now: the header itself."""
+        browser = request.get(NEW_BROWSER)
+        if browser is not None:
+            self.set_cookie(response, browser)
+            response.headers.add("Set-Cookie", response.cookies[COOKIE].output(header="").lstrip())
 
     def set_cookie(self, response: web.StreamResponse, browser: str) -> None:
         response.set_cookie(COOKIE, f"{browser}.{self._sign(browser)}", max_age=COOKIE_MAX_AGE,

@@ -28,6 +28,18 @@ async def test_a_user_id_belongs_to_the_browser_that_first_used_it(client, aioht
     await collect(own)
 
 
+async def test_a_refusal_after_the_id_was_bound_still_gives_the_browser_its_cookie(client, fake_llm):
+    """The first request of a browser binds the user id to it; if that request is then
+    refused (here a malformed Idempotency-Key), the refusal carries the cookie: else the id
+    was bound to a cookie nobody had, and every later request of that browser got 403."""
+    refused = await client.post(ORCHESTRATOR.format("bea"), json={"message": "Подбери кольцо"},
+                                headers={"Idempotency-Key": "a b"})
+    assert refused.status == 400 and "jewelstream_browser" in refused.cookies
+    again = await client.post(ORCHESTRATOR.format("bea"), json={"message": "Подбери кольцо"})
+    assert again.status == 200 and "jewelstream_browser" not in again.cookies   # the same browser
+    assert (await collect(again))[-1]["type"] == "done"
+
+
 async def test_a_forged_cookie_is_a_new_browser(client, aiohttp_client):
     await collect(await client.post(ORCHESTRATOR.format("vera"), json={"message": "Подбери кольцо"}))
     forger = await aiohttp_client(client.server)
