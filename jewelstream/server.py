@@ -5,18 +5,21 @@
 
 With no LLM configured (no OPENAI_BASE_URL / OPENAI_API_KEY) it runs in offline mode.
 `--workers N` starts N processes that share the port (SO_REUSEPORT; the kernel spreads
-connections over them) and the SQLite file; the parent passes SIGTERM/SIGINT on to them.
+connections over them) and the SQLite file; the parent passes SIGTERM/SIGINT on to them
+and replaces a worker that dies (`supervise`).
 """
 import asyncio
 import errno
 import gc
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import signal
 import sys
 import tempfile
+import time
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -159,19 +162,73 @@ def main(argv=None) -> None:
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # /metrics, answered by any worker, adds up the workers' figures (jewelstream/metrics.py).
         figures = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="jewelstream-metrics-")
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=serve, args=(settings, True)) for _ in range(settings.workers)]
-    for worker in workers:
-        worker.start()
+    try:
+        code = supervise(settings)
+    finally:
+        if figures is not None:
+            shutil.rmtree(figures, ignore_errors=True)   # this run's figures end with it
+    if code:
+        sys.exit(code)
 
-    def forward(signum, _frame):
-        for worker in workers:
+
+# A worker that ended this soon after its start is restarted after a pause that doubles
+# each time (up to the longest), so that a worker that cannot run does not spin the CPU.
+QUICK_END = 10.0
+RESTART_PAUSES = (1.0, 30.0)
+
+
+def supervise(settings: Settings) -> int:
+    """Run `settings.workers` worker processes until a signal stops them: the parent passes
+    SIGTERM/SIGINT on, and replaces a worker that ended on its own (a crash, an out-of-memory
+    kill, `kill -9`), as gunicorn does. A worker that refused to start (exit code 2: the
+    store cannot be opened, the port cannot be had) is not replaced: the others are stopped
+    and the parent ends with 2. Returns the exit code."""
+    context = multiprocessing.get_context("spawn")
+    running: dict[int, tuple[multiprocessing.Process, float]] = {}     # by sentinel
+    stopping: list[int] = []
+
+    def start() -> None:
+        worker = context.Process(target=serve, args=(settings, True))
+        worker.start()
+        running[worker.sentinel] = (worker, time.monotonic())
+
+    def stop_all(signum: int, _frame=None) -> None:
+        stopping.append(signum)
+        for worker, _ in running.values():
             if worker.is_alive():
                 os.kill(worker.pid, signum)
 
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
-    for worker in workers:
-        worker.join()
-    if figures is not None:
-        shutil.rmtree(figures, ignore_errors=True)       # this run's figures end with it
+    signal.signal(signal.SIGTERM, stop_all)
+    signal.signal(signal.SIGINT, stop_all)
+    for _ in range(settings.workers):
+        start()
+    code, pause = 0, RESTART_PAUSES[0]
+    while running:
+        for sentinel in multiprocessing.connection.wait(list(running)):
+            worker, started = running.pop(sentinel)
+            worker.join()
+            forget_figures(worker.pid)
+            if stopping:
+                continue
+            if worker.exitcode == 2:
+                code = 2
+                stop_all(signal.SIGTERM)
+                continue
+            print(f"jewelstream: worker {worker.pid} ended (exit code {worker.exitcode}); "
+                  f"starting another", file=sys.stderr, flush=True)
+            if time.monotonic() - started < QUICK_END:
+                time.sleep(pause)
+                pause = min(pause * 2, RESTART_PAUSES[1])
+            else:
+                pause = RESTART_PAUSES[0]
+            if not stopping:                  # no signal came during the pause
+                start()
+    return code
+
+
+def forget_figures(pid: int) -> None:
+    """A dead worker's live gauges (answers being written) leave /metrics' sums; its
+    counters stay in them, as prometheus-client's multiprocess mode wants."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+        multiprocess.mark_process_dead(pid)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import aiohttp
+import pytest
 
 from tests.kit import CONSULTATION, ORCHESTRATOR, ROOT, db_rows
 from tests.live import LiveServer
@@ -180,15 +181,18 @@ async def test_the_server_runs_on_uvloop_unless_told_not_to(live_server, db_path
         await plain.stop()
 
 
-def test_a_port_already_in_use_is_one_clear_line_and_exit_2(db_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_port_already_in_use_is_one_clear_line_and_exit_2(db_path, workers):
     """A newcomer who starts a second server (or whose port 8000 is taken) reads why, in
-    one line, instead of a traceback from the event loop."""
+    one line, instead of a traceback from the event loop. With several workers the parent
+    ends too, instead of starting them again and again."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         env = {**os.environ, "JEWELSTREAM_DB": db_path, "JEWELSTREAM_LLM": "offline", "JEWELSTREAM_WARMUP": "0"}
-        result = subprocess.run([sys.executable, "run.py", "--port", str(port)], cwd=ROOT, env=env,
+        result = subprocess.run([sys.executable, "run.py", "--port", str(port), "--workers", str(workers)],
+                                cwd=ROOT, env=env,
                                 capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

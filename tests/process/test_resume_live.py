@@ -2,8 +2,8 @@
 connection three times per answer, and `kill -9` of the process producing a run.
 
 One server (and one fake LLM, reset for each test) for the module, in the module's event
-loop: starting two workers is the slow part. The kill test comes last: it leaves one
-worker dead."""
+loop: starting two workers is the slow part. The kill test comes last: the parent
+replaces the worker it kills."""
 from __future__ import annotations
 
 import asyncio
@@ -133,3 +133,12 @@ async def test_after_kill_9_of_the_producer_a_resume_gets_the_logged_events_then
         assert "прервался" in last["message"]
         assert (await resume(last_id)).status == 204           # over and delivered
     fake_llm.gate.set()
+    for _ in range(1200):                                    # the parent starts another worker
+        if listening_sockets(two_workers.port) == 2:
+            break
+        await asyncio.sleep(0.1)
+    assert listening_sockets(two_workers.port) == 2
+    async with aiohttp.ClientSession() as session:
+        for _ in range(8):                                   # and both answer (SO_REUSEPORT spreads them)
+            async with session.get(f"{two_workers.url}/health") as response:
+                assert response.status == 200
