@@ -27,6 +27,7 @@ import {StaffMode} from './staff-mode.js';
 import {loadAgents} from './agents.js';
 
 const HISTORY_LIMIT = 20;          // messages sent back with each question
+const MAX_BODY_BYTES = 60_000;     // a request body under the server's 64 KiB (jewelstream/requests.py)
 const DEFAULT_IDLE_SECONDS = 120;  // until /health says otherwise
 const HEALTH_RETRY_MS = 15_000;    // the kiosk may boot before the server
 const NEAR_BOTTOM_PX = 80;         // "at the bottom" for auto-scrolling
@@ -120,8 +121,7 @@ class KioskChat {
     this.#setStatus('');
     this.#scrollDown(true);
 
-    const body = {message, conversation_history: this.#history.slice(-HISTORY_LIMIT)};
-    if (agent.value) body.explicit_task_type = agent.value; // absent = automatic routing
+    const body = this.#requestBody(message, agent.value);
     const url = `/api/orchestrator/${encodeURIComponent(this.#userId)}/stream`;
     let ended = false; // a `done` or `error` event arrived
     try {
@@ -165,6 +165,18 @@ class KioskChat {
       this.#runId = null;
       this.#setStreaming(false);
     }
+  }
+
+  /** The question with the newest history that fits the server's body limit, so that a
+   * long conversation goes on (older turns stay on screen, they are just not sent). */
+  #requestBody(message, agent) {
+    const body = {message, conversation_history: this.#history.slice(-HISTORY_LIMIT)};
+    if (agent) body.explicit_task_type = agent; // absent = automatic routing
+    const bytes = new TextEncoder();
+    while (body.conversation_history.length && bytes.encode(JSON.stringify(body)).length > MAX_BODY_BYTES) {
+      body.conversation_history.splice(0, 2); // the oldest question and its answer
+    }
+    return body;
   }
 
   /** Stop means stop: the server stops the run (and the LLM), then the fetch is dropped. */

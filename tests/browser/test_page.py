@@ -202,3 +202,23 @@ async def test_every_text_and_the_placeholder_are_readable_wcag_aa_contrast(page
     await send(page, QUESTION, "consultant")
     await page.wait_for_selector(hook("product-card"))
     assert await page.evaluate(LOW_CONTRAST) == []
+
+
+async def test_a_long_conversation_goes_on_its_history_fits_the_servers_body_limit(page, kiosk, llm):
+    """Ten long answers are more than the 64 KiB a request body may hold: the page sends
+    the newest history that fits, and the next question is answered."""
+    user = unique_user()
+    answer = "Это очень подробный рассказ об украшении и о том, как его носить. " * 58   # ~7 KB of UTF-8
+    history = [turn for n in range(1, 11)
+               for turn in ({"role": "user", "content": f"Вопрос {n}"}, {"role": "assistant", "content": answer})]
+    await open_kiosk(page, kiosk, f"user={user}")
+    # The conversation so far, as the page keeps it for its tab (static/session.js), shown after a reload.
+    await page.evaluate("(saved) => sessionStorage.setItem('jewelstream.conversation', JSON.stringify(saved))",
+                        {"userId": user, "history": history, "pending": None})
+    await page.reload()
+    await page.wait_for_selector(".turn--answer")
+    await send(page, "Вопрос 11", "consultant")
+    assert await page.locator(hook("error")).count() == 0, await page.text_content(hook("error"))
+    sent = llm.requests[-1]["messages"]
+    assert sent[-1]["content"] == "Вопрос 11"
+    assert any("Вопрос 10" in m["content"] for m in sent)                # the newest history went along
