@@ -25,25 +25,13 @@ import {CharCounter} from './counter.js';
 import {ProductDetails} from './product-details.js';
 import {StaffMode} from './staff-mode.js';
 import {loadAgents} from './agents.js';
+import {requestBody} from './history.js';
+import {CONNECTION_LOST, DONE, EXAMPLES, MODE_LABELS, MODE_OFFLINE_TITLE, MODE_UNKNOWN, MODE_UNREACHABLE, NETWORK_ERROR,
+  RECONNECTING, STOPPED, UNPINNED, modelTitle} from './texts.js';
 
-const HISTORY_LIMIT = 20;          // messages sent back with each question
-const MAX_BODY_BYTES = 60_000;     // a request body under the server's 64 KiB (jewelstream/requests.py)
 const DEFAULT_IDLE_SECONDS = 120;  // until /health says otherwise
 const HEALTH_RETRY_MS = 15_000;    // the kiosk may boot before the server
 const NEAR_BOTTOM_PX = 80;         // "at the bottom" for auto-scrolling
-
-const EXAMPLES = [
-  'Помолвочное кольцо до 100 тысяч',
-  'Что сейчас в моде?',
-  'Пройти анкету вкуса',
-  'Подбери подарок маме и расскажи о трендах',
-];
-const NETWORK_ERROR = 'Не удалось связаться с сервером. Попробуйте ещё раз.';
-const CONNECTION_LOST = 'Связь с сервером прервалась. Попробуйте ещё раз.';
-const STOPPED = 'Остановлено';
-const RECONNECTING = 'Восстанавливаю соединение...';
-const MODE_LABELS = {openai: 'ИИ-консультант', offline: 'Офлайн-режим'};
-const UNPINNED = 'Начали новый разговор под новым анонимным номером: прежний закреплён за другим браузером.';
 
 class KioskChat {
   #ui;
@@ -121,7 +109,7 @@ class KioskChat {
     this.#setStatus('');
     this.#scrollDown(true);
 
-    const body = this.#requestBody(message, agent.value);
+    const body = requestBody(message, this.#history, agent.value); // the newest history that fits
     const url = `/api/orchestrator/${encodeURIComponent(this.#userId)}/stream`;
     let ended = false; // a `done` or `error` event arrived
     try {
@@ -155,8 +143,7 @@ class KioskChat {
       if (reply) {
         this.#history.push({role: 'user', content: message}, {role: 'assistant', content: reply});
       } else if (!input.value) {
-        // No answer came (429, no network, stopped at once): the question waits in the box
-        // to be sent again, never to be typed again.
+        // No answer came (429, no network, stopped at once): the question waits to be sent again.
         input.value = message;
         this.#counter.update(message);
       }
@@ -165,18 +152,6 @@ class KioskChat {
       this.#runId = null;
       this.#setStreaming(false);
     }
-  }
-
-  /** The question with the newest history that fits the server's body limit, so that a
-   * long conversation goes on (older turns stay on screen, they are just not sent). */
-  #requestBody(message, agent) {
-    const body = {message, conversation_history: this.#history.slice(-HISTORY_LIMIT)};
-    if (agent) body.explicit_task_type = agent; // absent = automatic routing
-    const bytes = new TextEncoder();
-    while (body.conversation_history.length && bytes.encode(JSON.stringify(body)).length > MAX_BODY_BYTES) {
-      body.conversation_history.splice(0, 2); // the oldest question and its answer
-    }
-    return body;
   }
 
   /** Stop means stop: the server stops the run (and the LLM), then the fetch is dropped. */
@@ -241,7 +216,7 @@ class KioskChat {
         answer.showMetadata(event);
         return false;
       case 'done':
-        this.#setStatus(event.message || 'Готово');
+        this.#setStatus(event.message || DONE);
         return true;
       case 'error':
         answer.showError(event.message || NETWORK_ERROR);
@@ -307,14 +282,14 @@ class KioskChat {
       for (const [name, title] of await loadAgents(this.#ui.agent)) this.#titles.set(name, title);
       this.#staff.show();
       mode.dataset.mode = health.llm;
-      mode.textContent = MODE_LABELS[health.llm] ?? 'Режим неизвестен';
-      mode.title = health.llm === 'openai' && health.model ? `Модель: ${health.model}` : 'Ответы без нейросети';
+      mode.textContent = MODE_LABELS[health.llm] ?? MODE_UNKNOWN;
+      mode.title = health.llm === 'openai' && health.model ? modelTitle(health.model) : MODE_OFFLINE_TITLE;
       if (idleSecondsFromUrl() === null && Number.isFinite(health.kiosk_idle_seconds)) {
         this.#idle.seconds = health.kiosk_idle_seconds;
       }
     } catch {
       mode.dataset.mode = 'unavailable';
-      mode.textContent = 'Нет связи с сервером';
+      mode.textContent = MODE_UNREACHABLE;
       mode.title = '';
       this.#healthRetry = setTimeout(() => this.#checkHealth(), HEALTH_RETRY_MS);
     }
