@@ -243,9 +243,10 @@ class KioskChat {
     stop.disabled = !on;
     log.setAttribute('aria-busy', String(on));
     document.body.classList.toggle('is-streaming', on);
-    // Focus never falls to <body>: a control being disabled hands it to Stop, and a
-    // keyboard user's Stop hands it back to the textarea.
-    if (on && controls.includes(focused)) stop.focus();
+    // A keyboard user's focus never falls to <body>: a control being disabled (or a card
+    // that asked, from its details) hands it to Stop, and Stop hands it back to the textarea.
+    // (After a tap it is left alone: focusing the textarea would open a touch keyboard.)
+    if (on && (controls.includes(focused) || (log.contains(focused) && focused !== log))) stop.focus();
     if (!on && keyboardOnStop) input.focus({preventScroll: true});
     if (!on) this.#idle.poke();
   }

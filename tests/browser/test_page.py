@@ -222,3 +222,21 @@ async def test_a_long_conversation_goes_on_its_history_fits_the_servers_body_lim
     sent = llm.requests[-1]["messages"]
     assert sent[-1]["content"] == "Вопрос 11"
     assert any("Вопрос 10" in m["content"] for m in sent)                # the newest history went along
+
+
+async def test_with_the_keyboard_a_cards_question_ends_with_the_focus_back_in_the_message_box(page, kiosk, llm):
+    """Enter on a card, Enter on «Спросить»: while the answer streams the focus is on Stop
+    (Escape or Enter stops it), and after it in the box, not on a card of the last answer."""
+    await open_kiosk(page, kiosk, f"user={unique_user()}")
+    await send(page, QUESTION, "consultant")
+    await page.focus(hook("product-card"))
+    await page.keyboard.press("Enter")
+    await page.locator(hook("product-details")).wait_for(state="visible")
+    await page.focus(hook("product-ask"))
+    llm.gate = asyncio.Event()                       # the answer waits after its first piece
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector(hook("response"))
+    assert await page.evaluate("document.activeElement.dataset.testid") == "stop-button"
+    llm.gate.set()
+    await until_answered(page)
+    assert await page.evaluate("document.activeElement.dataset.testid") == "message-input"
