@@ -240,3 +240,15 @@ async def test_with_the_keyboard_a_cards_question_ends_with_the_focus_back_in_th
     llm.gate.set()
     await until_answered(page)
     assert await page.evaluate("document.activeElement.dataset.testid") == "message-input"
+
+
+async def test_on_a_phone_held_sideways_the_conversation_keeps_half_the_height(page, kiosk, llm):
+    await page.set_viewport_size({"width": 844, "height": 390})
+    await open_kiosk(page, kiosk, f"user={unique_user()}")
+    await send(page, QUESTION, "consultant")
+    height = await page.evaluate("document.getElementById('conversation').getBoundingClientRect().height")
+    assert height >= 390 / 2, f"the conversation is {height:.0f} px of 390"
+    for hook_name in ("message-input", "send-button", "stop-button", "agent-select", "new-chat"):
+        box = await page.locator(hook(hook_name)).bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 390 and box["height"] >= 40, hook_name  # on screen, touch-sized
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 844
