@@ -77,7 +77,7 @@ class KioskChat {
       }
     });
     document.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && this.#controller) this.stop();
+      if (event.key === 'Escape' && this.#controller && !event.target.closest?.('dialog')) this.stop(); // in a dialog: closes it
     });
     stop.addEventListener('click', () => this.stop());
     newChat.addEventListener('click', () => this.reset());

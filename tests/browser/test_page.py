@@ -252,3 +252,22 @@ async def test_on_a_phone_held_sideways_the_conversation_keeps_half_the_height(p
         box = await page.locator(hook(hook_name)).bounding_box()
         assert box["y"] >= 0 and box["y"] + box["height"] <= 390 and box["height"] >= 40, hook_name  # on screen, touch-sized
     assert await page.evaluate("document.documentElement.scrollWidth") <= 844
+
+
+async def test_escape_in_a_cards_details_closes_them_and_the_answer_streaming_meanwhile_goes_on(page, kiosk, llm):
+    await open_kiosk(page, kiosk, f"user={unique_user()}")
+    await send(page, QUESTION, "consultant")
+    llm.gate = asyncio.Event()                       # the next answer waits after its first piece
+    await page.fill(hook("message-input"), "А подешевле?")
+    await page.click(hook("send-button"))
+    await page.wait_for_selector(hook("response"))
+    await page.locator(".card").first.click()        # a card of the answer before
+    dialog = page.locator(hook("product-details"))
+    await dialog.wait_for(state="visible")
+    await page.keyboard.press("Escape")
+    await dialog.wait_for(state="hidden")
+    llm.gate.set()
+    await until_answered(page)
+    assert await page.text_content(hook("status")) == "Готово"
+    assert await page.text_content(hook("response")) == "".join(llm.pieces)
+    assert llm.closed_by_client == 0
