@@ -56,7 +56,7 @@ class KioskChat {
       agent: byTestId('agent-select'),
       status: byTestId('status'),
       mode: byTestId('mode-badge'),
-      newChat: byTestId('new-chat'),
+      newChat: byTestId('new-chat'), ask: byTestId('product-ask'), // a card's question, from its details
     };
     this.#staff = new StaffMode(byTestId('staff-badge'), byTestId('staff-exit'), this.#ui.agent);
     this.#counter = new CharCounter(byTestId('char-counter'));
@@ -235,10 +235,10 @@ class KioskChat {
   }
 
   #setStreaming(on) {
-    const {log, input, send, stop, agent, newChat} = this.#ui;
+    const {log, input, send, stop, agent, newChat, ask} = this.#ui;
     const focused = document.activeElement;
     const keyboardOnStop = focused === stop && stop.matches(':focus-visible');
-    const controls = [input, send, agent, newChat, ...log.querySelectorAll('.chip')];
+    const controls = [input, send, agent, newChat, ask, ...log.querySelectorAll('.chip')];
     for (const control of controls) control.disabled = on;
     stop.disabled = !on;
     log.setAttribute('aria-busy', String(on));

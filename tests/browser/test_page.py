@@ -271,3 +271,23 @@ async def test_escape_in_a_cards_details_closes_them_and_the_answer_streaming_me
     assert await page.text_content(hook("status")) == "Готово"
     assert await page.text_content(hook("response")) == "".join(llm.pieces)
     assert llm.closed_by_client == 0
+
+
+async def test_while_an_answer_streams_a_cards_details_offer_no_question_that_would_be_dropped(page, kiosk, llm):
+    """The message box is locked while an answer streams, and so is «Спросить об этом
+    украшении» (a tap on it then sent nothing); it opens again with the box."""
+    await open_kiosk(page, kiosk, f"user={unique_user()}")
+    await send(page, QUESTION, "consultant")
+    llm.gate = asyncio.Event()
+    await page.fill(hook("message-input"), "А подешевле?")
+    await page.click(hook("send-button"))
+    await page.wait_for_selector(hook("response"))
+    await page.locator(".card").first.click()
+    await page.locator(hook("product-details")).wait_for(state="visible")
+    assert await page.is_disabled(hook("product-ask"))
+    llm.gate.set()
+    await until_answered(page)
+    assert await page.is_enabled(hook("product-ask"))
+    await page.click(hook("product-ask"))
+    await until_answered(page)
+    assert llm.requests[-1]["messages"][-1]["content"].startswith("Расскажите подробнее про")
