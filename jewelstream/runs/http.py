@@ -96,6 +96,9 @@ async def _resume(request: web.Request, target: Run | RunRecord) -> web.StreamRe
     record, after = _record_of(target), last_event_id(request)
     if request.app[keys.RUNS].expired(record):
         raise Refusal(404, "run_not_found")
+    if after > _sent_so_far(target) and (record.ended is not None or isinstance(target, Run)):
+        raise Refusal(400, "bad_last_event_id")  # an id this run never sent (the log may lag
+                                                 # behind another worker's live run: checked at its end)
     if record.ended is not None and after >= record.last_id:
         raise web.HTTPNoContent()              # over and delivered
     settings, traffic = request.app[keys.SETTINGS], request.app[keys.TRAFFIC]
@@ -115,12 +118,18 @@ async def deliver(request: web.Request, stream: EventStream, target: Run | RunRe
     try:
         if run is None or not run.quiet:
             await _prepare(stream, runs, run)
+        sent = False
         async for chunk, last_id in follow(runs, target, after):
             if not stream.response.prepared:   # an answer being set up: the headers leave
                 await _prepare(stream, runs, run)      # with its first lines (Run.quiet)
             await stream.send_encoded(chunk, last_id)
+            sent = True
         if not stream.response.prepared:
             await _prepare(stream, runs, run)
+        if not sent and after > await _final_id(runs, target):
+            # The client claimed an id past the run's end: never a stream without its end.
+            await stream.send_encoded(encode_event(None, wire.error("bad_last_event_id", say("bad_last_event_id"))),
+                                      after)
     except ClientGone:
         pass                                   # the run goes on for the resume window
     except _failures(runs) as exc:              # the log went away while we read it
@@ -146,6 +155,19 @@ async def _prepare(stream: EventStream, runs: Runs, run: Run | None) -> None:
     if run is not None:
         await runs.announced(run)              # its id goes out once the log can resume it
     await stream.prepare()
+
+
+def _sent_so_far(target: Run | RunRecord) -> int:
+    """The id of the run's last event yet (for another worker's live run, as last logged)."""
+    return len(target.events) if isinstance(target, Run) else target.last_id
+
+
+async def _final_id(runs: Runs, target: Run | RunRecord) -> int:
+    """The id of an ended run's last event (a record read again: the log has it all now)."""
+    if isinstance(target, Run) or runs.log is None:
+        return _sent_so_far(target)
+    record = await runs.log.record(target.run_id)
+    return record.last_id if record is not None else 0
 
 
 async def _deliver_rest(stream: EventStream, runs: Runs, run: Run, after: int) -> None:

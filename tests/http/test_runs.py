@@ -13,7 +13,7 @@ from jewelstream import keys
 from jewelstream.app import create_app
 from jewelstream.runs.sqlite_log import run_log_path
 from tests.kit import CONSULTATION, db_rows
-from tests.sse_reader import read_numbered
+from tests.sse_reader import read_events, read_numbered
 
 QUESTION = {"message": "Помолвочное кольцо до 100 тысяч"}
 
@@ -111,6 +111,19 @@ async def test_resume_after_the_run_finished_replays_the_rest_then_204(client, f
     assert (await client.get(f"/api/runs/{run_id}/stream",
                              headers={"Last-Event-ID": str(items[-1][0])})).status == 204
     assert len(fake_llm.requests) == 1
+
+
+async def test_an_id_the_run_never_sent_is_refused_and_never_an_endless_or_silent_stream(client, fake_llm):
+    fake_llm.gate = asyncio.Event()
+    response = await client.post(CONSULTATION.format("r3b"), json=QUESTION)
+    run_id = response.headers["X-Run-Id"]
+    await first_token(response)
+    live = await asyncio.wait_for(client.get(f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": "99999"}), 2)
+    assert live.status == 400 and (await live.json())["error"] == "bad_last_event_id"
+    fake_llm.gate.set()
+    items = await numbered(response)
+    over = await client.get(f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": str(items[-1][0] + 5)})
+    assert over.status == 400 and (await over.json())["error"] == "bad_last_event_id"
 
 
 async def test_only_the_owner_or_staff_may_resume_or_cancel(client, fake_llm):
@@ -297,6 +310,23 @@ async def test_a_resume_on_another_worker_is_served_from_the_log_then_live(two_w
     late = sorted(remote_at[i] - arrived[i] for i in remote_at if i > len(seen) + 2)
     assert late and late[len(late) * 9 // 10] < 0.1, late     # live: within 100 ms of the producer
     assert len(fake_llm.requests) == 1
+
+
+async def test_an_id_past_the_end_of_another_workers_run_ends_with_an_error(two_workers, fake_llm):
+    """Another worker's live run is read from the log, which may lag: such an id is taken,
+    and when the run ends with nothing after it, the stream ends with an error."""
+    first, second = two_workers
+    fake_llm.gate = asyncio.Event()
+    response = await first.post(CONSULTATION.format("w1b"), json=QUESTION)
+    run_id = response.headers["X-Run-Id"]
+    await _share_cookie(first, second, "w1b")
+    await first_token(response)
+    other = await second.get(f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": "99999"})
+    assert other.status == 200
+    fake_llm.gate.set()
+    await numbered(response)
+    events = [event async for event in read_events(other)]
+    assert [e["type"] for e in events] == ["error"] and events[0]["error"] == "bad_last_event_id"
 
 
 async def _timed(events, arrived: dict) -> list:
