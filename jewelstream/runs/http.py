@@ -86,10 +86,13 @@ async def resume(request: web.Request) -> web.StreamResponse:
 
 async def cancel(request: web.Request) -> web.Response:
     target = await _find(request)
+    record = _record_of(target)
+    if record.ended is not None:               # nothing left to stop
+        return web.json_response({"run_id": record.run_id, "status": "finished"})
     runs = request.app[keys.RUNS]
     with _log_reachable(runs):
-        await runs.cancel(_record_of(target).run_id)
-    return web.json_response({"run_id": _record_of(target).run_id, "status": "stopping"})
+        await runs.cancel(record.run_id)
+    return web.json_response({"run_id": record.run_id, "status": "stopping"})
 
 
 async def _resume(request: web.Request, target: Run | RunRecord) -> web.StreamResponse:

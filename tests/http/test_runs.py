@@ -111,6 +111,8 @@ async def test_resume_after_the_run_finished_replays_the_rest_then_204(client, f
     assert (await client.get(f"/api/runs/{run_id}/stream",
                              headers={"Last-Event-ID": str(items[-1][0])})).status == 204
     assert len(fake_llm.requests) == 1
+    cancelled = await client.post(f"/api/runs/{run_id}/cancel")       # too late: it says so
+    assert cancelled.status == 200 and (await cancelled.json())["status"] == "finished"
 
 
 async def test_an_id_the_run_never_sent_is_refused_and_never_an_endless_or_silent_stream(client, fake_llm):
