@@ -40,7 +40,7 @@ from agents.language import normalize
 _SEARCHING = re.compile(r"покаж|подбер|подобра|ищу|ищем|поищ|посовет|порекоменд|какие есть|что есть|"
                         r"присмотр|предлож")
 _SEARCH_WISHES = ("type", "metal", "stones", "budget_min", "budget_max", "no_stones", "excluded_metals",
-                  "recipient", "style", "price_level")
+                  "excluded_stones", "recipient", "style", "price_level")
 
 
 class ConsultantState(InputState, total=False):

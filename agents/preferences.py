@@ -5,7 +5,9 @@ style, occasion, recipient and a subjective price level (codes of `agents.langua
 current message wins and earlier *user* messages fill the rest (`merge_preferences`).
 The budget is `agents.language.budget`'s.
 
-What it leaves out: spelling mistakes, excluded stones/styles, several budgets for several
+Refused stones ("без бриллиантов", "только не жемчуг") are `excluded_stones`.
+
+What it leaves out: spelling mistakes, excluded styles, several budgets for several
 items, real syntax (negation is `agents.language.refused`'s word window: "не люблю серебро",
 "без камней"; "только не золото" refuses every gold, "не белое золото" only the white).
 """
@@ -62,7 +64,7 @@ def _metals(toks: list[str], color_hits, gold_hits, metal_hits) -> tuple[list[st
 
 # --- the whole message ----------------------------------------------------------------
 _KEYS = ("budget_min", "budget_max", "type", "metal", "stones", "no_stones", "excluded_metals",
-         "style", "occasion", "recipient", "price_level")
+         "excluded_stones", "style", "occasion", "recipient", "price_level")
 _RING_FAMILY = ("engagement_ring", "wedding_band", "ring")
 
 
@@ -101,6 +103,7 @@ def _extract_one(message: str) -> dict:
     prefs["metal"] = (metals + [None])[0]
     prefs["style"] = (_unique(_positive(toks, styles)) + [None])[0]
     prefs["stones"] = _unique(_positive(toks, stones))
+    prefs["excluded_stones"] = [code for code in _unique(stones) if code not in prefs["stones"]]
     no_stone = len(_positive(toks, any_stone)) < len(any_stone)  # "без камней"
     prefs["no_stones"] = not prefs["stones"] and (no_stone or bool(smooth))
     prefs["price_level"] = None if prefs["budget_max"] else price_level(toks)
@@ -130,6 +133,8 @@ def merge_preferences(prefs: dict, older: dict) -> dict:
         prefs["stones"], prefs["no_stones"] = older.get("stones") or [], bool(older.get("no_stones"))
     if not prefs["excluded_metals"]:
         prefs["excluded_metals"] = [m for m in older.get("excluded_metals") or () if m != prefs["metal"]]
+    prefs["excluded_stones"] = list(dict.fromkeys([*(prefs["excluded_stones"] or ()), *(
+        s for s in older.get("excluded_stones") or () if s not in (prefs["stones"] or ()))]))
     return prefs
 
 

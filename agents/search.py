@@ -1,10 +1,10 @@
 """Catalog search with honest matching: every stated wish is a filter.
 
 `stated_wishes(prefs)` turns extracted preferences into wishes (kind, metal, excluded
-metals, stones, "без камней", budget, for a man or a woman), each a test on a product.
+metals, stones, "без камней", excluded stones, budget, for a man or a woman), each a test on a product.
 `find_products` lists the pieces that meet all of them; when fewer than the list's size
 do, it fills the list with the closest pieces that miss exactly one wish that may be
-relaxed (never the kind of piece, never an excluded metal), the older wishes first, and
+relaxed (never the kind of piece, never an excluded metal or stone), the older wishes first, and
 marks each such piece with the wish it misses. `Found.boundary` says what the shop really
 has when nothing fits ("цепочки из серебра у нас стоят от 1 690 до 22 990 ₽").
 
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES, label
-from agents.wording import (budget_phrase, capitalized, excluded_phrase, kind_phrase, price_range,
-                            rubles, stones_phrase)
+from agents.wording import (budget_phrase, capitalized, excluded_phrase, excluded_stones_phrase, kind_phrase,
+                            price_range, rubles, stones_phrase)
 
 # A request for a plain "ring" is also satisfied by these more specific types.
 _RELATED_TYPES = {"ring": {"ring", "engagement_ring", "wedding_band"},
@@ -74,6 +74,10 @@ def stated_wishes(prefs: dict) -> list[Wish]:
         wishes.append(Wish("stones", stones_phrase(stones), lambda p: any(s in p["stones"] for s in stones)))
     elif prefs.get("no_stones"):
         wishes.append(Wish("no_stones", "без камней", lambda p: not p["stones"]))
+    refused = tuple(s for s in prefs.get("excluded_stones") or () if s not in stones)
+    if refused and not prefs.get("no_stones"):
+        wishes.append(Wish("excluded_stones", excluded_stones_phrase(refused),
+                           lambda p: not any(s in p["stones"] for s in refused)))
     low, high = prefs.get("budget_min"), prefs.get("budget_max")
     if low or high:
         wishes.append(Wish("budget", budget_phrase(low, high),

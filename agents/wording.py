@@ -21,10 +21,15 @@ STONE_INSTRUMENTAL = {"diamond": "бриллиантом", "sapphire": "сапф
                       "ruby": "рубином", "pearl": "жемчугом", "topaz": "топазом",
                       "amethyst": "аметистом", "garnet": "гранатом", "citrine": "цитрином",
                       "aquamarine": "аквамарином", "cubic_zirconia": "фианитом"}
+STONE_GENITIVE_PLURAL = {"diamond": "бриллиантов", "sapphire": "сапфиров", "emerald": "изумрудов",
+                         "ruby": "рубинов", "pearl": "жемчуга", "topaz": "топазов", "amethyst": "аметистов",
+                         "garnet": "гранатов", "citrine": "цитринов", "aquamarine": "аквамаринов",
+                         "cubic_zirconia": "фианитов"}
 _GOLDS = {"yellow_gold", "white_gold", "rose_gold"}
 # The wish codes the search checks, and how an answer names each kind of wish.
 WISH_NAMES = {"type": "вид украшения", "metal": "металл", "excluded_metals": "исключённый металл",
-              "stones": "камень", "no_stones": "без камней", "budget": "бюджет",
+              "stones": "камень", "no_stones": "без камней", "excluded_stones": "исключённый камень",
+              "budget": "бюджет",
               "recipient": "для кого"}
 
 
@@ -68,6 +73,11 @@ def stones_phrase(stones) -> str:
     return "с " + " или ".join(STONE_INSTRUMENTAL.get(s, label(STONES, s)) for s in stones)
 
 
+def excluded_stones_phrase(stones) -> str:
+    """"без бриллиантов", "без бриллиантов и жемчуга"."""
+    return "без " + " и ".join(STONE_GENITIVE_PLURAL.get(s, label(STONES, s)) for s in stones)
+
+
 def kind_phrase(prefs: dict, *, with_budget: bool = False) -> str:
     """The pieces a set of wishes asks for, in the plural: "цепочки из серебра с топазом"."""
     parts = [TYPE_PLURALS.get(prefs.get("type"), "украшения")]
@@ -77,6 +87,8 @@ def kind_phrase(prefs: dict, *, with_budget: bool = False) -> str:
         parts.append(stones_phrase(prefs["stones"]))
     elif prefs.get("no_stones"):
         parts.append("без камней")
+    elif prefs.get("excluded_stones"):
+        parts.append(excluded_stones_phrase(prefs["excluded_stones"]))
     if with_budget and budget_phrase(prefs.get("budget_min"), prefs.get("budget_max")):
         parts.append(budget_phrase(prefs.get("budget_min"), prefs.get("budget_max")))
     return " ".join(parts)
@@ -95,7 +107,8 @@ def describe_preferences(prefs: dict) -> str:
     parts = [p.get("type") and lab(PRODUCT_TYPES, p["type"]), p.get("metal") and lab(METALS, p["metal"]),
              ", ".join("не " + lab(METALS, m) for m in p.get("excluded_metals") or ()),
              "камни: " + ", ".join(lab(STONES, s) for s in p["stones"]) if p.get("stones") else
-             "без камней" if p.get("no_stones") else "",
+             "без камней" if p.get("no_stones") else
+             excluded_stones_phrase(p["excluded_stones"]) if p.get("excluded_stones") else "",
              p.get("style") and "стиль: " + lab(STYLES, p["style"]),
              occasion and "повод: " + lab({**OCCASIONS, "jubilee": ("юбилей", ())}, occasion),
              who and (lab(RECIPIENTS, who) if who == "self" else "кому: " + lab(RECIPIENTS, who)),

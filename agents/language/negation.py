@@ -7,6 +7,8 @@ What it leaves out: double negation, negation across clauses, and sarcasm; "не
 """
 from __future__ import annotations
 
+import re
+
 # cue word -> how many words after it it can refuse ("не люблю белое X", but "без X").
 NEGATION_REACH = {"не": 4, "ни": 2, "без": 2, "кроме": 2, "ничего": 3, "никаких": 3, "никакого": 3,
                   "никакой": 3, "никакие": 3, "исключая": 2, "аллергия": 3, "аллергии": 3}
@@ -17,6 +19,10 @@ _DISLIKE = ("люб", "нрав", "хоч", "хот", "над", "нуж", "но�
             "предлаг", "рассматр", "интерес", "вариант", "бер", "покуп", "ношу")
 # A contrast ends the scope: "не золото, а серебро", "не серебро, лучше платина".
 _BREAK = {"а", "но", "зато", "однако", "лучше", "хотя"}
+# Prepositions refuse their own object only: "без крупных камней", but in "без бриллиантов
+# кольцо" the ring is wanted. Words between them and the refused word must be adjectives.
+_PREPOSITIONS = {"без", "кроме", "исключая"}
+_ADJECTIVE = re.compile(r"(?:ых|их|ого|его|ой|ей|ый|ий|ая|яя|ое|ее|ые|ие|ую|юю|ым|им)$")
 
 
 def refused(toks: list[str], start: int, end: int) -> bool:
@@ -30,7 +36,7 @@ def refused(toks: list[str], start: int, end: int) -> bool:
         if toks[i] == "не":
             return not toks[i + 1].startswith(_NOT_NEG)
         if back <= NEGATION_REACH.get(toks[i], 0):
-            return True
+            return toks[i] not in _PREPOSITIONS or all(_ADJECTIVE.search(t) for t in toks[i + 1:start])
     for k in range(end, min(end + 3, len(toks) - 1)):  # or "X (мне) не нравится" after it
         if toks[k] in _BREAK or not toks[k].isalnum():
             break

@@ -6,7 +6,7 @@ import pytest
 from agents.preferences import describe_preferences, extract_preferences
 
 KEYS = {"budget_min", "budget_max", "type", "metal", "stones", "no_stones", "excluded_metals",
-        "style", "occasion", "recipient", "price_level"}
+        "excluded_stones", "style", "occasion", "recipient", "price_level"}
 
 # (message, the fields we expect; fields not named must be empty: None / [] / False)
 CASES = [
@@ -100,7 +100,10 @@ CASES = [
     ("На день рождения мужу хочу браслет, 100k",
      dict(type="bracelet", recipient="husband", occasion="birthday", budget_max=100000)),
     ("Хочу браслет из серебра или золота, без бриллиантов",
-     dict(type="bracelet", metal="silver")),
+     dict(type="bracelet", metal="silver", excluded_stones=["diamond"])),
+    ("без бриллиантов кольцо до 50 тысяч", dict(type="ring", excluded_stones=["diamond"], budget_max=50000)),
+    ("Кольцо с сапфиром, только не бриллианты",
+     dict(type="ring", stones=["sapphire"], excluded_stones=["diamond"])),
     ("Что-нибудь на корпоратив, яркое, с жемчугом, до сотки",
      dict(occasion="evening", stones=["pearl"], budget_max=100000)),
     ("Покажите что-нибудь недорогое из серебра", dict(metal="silver", price_level="low")),
@@ -110,7 +113,7 @@ CASES = [
 
 def _expected(fields: dict) -> dict:
     full = {key: None for key in KEYS}
-    full.update(stones=[], excluded_metals=[], no_stones=False)
+    full.update(stones=[], excluded_metals=[], excluded_stones=[], no_stones=False)
     full.update(fields)
     return full
 

@@ -1,0 +1,34 @@
+"""More multi-turn conversations over HTTP in offline mode, written as an evaluator would
+try the kiosk (tests/conversation_kit.py explains the table): refused stones, budgets said
+as a maximum, sizes asked after a list, messages that ask for nothing a shop sells.
+"""
+import pytest
+
+from tests.conversation_kit import RINGS, both, kind, run_conversation, stone, under
+
+C = "consultant"
+LIST = {"agent": C, "some": 1}
+
+
+def without(code):
+    return lambda p: code not in p["stones"]
+
+
+CONVERSATIONS = {
+    "a refused stone before the kind": [
+        ("без бриллиантов кольцо до 50 тысяч", {**LIST, "each": both(kind(*RINGS), without("diamond")),
+                                                "exact": under(50000), "say": ["без бриллиантов"]}),
+        ("а с сапфиром?", {**LIST, "each": both(kind(*RINGS), without("diamond")), "exact": stone("sapphire")}),
+    ],
+    "a refused stone after a list": [
+        ("кольцо за полтинник", {**LIST, "each": kind(*RINGS)}),
+        ("только без бриллиантов", {**LIST, "each": both(kind(*RINGS), without("diamond"))}),
+        ("а подешевле?", {**LIST, "each": both(kind(*RINGS), without("diamond"))}),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(CONVERSATIONS))
+async def test_conversation(offline_client, name):
+    index = list(CONVERSATIONS).index(name)
+    await run_conversation(offline_client, f"held{index}", CONVERSATIONS[name], send_history=index % 2 == 1)
