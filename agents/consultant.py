@@ -33,8 +33,9 @@ from agents.references import DETAILS, CatalogIndex, index_catalog, resolve
 from agents.refinements import refined, refinement
 from agents.search import find_products, product_card, stated_wishes
 from agents.shop_facts import load_facts
-from agents.small_talk import greets, small_talk
-from agents.language import normalize
+from agents.routing import about_the_shop
+from agents.small_talk import greets, out_of_scope, small_talk
+from agents.language import normalize, words
 
 # A request for pieces, beside a question about the shop ("покажите кольца с доставкой").
 _SEARCHING = re.compile(r"покаж|подбер|подобра|ищу|ищем|поищ|посовет|порекоменд|какие есть|что есть|"
@@ -93,7 +94,9 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     if not reference and focus and not said and not facts and not direction and \
             DETAILS.search(normalize(message)):
         reference = resolve("это", _catalog_index(store), [], focus)     # "а 17-й размер есть?"
-    if reference and not reference.companion and (DETAILS.search(normalize(message)) or not said - {"type"}):
+    scope = out_of_scope(message)
+    if reference and not reference.companion and (DETAILS.search(normalize(message)) or not said - {"type"}
+                                                  or scope == "manipulation"):
         cards = [product_card(p) for p in reference.products[:4]]
         return {**turn, "intent": "details", "products": cards, "asked_size": asked_size(message),
                 "focus": cards[0]["id"] if len(cards) == 1 else focus}
@@ -101,6 +104,9 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
         return {**turn, "intent": "knowledge"}
     if talk and not reference:
         return {**turn, "intent": "small_talk", "talk": talk, "focus": focus}
+    if not (said or current.get("occasion") or reference or facts or direction) and (
+            scope or (len(words(message)) >= 3 and not about_the_shop(message))):
+        return {**turn, "intent": "small_talk", "talk": scope or "off_topic", "focus": focus}
     exclude: set[str] = set()
     if reference:                 # "серьги к ним", "такое же, но из серебра"
         piece = reference.products[0]

@@ -38,7 +38,7 @@ from agents.base import Agent
 from agents.dialogue import dialogue_of
 from agents.language import StemIndex, normalize, words
 from agents.language.cues import (CUE_FALSE_FRIENDS, CUES, LEAVE_FLOW, MATERIAL_STEMS, ME, PRODUCT_STEMS,
-                                  REQUEST_BREAKS, SIGN_WORDS, YOU)
+                                  REQUEST_BREAKS, SIGN_WORDS, WANTING, YOU)
 from agents.references import mentions_shown
 from agents.refinements import refinement
 from agents.small_talk import small_talk
@@ -82,7 +82,15 @@ def asks_for_staff_data(message: str) -> bool:
         if ws := words(part):
             for agent, value in _score(ws, AGENTS).items():
                 totals[agent] += value
-    return totals["analysis"] >= _STAFF_DATA and _best(totals) == "analysis"
+    return totals["analysis"] >= _STAFF_DATA and totals["analysis"] >= max(totals.values())
+
+
+def about_the_shop(message: str) -> bool:
+    """Does `message` say anything a jewelry shop's consultant answers: its cue words
+    ("покажите", "у вас", "цена"...), the shop's product and material words, or words of
+    wanting something unnamed ("удивите меня чем-нибудь")?"""
+    text = normalize(message)
+    return bool(WANTING.search(text)) or _score(words(text), ("consultant",))["consultant"] > 0
 
 
 def route_message(message: str, *, staff: bool = False) -> list[str]:

@@ -1,7 +1,7 @@
 """The words that route a message to an agent (agents.routing scores them): each agent's
 cue stems with their weights, the shop's product and material stems, zodiac sign names
 that are ordinary words too, "you" and "me", the words that join two requests in one
-message, and the words that leave a questionnaire.
+message, the words that leave a questionnaire, and words of wanting something unnamed.
 
 A stem is matched as everywhere (agents.language.matching), prefixes of normalized words,
 with a few more false friends of its own ("моде" is not "модель").
@@ -104,5 +104,8 @@ SIGN_WORDS = frozenset("лев льву льва львам львов львы 
 YOU, ME = frozenset("ты тебе тебя тобой твой твоя твое".split()), frozenset("я мне меня мной".split())
 REQUEST_BREAKS = re.compile(r"[.!?;]+|\s(?:а также|а еще|а потом|и потом|и еще|и заодно|заодно|плюс|кстати|"
                     r"затем|потом|и|а)\s")
+# Words of someone who wants something from a shop without naming it ("удивите меня
+# чем-нибудь"): not routing cues, but never off topic for the consultant.
+WANTING = re.compile(r"нибудь|что-то|что то|удив|порад|красив|интересн|особенн|необычн|стильн|подар")
 LEAVE_FLOW = re.compile(r"\b(?:хватит|стоп|надоел\w*|прерв\w*|прекрат\w*|выйти|отмен\w*|"
                          r"не хочу (?:отвечать|анкет\w*|дальше)|потом доотвеч\w*|в другой раз)\b")
