@@ -1,7 +1,7 @@
 """A budget in a customer's words: `parse_budget("до 30 тысяч")` -> (None, 30000).
 
 "до N" is a maximum, "от N" a minimum, "от A до B"/"A-B" a range, "около N"/"тысяч 50"
-N ±15%, a bare sum a maximum; a small number after a budget cue is thousands ("не дороже
+N ±15%, a bare sum a maximum; a limit after the sum wins ("тыщ за 15 максимум"); a small number after a budget cue is thousands ("не дороже
 150"); number words and slang ("полтинник", "лям") count (agents.language.number_words);
 sizes, carats, fineness and years do not.
 
@@ -73,8 +73,8 @@ def _amounts(s: str) -> list[dict]:
         mult = (1e6 if millions else 1000) if word else None
         clause = re.split(r"[.!?;,](?!\d)", s[:m.start()])[-1]
         kind, inverted = _pre_cue(clause)
-        after = re.split(r"[.!?;,](?!\d)", s[m.end():])[0]
-        post = next((k for k, p in _POST if re.match(r"\s*(?:руб\w*|₽)?\s*(?:" + p + ")", after)), None)
+        after = re.split(r"[.!?;](?!\d)", s[m.end():])[0]   # "тысяч за 30, не больше"
+        post = next((k for k, p in _POST if re.match(r"\s*(?:руб\w*|₽)?\s*,?\s*(?:" + p + ")", after)), None)
         unit = bool(_UNIT_AFTER.match(s, m.end()) or _UNIT_BEFORE.search(s[:m.start()]))
         found.append({"value": value, "mult": mult, "cur": bool(m["cur"]), "kind": kind, "post": post,
                       "inverted": inverted, "unit": unit and not mult and not m["cur"],
@@ -112,7 +112,8 @@ def parse_budget(message: str) -> tuple[int | None, int | None]:
         x["rub"] = x["value"] * (x["mult"] or 1)
         x["money"] = x["money"] and 0 < x["rub"] < 1e11  # "9999...": a phone number or noise
     for x in items:  # in order: a later statement overrides an earlier one
-        kind = (x["post"] if x["post"] and x["kind"] in (None, "budget") else x["kind"]) or (
+        # A limit said after the sum wins over a loose one before it: "тыщ за 15 максимум".
+        kind = (x["post"] if x["post"] and x["kind"] in (None, "budget", "approx") else x["kind"]) or (
             "approx" if x["inverted"] else "max")
         if x.get("pair") and x["money"] and x["pair"]["money"]:
             low, high = sorted((x["rub"], x["pair"]["rub"]))

@@ -4,7 +4,7 @@ as a maximum, sizes asked after a list, messages that ask for nothing a shop sel
 """
 import pytest
 
-from tests.conversation_kit import RINGS, both, kind, run_conversation, stone, under
+from tests.conversation_kit import RINGS, both, kind, over, run_conversation, stone, under
 
 C = "consultant"
 LIST = {"agent": C, "some": 1}
@@ -24,6 +24,11 @@ CONVERSATIONS = {
         ("кольцо за полтинник", {**LIST, "each": kind(*RINGS)}),
         ("только без бриллиантов", {**LIST, "each": both(kind(*RINGS), without("diamond"))}),
         ("а подешевле?", {**LIST, "each": both(kind(*RINGS), without("diamond"))}),
+    ],
+    "a budget said as a maximum, in slang": [
+        ("здрасьте, мне бы сережки доче на выпускной, тыщ за 15 максимум",
+         {**LIST, "each": both(kind("earrings"), under(15000))}),
+        ("а за двадцатку?", {**LIST, "each": kind("earrings"), "exact": both(over(17000), under(23000))}),
     ],
     "off topic, then a request": [
         ("какая погода завтра в Москве?", {"agent": C, "intent": "small_talk", "none": True,
