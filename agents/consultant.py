@@ -28,7 +28,7 @@ from agents.answering import write_answer
 from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store, profile_of, step
 from agents.consultant_drafts import SYSTEM_PROMPT, draft_answer, prompt_facts
 from agents.dialogue import dialogue_of, history_for, ongoing
-from agents.preferences import completed, extract_preferences, merge_preferences
+from agents.preferences import completed, extract_preferences, merge_preferences, ring_size
 from agents.references import DETAILS, CatalogIndex, index_catalog, resolve
 from agents.refinements import refined, refinement
 from agents.search import find_products, product_card, stated_wishes
@@ -41,7 +41,7 @@ from agents.language import normalize, words
 _SEARCHING = re.compile(r"покаж|подбер|подобра|ищу|ищем|поищ|посовет|порекоменд|какие есть|что есть|"
                         r"присмотр|предлож")
 _SEARCH_WISHES = ("type", "metal", "stones", "budget_min", "budget_max", "no_stones", "excluded_metals",
-                  "excluded_stones", "recipient", "style", "price_level")
+                  "excluded_stones", "size", "recipient", "style", "price_level")
 
 
 class ConsultantState(InputState, total=False):
@@ -91,14 +91,14 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
         reference = None          # "как узнать её размер?": a question about the shop
     if reference and reference.how == "pronoun" and reference.companion and not focus:
         reference = None          # "такие же, но в золоте" after a list: the last search, changed
-    if not reference and focus and not said and not facts and not direction and \
+    if not reference and focus and not said - {"size"} and not facts and not direction and \
             DETAILS.search(normalize(message)):
         reference = resolve("это", _catalog_index(store), [], focus)     # "а 17-й размер есть?"
     scope = out_of_scope(message)
     if reference and not reference.companion and (DETAILS.search(normalize(message)) or not said - {"type"}
                                                   or scope == "manipulation"):
         cards = [product_card(p) for p in reference.products[:4]]
-        return {**turn, "intent": "details", "products": cards, "asked_size": asked_size(message),
+        return {**turn, "intent": "details", "products": cards, "asked_size": ring_size(message),
                 "focus": cards[0]["id"] if len(cards) == 1 else focus}
     if facts and not _SEARCHING.search(normalize(message)) and not direction:
         return {**turn, "intent": "knowledge"}
@@ -137,15 +137,6 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
             "boundary": found.boundary, "shown": [c["id"] for c in cards],
             "wishes": [{"code": w.code, "label": w.label} for w in found.wishes],
             "exact_count": found.exact_count}
-
-
-_SIZE = re.compile(r"(?<![\d.,])(\d{2}(?:[.,]5)?)\s*(?:-?[гй]\w*\s*)?размер|размер\w*\s*(\d{2}(?:[.,]5)?)(?![\d])")
-
-
-def asked_size(message: str) -> float | None:
-    """The size asked about: "а 17-й размер есть?", "размер 16,5" -> 17.0, 16.5."""
-    match = _SIZE.search(normalize(message))
-    return float((match[1] or match[2]).replace(",", ".")) if match else None
 
 
 def _new_topic(current: dict, base: dict, said: set[str]) -> bool:

@@ -1,7 +1,7 @@
 """Customer preferences from Russian chat messages, without an LLM.
 
 `extract_preferences(message, history)` reads budget, type, metal, stones, excluded metals,
-style, occasion, recipient and a subjective price level (codes of `agents.language.vocabulary`, read with the tables of `agents.language.wishes`); the
+style, occasion, recipient, a ring size ("17 размер", `ring_size`) and a subjective price level (codes of `agents.language.vocabulary`, read with the tables of `agents.language.wishes`); the
 current message wins and earlier *user* messages fill the rest (`merge_preferences`).
 The budget is `agents.language.budget`'s.
 
@@ -12,6 +12,8 @@ items, real syntax (negation is `agents.language.refused`'s word window: "не �
 "без камней"; "только не золото" refuses every gold, "не белое золото" only the white).
 """
 from __future__ import annotations
+
+import re
 
 from agents.language import Tables, normalize, parse_budget, refused, tokens
 from agents.language.wishes import (ANY_STONE, COLORS, GOLD, GOLDS, OCCASIONS, PLAIN_METALS, PROPOSING,
@@ -62,9 +64,19 @@ def _metals(toks: list[str], color_hits, gold_hits, metal_hits) -> tuple[list[st
     return [c for c, (_p, neg) in ordered if not neg], [c for c, (_p, neg) in ordered if neg]
 
 
+_SIZE = re.compile(r"(?<![\d.,])(\d{2}(?:[.,]5)?)\s*(?:-?[гй]\w*\s*)?размер|"
+                   r"размер\w*\s*(\d{2}(?:[.,]5)?)(?![\d])")
+
+
+def ring_size(message: str) -> float | None:
+    """The size asked about: "а 17-й размер есть?", "размер 16,5" -> 17.0, 16.5."""
+    match = _SIZE.search(normalize(message))
+    return float((match[1] or match[2]).replace(",", ".")) if match else None
+
+
 # --- the whole message ----------------------------------------------------------------
 _KEYS = ("budget_min", "budget_max", "type", "metal", "stones", "no_stones", "excluded_metals",
-         "excluded_stones", "style", "occasion", "recipient", "price_level")
+         "excluded_stones", "size", "style", "occasion", "recipient", "price_level")
 _RING_FAMILY = ("engagement_ring", "wedding_band", "ring")
 
 
@@ -107,6 +119,7 @@ def _extract_one(message: str) -> dict:
     no_stone = len(_positive(toks, any_stone)) < len(any_stone)  # "без камней"
     prefs["no_stones"] = not prefs["stones"] and (no_stone or bool(smooth))
     prefs["price_level"] = None if prefs["budget_max"] else price_level(toks)
+    prefs["size"] = ring_size(message)
     return prefs
 
 
@@ -125,7 +138,7 @@ def merge_preferences(prefs: dict, older: dict) -> dict:
     if prefs["budget_min"] is None and prefs["budget_max"] is None:  # a budget is one unit
         prefs["budget_min"], prefs["budget_max"] = older.get("budget_min"), older.get("budget_max")
         prefs["price_level"] = prefs["price_level"] or older.get("price_level")
-    for key in ("type", "style", "occasion", "recipient"):
+    for key in ("type", "style", "occasion", "recipient", "size"):
         prefs[key] = prefs[key] or older.get(key)
     if not prefs["metal"] and older.get("metal") not in (prefs["excluded_metals"] or ()):
         prefs["metal"] = older.get("metal")

@@ -157,8 +157,8 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
         if max(v for agent, v in totals.items() if agent != "consultant") < _STRONG:
             return ["consultant"]
     if last in allowed and not leaving and (small_talk(message) or (
-            not winners and max(totals.values()) < _CLEAR)):
-        return [last]
+            not winners and max(totals.values()) < _CLEAR and totals[last] >= max(totals.values()))):
+        return [last]       # "ок", "а ещё?"; but "а кольцо на фалангу?" after a chat is the shop's
     return _decide(winners, totals)
 
 

@@ -1,7 +1,7 @@
 """Catalog search with honest matching: every stated wish is a filter.
 
 `stated_wishes(prefs)` turns extracted preferences into wishes (kind, metal, excluded
-metals, stones, "без камней", excluded stones, budget, for a man or a woman), each a test on a product.
+metals, stones, "без камней", excluded stones, a ring size, budget, for a man or a woman), each a test on a product.
 `find_products` lists the pieces that meet all of them; when fewer than the list's size
 do, it fills the list with the closest pieces that miss exactly one wish that may be
 relaxed (never the kind of piece, never an excluded metal or stone), the older wishes first, and
@@ -20,7 +20,7 @@ from typing import Callable
 
 from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES, label
 from agents.wording import (budget_phrase, capitalized, excluded_phrase, excluded_stones_phrase, kind_phrase,
-                            price_range, rubles, stones_phrase)
+                            price_range, rubles, size_phrase, sizes_list, stones_phrase)
 
 # A request for a plain "ring" is also satisfied by these more specific types.
 _RELATED_TYPES = {"ring": {"ring", "engagement_ring", "wedding_band"},
@@ -28,8 +28,9 @@ _RELATED_TYPES = {"ring": {"ring", "engagement_ring", "wedding_band"},
 _MEN_RECIPIENTS = {"husband", "man"}
 _WOMEN_RECIPIENTS = {"wife", "girlfriend", "mother", "daughter", "sister", "friend"}
 _OCCASION_TYPES = {"engagement": "engagement_ring", "wedding": "wedding_band"}
+_RINGS = _RELATED_TYPES["ring"]
 # Relaxed first ... last; the wishes of the current message move to the end.
-RELAX_ORDER = ("recipient", "no_stones", "stones", "metal", "budget")
+RELAX_ORDER = ("recipient", "no_stones", "stones", "size", "metal", "budget")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,10 @@ def stated_wishes(prefs: dict) -> list[Wish]:
     if refused and not prefs.get("no_stones"):
         wishes.append(Wish("excluded_stones", excluded_stones_phrase(refused),
                            lambda p: not any(s in p["stones"] for s in refused)))
+    size = prefs.get("size")
+    if size and (not types or types & _RINGS):   # a ring size: other kinds have none to ask
+        wishes.append(Wish("size", size_phrase(size), lambda p: p["type"] not in _RINGS or
+                           size in [float(s) for s in p.get("sizes") or ()]))
     low, high = prefs.get("budget_min"), prefs.get("budget_max")
     if low or high:
         wishes.append(Wish("budget", budget_phrase(low, high),
@@ -194,6 +199,9 @@ def deviation(product: dict, wish: Wish, prefs: dict) -> str:
     if wish.code == "stones":
         got = ", ".join(label(STONES, s) for s in product["stones"]) or "без камней"
         return f"камни другие ({got}), а не {wish.label}"
+    if wish.code == "size":
+        return (f"есть размеры {sizes_list(product.get('sizes'))}" if product.get("sizes")
+                else "размеров в наличии нет") + f", а не {wish.label}"
     if wish.code == "no_stones":
         return "с камнями (" + ", ".join(label(STONES, s) for s in product["stones"]) + f"), а не {wish.label}"
     made_for = "для мужчин" if product["recipient"] == "men" else "для женщин"

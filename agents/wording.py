@@ -29,7 +29,7 @@ _GOLDS = {"yellow_gold", "white_gold", "rose_gold"}
 # The wish codes the search checks, and how an answer names each kind of wish.
 WISH_NAMES = {"type": "вид украшения", "metal": "металл", "excluded_metals": "исключённый металл",
               "stones": "камень", "no_stones": "без камней", "excluded_stones": "исключённый камень",
-              "budget": "бюджет",
+              "size": "размер", "budget": "бюджет",
               "recipient": "для кого"}
 
 
@@ -78,6 +78,21 @@ def excluded_stones_phrase(stones) -> str:
     return "без " + " и ".join(STONE_GENITIVE_PLURAL.get(s, label(STONES, s)) for s in stones)
 
 
+def size_number(size: float) -> str:
+    """17.0 -> "17", 16.5 -> "16,5"."""
+    return f"{size:g}".replace(".", ",")
+
+
+def size_phrase(size: float) -> str:
+    """"размер 17"."""
+    return f"размер {size_number(size)}"
+
+
+def sizes_list(sizes) -> str:
+    """[16, 16.5, 17] -> "16; 16,5; 17"."""
+    return "; ".join(size_number(float(s)) for s in sizes or ())
+
+
 def kind_phrase(prefs: dict, *, with_budget: bool = False) -> str:
     """The pieces a set of wishes asks for, in the plural: "цепочки из серебра с топазом"."""
     parts = [TYPE_PLURALS.get(prefs.get("type"), "украшения")]
@@ -89,6 +104,8 @@ def kind_phrase(prefs: dict, *, with_budget: bool = False) -> str:
         parts.append("без камней")
     elif prefs.get("excluded_stones"):
         parts.append(excluded_stones_phrase(prefs["excluded_stones"]))
+    if prefs.get("size") and prefs.get("type") in ("ring", "engagement_ring", "wedding_band"):
+        parts.append(f"размера {size_number(prefs['size'])}")
     if with_budget and budget_phrase(prefs.get("budget_min"), prefs.get("budget_max")):
         parts.append(budget_phrase(prefs.get("budget_min"), prefs.get("budget_max")))
     return " ".join(parts)
@@ -109,6 +126,7 @@ def describe_preferences(prefs: dict) -> str:
              "камни: " + ", ".join(lab(STONES, s) for s in p["stones"]) if p.get("stones") else
              "без камней" if p.get("no_stones") else
              excluded_stones_phrase(p["excluded_stones"]) if p.get("excluded_stones") else "",
+             p.get("size") and size_phrase(p["size"]),
              p.get("style") and "стиль: " + lab(STYLES, p["style"]),
              occasion and "повод: " + lab({**OCCASIONS, "jubilee": ("юбилей", ())}, occasion),
              who and (lab(RECIPIENTS, who) if who == "self" else "кому: " + lab(RECIPIENTS, who)),

@@ -4,10 +4,14 @@ as a maximum, sizes asked after a list, messages that ask for nothing a shop sel
 """
 import pytest
 
-from tests.conversation_kit import RINGS, both, kind, over, run_conversation, stone, under
+from tests.conversation_kit import RINGS, both, kind, metal, over, run_conversation, stone, under
 
 C = "consultant"
 LIST = {"agent": C, "some": 1}
+
+
+def has_size(size):
+    return lambda p: size in p["sizes"]
 
 
 def without(code):
@@ -29,6 +33,21 @@ CONVERSATIONS = {
         ("здрасьте, мне бы сережки доче на выпускной, тыщ за 15 максимум",
          {**LIST, "each": both(kind("earrings"), under(15000))}),
         ("а за двадцатку?", {**LIST, "each": kind("earrings"), "exact": both(over(17000), under(23000))}),
+    ],
+    "a ring size after a list": [
+        ("есть ли у вас обручальные кольца из платины?", {**LIST, "exact": both(kind("wedding_band"),
+                                                                                metal("platinum"))}),
+        ("а 19 размер?", {**LIST, "each": kind("wedding_band"), "say": ["размер 19"],
+                          "exact": both(metal("platinum"), has_size(19))}),
+    ],
+    "a size in the first message, a slang kind": [
+        ("обручалку 18,5 размера из платины", {**LIST, "each": kind("wedding_band"),
+                                               "exact": both(metal("platinum"), has_size(18.5))}),
+    ],
+    "a piece named after a chat with the advisor": [
+        ("мне так грустно, поссорилась с парнем", {"agent": "girlfriend"}),
+        ("а кольцо на фалангу есть?", {**LIST, "each": kind(*RINGS)}),
+        ("у меня не проколоты уши, есть клипсы?", {**LIST, "each": kind("earrings")}),
     ],
     "off topic, then a request": [
         ("какая погода завтра в Москве?", {"agent": C, "intent": "small_talk", "none": True,

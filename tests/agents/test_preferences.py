@@ -6,7 +6,7 @@ import pytest
 from agents.preferences import describe_preferences, extract_preferences
 
 KEYS = {"budget_min", "budget_max", "type", "metal", "stones", "no_stones", "excluded_metals",
-        "excluded_stones", "style", "occasion", "recipient", "price_level"}
+        "excluded_stones", "size", "style", "occasion", "recipient", "price_level"}
 
 # (message, the fields we expect; fields not named must be empty: None / [] / False)
 CASES = [
@@ -52,7 +52,7 @@ CASES = [
     ("Нужен подарок коллеге на новый год, не дороже 3000",
      dict(recipient="colleague", occasion="new_year", budget_max=3000)),
     ("Кольцо 17 размера, 585 проба, с бриллиантом 0,5 карата, до 120 тысяч",
-     dict(type="ring", stones=["diamond"], budget_max=120000)),
+     dict(type="ring", stones=["diamond"], budget_max=120000, size=17.0)),
     ("Гладкие обручальные кольца из жёлтого золота, от 20 до 50 тыс",
      dict(type="wedding_band", occasion="wedding", metal="yellow_gold", no_stones=True,
           budget_min=20000, budget_max=50000)),
@@ -104,6 +104,7 @@ CASES = [
     ("без бриллиантов кольцо до 50 тысяч", dict(type="ring", excluded_stones=["diamond"], budget_max=50000)),
     ("Кольцо с сапфиром, только не бриллианты",
      dict(type="ring", stones=["sapphire"], excluded_stones=["diamond"])),
+    ("обручалку 18,5 размера из платины", dict(type="wedding_band", metal="platinum", size=18.5)),
     ("Что-нибудь на корпоратив, яркое, с жемчугом, до сотки",
      dict(occasion="evening", stones=["pearl"], budget_max=100000)),
     ("Покажите что-нибудь недорогое из серебра", dict(metal="silver", price_level="low")),
