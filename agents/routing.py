@@ -9,7 +9,7 @@ first. The scorer:
 2. Each request is scored per agent by weighted cues: word stems (prefixes, so word forms
    come free: "продаж" ~ продажи/продажам), multi-word stems ("мне идет", "средн чек"),
    the shop's product words (counted once per request, so a list of products does not
-   outweigh one clear verb), and zodiac sign names as whole words; the cue tables are
+   outweigh one clear verb), a sum of money ("до 10к"), and zodiac sign names as whole words; the cue tables are
    `agents.language.cues`.
 3. Two agents only when two requests each have a clear winner (score >= `_CLEAR`) and the
    winners differ; they come in the order the customer asked. Otherwise the agent with the
@@ -37,8 +37,8 @@ from typing import Mapping
 from agents.base import Agent
 from agents.dialogue import dialogue_of
 from agents.language import StemIndex, normalize, words
-from agents.language.cues import (CUE_FALSE_FRIENDS, CUES, LEAVE_FLOW, MATERIAL_STEMS, ME, PRODUCT_STEMS,
-                                  REQUEST_BREAKS, SIGN_WORDS, WANTING, YOU)
+from agents.language.cues import (CUE_FALSE_FRIENDS, CUES, LEAVE_FLOW, MATERIAL_STEMS, ME, MONEY, MONEY_WEIGHT,
+                                  PRODUCT_STEMS, REQUEST_BREAKS, SIGN_WORDS, WANTING, YOU)
 from agents.references import mentions_shown
 from agents.refinements import refinement
 from agents.small_talk import small_talk
@@ -60,8 +60,9 @@ def _score(ws: list[str], allowed: tuple[str, ...]) -> dict[str, float]:
     for (agent, weight), stem in {(key, stem) for key, _start, _end, stem in _CUE_INDEX.hits(ws)}:
         if agent in scores:                        # each cue counts once per request
             scores[agent] += weight
-    if "consultant" in scores:                     # products twice, materials once, each once
-        scores["consultant"] += sum({key for key, *_hit in _SHOP_INDEX.hits(ws)})
+    if "consultant" in scores:                     # products twice, materials once, each once; a sum
+        scores["consultant"] += sum({key for key, *_hit in _SHOP_INDEX.hits(ws)}) + \
+            MONEY_WEIGHT * bool(MONEY.search(" ".join(ws)))
     if "girlfriend" in scores:  # talking to "you" (and about "me") with no shop words is a chat
         scores["girlfriend"] += 3 * any(w in SIGN_WORDS for w in ws) + any(w in YOU for w in ws) + \
             0.5 * any(w in ME for w in ws)

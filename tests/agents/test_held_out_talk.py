@@ -49,6 +49,9 @@ CONVERSATIONS = {
         ("а кольцо на фалангу есть?", {**LIST, "each": kind(*RINGS)}),
         ("у меня не проколоты уши, есть клипсы?", {**LIST, "each": kind("earrings")}),
     ],
+    "a present with a budget for a friend who is an Aries": [
+        ("подруга Овен, день рождения скоро, что подарить до 10к?", {**LIST, "each": under(10000)}),
+    ],
     "off topic, then a request": [
         ("какая погода завтра в Москве?", {"agent": C, "intent": "small_talk", "none": True,
                                            "say": ["консультант ювелирного салона"]}),
