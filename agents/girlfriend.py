@@ -3,7 +3,10 @@
     load_profile -> understand -> respond
 
 `understand` reads the mood (sad, stressed, happy), the topics (an event, a style question,
-the zodiac, a request for advice) and the zodiac sign with plain code. The sign comes from
+the zodiac, a request for advice), the colour of an outfit, a chat ("как дела?", thanks, a
+compliment) and the zodiac sign with plain code. The draft follows the conversation: the
+sign's stones are said once (again when asked), a general tip is never given twice, and a
+chat gets a reply, not a lecture. The sign comes from
 a birth date or sign the user states in this message or an earlier one (`agents.zodiac`),
 else from the profile; a newly stated one is saved into the profile there, so it is known
 next time (`birth_date` "YYYY-MM-DD", or `birth_day`/`birth_month` without a year, or
@@ -26,7 +29,8 @@ from agents.language import vocabulary as V
 from agents.answering import write_answer
 from agents.base import Agent, AgentContext, InputState, chat_messages, profile_of
 from agents.language import find_codes
-from agents.language.advisor_words import EVENTS, MOODS, TOPICS
+from agents.language.advisor_words import CHAT, EVENTS, GARMENTS, MOODS, OUTFIT_COLORS, OWN_STONES, TOPICS
+from agents.small_talk import small_talk
 from agents.zodiac import SIGN_FACTS, dates_in_text, sign_in_text, zodiac_sign
 
 SYSTEM_PROMPT = """Ты — заботливая советчица и стилист ювелирного магазина: тёплая, \
@@ -53,8 +57,36 @@ TIPS = {
                "празднично, нежно и очень фотогенично.",
     "theatre": "Для театра или ресторана красиво смотрится классика: серьги-подвески и тонкий "
                "браслет, чтобы камни играли при вечернем свете.",
-    None: "Попробуйте правило одного акцента: одно заметное украшение, а всё остальное — "
-          "тонкое и спокойное, тогда образ сразу выглядит продуманным.",
+}
+# Tips for no event in particular, each given once in a conversation.
+GENERAL_TIPS = (
+    "Попробуйте правило одного акцента: одно заметное украшение, а всё остальное — "
+    "тонкое и спокойное, тогда образ сразу выглядит продуманным.",
+    "Серьги подбирайте по форме лица: к круглому идут вытянутые подвески, к узкому — "
+    "объёмные пусеты и кольца-конго.",
+    "Тонкие кольца красиво носить по два-три вместе, а смешивать жёлтое и белое золото "
+    "можно смело, если повторить это сочетание в образе хотя бы дважды.",
+    "Жемчуг — самый универсальный камень: он одинаково хорош и с джинсами, и с вечерним платьем.",
+)
+OUTFIT_TIPS = {
+    "black": "К чёрному смело берите контраст: белое золото или серебро с прозрачными камнями, "
+             "либо жемчуг — это всегда благородно.",
+    "red": "К красному лучше всего жёлтое золото или белое золото с бриллиантами; цветные камни "
+           "не добавляйте — наряд уже главный акцент.",
+    "blue": "К синему и голубому красиво смотрятся серебро и белое золото, сапфиры, топазы и жемчуг.",
+    "white": "К белому подойдёт почти всё: жёлтое золото сделает образ тёплым, жемчуг — нежным, "
+             "а яркие камни — праздничным.",
+    "green": "К зелёному идеально жёлтое золото, жемчуг или изумруды в тон.",
+    "beige": "К бежевому и пудровым оттенкам красиво розовое золото и жемчуг — образ получится "
+             "мягким и дорогим.",
+}
+CHAT_REPLIES = {
+    "how_are_you": "Спасибо, что спросили, у меня всё хорошо — особенно когда есть с кем поболтать!",
+    "compliment": "Спасибо, мне очень приятно это слышать!",
+    "thanks": "Пожалуйста, мне очень приятно помогать вам!",
+    "bye": "Всего доброго, заглядывайте ещё — буду рада!",
+    "agree": "Договорились!",
+    "greeting": "Я здесь и рада вас слышать!",
 }
 OPENINGS = {
     "sad": "Мне очень жаль, что вам грустно: такие дни бывают у всех, и вы имеете полное "
@@ -70,6 +102,10 @@ class GirlfriendState(InputState, total=False):
     mood: str                   # a MOODS code or "neutral"
     topics: list[str]           # TOPICS codes
     event: str | None           # an EVENTS code
+    outfit: str | None          # an OUTFIT_COLORS code, said next to a garment
+    chat: str | None            # a CHAT code or a small-talk kind: talk that asks for no advice
+    asks_own: bool              # about the customer's own stones or metal
+    sign_new: bool              # the birth date or sign is said in this message
     zodiac_sign: str | None     # Russian name, e.g. "Овен"
     answer: str
 
@@ -129,8 +165,13 @@ async def understand(state: GirlfriendState, runtime: Runtime[AgentContext]) -> 
         # One transaction: a concurrent update by another agent is never lost.
         profile = await runtime.context.store.update_profile(
             state["user_id"], lambda latest: remembered(latest, fields))
+    colors = find_codes(message, OUTFIT_COLORS) if find_codes(message, GARMENTS) else []
+    chat = (find_codes(message, CHAT) + [small_talk(message)])[0]
     return {"mood": moods[0] if moods else "neutral", "topics": topics,
             "event": events[0] if events else None, "profile": profile,
+            "outfit": colors[0] if colors else None, "chat": chat,
+            "asks_own": bool(find_codes(message, OWN_STONES)),
+            "sign_new": bool(dates_in_text(message) or sign_in_text(message)),
             "zodiac_sign": sign or sign_from_profile(profile)}
 
 
@@ -143,19 +184,30 @@ def sign_sentence(sign: str) -> str:
 
 
 def draft_answer(state: GirlfriendState) -> str:
-    """A warm 3–5 sentence answer in plain Russian, built from the facts alone."""
+    """A warm 3–5 sentence answer in plain Russian, built from the facts alone, that goes on
+    from what was already said (`history`)."""
     mood, sign, event = state["mood"], state.get("zodiac_sign"), state.get("event")
-    greet = mood != "neutral" or first_turn(state.get("history") or [])
+    history, chat, topics = state.get("history") or [], state.get("chat"), state["topics"]
+    said = " ".join(item["content"] for item in history if item["role"] == "assistant")
+    greet = mood != "neutral" or first_turn(history)
     sentences = [OPENINGS[mood]] if greet else []
-    if sign:
+    if chat in CHAT_REPLIES and not (greet and chat == "greeting"):
+        sentences.append(CHAT_REPLIES[chat])
+    asked = state.get("sign_new") or state.get("asks_own") or "zodiac" in topics
+    if sign and (asked or sign_sentence(sign) not in said):
         sentences.append(sign_sentence(sign))
-    elif "zodiac" in state["topics"]:
+    elif not sign and ("zodiac" in topics or state.get("asks_own")):
         sentences.append("Подскажите, когда у вас день рождения, — и я расскажу, какие камни "
                          "и металл подходят вашему знаку.")
-    sentences.append(TIPS[event])
+    outfit = state.get("outfit")
+    if event or outfit or not chat or {"style", "advice"} & set(topics):
+        tip = TIPS[event] if event else OUTFIT_TIPS[outfit] if outfit else \
+            next((t for t in GENERAL_TIPS if t not in said), None)
+        sentences += [tip] if tip else []
     if mood in ("sad", "stressed"):
         sentences.append("Я рядом — пишите мне в любое время, даже просто поболтать.")
-    sentences.append("Хотите, подберу для вас что-нибудь красивое из нашего магазина?")
+    if chat != "bye":
+        sentences.append("Хотите, подберу для вас что-нибудь красивое из нашего магазина?")
     return " ".join(sentences)
 
 

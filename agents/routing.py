@@ -86,6 +86,12 @@ def asks_for_staff_data(message: str) -> bool:
     return totals["analysis"] >= _STAFF_DATA and totals["analysis"] >= max(totals.values())
 
 
+def names_goods(text: str) -> bool:
+    """Does normalized `text` name a kind of piece, a stone, a metal or a sum of money?"""
+    ws = words(text)
+    return bool(MONEY.search(" ".join(ws))) or any(True for _hit in _SHOP_INDEX.hits(ws))
+
+
 def about_the_shop(message: str) -> bool:
     """Does `message` say anything a jewelry shop's consultant answers: its cue words
     ("покажите", "у вас", "цена"...), the shop's product and material words, or words of
@@ -158,7 +164,7 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
         if max(v for agent, v in totals.items() if agent != "consultant") < _STRONG:
             return ["consultant"]
     if last in allowed and not leaving and (small_talk(message) or (
-            not winners and max(totals.values()) < _CLEAR and totals[last] >= max(totals.values()))):
+            not winners and max(totals.values()) < _CLEAR and (last == "consultant" or not names_goods(text)))):
         return [last]       # "ок", "а ещё?"; but "а кольцо на фалангу?" after a chat is the shop's
     return _decide(winners, totals)
 

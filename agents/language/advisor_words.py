@@ -1,5 +1,6 @@
 """The words the friendly advisor (agents.girlfriend) listens for: a mood, an event to
-dress for, what the customer wants to talk about. code -> (label for the prompt, stems),
+dress for, what the customer wants to talk about, the colour of an outfit, a chat ("как
+дела?", a compliment), a question about one's own stones or metal. code -> (label for the prompt, stems),
 matched as every table is (agents.language.matching).
 
 What it leaves out: the advisor's answers to them (tips and openings: agents.girlfriend).
@@ -32,3 +33,21 @@ TOPICS = Vocabulary({
                                  "какой знак", "по знаку")),
     "advice": ("совет", ("совет", "посоветуй", "что делать", "как быть", "помоги")),
 })
+# The colour of what the customer will wear, said next to a garment ("к чёрному платью").
+OUTFIT_COLORS = Vocabulary({
+    "black": ("чёрный", ("черн",)), "red": ("красный", ("красн", "алое", "алом", "бордов")),
+    "blue": ("синий", ("син", "голуб")), "white": ("белый", ("бел",)),
+    "green": ("зелёный", ("зелен", "изумрудн")), "beige": ("бежевый", ("бежев", "пудров", "нюдов")),
+})
+GARMENTS = Vocabulary({"garment": ("одежда", ("плать", "наряд", "блуз", "костюм", "рубаш", "кофт", "юбк",
+                                              "пиджак", "свитер", "водолазк", "топ", "комбинезон"))})
+# Talk that asks for no advice: how the advisor is, a compliment to her.
+CHAT = Vocabulary({
+    "how_are_you": ("как дела", ("как дела", "как у тебя дела", "как у вас дела", "как поживаешь",
+                                 "как поживаете", "как настроение", "как твои дела", "как ваши дела",
+                                 "как жизнь")),
+    "compliment": ("комплимент", ("ты мил", "вы мил", "ты лучш", "вы лучш", "умничк", "умница",
+                                  "ты прелест", "обожаю тебя", "ты классн", "ты супер", "ты чудо")),
+})
+# A question about the customer's own stones or metal (the sign's facts answer it).
+OWN_STONES = Vocabulary({"own": ("мои камни", ("камн", "камен", "металл", "талисман", "оберег"))})

@@ -106,7 +106,7 @@ REQUEST_BREAKS = re.compile(r"[.!?;]+|\s(?:а также|а еще|а потом
                     r"затем|потом|и|а)\s")
 # A sum of money ("до 10к", "20 тысяч", "5000 руб") asks the shop for pieces at that price.
 MONEY = re.compile(r"\d\s?(?:к|k|тыс|тыщ|руб|р\b|₽)|(?<!\d)(?!(?:19|20)\d\d\b)\d{4,}")
-MONEY_WEIGHT = 2.5
+MONEY_WEIGHT = 2.0
 # Words of someone who wants something from a shop without naming it ("удивите меня
 # чем-нибудь"): not routing cues, but never off topic for the consultant.
 WANTING = re.compile(r"нибудь|что-то|что то|удив|порад|красив|интересн|особенн|необычн|стильн|подар")

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conversation_kit import RINGS, both, kind, metal, over, run_conversation, stone, under
 
-C = "consultant"
+C, G = "consultant", "girlfriend"
 LIST = {"agent": C, "some": 1}
 
 
@@ -51,6 +51,20 @@ CONVERSATIONS = {
     ],
     "a present with a budget for a friend who is an Aries": [
         ("подруга Овен, день рождения скоро, что подарить до 10к?", {**LIST, "each": under(10000)}),
+    ],
+    "the advisor goes on from what she said": [
+        ("мне так грустно, поссорилась с парнем", {"agent": G, "say": ["правило одного акцента"]}),
+        ("спасибо, ты милая", {"agent": G, "say": ["приятно"], "never": ["правило одного акцента"]}),
+        ("а что ещё посоветуешь?", {"agent": G, "never": ["правило одного акцента"]}),
+    ],
+    "the colour of a dress": [
+        ("Что надеть к чёрному платью на корпоратив?", {"agent": G}),
+        ("а если платье красное?", {"agent": G, "say": ["к красному"]}),
+    ],
+    "the sign's stones once, again when asked": [
+        ("у меня др 14 августа, что мне носить?", {"agent": G, "say": ["вы — лев"]}),
+        ("как дела?", {"agent": G, "say": ["у меня все хорошо"], "never": ["вы — лев"]}),
+        ("а какой металл мне подходит?", {"agent": G, "say": ["ваш металл — желтое золото"]}),
     ],
     "off topic, then a request": [
         ("какая погода завтра в Москве?", {"agent": C, "intent": "small_talk", "none": True,
