@@ -257,11 +257,17 @@ def metadata(state: dict) -> dict:
             "detail": "full" if state.get("staff") else "brief"}
 
 
+def remember(state: dict) -> dict:
+    """The pieces named, so that "покажи первое" next means the first of them."""
+    pieces = state.get("pieces") or []
+    return {"shown": [p["id"] for p in pieces], "focus": None} if pieces else {}
+
+
 AGENT = Agent(
     name="trend", title="Модные тренды", graph=graph,
     headline="Анализирую модные тенденции...",
     statuses={"understand": ("question", "Разбираю вопрос..."),
               "score": ("trends", "Изучаю свежие публикации модных журналов..."),
               "respond": ("answer", "Готовлю ответ...")},
-    metadata=metadata,
+    metadata=metadata, remember=remember,
 )

@@ -231,9 +231,9 @@ class Orchestrator:
         if not states or getattr(self.store, "write_error", None) is not None:
             return        # nothing finished, or the disk refuses writes (its own checks tell)
         changes: dict = {"agent": next(name for name in names if name in states), "flow": None}
-        for name, state in states.items():
+        for name in reversed([name for name in names if name in states]):   # the first asked wins
             remember = self.agents[name].remember
-            changes.update(remember(state) if remember else {})
+            changes.update(remember(states[name]) if remember else {})
         answers = ["".join(texts[name]) for name in states]
 
         def change(profile: dict) -> dict:

@@ -4,7 +4,10 @@ as a maximum, sizes asked after a list, messages that ask for nothing a shop sel
 """
 import pytest
 
-from tests.conversation_kit import RINGS, both, kind, metal, over, run_conversation, stone, under
+from tests.kit import ORCHESTRATOR
+from tests.sse_reader import collect
+
+from tests.conversation_kit import RINGS, ask, both, kind, metal, over, run_conversation, stone, under
 
 C, G = "consultant", "girlfriend"
 LIST = {"agent": C, "some": 1}
@@ -66,6 +69,10 @@ CONVERSATIONS = {
         ("как дела?", {"agent": G, "say": ["у меня все хорошо"], "never": ["вы — лев"]}),
         ("а какой металл мне подходит?", {"agent": G, "say": ["ваш металл — желтое золото"]}),
     ],
+    "the first piece the trend analyst named": [
+        ("а жемчуг носят ещё?", {"agent": "trend", "some": 1}),
+        ("покажи первое", {"agent": C, "intent": "details", "say": ["артикул"]}),
+    ],
     "off topic, then a request": [
         ("какая погода завтра в Москве?", {"agent": C, "intent": "small_talk", "none": True,
                                            "say": ["консультант ювелирного салона"]}),
@@ -94,3 +101,13 @@ CONVERSATIONS = {
 async def test_conversation(offline_client, name):
     index = list(CONVERSATIONS).index(name)
     await run_conversation(offline_client, f"held{index}", CONVERSATIONS[name], send_history=index % 2 == 1)
+
+
+async def test_after_two_agents_the_list_asked_first_is_the_one_referred_to(offline_client):
+    """The consultant and the trend analyst both show pieces; "второе" is the consultant's."""
+    response = await offline_client.post(ORCHESTRATOR.format("two-lists"), json={
+        "message": "Подберите серьги с топазом и расскажите, что сейчас модно"})
+    data = next(e for e in await collect(response) if e["type"] == "metadata")["data"]
+    assert data["consultant"]["recommendations"] and data["trend"]["recommendations"]
+    _agent, meta, _text = await ask(offline_client, "two-lists", "расскажи про второе")
+    assert meta["recommendations"] == [data["consultant"]["recommendations"][1]]
