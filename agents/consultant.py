@@ -104,8 +104,9 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
         return {**turn, "intent": "knowledge"}
     if talk and not reference:
         return {**turn, "intent": "small_talk", "talk": talk, "focus": focus}
-    if not (said or current.get("occasion") or reference or facts or direction) and (
-            scope or (len(words(message)) >= 3 and not about_the_shop(message))):
+    count = len(words(message))   # a short follow-up ("а до какого числа?") is no new subject
+    if not (said or current.get("occasion") or reference or facts or direction) and (scope or (
+            not about_the_shop(message) and (count >= 5 or (count >= 3 and not turn["ongoing"])))):
         return {**turn, "intent": "small_talk", "talk": scope or "off_topic", "focus": focus}
     exclude: set[str] = set()
     if reference:                 # "серьги к ним", "такое же, но из серебра"

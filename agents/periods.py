@@ -7,7 +7,8 @@ data is "as of": the analysis agent passes the day after the latest order, so th
 data always gives the same answer and a snapshot that ends on 31 October reads "прошлый
 месяц" as October.
 
-Relative words: "прошлый/предыдущий" is the calendar unit before `now`'s, "этот/текущий"
+Relative words: "прошлый/предыдущий" is the calendar unit before `now`'s ("позапрошлый" the
+one before that), "этот/текущий"
 is `now`'s (to `now`), "последний"/"за" + unit is the last complete unit ("за месяц",
 "за последний месяц": the previous calendar month; "за год": the twelve months before
 `now`'s month), "последние N дней/недель/месяцев" a rolling span ending the day before `now`.
@@ -85,7 +86,8 @@ def period_in(text: str, now: date) -> Period | None:
         return Period(date(int(m["year"]), 1, 1), date(int(m["year"]), 12, 31), f"{m['year']} год")
     for unit, pattern in _UNIT.items():
         if re.search(pattern, t):
-            return _relative(unit, now, previous=previous, current=current, text=t)
+            back = 2 if "позапрошл" in t else 1       # "за позапрошлый месяц"
+            return _relative(unit, now, previous=previous, current=current, text=t, back=back)
     return None
 
 
@@ -101,7 +103,7 @@ def _named_quarter(m: re.Match, text: str, now: date) -> Period:
     return _quarter(year, n)
 
 
-def _relative(unit: str, now: date, *, previous: bool, current: bool, text: str) -> Period:
+def _relative(unit: str, now: date, *, previous: bool, current: bool, text: str, back: int = 1) -> Period:
     yesterday = now - timedelta(days=1)
     if unit == "day":
         day = now if "сегодня" in text else yesterday
@@ -111,18 +113,20 @@ def _relative(unit: str, now: date, *, previous: bool, current: bool, text: str)
         if current and not previous:
             return Period(monday, now, "эта неделя")
         if previous:
-            return Period(monday - timedelta(days=7), monday - timedelta(days=1), "прошлая неделя")
+            start = monday - timedelta(days=7 * back)
+            return Period(start, start + timedelta(days=6), "прошлая неделя" if back == 1 else "позапрошлая неделя")
         return Period(now - timedelta(days=7), yesterday, "последние 7 дней")
     if unit == "month":
         if current and not previous:
             return Period(now.replace(day=1), now, f"{MONTH_NAMES[now.month - 1]} {now.year}")
-        last = _add_months(now.replace(day=1), -1)
+        last = _add_months(now.replace(day=1), -back)
         return _month(last.year, last.month)
     # a year
     if current and not previous:
         return Period(date(now.year, 1, 1), now, f"{now.year} год (с начала года)")
     if previous:
-        return Period(date(now.year - 1, 1, 1), date(now.year - 1, 12, 31), f"{now.year - 1} год")
+        year = now.year - back
+        return Period(date(year, 1, 1), date(year, 12, 31), f"{year} год")
     start = _add_months(now.replace(day=1), -12)
     return Period(start, now.replace(day=1) - timedelta(days=1), "последние 12 месяцев")
 

@@ -16,23 +16,37 @@ from __future__ import annotations
 import re
 
 from agents.language import Tables, normalize, parse_budget, refused, tokens
-from agents.language.wishes import (ANY_STONE, COLORS, GOLD, GOLDS, OCCASIONS, PLAIN_METALS, PROPOSING,
-                                    RECIPIENTS, SMOOTH, STONES, STYLES, TYPES)
+from agents.language.wishes import (ANY_STONE, COLOR_STONES, COLORS, GOLD, GOLDS, OCCASIONS, PLAIN_METALS,
+                                    PROPOSING, RECIPIENTS, SMOOTH, STONE_COLORS, STONES, STYLES, TYPES)
 from agents.price_level import price_level
 from agents.wording import describe_preferences  # noqa: F401 (callers import it from here)
 
 
 # Words that may stand between a colour and its "золото": "белое или жёлтое золото".
 _LINK = {"или", "и", "либо", "не", "а", "но", ",", "только", "лучше", "именно", "можно", "кроме"}
+# Words that may follow a colour whose "золото" is left out: "кольцо из белого с сапфиром".
+_AFTER_ALONE = {"с", "со", "до", "для", "на", "за", "в", "без", "от"}
 
 
 # Every table a message is read with, in one pass (`Tables`).
-_TABLES = Tables(TYPES, OCCASIONS, RECIPIENTS, STYLES, STONES, ANY_STONE, SMOOTH, COLORS, GOLD, PLAIN_METALS)
+_TABLES = Tables(TYPES, OCCASIONS, RECIPIENTS, STYLES, STONES, ANY_STONE, SMOOTH, STONE_COLORS, COLORS, GOLD,
+                 PLAIN_METALS)
 
 
 def _positive(toks, hits):
     """(code, start, stem) of the hits that are not refused."""
     return [(code, start, stem) for code, start, end, stem in hits if not refused(toks, start, end)]
+
+
+_WITH = {"с", "со"}
+
+
+def _stone_hues(toks: list[str], hue_hits) -> list[tuple[str, int]]:
+    """(colour, position) of the colours said of stones: after "с" ("с голубыми камнями",
+    "а с зелёными?") or before a stone word ("камни зелёные" is not read)."""
+    return [(code, start) for code, start, _end, _stem in hue_hits
+            if _WITH & set(toks[max(0, start - 2):start]) and toks[start].endswith(("ыми", "ими", "ым", "им"))
+            or (start + 1 < len(toks) and toks[start + 1].startswith(("камн", "камен", "камуш", "вставк")))]
 
 
 def _metals(toks: list[str], color_hits, gold_hits, metal_hits) -> tuple[list[str], list[str]]:
@@ -41,7 +55,7 @@ def _metals(toks: list[str], color_hits, gold_hits, metal_hits) -> tuple[list[st
     stands alone ("кольцо из белого"), so "красный рубин" is not rose gold; plain "золото" is yellow."""
     said: dict[str, tuple[int, bool]] = {}  # code -> (position, refused) of the last mention
     colors = {start: code for code, start, _end, _stem in color_hits
-              if toks[start].endswith(("ое", "ого", "ом", "ому", "ым"))}
+              if toks[start].endswith(("ое", "ого", "ом", "ому", "ым")) and not _WITH & set(toks[max(0, start - 2):start])}
     for gold in (start for _code, start, *_hit in gold_hits):
         bound = []
         for step in (-1, 1):
@@ -55,7 +69,7 @@ def _metals(toks: list[str], color_hits, gold_hits, metal_hits) -> tuple[list[st
             no = refused(toks, gold, gold + 1)  # refusing plain gold refuses every gold
             said.update(dict.fromkeys(GOLDS if no else ("yellow_gold",), (gold, no)))
     for k, code in colors.items():  # "кольцо из белого", "покажите белое": the noun left out
-        alone = k + 1 == len(toks) or not toks[k + 1].isalnum() or toks[k + 1] in _LINK
+        alone = k + 1 == len(toks) or not toks[k + 1].isalnum() or toks[k + 1] in _LINK | _AFTER_ALONE
         if code not in said and alone:
             said[code] = (k, refused(toks, k, k + 1))
     for code, start, end, _stem in metal_hits:
@@ -88,7 +102,8 @@ def _unique(hits) -> list[str]:
 def _extract_one(message: str) -> dict:
     """The preferences said in one message (no history)."""
     toks = tokens(message)
-    types, occasion_hits, recipients, styles, stones, any_stone, smooth, *metal_words = _TABLES.read(toks)
+    types, occasion_hits, recipients, styles, stones, any_stone, smooth, hues, *metal_words = _TABLES.read(toks)
+    hued = _stone_hues(toks, hues)
     prefs = dict.fromkeys(_KEYS)
     prefs["budget_min"], prefs["budget_max"] = parse_budget(message)
     kinds, occasions = _unique(_positive(toks, types)), _unique(_positive(toks, occasion_hits))
@@ -114,7 +129,8 @@ def _extract_one(message: str) -> dict:
     metals, prefs["excluded_metals"] = _metals(toks, *metal_words)
     prefs["metal"] = (metals + [None])[0]
     prefs["style"] = (_unique(_positive(toks, styles)) + [None])[0]
-    prefs["stones"] = _unique(_positive(toks, stones))
+    prefs["stones"] = _unique(_positive(toks, stones)) or list(dict.fromkeys(
+        stone for code, start in hued if not refused(toks, start, start + 1) for stone in COLOR_STONES[code]))
     prefs["excluded_stones"] = [code for code in _unique(stones) if code not in prefs["stones"]]
     no_stone = len(_positive(toks, any_stone)) < len(any_stone)  # "без камней"
     prefs["no_stones"] = not prefs["stones"] and (no_stone or bool(smooth))

@@ -38,7 +38,7 @@ from agents.base import Agent
 from agents.dialogue import dialogue_of
 from agents.language import StemIndex, normalize, words
 from agents.language.cues import (CUE_FALSE_FRIENDS, CUES, LEAVE_FLOW, MATERIAL_STEMS, ME, MONEY, MONEY_WEIGHT,
-                                  PRODUCT_STEMS, REQUEST_BREAKS, SIGN_WORDS, WANTING, YOU)
+                                  PRODUCT_STEMS, REQUEST_BREAKS, SIGN_WORDS, WANTING, YES, YOU)
 from agents.references import mentions_shown
 from agents.refinements import refinement
 from agents.small_talk import small_talk
@@ -145,6 +145,8 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
     - an agent flow in progress (the questionnaire) keeps the message when it reads as the
       next answer (`answers_flow`) or asks for nothing clearly else, until the customer
       clearly changes the subject or says to stop;
+    - after the questionnaire's last answer, "да", "что мне подойдёт?" go to the consultant,
+      who searches with the profile;
     - a reference to the pieces shown ("первое", "а подешевле?", "к ним") goes to the consultant;
     - small talk ("Спасибо, до свидания!") and a message that asks for nothing clear ("ок",
       "а ещё?") stay with the agent who answered last.
@@ -160,6 +162,10 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
     others = max((v for agent, v in peaks.items() if agent != flow), default=0.0)
     if flow in allowed and (others < _CLEAR or (answers_flow and others < _STRONG)):
         return [flow]
+    if last == "taste" and not flow and "consultant" in allowed and \
+            set(winners) <= {"girlfriend", "consultant"} and max(totals.values()) < _STRONG and \
+            ((words(text) and set(words(text)) <= YES) or about_the_shop(message)):
+        return ["consultant"]     # the questionnaire just ended with "подобрать под ваш профиль?"
     if dialogue.get("shown") and "consultant" in allowed and (mentions_shown(text) or refinement(text)):
         if max(v for agent, v in totals.items() if agent != "consultant") < _STRONG:
             return ["consultant"]

@@ -48,6 +48,12 @@ STONES = _adjusted(vocabulary.STONES, add={"diamond": ("брюл",)})
 ANY_STONE = Vocabulary({"stone": ("", ("камн", "камен", "камуш", "вставк"))})
 COLORS = Vocabulary({"white_gold": ("", ("бел",)), "yellow_gold": ("", ("желт",)),
                      "rose_gold": ("", ("розов", "красн"))})
+# A stone's colour ("с голубыми камнями", "а с зелёными?"): the shop's stones of that colour.
+STONE_COLORS = Vocabulary({"blue": ("", ("голуб", "син")), "green": ("", ("зелен",)),
+                           "red": ("", ("красн", "алы", "бордов")), "violet": ("", ("фиолет", "сиренев", "лилов")),
+                           "yellow": ("", ("желт",)), "white": ("", ("прозрачн",))})
+COLOR_STONES = {"blue": ("sapphire", "topaz", "aquamarine"), "green": ("emerald",), "red": ("ruby", "garnet"),
+                "violet": ("amethyst",), "yellow": ("citrine",), "white": ("diamond", "cubic_zirconia")}
 PLAIN_METALS = Vocabulary({code: vocabulary.METALS[code] for code in ("silver", "platinum")})
 GOLD = Vocabulary({"gold": ("золото", ("золот",))})          # the word a colour agrees with
 SMOOTH = Vocabulary({"smooth": ("гладкое", ("гладк",))})      # a piece without stones

@@ -7,7 +7,8 @@ import pytest
 from tests.kit import ORCHESTRATOR
 from tests.sse_reader import collect
 
-from tests.conversation_kit import RINGS, ask, both, kind, metal, over, run_conversation, stone, under
+from tests.conversation_kit import (RINGS, ask, both, kind, metal, not_metal, over, run_conversation, stone,
+                                    under)
 
 C, G = "consultant", "girlfriend"
 LIST = {"agent": C, "some": 1}
@@ -72,6 +73,34 @@ CONVERSATIONS = {
     "the first piece the trend analyst named": [
         ("а жемчуг носят ещё?", {"agent": "trend", "some": 1}),
         ("покажи первое", {"agent": C, "intent": "details", "say": ["артикул"]}),
+    ],
+    "stones by their colour": [
+        ("серьги с голубыми камнями до 20 тысяч", {**LIST, "each": kind("earrings"), "exact": both(
+            under(20000), lambda p: {"sapphire", "topaz", "aquamarine"} & set(p["stones"]))}),
+        ("а с зелёными?", {**LIST, "each": kind("earrings"), "exact": stone("emerald"),
+                           "never": ["не подскажу"]}),
+    ],
+    "white gold with its noun left out": [
+        ("Не люблю жёлтое золото, хочу кольцо из белого с сапфиром до 60 000",
+         {**LIST, "each": both(kind(*RINGS), not_metal("yellow_gold")),
+          "exact": both(metal("white_gold"), stone("sapphire"), under(60000)),
+          "meta": {"extracted_preferences": lambda p: p["metal"] == "white_gold"}}),
+    ],
+    "a thicker chain": [
+        ("золотая цепочка мужу до 50 тысяч", {**LIST, "each": kind("chain")}),
+        ("а потолще?", {**LIST, "each": kind("chain"), "intent": "refine"}),
+    ],
+    "short follow-ups are no new subject": [
+        ("покажи подвески с аметистом", LIST),
+        ("отложите второе, пожалуйста", {"agent": C, "intent": "details"}),
+        ("а до какого числа?", {"agent": C, "never": ["не подскажу"]}),
+    ],
+    "the questionnaire's profile, then yes": [
+        ("давай пройдём анкету", {"agent": "taste"}),
+        *[(answer, {"agent": "taste"}) for answer in ("серебро", "жемчуг", "классика", "серьги", "на каждый день",
+                                                      "до 15 тысяч", "белый", "каждый день", "маленькие")],
+        ("пусеты", {"agent": "taste", "meta": {"is_complete": True}}),
+        ("ну и что мне подойдет?", {**LIST, "exact": both(metal("silver"), under(15000))}),
     ],
     "off topic, then a request": [
         ("какая погода завтра в Москве?", {"agent": C, "intent": "small_talk", "none": True,

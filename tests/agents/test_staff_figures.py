@@ -60,6 +60,12 @@ async def test_stock_of_a_kind(offline_client, db_path):
     assert meta["figure"]["units"] == units and f"{units} шт." in text and f"моделей в каталоге: {models}" in text
 
 
+async def test_stock_of_a_kind_in_a_metal_goes_to_the_analyst(offline_client, db_path):
+    (units,), = db_rows(db_path, "SELECT sum(stock) FROM products WHERE type = 'earrings' AND metal = 'silver'")
+    text, agent, meta = await ask(offline_client, "сколько на складе серебряных серёг?")
+    assert agent == "analysis" and meta["figure"]["units"] == units and f"{units} шт." in text
+
+
 async def test_top_products_of_the_year(offline_client, db_path):
     rows = db_rows(db_path, f"""SELECT p.name, sum(o.quantity) AS units, sum(o.amount) AS revenue
         FROM orders o JOIN products p ON p.id = o.product_id
@@ -115,6 +121,8 @@ async def test_a_customer_gets_a_polite_refusal_not_products(offline_client, mes
     ("за прошлый квартал", date(2026, 7, 1), date(2026, 9, 30)),
     ("во 2 квартале 2025", date(2025, 4, 1), date(2025, 6, 30)),
     ("на прошлой неделе", date(2026, 10, 19), date(2026, 10, 25)),
+    ("за позапрошлый месяц", date(2026, 9, 1), date(2026, 9, 30)),
+    ("на позапрошлой неделе", date(2026, 10, 12), date(2026, 10, 18)),
 ])
 def test_periods(text, start, end):
     period = period_in(text, date(2026, 11, 1))
