@@ -43,6 +43,7 @@ SEARCH = _function("search_catalog", "Search the shop's catalog. Every filter is
     "stones": {"type": "array", "items": {"type": "string", "enum": list(STONES)}},
     "no_stones": {"type": "boolean"},
     "excluded_stones": {"type": "array", "items": {"type": "string", "enum": list(STONES)}},
+    "ring_size": {"type": "number"},
     "budget_min": {"type": "integer"}, "budget_max": {"type": "integer"},
     "style": {"type": "string", "enum": list(STYLES)},
     "occasion": {"type": "string", "enum": list(OCCASIONS)},
@@ -111,6 +112,7 @@ def _search(catalog: list[dict], args: dict) -> ToolResult:
              "stones": [s for s in args.get("stones") or [] if s in STONES],
              "no_stones": bool(args.get("no_stones")),
              "excluded_stones": [s for s in args.get("excluded_stones") or [] if s in STONES],
+             "size": float(args["ring_size"]) if isinstance(args.get("ring_size"), (int, float)) else None,
              "budget_min": _rubles(args.get("budget_min")), "budget_max": _rubles(args.get("budget_max")),
              "style": args.get("style"), "occasion": args.get("occasion"), "recipient": args.get("recipient"),
              "excluded_metals": [m for m in METALS if metals and m not in metals] if len(metals) > 1 else []}

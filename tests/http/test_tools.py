@@ -97,6 +97,18 @@ async def test_product_details_by_article(aiohttp_client, settings, fake_llm, st
     assert product["id"] in events[-2]["recommendations"]
 
 
+async def test_the_search_tool_keeps_refused_stones_out_and_finds_a_ring_size(aiohttp_client, settings, fake_llm):
+    fake_llm.tool_calls_for = first_round([{"name": "search_catalog", "arguments": json.dumps(
+        {"kind": "ring", "excluded_stones": ["diamond"], "ring_size": 19, "limit": 8})}])
+    fake_llm.respond = lambda body: ["Вот кольца."]
+    client = await _app(aiohttp_client, settings)
+    events = await collect(await client.post(CONSULTATION.format("t4"), json={"message": "Кольцо без бриллиантов"}))
+    assert events[-1]["type"] == "done"
+    (result,) = tool_results(fake_llm.requests[1])
+    assert result["products"] and all("бриллиант" not in p["stones_labels"] and 19 in p["sizes"]
+                                      for p in result["products"])
+
+
 async def test_staff_get_the_figures_tool_and_customers_do_not(client, fake_llm):
     fake_llm.tool_calls_for = first_round([{"name": "staff_figures",
                                             "arguments": json.dumps({"question": "выручка за всё время"},
