@@ -22,9 +22,9 @@ from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES, label
 from agents.wording import (budget_phrase, capitalized, excluded_phrase, excluded_stones_phrase, kind_phrase,
                             price_range, rubles, size_phrase, sizes_list, stones_phrase)
 
-# A request for a plain "ring" is also satisfied by these more specific types.
-_RELATED_TYPES = {"ring": {"ring", "engagement_ring", "wedding_band"},
-                  "necklace": {"necklace", "pendant", "chain"}}
+# A request for a plain "ring" is also satisfied by these more specific types. ("Колье" is
+# not: a pendant under a heading "колье" is another piece than the one asked for.)
+_RELATED_TYPES = {"ring": {"ring", "engagement_ring", "wedding_band"}}
 _MEN_RECIPIENTS = {"husband", "man"}
 _WOMEN_RECIPIENTS = {"wife", "girlfriend", "mother", "daughter", "sister", "friend"}
 _OCCASION_TYPES = {"engagement": "engagement_ring", "wedding": "wedding_band"}

@@ -102,6 +102,10 @@ CONVERSATIONS = {
         ("пусеты", {"agent": "taste", "meta": {"is_complete": True}}),
         ("ну и что мне подойдет?", {**LIST, "exact": both(metal("silver"), under(15000))}),
     ],
+    "a necklace is a necklace": [
+        ("колье с бриллиантами", {**LIST, "each": kind("necklace"), "say": ["колье"]}),
+        ("а из серебра есть колье?", {**LIST, "each": kind("necklace")}),
+    ],
     "off topic, then a request": [
         ("какая погода завтра в Москве?", {"agent": C, "intent": "small_talk", "none": True,
                                            "say": ["консультант ювелирного салона"]}),
