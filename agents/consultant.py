@@ -29,7 +29,7 @@ from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messag
 from agents.consultant_drafts import SYSTEM_PROMPT, draft_answer, prompt_facts
 from agents.dialogue import dialogue_of, history_for, ongoing
 from agents.preferences import completed, extract_preferences, merge_preferences, ring_size
-from agents.references import DETAILS, CatalogIndex, index_catalog, resolve
+from agents.references import DETAILS, CatalogIndex, index_catalog, mentions_shown, resolve
 from agents.refinements import refined, refinement
 from agents.search import find_products, product_card, stated_wishes
 from agents.shop_facts import load_facts
@@ -104,6 +104,8 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
         return {**turn, "intent": "knowledge"}
     if talk and not reference:
         return {**turn, "intent": "small_talk", "talk": talk, "focus": focus}
+    if not (reference or shown or focus or said) and mentions_shown(normalize(message)):
+        return {**turn, "intent": "small_talk", "talk": "nothing_shown"}     # "покажи второе", first
     count = len(words(message))   # a short follow-up ("а до какого числа?") is no new subject
     if not (said or current.get("occasion") or reference or facts or direction) and (scope or (
             not about_the_shop(message) and (count >= 5 or (count >= 3 and not turn["ongoing"])))):

@@ -109,7 +109,9 @@ def _extract_one(message: str) -> dict:
     kinds, occasions = _unique(_positive(toks, types)), _unique(_positive(toks, occasion_hits))
     if PROPOSING.search(normalize(message)) and "engagement" not in occasions:
         occasions.insert(0, "engagement")
-    prefs["recipient"] = (_unique(_positive(toks, recipients)) + [None])[0]
+    people = _unique(_positive(toks, recipients))
+    men = [r for r in people if r in ("husband", "man")]       # "начальнику мужчине": a man
+    prefs["recipient"] = (men if men and people[0] not in ("self", "wife", "girlfriend") else people + [None])[0]
     if "anniversary" in occasions or "engagement" in occasions:  # "годовщина свадьбы"
         occasions = [o for o in occasions if o not in ("wedding", "jubilee")]
     if len(occasions) > 1:  # "подарок на день рождения": the specific reason wins

@@ -8,7 +8,9 @@ relaxed (never the kind of piece, never an excluded metal or stone), the older w
 marks each such piece with the wish it misses. `Found.boundary` says what the shop really
 has when nothing fits ("цепочки из серебра у нас стоят от 1 690 до 22 990 ₽").
 
-Order: soft matches (style, occasion, the questionnaire's taste) first; then the price
+A search that names no kind never lists engagement or wedding rings unless the occasion is
+one (a gift for a boss is no proposal ring). Order: soft matches (style, occasion, the
+questionnaire's taste) first; then the price
 level: within a budget, pieces that use it; "дорогое"/"солидное" the upper price band;
 "недорогое" the lower; no budget at all, a spread across price levels, never simply the
 cheapest. Sold-out pieces rank last. Pure functions over the in-memory catalog; no I/O.
@@ -29,6 +31,9 @@ _MEN_RECIPIENTS = {"husband", "man"}
 _WOMEN_RECIPIENTS = {"wife", "girlfriend", "mother", "daughter", "sister", "friend"}
 _OCCASION_TYPES = {"engagement": "engagement_ring", "wedding": "wedding_band"}
 _RINGS = _RELATED_TYPES["ring"]
+# Engagement and wedding rings are shown only when asked for (by kind or by the occasion).
+_COUPLE_RINGS = {"engagement_ring", "wedding_band"}
+_COUPLE_OCCASIONS = {"engagement", "wedding", "anniversary"}
 # Relaxed first ... last; the wishes of the current message move to the end.
 RELAX_ORDER = ("recipient", "no_stones", "stones", "size", "metal", "budget")
 
@@ -50,8 +55,14 @@ class Found:
     notes: dict[str, str] = field(default_factory=dict)   # product id -> why it is shown anyway
 
 
+_COUPLE = {None, "self", "wife", "husband", "girlfriend"}   # who wears the rings of a wedding or proposal
+
+
 def wanted_types(prefs: dict) -> set[str] | None:
-    kind = prefs.get("type") or _OCCASION_TYPES.get(prefs.get("occasion"))
+    """The kinds of piece asked for: the kind said, or the rings of an engagement or wedding
+    for the couple itself (a present for a guest at a wedding is any kind)."""
+    couple = prefs.get("recipient") in _COUPLE
+    kind = prefs.get("type") or (_OCCASION_TYPES.get(prefs.get("occasion")) if couple else None)
     if not kind:
         return None
     return _RELATED_TYPES.get(kind, {kind})
@@ -61,7 +72,7 @@ def stated_wishes(prefs: dict) -> list[Wish]:
     """The wishes `prefs` states, each as a filter."""
     wishes, types = [], wanted_types(prefs)
     if types:
-        kind = prefs.get("type") or _OCCASION_TYPES[prefs["occasion"]]
+        kind = prefs.get("type") or _OCCASION_TYPES[prefs["occasion"]]     # (wanted_types said so)
         wishes.append(Wish("type", label(PRODUCT_TYPES, kind), lambda p: p["type"] in types))
     if prefs.get("metal"):
         metal = prefs["metal"]
@@ -153,6 +164,8 @@ def find_products(catalog: list[dict], prefs: dict, taste: dict | None = None, *
     taste = taste or {}
     wishes = stated_wishes(prefs)
     pool = [p for p in catalog if p["id"] not in exclude] if exclude else catalog
+    if not wanted_types(prefs) and prefs.get("occasion") not in _COUPLE_OCCASIONS:
+        pool = [p for p in pool if p["type"] not in _COUPLE_RINGS]   # no proposal ring for a boss
     exact = pool
     for wish in wishes:                    # one wish at a time: each pass looks at fewer pieces
         exact = [p for p in exact if wish.test(p)]

@@ -7,7 +7,8 @@
 counts the mentions of every `agents.language.vocabulary.TRENDS` entry in the stored magazine
 articles and weighs them by age (`agents.trends_math`), chooses the trends the answer is
 about (the named ones; else the best-scored trends the subject has pieces for; else the
-overall best) and picks catalog pieces in their spirit (`agents.trend_goods`); `respond`
+overall best) and picks catalog pieces in their spirit (`agents.trend_goods`), within the
+budget the customer named ("что модно из серёг до 10 тысяч?"); `respond`
 has the LLM write the answer from those facts (offline: the draft is streamed as is).
 
 Two audiences: a customer gets 3–5 plain sentences with pieces from the catalog
@@ -32,6 +33,7 @@ from agents.trend_brief import brief
 from agents.trend_goods import pieces_for, trends_with_goods
 from agents.wording import decimal
 from agents.trends_math import HALF_LIFE_DAYS, WINDOW_DAYS, emerging_trends, score_trends, trends_in
+from agents.language import parse_budget
 from agents.language.vocabulary import TRENDS
 
 TOP_TRENDS = 5            # trends the staff answer names
@@ -67,6 +69,7 @@ CUSTOMER_PROMPT = """Ты — эксперт по ювелирной моде в
 class TrendState(InputState, total=False):
     focus: list[str]              # TRENDS codes named in the message; [] = the overview
     subject: dict                 # agents.goods.Goods fields: {"types", "metals", "stones"}
+    budget: list                  # [lowest, highest] rubles the customer named (each may be None)
     staff: bool                   # staff get the full figures, customers the brief
     named: list[str]              # TRENDS codes the answer is about, best first
     relevant: list[str]           # TRENDS codes the subject has pieces for
@@ -80,14 +83,17 @@ class TrendState(InputState, total=False):
 async def understand(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
     goods = goods_in(state["message"])
     return {"focus": trends_in(state["message"], TRENDS), "staff": runtime.context.staff,
-            "subject": {"types": list(goods.types), "metals": list(goods.metals), "stones": list(goods.stones)}}
+            "subject": {"types": list(goods.types), "metals": list(goods.metals), "stones": list(goods.stones)},
+            "budget": list(parse_budget(state["message"]))}
 
 
 async def score(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
     store = runtime.context.store
     figures = magazine_figures(store)
     subject = Goods(**{k: tuple(v) for k, v in state["subject"].items()})
-    relevant = trends_with_goods(subject, store.catalog) if subject.named else set(TRENDS)
+    low, high = state.get("budget") or (None, None)
+    catalog = [p for p in store.catalog if not ((high and p["price"] > high) or (low and p["price"] < low))]
+    relevant = trends_with_goods(subject, catalog) if subject.named else set(TRENDS)
     if state["focus"]:
         named = list(state["focus"])
     else:
@@ -96,7 +102,7 @@ async def score(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
     labels = {code: label for code, (label, _stems) in TRENDS.items()}
     rising = [e["code"] for e in figures["emerging"] if e["code"] in relevant and e["code"] not in named]
     pieces = [{**product_card(p), "trend": code, "trend_label": labels[code]}
-              for code, p in pieces_for([*named, *rising], subject, store.catalog, PIECES)]
+              for code, p in pieces_for([*named, *rising], subject, catalog, PIECES)]
     return {**figures, "named": named, "relevant": sorted(relevant), "pieces": pieces}
 
 

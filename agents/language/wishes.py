@@ -28,7 +28,7 @@ _PROPOSAL = ("для предложени", "на предложени", "к п�
 PROPOSING = re.compile(r"\bс?дела\w*(?:\s+\w+){0,2}\s+предложени")
 TYPES = _adjusted(vocabulary.PRODUCT_TYPES, drop={"engagement_ring": ("предложени",)}, add={
     "engagement_ring": _PROPOSAL, "earrings": ("серег",), "chain": ("цепоч",),
-    "cufflinks": ("запон",), "ring": ("печаток",)})
+    "cufflinks": ("запон",), "ring": ("печаток", "калеч", "калец")})   # "калечко": a common misspelling
 # "Юбилей" is a round birthday unless it is the wedding's ("юбилей свадьбы").
 OCCASIONS = Vocabulary({**_adjusted(vocabulary.OCCASIONS, drop={"engagement": ("предложени",), "anniversary": ("юбиле",)}, add={
     "engagement": _PROPOSAL, "birthday": ("дню рождени",), "march_8": ("восьм марта", "женск дн"),
@@ -54,7 +54,8 @@ STONE_COLORS = Vocabulary({"blue": ("", ("голуб", "син")), "green": ("",
                            "yellow": ("", ("желт",)), "white": ("", ("прозрачн",))})
 COLOR_STONES = {"blue": ("sapphire", "topaz", "aquamarine"), "green": ("emerald",), "red": ("ruby", "garnet"),
                 "violet": ("amethyst",), "yellow": ("citrine",), "white": ("diamond", "cubic_zirconia")}
-PLAIN_METALS = Vocabulary({code: vocabulary.METALS[code] for code in ("silver", "platinum")})
-GOLD = Vocabulary({"gold": ("золото", ("золот",))})          # the word a colour agrees with
+PLAIN_METALS = _adjusted(Vocabulary({code: vocabulary.METALS[code] for code in ("silver", "platinum")}),
+                         add={"silver": ("серибр", "сиребр", "сирибр")})   # common misspellings
+GOLD = Vocabulary({"gold": ("золото", ("золот", "залот"))})  # the word a colour agrees with ("залото": a typo)
 SMOOTH = Vocabulary({"smooth": ("гладкое", ("гладк",))})      # a piece without stones
 GOLDS = ("yellow_gold", "white_gold", "rose_gold")

@@ -14,6 +14,10 @@ C, G = "consultant", "girlfriend"
 LIST = {"agent": C, "some": 1}
 
 
+def not_kind(*types):
+    return lambda p: p["type"] not in types
+
+
 def has_size(size):
     return lambda p: size in p["sizes"]
 
@@ -105,6 +109,30 @@ CONVERSATIONS = {
     "a necklace is a necklace": [
         ("колье с бриллиантами", {**LIST, "each": kind("necklace"), "say": ["колье"]}),
         ("а из серебра есть колье?", {**LIST, "each": kind("necklace")}),
+    ],
+    "a present for a guest at a wedding": [
+        ("что подарить подруге на свадьбу? тысяч до 7", {**LIST, "each": not_kind("engagement_ring", "wedding_band"),
+                                                         "exact": under(7000)}),
+    ],
+    "a solid present for a boss": [
+        ("нужен подарок начальнику мужчине, солидный", {**LIST, "each": lambda p: p["type"] not in (
+            "engagement_ring", "wedding_band", "earrings") and p["recipient"] != "women"}),
+    ],
+    "trends within a budget": [
+        ("что модно в этом сезоне из серёг до 10 тысяч?", {"agent": "trend", "some": 1,
+                                                           "each": both(kind("earrings"), under(10000))}),
+    ],
+    "typos": [
+        ("ищю калечко с изумрудом", {**LIST, "each": kind(*RINGS)}),
+        ("а в белом залоте?", {**LIST, "each": kind(*RINGS), "exact": metal("white_gold")}),
+    ],
+    "the length of the bracelet in focus": [
+        ("покажи браслеты с топазом", {**LIST, "each": kind("bracelet")}),
+        ("а первый есть в наличии?", {"agent": C, "intent": "details"}),
+        ("а длина какая?", {"agent": C, "intent": "details", "say": ["длина, см"]}),
+    ],
+    "the second of nothing": [
+        ("покажи второе", {"agent": C, "none": True, "say": ["пока ничего вам не показывала"]}),
     ],
     "off topic, then a request": [
         ("какая погода завтра в Москве?", {"agent": C, "intent": "small_talk", "none": True,
