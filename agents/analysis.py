@@ -8,7 +8,8 @@ top categories) by keywords; `compute` runs `agents.sales` over the store's in-m
 customers and orders and, when the question asks for one figure (revenue or orders in a
 named period, stock of a kind, top products, customers to win back: see
 `agents.staff_questions`), works it out with `agents.shop_figures`, or says plainly that
-the data does not hold it; `respond` has the LLM write the answer from those figures only
+the data does not hold it; a short follow-up ("а за позапрошлый?") is read with the
+question before it; `respond` has the LLM write the answer from those figures only
 (offline: the draft below is streamed as is). The LLM never computes a number.
 
 Access: an explicit request without the staff token is refused by the HTTP layer before
@@ -31,7 +32,7 @@ from agents.search import rubles
 from agents.wording import decimal, number
 from agents.shop_figures import answer_figure, figure_text
 from agents.staff_questions import read_question
-from agents.language import find_codes
+from agents.language import find_codes, normalize, words
 from agents.language.staff_words import TOPICS
 
 SYSTEM_PROMPT = """Ты — аналитик ювелирного магазина и отвечаешь сотруднику магазина. \
@@ -66,6 +67,15 @@ async def understand(state: AnalysisState, runtime: Runtime[AgentContext]) -> di
     return {"refused": False, "topics": [topic for topic in TOPICS if topic in asked]}
 
 
+def _followed_up(state: AnalysisState) -> str | None:
+    """The staff member's previous question when this one only changes part of it ("а за
+    позапрошлый?", "а по серебру?"), else None."""
+    text = normalize(state["message"])
+    if not text.startswith(("а ", "и ")) or len(words(text)) > 6:
+        return None
+    return next((item["content"] for item in reversed(state.get("history") or []) if item["role"] == "user"), None)
+
+
 async def compute(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
     store = runtime.context.store
     figures = sales_figures(store)
@@ -74,6 +84,8 @@ async def compute(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
     latest = figures["reference_date"]
     now = date.fromisoformat(latest) + timedelta(days=1) if latest else date.today()
     question = read_question(state["message"], now)
+    if not question["figure"] and (earlier := _followed_up(state)):    # "а за позапрошлый?"
+        question = read_question(f"{earlier} {state['message']}", now)
     return {"figures": figures,
             "figure": answer_figure(question, store, now) if question["figure"] else None}
 

@@ -66,6 +66,14 @@ async def test_stock_of_a_kind_in_a_metal_goes_to_the_analyst(offline_client, db
     assert agent == "analysis" and meta["figure"]["units"] == units and f"{units} шт." in text
 
 
+async def test_a_short_follow_up_changes_only_the_period(offline_client, db_path):
+    revenue, orders = db_rows(db_path, f"""SELECT sum(amount), count(*) FROM orders
+        WHERE date >= date({NOW}, 'start of month', '-2 months') AND date < date({NOW}, 'start of month', '-1 month')""")[0]
+    await ask(offline_client, "Какая выручка за прошлый месяц?", user="staff-follow")
+    text, agent, meta = await ask(offline_client, "а за позапрошлый?", user="staff-follow")
+    assert agent == "analysis" and meta["figure"]["revenue"] == revenue and f"заказов: {orders}" in text
+
+
 async def test_top_products_of_the_year(offline_client, db_path):
     rows = db_rows(db_path, f"""SELECT p.name, sum(o.quantity) AS units, sum(o.amount) AS revenue
         FROM orders o JOIN products p ON p.id = o.product_id
