@@ -91,6 +91,9 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
         reference = None          # "как узнать её размер?": a question about the shop
     if reference and reference.how == "pronoun" and reference.companion and not focus:
         reference = None          # "такие же, но в золоте" after a list: the last search, changed
+    size = (ring_size(message) or bare_size(message)) if focus else None   # "а 16,5?" about the ring in focus
+    if size and not reference and not said - {"size"}:
+        reference = resolve("это", _catalog_index(store), [], focus)
     if not reference and focus and not said - {"size"} and not facts and not direction and \
             DETAILS.search(normalize(message)):
         reference = resolve("это", _catalog_index(store), [], focus)     # "а 17-й размер есть?"
@@ -98,7 +101,7 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     if reference and not reference.companion and (DETAILS.search(normalize(message)) or not said - {"type"}
                                                   or scope == "manipulation"):
         cards = [product_card(p) for p in reference.products[:4]]
-        return {**turn, "intent": "details", "products": cards, "asked_size": ring_size(message),
+        return {**turn, "intent": "details", "products": cards, "asked_size": size or ring_size(message),
                 "focus": cards[0]["id"] if len(cards) == 1 else focus}
     if facts and not _SEARCHING.search(normalize(message)) and not direction:
         return {**turn, "intent": "knowledge"}
@@ -140,6 +143,15 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
             "boundary": found.boundary, "shown": [c["id"] for c in cards],
             "wishes": [{"code": w.code, "label": w.label} for w in found.wishes],
             "exact_count": found.exact_count}
+
+
+_BARE_SIZE = re.compile(r"(?:а|и|ну)?\s*(?:в|на)?\s*(1[4-9]|2[0-4])(?:[.,](5))?\s*(?:-?[гй]\w*)?\s*(?:есть)?")
+
+
+def bare_size(message: str) -> float | None:
+    """A ring size said alone after one was asked about: "а 16,5?", "а 18-й?" -> 16.5, 18.0."""
+    match = _BARE_SIZE.fullmatch(normalize(message).strip(" ?!.…"))
+    return float(match[1] + (".5" if match[2] else "")) if match else None
 
 
 def _new_topic(current: dict, base: dict, said: set[str]) -> bool:

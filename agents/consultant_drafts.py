@@ -101,7 +101,8 @@ def product_list(state: dict) -> str:
     direction = state.get("refinement")
     lines = []
     if exact:
-        what = f"Вот варианты {LABELS[direction]}" if direction else "Вот что я подобрала"
+        what = ("Вот другие варианты" if direction == "more" else f"Вот варианты {LABELS[direction]}") \
+            if direction else "Вот что я подобрала"
         lines.append(f"{what}{' — ' + said if said else ''}:")
         lines += [f"{n}. {c['name']} — {rubles(c['price'])}{_sold_out(c)}." for n, c in enumerate(exact, 1)]
     if not cards:

@@ -55,14 +55,14 @@ _CUE_INDEX = StemIndex((((agent, weight), stem) for agent, cues in CUES.items()
 _SHOP_INDEX = StemIndex([*((2, s) for s in PRODUCT_STEMS), *((1, s) for s in MATERIAL_STEMS)])
 
 
-def _score(ws: list[str], allowed: tuple[str, ...]) -> dict[str, float]:
+def _score(ws: list[str], allowed: tuple[str, ...], money: bool = True) -> dict[str, float]:
     scores = dict.fromkeys(allowed, 0.0)
     for (agent, weight), stem in {(key, stem) for key, _start, _end, stem in _CUE_INDEX.hits(ws)}:
         if agent in scores:                        # each cue counts once per request
             scores[agent] += weight
     if "consultant" in scores:                     # products twice, materials once, each once; a sum
         scores["consultant"] += sum({key for key, *_hit in _SHOP_INDEX.hits(ws)}) + \
-            MONEY_WEIGHT * bool(MONEY.search(" ".join(ws)))
+            MONEY_WEIGHT * (money and bool(MONEY.search(" ".join(ws))))
     if "girlfriend" in scores:  # talking to "you" (and about "me") with no shop words is a chat
         scores["girlfriend"] += 3 * any(w in SIGN_WORDS for w in ws) + any(w in YOU for w in ws) + \
             0.5 * any(w in ME for w in ws)
@@ -106,8 +106,8 @@ def route_message(message: str, *, staff: bool = False) -> list[str]:
     return _decide(*_route(message, allowed))
 
 
-def _route(message: str, allowed: tuple[str, ...],
-           peaks: dict[str, float] | None = None) -> tuple[list[str], dict[str, float]]:
+def _route(message: str, allowed: tuple[str, ...], peaks: dict[str, float] | None = None,
+           money: bool = True) -> tuple[list[str], dict[str, float]]:
     """The clear winners of the message's requests, in order, and each agent's total
     (`peaks`, when given, gets each agent's best score in any one request)."""
     totals = dict.fromkeys(allowed, 0.0)
@@ -116,7 +116,7 @@ def _route(message: str, allowed: tuple[str, ...],
         ws = words(part)
         if not ws:
             continue
-        scores = _score(ws, allowed)
+        scores = _score(ws, allowed, money)
         for agent, value in scores.items():
             totals[agent] += value
             if peaks is not None:
@@ -158,7 +158,8 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
     if leaving:
         allowed = tuple(a for a in allowed if a != flow)
     peaks: dict[str, float] = {}
-    winners, totals = _route(message, allowed, peaks)
+    # In a questionnaire a sum is an answer ("до 10 тысяч"), not a request for pieces.
+    winners, totals = _route(message, allowed, peaks, money=not (flow and flow in allowed))
     others = max((v for agent, v in peaks.items() if agent != flow), default=0.0)
     if flow in allowed and (others < _CLEAR or (answers_flow and others < _STRONG)):
         return [flow]
@@ -166,7 +167,9 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
             set(winners) <= {"girlfriend", "consultant"} and max(totals.values()) < _STRONG and \
             ((words(text) and set(words(text)) <= YES) or about_the_shop(message)):
         return ["consultant"]     # the questionnaire just ended with "подобрать под ваш профиль?"
-    if dialogue.get("shown") and "consultant" in allowed and (mentions_shown(text) or refinement(text)):
+    direction = refinement(text)     # "а ещё?" follows the consultant only ("носят ещё?" is a trend's)
+    if dialogue.get("shown") and "consultant" in allowed and (
+            mentions_shown(text) or (direction and (direction != "more" or last in (None, "consultant")))):
         if max(v for agent, v in totals.items() if agent != "consultant") < _STRONG:
             return ["consultant"]
     if last in allowed and not leaving and (small_talk(message) or (

@@ -134,6 +134,28 @@ CONVERSATIONS = {
     "the second of nothing": [
         ("покажи второе", {"agent": C, "none": True, "say": ["пока ничего вам не показывала"]}),
     ],
+    "a size said alone about the ring in focus": [
+        ("хочу кольцо с гранатом", {**LIST, "each": kind(*RINGS)}),
+        ("расскажите про первое", {"agent": C, "intent": "details"}),
+        ("а размер 17 есть?", {"agent": C, "intent": "details", "say": ["размер 17 есть в наличии"]}),
+        ("а 16,5?", {"agent": C, "intent": "details", "say": ["размер 16,5"]}),
+    ],
+    "a sum is an answer inside the questionnaire": [
+        ("хочу пройти анкету", {"agent": "taste"}),
+        ("серебро", {"agent": "taste"}),
+        ("аметист и топаз", {"agent": "taste"}),
+        ("классика", {"agent": "taste"}),
+        ("до 10 тысяч", {"agent": "taste"}),
+        ("на каждый день", {"agent": "taste", "meta": {"current_question_index": 5}}),
+    ],
+    "\"ещё\" after the trend analyst": [
+        ("а из колец что модно?", {"agent": "trend"}),
+        ("а жемчуг носят ещё?", {"agent": "trend"}),
+    ],
+    "more of the same": [
+        ("Покажите подвески", {**LIST, "each": kind("pendant")}),
+        ("ещё покажите", {**LIST, "say": ["вот другие варианты"], "never": ["варианты другие варианты"]}),
+    ],
     "off topic, then a request": [
         ("какая погода завтра в Москве?", {"agent": C, "intent": "small_talk", "none": True,
                                            "say": ["консультант ювелирного салона"]}),
