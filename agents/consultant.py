@@ -103,7 +103,8 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
         cards = [product_card(p) for p in reference.products[:4]]
         return {**turn, "intent": "details", "products": cards, "asked_size": size or ring_size(message),
                 "focus": cards[0]["id"] if len(cards) == 1 else focus}
-    if facts and not _SEARCHING.search(normalize(message)) and not direction:
+    if facts and not _SEARCHING.search(normalize(message)) and not direction and \
+            not _asks_for_pieces_too(message, ctx.shop_facts or load_facts()):
         return {**turn, "intent": "knowledge"}
     if talk and not reference:
         return {**turn, "intent": "small_talk", "talk": talk, "focus": focus}
@@ -143,6 +144,17 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
             "boundary": found.boundary, "shown": [c["id"] for c in cards],
             "wishes": [{"code": w.code, "label": w.label} for w in found.wishes],
             "exact_count": found.exact_count}
+
+
+_CLAUSES = re.compile(r"[,;.!?]|\s(?:а|и|но|еще|кстати)\s")
+
+
+def _asks_for_pieces_too(message: str, shop_facts) -> bool:
+    """Does a clause of its own ask for pieces beside the shop question ("хочу браслет из
+    серебра, а доставка в Казань есть?")? Then both are answered."""
+    return any(shop_facts.asked(part) == [] and any(extract_preferences(part).get(key) for key in
+                                                     ("type", "metal", "stones"))
+               for part in _CLAUSES.split(normalize(message)))
 
 
 _BARE_SIZE = re.compile(r"(?:а|и|ну)?\s*(?:в|на)?\s*(1[4-9]|2[0-4])(?:[.,](5))?\s*(?:-?[гй]\w*)?\s*(?:есть)?")

@@ -156,6 +156,10 @@ CONVERSATIONS = {
         ("Покажите подвески", {**LIST, "each": kind("pendant")}),
         ("ещё покажите", {**LIST, "say": ["вот другие варианты"], "never": ["варианты другие варианты"]}),
     ],
+    "pieces and delivery in one message": [
+        ("хочу браслет из серебра, а доставка в Казань есть?", {**LIST, "each": kind("bracelet"),
+                                                                 "exact": metal("silver"), "say": ["доставляем"]}),
+    ],
     "off topic, then a request": [
         ("какая погода завтра в Москве?", {"agent": C, "intent": "small_talk", "none": True,
                                            "say": ["консультант ювелирного салона"]}),
