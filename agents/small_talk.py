@@ -78,6 +78,8 @@ _RUDE = re.compile(r"\b(?:туп\w*|идиот\w*|дура\w*|дурак\w*|бе
 def small_talk(message: str) -> str | None:
     """The kind of small talk `message` is, or None if it says anything more."""
     said = words(message)
+    if not said and any(ord(c) >= 0x2190 for c in message):
+        return "agree"          # "❤️", "👍": a reaction, not a request
     kinds = [kind for kind in _KINDS if any(_is(w, kind) for w in said)]
     if not kinds or any(w not in _FILLER and not any(_is(w, k) for k in kinds) for w in said):
         return None

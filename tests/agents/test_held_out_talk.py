@@ -160,6 +160,13 @@ CONVERSATIONS = {
         ("хочу браслет из серебра, а доставка в Казань есть?", {**LIST, "each": kind("bracelet"),
                                                                  "exact": metal("silver"), "say": ["доставляем"]}),
     ],
+    "a present for mum, who is a Cancer": [
+        ("Мама у меня Рак, что ей подарить?", {**LIST, "each": lambda p: p["recipient"] != "men"}),
+    ],
+    "a reaction after a list": [
+        ("💍💍 хочу колечко 😍", {**LIST, "each": kind(*RINGS)}),
+        ("❤️", {"agent": C, "intent": "small_talk", "none": True}),
+    ],
     "off topic, then a request": [
         ("какая погода завтра в Москве?", {"agent": C, "intent": "small_talk", "none": True,
                                            "say": ["консультант ювелирного салона"]}),
