@@ -58,6 +58,7 @@ class ConsultantState(InputState, total=False):
     wishes: list[dict]            # {"code", "label"} of each wish the search checked
     exact_count: int              # pieces in the catalog that meet every wish
     asked_size: float | None      # "а 17-й размер есть?"
+    compared: bool                # "чем отличается первое от второго?": the pieces side by side
     ongoing: bool
     greet: bool
     answer: str
@@ -102,6 +103,7 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
                                                   or scope == "manipulation"):
         cards = [product_card(p) for p in reference.products[:4]]
         return {**turn, "intent": "details", "products": cards, "asked_size": size or ring_size(message),
+                "compared": reference.how == "ordinal" and len(cards) > 1,
                 "focus": cards[0]["id"] if len(cards) == 1 else focus}
     if facts and not _SEARCHING.search(normalize(message)) and not direction and \
             not _asks_for_pieces_too(message, ctx.shop_facts or load_facts()):

@@ -36,14 +36,21 @@ def draft_answer(state: dict) -> str:
             "\nЕсли хотите, подберу украшение или расскажу подробнее о любом из показанных."
     if intent == "details":           # "второе отложите": the piece, and what the shop does
         size = size_answer(state["products"], state.get("asked_size"))
-        return hello + size + details(state["products"]) + \
+        return hello + size + details(state["products"], compared=state.get("compared", False)) + \
             "".join("\n" + f["text"] for f in state.get("facts") or ())
     facts = "".join(f["text"] + "\n" for f in state.get("facts") or ())
     return hello + facts + product_list(state)
 
 
-def details(cards: list[dict]) -> str:
-    """One piece in full, or several with the same name in short."""
+def details(cards: list[dict], *, compared: bool = False) -> str:
+    """One piece in full, several with the same name in short, or the pieces compared."""
+    if compared:
+        lines = ["Сравним их:"]
+        lines += [f"{n}. {c['name']}: {c['metal_label']}, {c['fineness']}-я проба; камни: "
+                  f"{', '.join(c['stones_labels']) or 'без камней'}; {rubles(c['price'])}; "
+                  + (f"в наличии {c['stock']} шт." if c["stock"] > 0 else "сейчас нет в наличии.")
+                  + (" " + _sizes(c) if _sizes(c) else "") for n, c in enumerate(cards, 1)]
+        return "\n".join(lines + ["О каком из них рассказать подробнее?"])
     if len(cards) > 1:
         lines = ["Нашла несколько украшений с таким названием:"]
         lines += [f"{n}. {c['name']} — {rubles(c['price'])}{_article(c, ', артикул ')}."

@@ -90,6 +90,9 @@ def resolve(message: str, catalog: CatalogIndex, shown: list[str], focus: str | 
     if found:
         return Reference(found[0], found[1], companion)
     if shown_products:
+        meant = [shown_products[i] for i in _ordinals(text) if -len(shown_products) <= i < len(shown_products)]
+        if len(meant) > 1 and _COMPARING.search(text):       # "чем отличается первое от второго?"
+            return Reference(list({p["id"]: p for p in meant}.values()), "ordinal", companion)
         index = _ordinal(text)
         if index is not None and -len(shown_products) <= index < len(shown_products):
             return Reference([shown_products[index]], "ordinal", companion)
@@ -106,6 +109,14 @@ def mentions_shown(text: str) -> bool:
     said = set(words(text))
     return _ordinal(text) is not None or bool(_COMPANION.search(text)) or \
         bool(said & _PRONOUNS and DETAILS.search(text))
+
+
+_COMPARING = re.compile(r"отлича|сравн|разниц|лучше|или")
+
+
+def _ordinals(text: str) -> list[int]:
+    """Every ordinal said, in order: "первое или третье" -> [0, 2]."""
+    return [index for word in words(_NOT_ORDINAL.sub(" ", text)) if (index := _ordinal(word)) is not None]
 
 
 def _ordinal(text: str) -> int | None:

@@ -167,6 +167,11 @@ CONVERSATIONS = {
         ("💍💍 хочу колечко 😍", {**LIST, "each": kind(*RINGS)}),
         ("❤️", {"agent": C, "intent": "small_talk", "none": True}),
     ],
+    "the first and the second compared": [
+        ("покажи кольца с рубином", {**LIST, "each": kind(*RINGS)}),
+        ("чем отличается первое от второго?", {"agent": C, "intent": "details", "say": ["сравним их"],
+                                               "meta": {"products": lambda ps: len(ps) == 2}}),
+    ],
     "off topic, then a request": [
         ("какая погода завтра в Москве?", {"agent": C, "intent": "small_talk", "none": True,
                                            "say": ["консультант ювелирного салона"]}),
