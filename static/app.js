@@ -85,8 +85,7 @@ class KioskChat {
     this.#ui.log.addEventListener('product-open', (event) => this.#details.open(event.detail));
     this.#idle.seconds = idleSecondsFromUrl() ?? DEFAULT_IDLE_SECONDS;
     this.#renderEmpty();
-    this.#restore();
-    this.#checkHealth();
+    this.#checkHealth().finally(() => this.#restore()); // restored bubbles want the agents' titles
   }
 
   async send(text) {
@@ -141,7 +140,7 @@ class KioskChat {
       answer.finish();
       const reply = answer.text;
       if (reply) {
-        this.#history.push({role: 'user', content: message}, {role: 'assistant', content: reply});
+        this.#history.push({role: 'user', content: message}, {role: 'assistant', content: reply, ...answer.shown});
       } else if (!input.value) {
         // No answer came (429, no network, stopped at once): the question waits to be sent again.
         input.value = message;
@@ -189,12 +188,13 @@ class KioskChat {
     const {log} = this.#ui;
     log.replaceChildren();
     this.#history = saved.history;
-    for (const {role, content} of saved.history) {
+    for (const {role, content, parts, metadata} of saved.history) {
       if (role === 'user') {
         appendUserMessage(log, content);
       } else {
         const answer = new AnswerView(log, this.#titles);
-        answer.appendToken('answer', content);
+        for (const [agent, text] of parts ?? [['answer', content]]) answer.appendToken(agent, text);
+        if (metadata) answer.showMetadata(metadata);
         answer.finish();
       }
     }

@@ -63,6 +63,7 @@ export class AnswerView {
   #typing;
   #current = null;     // the bubble that got the latest token (it shows the caret)
   #titles;             // agent name -> its Russian title (agents.js)
+  #metadata = null;    // the metadata event, kept for a reload (see `shown`)
 
   constructor(log, titles = new Map()) {
     this.#titles = titles;
@@ -75,6 +76,12 @@ export class AnswerView {
   /** The answer's text for the conversation history: agents' texts, blank-line separated. */
   get text() {
     return [...this.#agents.values()].map((a) => a.text.data.trim()).filter(Boolean).join('\n\n');
+  }
+
+  /** What a reload needs to show this answer again: each agent's text, and its metadata. */
+  get shown() {
+    const parts = [...this.#agents].map(([agent, {text}]) => [agent, text.data]).filter(([, text]) => text);
+    return {parts, metadata: this.#metadata};
   }
 
   /** Keep a place for `agent`'s bubble (hidden until its first text or metadata), so two
@@ -98,6 +105,7 @@ export class AnswerView {
 
   /** Orchestrator shape {data: {agent: meta}} or the consultation's flat one. */
   showMetadata(event) {
+    this.#metadata = event;
     if (event.data && typeof event.data === 'object') {
       for (const [agent, meta] of Object.entries(event.data)) this.#addMetadata(agent, meta);
       // Agents whose answer failed while the others' completed: the error under its text.

@@ -80,7 +80,8 @@ export function loadConversation(userId) {
   try {
     const saved = JSON.parse(read(CONVERSATION_KEY) ?? 'null');
     if (saved?.userId !== userId || !Array.isArray(saved.history)) return null;
-    const history = saved.history.filter((m) => typeof m?.content === 'string' && ['user', 'assistant'].includes(m.role));
+    const history = saved.history.filter((m) => typeof m?.content === 'string' && ['user', 'assistant'].includes(m.role))
+      .map(({role, content, parts, metadata}) => ({role, content, ...shownParts(parts, metadata)}));
     const pending = typeof saved.pending?.runId === 'string' && typeof saved.pending.message === 'string'
       ? saved.pending : null;
     return {history, pending};
@@ -95,6 +96,13 @@ export function saveConversation(userId, history, pending = null) {
 
 export function forgetConversation() {
   store(CONVERSATION_KEY, null);
+}
+
+/** An answer's agents' texts and metadata as saved, or nothing when damaged (then its text shows alone). */
+function shownParts(parts, metadata) {
+  const valid = Array.isArray(parts) && parts.every((p) => Array.isArray(p) && p.length === 2
+    && typeof p[0] === 'string' && typeof p[1] === 'string');
+  return valid ? {parts, metadata: metadata && typeof metadata === 'object' ? metadata : null} : {};
 }
 
 function readStored() {

@@ -291,3 +291,22 @@ async def test_while_an_answer_streams_a_cards_details_offer_no_question_that_wo
     await page.click(hook("product-ask"))
     await until_answered(page)
     assert llm.requests[-1]["messages"][-1]["content"].startswith("Расскажите подробнее про")
+
+
+async def test_after_a_reload_earlier_answers_keep_their_agent_and_their_cards(page, kiosk, llm):
+    await open_kiosk(page, kiosk, f"user={unique_user()}")
+    await send(page, QUESTION, "consultant")
+    before = await page.locator(".turn--answer").last.evaluate(
+        "(turn) => [turn.querySelector('.agent__name')?.textContent, turn.querySelectorAll('.card').length]")
+    assert before[0] and before[1] >= 1
+    await page.reload()
+    await page.wait_for_selector(".turn--answer .card")
+    after = await page.locator(".turn--answer").last.evaluate(
+        "(turn) => [turn.querySelector('.agent__name')?.textContent, turn.querySelectorAll('.card').length]")
+    assert after == before
+    assert await page.locator(".turn--answer").last.locator(".bubble__text").text_content() == "".join(llm.pieces)
+    # What goes back to the server is still just the text.
+    async with page.expect_request(lambda r: "/stream" in r.url) as request:
+        await send(page, "А подешевле?", "consultant")
+    history = (await request.value).post_data_json["conversation_history"]
+    assert history == [{"role": "user", "content": QUESTION}, {"role": "assistant", "content": "".join(llm.pieces)}]

@@ -78,5 +78,5 @@ async def test_a_reload_mid_answer_shows_the_conversation_and_continues_the_answ
     # A second reload after the answer shows the conversation as it was, and asks nothing.
     await page.reload()
     await page.wait_for_selector(".turn--answer")
-    assert await page.locator(".turn--answer").first.text_content() == ANSWER
+    assert await page.locator(".turn--answer .bubble__text").first.text_content() == ANSWER
     assert len(llm.requests) == 1
