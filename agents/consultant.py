@@ -148,15 +148,17 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
             "exact_count": found.exact_count}
 
 
+_WANTS = re.compile(r"хоч|хотел|нужн|ищу|ищем|покаж|подбер|посовет|посмотр|интересу|есть ли|купить|приобре")
 _CLAUSES = re.compile(r"[,;.!?]|\s(?:а|и|но|еще|кстати)\s")
 
 
 def _asks_for_pieces_too(message: str, shop_facts) -> bool:
     """Does a clause of its own ask for pieces beside the shop question ("хочу браслет из
-    серебра, а доставка в Казань есть?")? Then both are answered."""
-    return any(shop_facts.asked(part) == [] and any(extract_preferences(part).get(key) for key in
-                                                     ("type", "metal", "stones"))
-               for part in _CLAUSES.split(normalize(message)))
+    серебра, а доставка в Казань есть?")? Then both are answered. A piece only mentioned
+    ("купила вчера кольцо, можно вернуть?") asks for nothing."""
+    return any(shop_facts.asked(part) == [] and _WANTS.search(part) and any(
+        extract_preferences(part).get(key) for key in ("type", "metal", "stones"))
+        for part in _CLAUSES.split(normalize(message)))
 
 
 _BARE_SIZE = re.compile(r"(?:а|и|ну)?\s*(?:в|на)?\s*(1[4-9]|2[0-4])(?:[.,](5))?\s*(?:-?[гй]\w*)?\s*(?:есть)?")
