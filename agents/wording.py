@@ -94,10 +94,16 @@ def sizes_list(sizes) -> str:
 
 
 def kind_phrase(prefs: dict, *, with_budget: bool = False) -> str:
-    """The pieces a set of wishes asks for, in the plural: "цепочки из серебра с топазом"."""
+    """The pieces a set of wishes asks for, in the plural: "цепочки из серебра с топазом",
+    "кольца не из золота"."""
     parts = [TYPE_PLURALS.get(prefs.get("type"), "украшения")]
     if prefs.get("metal"):
         parts.append("из " + METAL_GENITIVE[prefs["metal"]])
+    elif prefs.get("excluded_metals"):      # "кольца не из золота и не из серебра"
+        refused = list(prefs["excluded_metals"])
+        names = (["золота"] if _GOLDS <= set(refused) else []) + \
+            [METAL_GENITIVE[m] for m in refused if not (_GOLDS <= set(refused) and m in _GOLDS)]
+        parts.append(" и ".join("не из " + name for name in names))
     if prefs.get("stones"):
         parts.append(stones_phrase(prefs["stones"]))
     elif prefs.get("no_stones"):

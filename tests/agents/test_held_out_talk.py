@@ -172,6 +172,15 @@ CONVERSATIONS = {
         ("чем отличается первое от второго?", {"agent": C, "intent": "details", "say": ["сравним их"],
                                                "meta": {"products": lambda ps: len(ps) == 2}}),
     ],
+    "a return of a ring bought yesterday": [
+        ("купила вчера кольцо, не подошло, можно вернуть?", {"agent": C, "intent": "knowledge", "none": True,
+                                                             "say": ["14 дней"]}),
+    ],
+    "the shop's range names the refused metals too": [
+        ("кольцо, не серебро и не золото", {**LIST, "each": both(kind(*RINGS), metal("platinum"))}),
+        ("а подешевле?", {**LIST, "each": kind(*RINGS), "exact": metal("platinum"),
+                          "say": ["кольца не из золота и не из серебра у нас стоят от"]}),
+    ],
     "off topic, then a request": [
         ("какая погода завтра в Москве?", {"agent": C, "intent": "small_talk", "none": True,
                                            "say": ["консультант ювелирного салона"]}),
