@@ -31,7 +31,7 @@ from agents.base import Agent, AgentContext, InputState, chat_messages, profile_
 from agents.language import find_codes
 from agents.language.advisor_words import CHAT, EVENTS, GARMENTS, MOODS, OUTFIT_COLORS, OWN_STONES, TOPICS
 from agents.small_talk import small_talk
-from agents.zodiac import SIGN_FACTS, dates_in_text, sign_in_text, zodiac_sign
+from agents.zodiac import SIGN_FACTS, dates_in_text, sign_in_text, sign_named, zodiac_sign
 
 SYSTEM_PROMPT = """Ты — заботливая советчица и стилист ювелирного магазина: тёплая, \
 искренняя, с чувством стиля. Пиши по-русски, тепло и просто, 3–5 предложений; к человеку \
@@ -107,6 +107,7 @@ class GirlfriendState(InputState, total=False):
     asks_own: bool              # about the customer's own stones or metal
     sign_new: bool              # the birth date or sign is said in this message
     zodiac_sign: str | None     # Russian name, e.g. "Овен"
+    other_sign: str | None      # a sign the question is about, not the customer's ("Скорпиону")
     answer: str
 
 
@@ -172,15 +173,26 @@ async def understand(state: GirlfriendState, runtime: Runtime[AgentContext]) -> 
             "outfit": colors[0] if colors else None, "chat": chat,
             "asks_own": bool(find_codes(message, OWN_STONES)),
             "sign_new": bool(dates_in_text(message) or sign_in_text(message)),
-            "zodiac_sign": sign or sign_from_profile(profile)}
+            "zodiac_sign": sign or sign_from_profile(profile),
+            "other_sign": None if sign_in_text(message) else sign_named(message)}
 
 
 def sign_sentence(sign: str) -> str:
+    element, stones, metal = _sign_words(sign)
+    return f"Вы — {sign}, знак стихии {element}: ваши камни — {stones}, а ваш металл — {metal}."
+
+
+def others_sign_sentence(sign: str) -> str:
+    element, stones, metal = _sign_words(sign)
+    return f"{sign} — знак стихии {element}: этому знаку подходят {stones}, а металл — {metal}."
+
+
+def _sign_words(sign: str) -> tuple[str, str, str]:
+    """The sign's element, its stones ("рубин, гранат и топаз") and its metal, in words."""
     element, stones, metal = SIGN_FACTS[sign]
     names = [V.label(V.STONES, s) for s in stones]
     listed = ", ".join(names[:-1]) + " и " + names[-1] if len(names) > 1 else names[0]
-    return (f"Вы — {sign}, знак стихии {element}: ваши камни — {listed}, "
-            f"а ваш металл — {V.label(V.METALS, metal)}.")
+    return element, listed, V.label(V.METALS, metal)
 
 
 def draft_answer(state: GirlfriendState) -> str:
@@ -193,10 +205,13 @@ def draft_answer(state: GirlfriendState) -> str:
     sentences = [OPENINGS[mood]] if greet else []
     if chat in CHAT_REPLIES and not (greet and chat == "greeting"):
         sentences.append(CHAT_REPLIES[chat])
-    asked = state.get("sign_new") or state.get("asks_own") or "zodiac" in topics
-    if sign and (asked or sign_sentence(sign) not in said):
+    other = state.get("other_sign")
+    if other:                                  # "какой камень подойдёт Скорпиону?"
+        sentences.append(others_sign_sentence(other))
+    asked = state.get("sign_new") or state.get("asks_own") or ("zodiac" in topics and not other)
+    if sign and sign != other and (asked or (not other and sign_sentence(sign) not in said)):
         sentences.append(sign_sentence(sign))
-    elif not sign and ("zodiac" in topics or state.get("asks_own")):
+    elif not sign and not other and ("zodiac" in topics or state.get("asks_own")):
         sentences.append("Подскажите, когда у вас день рождения, — и я расскажу, какие камни "
                          "и металл подходят вашему знаку.")
     outfit = state.get("outfit")

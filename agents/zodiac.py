@@ -11,7 +11,8 @@ SIGNS); `SIGN_FACTS` holds a few facts per sign (element, traditional stones as
 birthday party a gift is for when nobody says whose ("подарок на день рождения 3 апреля").
 `find_date` is the plain date reader underneath (Russian and English month names, in words
 or digits, day first; English also month first: "March 5th"); `sign_in_text` finds a sign
-stated directly ("я Овен", "мой знак — Дева").
+stated directly ("я Овен", "мой знак — Дева"); `sign_named` a sign a question is about,
+in any case ("какой камень подойдёт Скорпиону?", "она Рак").
 
 What it leaves out: the sidereal zodiac and cusp nuances, numeric dates written with the
 month first ("03/21"), relative dates ("послезавтра"), and real syntax: "someone else's"
@@ -183,3 +184,30 @@ def sign_in_text(text: str) -> str | None:
         if m and not _OTHERS.search(sentence[:m.start()].split(",")[-1]):
             return next(s[0] for s in SIGNS if s[0].lower() == m["sign"])
     return None
+
+
+# Every case form of each sign's name, singular and plural: "Овну", "Льва", "Рыбам".
+_SIGN_FORMS = {
+    "Овен": r"овен|овн(?:а|у|ом|е|ы|ов|ам|ами|ах)", "Телец": r"телец|тельц(?:а|у|ом|е|ы|ов|ам|ами|ах)",
+    "Близнецы": r"близнец(?:ы|ов|ам|ами|ах)", "Рак": r"рак(?:а|у|ом|е|и|ов|ам|ами|ах)?",
+    "Лев": r"лев|льв(?:а|у|ом|е|ы|ов|ам|ами|ах)", "Дева": r"дев(?:а|ы|е|у|ой|ам|ами|ах)",
+    "Весы": r"вес(?:ы|ов|ам|ами|ах)", "Скорпион": r"скорпион(?:а|у|ом|е|ы|ов|ам|ами|ах)?",
+    "Стрелец": r"стрелец|стрельц(?:а|у|ом|е|ы|ов|ам|ами|ах)",
+    "Козерог": r"козерог(?:а|у|ом|е|и|ов|ам|ами|ах)?",
+    "Водолей": r"водоле(?:й|я|ю|ем|е|и|ев|ям|ями|ях)", "Рыбы": r"рыб(?:ы|ам|ами|ах)?",
+}
+_SIGN_NAMED = re.compile(r"(?<![а-я])(?:" + "|".join(f"(?P<s{n}>{forms})" for n, forms in
+                                                      enumerate(_SIGN_FORMS.values())) + r")(?![а-я])")
+# "Лев", "Весы", "Рак" are also plain words: a sign is read beside words of the zodiac.
+_ZODIAC_WORDS = re.compile(r"камн|камен|камуш|металл|знак|зодиак|гороскоп|талисман|оберег|стихи|"
+                           r"по гороскоп|подход|подойд|подар|она |он ")
+
+
+def sign_named(text: str) -> str | None:
+    """The sign a question names, in any case, when it speaks of signs, stones or presents:
+    "какой камень подойдёт Скорпиону?" -> "Скорпион"; "Лев Толстой" -> None."""
+    low = normalize(text)
+    if not _ZODIAC_WORDS.search(low + " "):
+        return None
+    m = _SIGN_NAMED.search(low)
+    return list(_SIGN_FORMS)[int(m.lastgroup[1:])] if m else None

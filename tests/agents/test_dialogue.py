@@ -124,6 +124,8 @@ def test_routing_follows_the_conversation():
         assert route_conversation(message, shown) == ["consultant"], message
     assert route_conversation("Спасибо!", {"agent": "girlfriend"}) == ["girlfriend"]
     assert route_conversation("какой у меня знак зодиака, я родилась 5 мая", shown) == ["girlfriend"]
+    for message in ("А мой знак какой?", "Какие камни подходят моему знаку?"):    # the advisor knows signs
+        assert route_conversation(message, shown) == ["girlfriend"], message
 
 
 # --- shop facts, small talk, greetings ---------------------------------------------------

@@ -36,6 +36,18 @@ async def test_sign_from_the_profile_birth_date(store):
     assert (await store.profile("u1"))["taste"] == {"metals": ["silver"]}    # untouched
 
 
+async def test_a_question_about_someone_elses_sign_gets_that_signs_stones_and_is_not_saved(store):
+    state = await run(store, "Какой камень подойдёт Скорпиону?")
+    element, stones, metal = SIGN_FACTS["Скорпион"]
+    assert state["other_sign"] == "Скорпион" and state["zodiac_sign"] is None
+    assert all(STONES[s][0] in state["answer"] for s in stones) and METALS[metal][0] in state["answer"]
+    assert "Вы — Скорпион" not in state["answer"] and "день рождения" not in state["answer"]
+    assert await store.profile("u1") in (None, {})                # not the customer's own sign
+    await save_profile(store, "u1", {"birth_date": "1990-04-03"})
+    both = await run(store, "А что подходит Раку?")
+    assert "Рак — знак стихии Воды" in both["answer"] and "Вы — Овен" not in both["answer"]
+
+
 async def test_sign_from_the_message_is_saved_for_next_time(store):
     state = await run(store, "Я родилась 3 апреля, какие камни мне подходят?")
     assert state["zodiac_sign"] == "Овен" and "Овен" in state["answer"]

@@ -2,7 +2,7 @@
 import pytest
 
 from agents.language.vocabulary import METALS, STONES
-from agents.zodiac import SIGN_FACTS, SIGNS, dates_in_text, find_date, sign_in_text, zodiac_sign
+from agents.zodiac import SIGN_FACTS, SIGNS, dates_in_text, find_date, sign_in_text, sign_named, zodiac_sign
 
 # (sign, first day, last day) as (day, month); each boundary is checked from both sides.
 RANGES = [
@@ -126,3 +126,14 @@ def test_plain_dates_are_read_whatever_they_are_about():
 ])
 def test_signs_stated_directly(text, sign):
     assert sign_in_text(text) == sign
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("Какой камень подойдёт Скорпиону?", "Скорпион"), ("Что подарить маме? Она Рак", "Рак"),
+    ("камни для Льва", "Лев"), ("Какие камни у Рыб?", "Рыбы"), ("Близнецам какой металл?", "Близнецы"),
+    ("подруга Весы, что ей подарить?", "Весы"), ("Овну какой талисман?", "Овен"),
+    # the same words, not about signs
+    ("Лев Толстой", None), ("весы кухонные", None), ("камни для девушки", None), ("рак лечится", None),
+])
+def test_a_sign_a_question_is_about_in_any_case(text, sign):
+    assert sign_named(text) == sign
