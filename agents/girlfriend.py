@@ -174,7 +174,7 @@ async def understand(state: GirlfriendState, runtime: Runtime[AgentContext]) -> 
             "asks_own": bool(find_codes(message, OWN_STONES)),
             "sign_new": bool(dates_in_text(message) or sign_in_text(message)),
             "zodiac_sign": sign or sign_from_profile(profile),
-            "other_sign": None if sign_in_text(message) else sign_named(message)}
+            "other_sign": other if (other := sign_named(message)) != sign_in_text(message) else None}
 
 
 def sign_sentence(sign: str) -> str:

@@ -99,7 +99,7 @@ _OTHERS = re.compile(
     r"girlfriend|boyfriend|he|she|his|her|him|they|their)\b)")
 _SIGN_NAMES = "|".join(sorted({s[0].lower() for s in SIGNS}, key=len, reverse=True))
 _SIGN_STATED = re.compile(
-    r"(?:\bя\s*[-,]?\s*(?:по\s+(?:гороскопу|знаку(?:\s+зодиака)?)\s*[-,]?\s*)?|"
+    r"(?:\bя\s*[-,]?\s*(?:(?:сама?|же|ведь|тоже|вообще)\s+)?(?:по\s+(?:гороскопу|знаку(?:\s+зодиака)?)\s*[-,]?\s*)?|"
     r"\bзнак(?:\s+зодиака)?(?:\s+у\s+меня)?\s*[-:]?\s*|по\s+гороскопу\s+я\s*[-]?\s*)"
     r"(?P<sign>" + _SIGN_NAMES + r")(?![а-я])")
 
