@@ -167,14 +167,15 @@ async def understand(state: GirlfriendState, runtime: Runtime[AgentContext]) -> 
         profile = await runtime.context.store.update_profile(
             state["user_id"], lambda latest: remembered(latest, fields))
     colors = find_codes(message, OUTFIT_COLORS) if find_codes(message, GARMENTS) else []
+    own, named = sign_in_text(message), sign_named(message)
     chat = (find_codes(message, CHAT) + [small_talk(message)])[0]
     return {"mood": moods[0] if moods else "neutral", "topics": topics,
             "event": events[0] if events else None, "profile": profile,
             "outfit": colors[0] if colors else None, "chat": chat,
             "asks_own": bool(find_codes(message, OWN_STONES)),
-            "sign_new": bool(dates_in_text(message) or sign_in_text(message)),
+            "sign_new": bool(own or dates_in_text(message)),
             "zodiac_sign": sign or sign_from_profile(profile),
-            "other_sign": other if (other := sign_named(message)) != sign_in_text(message) else None}
+            "other_sign": named if named != own else None}
 
 
 def sign_sentence(sign: str) -> str:

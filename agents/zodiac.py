@@ -200,14 +200,14 @@ _SIGN_NAMED = re.compile(r"(?<![а-я])(?:" + "|".join(f"(?P<s{n}>{forms})" for 
                                                       enumerate(_SIGN_FORMS.values())) + r")(?![а-я])")
 # "Лев", "Весы", "Рак" are also plain words: a sign is read beside words of the zodiac.
 _ZODIAC_WORDS = re.compile(r"камн|камен|камуш|металл|знак|зодиак|гороскоп|талисман|оберег|стихи|"
-                           r"по гороскоп|подход|подойд|подар|она |он ")
+                           r"подход|подойд|подар|\bона?\b")
 
 
 def sign_named(text: str) -> str | None:
     """The sign a question names, in any case, when it speaks of signs, stones or presents:
     "какой камень подойдёт Скорпиону?" -> "Скорпион"; "Лев Толстой" -> None."""
     low = normalize(text)
-    if not _ZODIAC_WORDS.search(low + " "):
+    if not _ZODIAC_WORDS.search(low):
         return None
     m = _SIGN_NAMED.search(low)
     return list(_SIGN_FORMS)[int(m.lastgroup[1:])] if m else None
