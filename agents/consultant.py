@@ -79,6 +79,8 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     shown, focus = list(dialogue.get("shown") or []), dialogue.get("focus")
     base = dialogue.get("wishes") or extract_preferences("", history)
     current = extract_preferences(message)
+    if not current.get("size") and base.get("size") and not focus and (size := bare_size(message)):
+        current = {**current, "size": size}      # "а 20?" after a search by size: another size
     said = {key for key in _SEARCH_WISHES if current.get(key)}
     reference = resolve(message, _catalog_index(store), shown, focus)
     facts = (ctx.shop_facts or load_facts()).asked(message)
@@ -161,11 +163,11 @@ def _asks_for_pieces_too(message: str, shop_facts) -> bool:
         for part in _CLAUSES.split(normalize(message)))
 
 
-_BARE_SIZE = re.compile(r"(?:а|и|ну)?\s*(?:в|на)?\s*(1[4-9]|2[0-4])(?:[.,](5))?\s*(?:-?[гй]\w*)?\s*(?:есть)?")
+_BARE_SIZE = re.compile(r"(?:а|и|ну)?\s*(?:если)?\s*(?:в|на)?\s*(1[4-9]|2[0-4])(?:[.,](5))?\s*(?:-?[гй]\w*)?\s*(?:есть)?")
 
 
 def bare_size(message: str) -> float | None:
-    """A ring size said alone after one was asked about: "а 16,5?", "а 18-й?" -> 16.5, 18.0."""
+    """A ring size said alone after one was asked about: "а 16,5?", "а если 18-й?" -> 16.5, 18.0."""
     match = _BARE_SIZE.fullmatch(normalize(message).strip(" ?!.…"))
     return float(match[1] + (".5" if match[2] else "")) if match else None
 

@@ -48,6 +48,11 @@ CONVERSATIONS = {
         ("а 19 размер?", {**LIST, "each": kind("wedding_band"), "say": ["размер 19"],
                           "exact": both(metal("platinum"), has_size(19))}),
     ],
+    "a bare size after a search by size": [
+        ("обручальные кольца 18 размер", {**LIST, "exact": both(kind("wedding_band"), has_size(18))}),
+        ("а 20?", {**LIST, "each": kind("wedding_band"), "say": ["размер 20"], "exact": has_size(20)}),
+        ("а если 16,5?", {**LIST, "each": kind("wedding_band"), "say": ["размер 16,5"]}),
+    ],
     "a size in the first message, a slang kind": [
         ("обручалку 18,5 размера из платины", {**LIST, "each": kind("wedding_band"),
                                                "exact": both(metal("platinum"), has_size(18.5))}),
