@@ -19,6 +19,7 @@ from aiohttp import web
 
 from agents import AGENTS, AnswerLimits, OfflineWriter, ToolBox, load_facts, usage_reports
 from jewelstream import keys
+from jewelstream.attempts import FailedAttempts
 from jewelstream.callers import Callers
 from jewelstream.config import Settings
 from jewelstream.headers import security_headers
@@ -32,6 +33,7 @@ from jewelstream.origins import Origins
 from jewelstream.request_log import add_request_id, request_log
 from jewelstream.requests import MAX_BODY
 from jewelstream.routes import setup_routes
+from jewelstream.runs.http import UNKNOWN_RUN_LIMIT
 from jewelstream.runs.registry import Runs
 from jewelstream.runs.sqlite_log import SqliteRunLog, run_log_path
 from jewelstream.store import open_store
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[keys.TRAFFIC] = Traffic(settings.max_streams, settings.rate_limit, settings.rate_window,
                                 settings.address_rate_limit, max_total=settings.max_streams_total)
     app[keys.CALLERS] = Callers(settings.staff_token, settings.api_keys, settings.trusted_proxies)
+    app[keys.UNKNOWN_RUNS] = FailedAttempts(UNKNOWN_RUN_LIMIT, 60, "rate_limited")
     app.cleanup_ctx.extend([store_ctx, runs_ctx, shared_traffic_ctx, identity_ctx, llm_ctx, orchestrator_ctx])
     app.on_shutdown.append(drain_streams)
     setup_routes(app)

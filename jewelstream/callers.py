@@ -8,29 +8,24 @@
   compared in constant time. A bearer that is neither is a failed attempt: logged with the
   address, never with the token. After `MAX_FAILURES` failures in `FAILURE_WINDOW`
   seconds, every request of that address that carries a bearer gets `429` with
-  `Retry-After`, before any comparison, until the window has passed.
-
-In memory, so per worker process; the count of addresses kept is bounded.
+  `Retry-After`, before any comparison, until the window has passed (attempts.py: in
+  memory, so per worker process).
 """
 from __future__ import annotations
 
-import collections
 import hmac
 import ipaddress
 import logging
-import math
-import time
 from dataclasses import dataclass
 
 from aiohttp import web
 
-from jewelstream.requests import Refusal
+from jewelstream.attempts import FailedAttempts
 
 log = logging.getLogger(__name__)
 
 MAX_FAILURES = 10
 FAILURE_WINDOW = 60.0
-_MAX_ADDRESSES = 10_000
 
 
 @dataclass(frozen=True)
@@ -51,7 +46,7 @@ class Callers:
         self._staff = staff_token.encode() if staff_token else None
         self._keys = [key.encode() for key in api_keys]
         self._proxies = [ipaddress.ip_network(proxy, strict=False) for proxy in trusted_proxies]
-        self._failures: dict[str, collections.deque] = {}
+        self._failures = FailedAttempts(MAX_FAILURES, FAILURE_WINDOW, "too_many_attempts")
 
     def of(self, request: web.Request) -> Caller:
         """The caller of `request` (worked out once per request); Refusal(429) while its
@@ -83,32 +78,13 @@ class Callers:
         scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
         if scheme.lower() != "bearer":                 # the scheme is case-insensitive (RFC 9110)
             return Caller(address)
-        self._refuse_if_locked(address)
+        self._failures.refuse_if_locked(address)
         token = token.strip().encode()
         staff = self._staff is not None and hmac.compare_digest(token, self._staff)
         service = False
         for key in self._keys:              # every key is compared: no early exit to time
             service = hmac.compare_digest(token, key) or service
         if not (staff or service):
-            self._count_failure(address)
+            failures = self._failures.count(address)
+            log.warning("wrong bearer token from %s (%d in the last minute)", address, failures)
         return Caller(address, staff=staff, service=service, bearer=True)
-
-    def _refuse_if_locked(self, address: str) -> None:
-        now = time.monotonic()
-        failures = self._failures.get(address)
-        if not failures:
-            return
-        while failures and failures[0] <= now - FAILURE_WINDOW:
-            failures.popleft()
-        if len(failures) >= MAX_FAILURES:
-            retry = max(1, math.ceil(failures[0] + FAILURE_WINDOW - now))
-            raise Refusal(429, "too_many_attempts", headers={"Retry-After": str(retry)})
-
-    def _count_failure(self, address: str) -> None:
-        now = time.monotonic()
-        if len(self._failures) >= _MAX_ADDRESSES:        # forget addresses quiet for a window
-            for key in [k for k, q in self._failures.items() if not q or q[-1] <= now - FAILURE_WINDOW]:
-                del self._failures[key]
-        failures = self._failures.setdefault(address, collections.deque())
-        failures.append(now)
-        log.warning("wrong bearer token from %s (%d in the last minute)", address, len(failures))

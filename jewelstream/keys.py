@@ -2,6 +2,7 @@
 from aiohttp import web
 from langchain_core.language_models import BaseChatModel
 
+from jewelstream.attempts import FailedAttempts
 from jewelstream.callers import Callers
 from jewelstream.config import Settings
 from jewelstream.identity import Identity
@@ -22,3 +23,4 @@ TRAFFIC = web.AppKey("traffic", Traffic)
 RUNS = web.AppKey("runs", Runs)
 CALLERS = web.AppKey("callers", Callers)
 METRICS = web.AppKey("metrics", Metrics)
+UNKNOWN_RUNS = web.AppKey("unknown_runs", FailedAttempts)     # run ids asked for that were found nowhere

@@ -11,7 +11,9 @@
 
 Only the run's owner (the browser bound to its user id, jewelstream/identity.py), staff or
 a trusted backend (jewelstream/callers.py) may resume or cancel it (`403`); an unknown or
-expired run is `404`.
+expired run is `404`. A client address that asked for `UNKNOWN_RUN_LIMIT` run ids found
+nowhere within a minute gets `429` for the next ones until the minute is over (each cost
+up to `FRESH_WAIT` of polling the log); runs that exist are still served.
 """
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ log = logging.getLogger(__name__)
 _RUN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _KEY = re.compile(r"[\x21-\x7e]{1,200}")            # visible ASCII, as Idempotency-Key drafts say
 FRESH_WAIT = 0.5          # seconds an unknown run id is looked for (its record may be in flight)
+UNKNOWN_RUN_LIMIT = 60    # run ids found nowhere per client address and minute; then 429
 
 
 async def answer(request: web.Request, stream: EventStream, user_id: str, browser: str | None,
@@ -183,23 +186,41 @@ async def _deliver_rest(stream: EventStream, runs: Runs, run: Run, after: int) -
 
 
 async def _find(request: web.Request) -> Run | RunRecord:
-    """The run of the path's run_id, if it exists, is not expired and the caller may see it."""
+    """The run of the path's run_id, if it exists, is not expired and the caller may see it.
+    An id found nowhere is a failed attempt of the caller's address (`UNKNOWN_RUNS`)."""
     runs = request.app[keys.RUNS]
     run_id = request.match_info["run_id"]
-    target = runs.local(run_id) if _RUN_ID.fullmatch(run_id) else None
-    if target is None and runs.log is not None and _RUN_ID.fullmatch(run_id):
-        # A run started on another worker a moment ago may still be on its way to the log.
-        deadline = asyncio.get_running_loop().time() + FRESH_WAIT
+    well_formed = _RUN_ID.fullmatch(run_id) is not None
+    target = runs.local(run_id) if well_formed else None
+    if target is None and runs.log is not None and well_formed:
         with _log_reachable(runs):
-            while (target := await runs.log.record(run_id)) is None:
-                if asyncio.get_running_loop().time() > deadline:
-                    break
-                await asyncio.sleep(0.05)
+            target = await runs.log.record(run_id)
+    if target is None and well_formed:
+        # Only a guesser asks for many ids that never existed: past the limit no more
+        # lookups (a run that exists is still found above, so its owner is never refused).
+        address = request.app[keys.CALLERS].of(request).address
+        unknown = request.app[keys.UNKNOWN_RUNS]
+        unknown.refuse_if_locked(address)
+        unknown.count(address)
+        if runs.log is not None:
+            target = await _fresh(runs, run_id)
     if target is None or runs.expired(_record_of(target)):
         raise Refusal(404, "run_not_found")
     if not _may_access(request, _record_of(target)):
         raise Refusal(403, "run_forbidden")
     return target
+
+
+async def _fresh(runs: Runs, run_id: str) -> RunRecord | None:
+    """A run started on another worker a moment ago may still be on its way to the log."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + FRESH_WAIT
+    with _log_reachable(runs):
+        while loop.time() < deadline:
+            await asyncio.sleep(0.05)
+            if (target := await runs.log.record(run_id)) is not None:
+                return target
+    return None
 
 
 def _failures(runs: Runs) -> tuple[type[BaseException], ...]:

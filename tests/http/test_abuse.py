@@ -1,11 +1,12 @@
-"""Guessing the staff token, flooding with made-up user ids, slow bodies (issue 10, items 5, 6, 11)."""
+"""Guessing the staff token or run ids, flooding with made-up user ids, slow bodies (issue 10, items 5, 6, 11)."""
 import asyncio
 import logging
 from dataclasses import replace
 
 from jewelstream.app import create_app
 from jewelstream.callers import MAX_FAILURES
-from tests.kit import ORCHESTRATOR, db_rows
+from jewelstream.runs.http import UNKNOWN_RUN_LIMIT
+from tests.kit import CONSULTATION, ORCHESTRATOR, db_rows
 from tests.sse_reader import collect, read_events
 
 ANALYSIS = {"message": "Сколько у нас клиентов?", "explicit_task_type": "analysis"}
@@ -92,3 +93,31 @@ async def test_a_body_slower_than_a_byte_a_second_times_out(aiohttp_client, sett
         sender.cancel()
         writer.close()
     assert fake_llm.requests == []
+
+
+async def test_made_up_run_ids_hit_a_limit_that_a_runs_owner_never_meets(aiohttp_client, settings, fake_llm):
+    client = await aiohttp_client(create_app(replace(settings, trusted_proxies=("127.0.0.0/8",))))
+    own = await client.post(CONSULTATION.format("guesser"), json={"message": "кольцо"})
+    run_id = own.headers["X-Run-Id"]
+    await collect(own)
+    guesser = {"X-Forwarded-For": "203.0.113.9"}
+
+    async def made_up(n: int):
+        method, path = ("GET", "stream") if n % 2 else ("POST", "cancel")
+        response = await client.request(method, f"/api/runs/madeup{n}/{path}", headers=guesser)
+        return response.status, response.headers.get("Retry-After"), await response.json()
+
+    answers = await asyncio.gather(*(made_up(n) for n in range(UNKNOWN_RUN_LIMIT + 20)))
+    assert sorted(status for status, _, _ in answers) == [404] * UNKNOWN_RUN_LIMIT + [429] * 20
+    for status, retry_after, body in answers:
+        if status == 429:
+            assert 0 < int(retry_after) <= 60
+            assert body["error"] == "rate_limited" and "Подождите" in body["message"]
+    # The owner's own run is still resumed and cancelled from the locked address...
+    resumed = await client.get(f"/api/runs/{run_id}/stream", headers={**guesser, "Last-Event-ID": "1"})
+    assert resumed.status == 200 and (await collect(resumed))[-1]["type"] == "done"
+    cancelled = await client.post(f"/api/runs/{run_id}/cancel", headers=guesser)
+    assert cancelled.status == 200
+    # ...and other addresses' unknown ids are still a plain 404.
+    other = await client.get("/api/runs/madeup-x/stream", headers={"X-Forwarded-For": "203.0.113.10"})
+    assert other.status == 404
