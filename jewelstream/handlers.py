@@ -120,7 +120,7 @@ async def staff_usage(request: web.Request) -> web.Response:
         status = 403 if "Authorization" in request.headers else 401
         raise Refusal(status, "staff_only")
     raw = request.query.get("days", "30")
-    if not raw.isdigit() or not 1 <= int(raw) <= 366:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 366:   # "²" is a digit to isdigit
         raise Refusal(400, "invalid_days")
     rows = await request.app[keys.STORE].usage(int(raw))
     agents: dict[str, dict] = {}

@@ -253,7 +253,7 @@ def _record_of(target: Run | RunRecord) -> RunRecord:
 
 def last_event_id(request: web.Request) -> int:
     raw = request.headers.get("Last-Event-ID", request.query.get("last_event_id", "0")).strip() or "0"
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:      # "²" is a digit to isdigit
         raise Refusal(400, "bad_last_event_id")
     return int(raw)
 

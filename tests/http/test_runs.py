@@ -126,6 +126,9 @@ async def test_an_id_the_run_never_sent_is_refused_and_never_an_endless_or_silen
     items = await numbered(response)
     over = await client.get(f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": str(items[-1][0] + 5)})
     assert over.status == 400 and (await over.json())["error"] == "bad_last_event_id"
+    for odd in ("²", "-1", "1.5", "9" * 10):    # "²" passes str.isdigit, not int()
+        bad = await client.get(f"/api/runs/{run_id}/stream", params={"last_event_id": odd})
+        assert bad.status == 400 and (await bad.json())["error"] == "bad_last_event_id"
 
 
 async def test_only_the_owner_or_staff_may_resume_or_cancel(client, fake_llm):

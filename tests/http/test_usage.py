@@ -63,7 +63,7 @@ async def test_usage_is_staff_only_and_checks_its_input(client):
     assert anonymous.status == 401 and (await anonymous.json())["error"] == "staff_only"
     wrong = await client.get("/api/staff/usage", headers={"Authorization": "Bearer nope"})
     assert wrong.status == 403 and any("а" <= ch <= "я" for ch in (await wrong.json())["message"])
-    for days in ("0", "400", "x"):
+    for days in ("0", "400", "x", "²"):          # "²" passes str.isdigit, not int()
         bad = await client.get(f"/api/staff/usage?days={days}", headers=STAFF)
         assert bad.status == 400 and (await bad.json())["error"] == "invalid_days"
 
