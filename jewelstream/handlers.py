@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from jewelstream import keys
 from jewelstream.history import verified_history
 from jewelstream.identity import NEW_BROWSER
+from jewelstream.middlewares import readable_json
 from jewelstream.requests import ChatRequest, Refusal, read_get, read_post, user_id_of
 from jewelstream.runs import http as runs
 from jewelstream.sse import EventStream
@@ -71,7 +72,7 @@ async def agent_list(request: web.Request) -> web.Response:
     """The agents a client may name (`explicit_task_type`), with their Russian titles and
     whether only staff may ask them: the page builds its choice from this."""
     return web.json_response([{"name": agent.name, "title": agent.title or agent.name, "staff_only": agent.staff_only}
-                              for agent in request.app[keys.ORCHESTRATOR].agents.values()])
+                              for agent in request.app[keys.ORCHESTRATOR].agents.values()], dumps=readable_json)
 
 
 async def metrics(request: web.Request) -> web.Response:

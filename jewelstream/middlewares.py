@@ -1,6 +1,7 @@
 """Errors as JSON with a Russian message, never an HTML page and never a bare 500."""
 from __future__ import annotations
 
+import json
 import logging
 
 from aiohttp import web
@@ -16,7 +17,12 @@ _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large
 
 def error_response(status: int, code: str, message: str, headers=None, extra=None) -> web.Response:
     return web.json_response({"error": code, "message": message, **(extra or {})},
-                             status=status, headers=headers)
+                             status=status, headers=headers, dumps=readable_json)
+
+
+def readable_json(value) -> str:
+    """JSON with the Russian text as it is (UTF-8), not as \\u escapes: readable in curl."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 @web.middleware
@@ -25,9 +31,9 @@ async def json_errors(request: web.Request, handler):
         return await handler(request)
     except Refusal as exc:
         response = error_response(exc.status, exc.code, exc.message, exc.headers, exc.extra)
-        if exc.status == 408:
-            # The body is still trickling in: answer, then close at once (aiohttp would
-            # otherwise keep reading it for up to 10 s before closing).
+        if (exc.headers or {}).get("Connection") == "close":
+            # The body is still coming (too slow, or too large): answer, then close at once
+            # (aiohttp would otherwise keep reading it for up to 10 s before closing).
             await response.prepare(request)
             await response.write_eof()
             request.protocol.force_close()

@@ -59,6 +59,9 @@ def user_id_of(request: web.Request) -> str:
 
 async def read_post(request: web.Request, timeout: float) -> ChatRequest:
     """The JSON body of a POST, which must arrive within `timeout` seconds."""
+    if (request.content_length or 0) > MAX_BODY:
+        # Refused before a byte of it is read; the connection closes (the body may follow).
+        raise Refusal(413, "body_too_large", headers={"Connection": "close"})
     try:
         async with asyncio.timeout(timeout):
             raw = await request.read()
@@ -68,7 +71,7 @@ async def read_post(request: web.Request, timeout: float) -> ChatRequest:
         # The rest of the body may still come: the connection is closed after the answer.
         raise Refusal(408, "body_timeout", headers={"Connection": "close"}) from None
     try:
-        body = json.loads(raw.decode("utf-8"))
+        body = json.loads(raw.decode("utf-8-sig"))       # a byte order mark may lead (RFC 8259 allows it)
     except (UnicodeDecodeError, ValueError, RecursionError):
         # RecursionError: JSON nested deeper than the parser's recursion limit (a few KB of "[").
         raise Refusal(400, "invalid_json") from None

@@ -121,3 +121,17 @@ async def test_made_up_run_ids_hit_a_limit_that_a_runs_owner_never_meets(aiohttp
     # ...and other addresses' unknown ids are still a plain 404.
     other = await client.get("/api/runs/madeup-x/stream", headers={"X-Forwarded-For": "203.0.113.10"})
     assert other.status == 404
+
+
+async def test_a_body_declared_over_the_limit_is_refused_at_once_and_the_connection_closed(client, fake_llm):
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    writer.write(b"POST /api/consultation/big/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                 b"Content-Type: application/json\r\nContent-Length: 100000000000\r\n\r\n{")
+    await writer.drain()
+    try:               # not after JEWELSTREAM_BODY_TIMEOUT (10 s) of waiting for 100 GB
+        answer = await asyncio.wait_for(reader.read(), 3)
+    finally:
+        writer.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 ") and b'"error": "body_too_large"' in body
+    assert fake_llm.requests == []

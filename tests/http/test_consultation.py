@@ -1,6 +1,7 @@
 """POST/GET /api/consultation/{user_id}/stream through the real app and a real fake LLM."""
 import asyncio
 import gc
+import json
 from dataclasses import replace
 
 import pytest
@@ -141,6 +142,15 @@ async def test_bad_input_gets_json_4xx_then_service_goes_on(client, fake_llm, na
     assert fake_llm.requests == []
     ok = await client.post(CONSULTATION.format("u1"), json={"message": QUESTION})
     assert text_of(await collect(ok)) == "".join(fake_llm.pieces)
+
+
+async def test_errors_carry_their_russian_text_as_utf8_and_a_leading_bom_is_no_error(client, fake_llm):
+    refused = await client.post(CONSULTATION.format("u1"), json={"message": ""})
+    assert "Напишите, пожалуйста, сообщение." in (await refused.read()).decode("utf-8")   # not \\u escapes
+    body = "\ufeff" + json.dumps({"message": QUESTION}, ensure_ascii=False)
+    answered = await client.post(CONSULTATION.format("u1"), data=body.encode("utf-8"),
+                                 headers={"Content-Type": "application/json"})
+    assert answered.status == 200 and text_of(await collect(answered)) == "".join(fake_llm.pieces)
 
 
 async def test_unknown_route_and_method_are_json(client):
