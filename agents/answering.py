@@ -21,7 +21,8 @@ from agents.tools import STATUSES, mentioned, run_tool
 MAX_TOOL_ROUNDS = 3
 
 
-async def write_answer(runtime: Runtime[AgentContext], messages: list[BaseMessage]) -> str:
+async def write_answer(runtime: Runtime[AgentContext], messages: list[BaseMessage], *,
+                       named: list[dict] | None = None) -> str:
     """Stream the answer from the LLM onto the graph's stream, and return its text.
 
     Called in the node that answers. Each piece of text is written to LangGraph's stream
@@ -34,7 +35,9 @@ async def write_answer(runtime: Runtime[AgentContext], messages: list[BaseMessag
     as without: the facts are in the prompt, and most answers need nothing more. When the
     LLM asks for tools, each step sends its status line, the tools run against the store,
     and the LLM is asked again, at most MAX_TOOL_ROUNDS times; products a tool returned
-    that the answer names follow the text (`ToolProducts`). An endpoint that refuses tools
+    that the answer names follow the text (`ToolProducts`), and go into `named` when the
+    caller passes a list (the consultant's cards are then the pieces its answer presents,
+    agents.presented). An endpoint that refuses tools
     (`auto` mode) is asked again without them, and never with them again; one that refuses
     `stream_options` (the usage report) likewise goes on without it (`usage_reports`).
 
@@ -51,7 +54,7 @@ async def write_answer(runtime: Runtime[AgentContext], messages: list[BaseMessag
         asyncio.get_running_loop().call_soon(ctx.asked)
     reading = Reading()
     try:
-        text = await _answer(ctx, messages, emit, reading)
+        text = await _answer(ctx, messages, emit, reading, named)
     except Exception as error:
         if ctx.watch is not None:
             ctx.watch.failed(error)
@@ -66,22 +69,23 @@ async def write_answer(runtime: Runtime[AgentContext], messages: list[BaseMessag
     return text
 
 
-async def _answer(ctx: AgentContext, messages: list[BaseMessage], emit, reading: Reading) -> str:
+async def _answer(ctx: AgentContext, messages: list[BaseMessage], emit, reading: Reading, named) -> str:
     """The answer as asked; asked again without token usage if the endpoint refuses it."""
     try:
-        return await _answer_as_asked(ctx, messages, emit, reading)
+        return await _answer_as_asked(ctx, messages, emit, reading, named)
     except Exception as error:
         if reading.parts or ctx.usage is None or ctx.usage.refused or not ctx.usage.learn(error):
             raise
-        return await _answer_as_asked(ctx, messages, emit, reading)
+        return await _answer_as_asked(ctx, messages, emit, reading, named)
 
 
-async def _answer_as_asked(ctx: AgentContext, messages: list[BaseMessage], emit, reading: Reading) -> str:
+async def _answer_as_asked(ctx: AgentContext, messages: list[BaseMessage], emit, reading: Reading,
+                           named: list[dict] | None) -> str:
     tools = ctx.tools
     if tools is None or not tools.support.usable():
         return await _call(ctx, ctx.llm, messages, emit, reading)
     try:
-        return await _with_tools(ctx, messages, emit, reading)
+        return await _with_tools(ctx, messages, emit, reading, named)
     except Exception as error:
         if reading.parts or not tools.support.learn(error):
             raise
@@ -94,7 +98,8 @@ def _call(ctx: AgentContext, model, messages: list[BaseMessage], emit, reading: 
                          without_usage=ctx.usage is not None and ctx.usage.refused)
 
 
-async def _with_tools(ctx: AgentContext, messages: list[BaseMessage], emit, reading: Reading) -> str:
+async def _with_tools(ctx: AgentContext, messages: list[BaseMessage], emit, reading: Reading,
+                      named: list[dict] | None) -> str:
     """The LLM with the tools bound, asked again after each round of tool calls; the last
     round without tools, so that it answers."""
     found: dict[str, dict] = {}                    # product id -> card, from every tool call
@@ -116,6 +121,8 @@ async def _with_tools(ctx: AgentContext, messages: list[BaseMessage], emit, read
         said = "".join(reading.parts[before:])
         messages = [*messages, AIMessage(said, tool_calls=reading.calls), *results]
     text = "".join(reading.parts)
-    if named := mentioned(list(found.values()), text):
-        emit(ToolProducts(tuple(named)))
+    if said := mentioned(list(found.values()), text):
+        emit(ToolProducts(tuple(said)))
+        if named is not None:
+            named.extend(said)
     return text

@@ -12,7 +12,9 @@
 One step, not several: together they take about a millisecond, too short for a status line
 (docs/performance.md).
 `respond` has the LLM word the answer from those facts (offline: the draft of
-`agents.consultant_drafts` is streamed as is). The LLM never picks products.
+`agents.consultant_drafts` is streamed as is). The LLM never picks products: its tools
+only read the catalog, and the cards shown are the pieces its answer names, each checked
+against the wishes (`agents.presented`).
 They are two steps of one node (`agents.base.Step` gives `respond` its status line): a
 graph step costs LangGraph about a millisecond of CPU per question, on the way to the
 first token of every answer (docs/performance.md).
@@ -28,6 +30,7 @@ from agents.answering import write_answer
 from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store, profile_of, step
 from agents.consultant_drafts import SYSTEM_PROMPT, draft_answer, prompt_facts
 from agents.dialogue import dialogue_of, history_for, ongoing
+from agents.presented import presented
 from agents.preferences import completed, extract_preferences, merge_preferences, ring_size
 from agents.references import DETAILS, CatalogIndex, index_catalog, mentions_shown, resolve
 from agents.refinements import refined, refinement
@@ -194,7 +197,9 @@ def _fit_recipient(wishes: dict, said: set[str], catalog: list[dict]) -> dict:
 async def respond(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
     system = SYSTEM_PROMPT.format(facts=prompt_facts(state))
     messages = chat_messages(system, draft_answer(state), state.get("history") or [], state["message"])
-    return {"answer": await write_answer(runtime, messages)}
+    tool_cards: list[dict] = []
+    answer = await write_answer(runtime, messages, named=tool_cards)
+    return {"answer": answer, **presented(state, tool_cards, answer)}
 
 
 async def consult(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:

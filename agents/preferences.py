@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 
 from agents.language import Tables, normalize, parse_budget, refused, tokens
-from agents.language.wishes import (ANY_STONE, COLOR_STONES, COLORS, GOLD, GOLDS, OCCASIONS, PLAIN_METALS,
-                                    PROPOSING, RECIPIENTS, SMOOTH, STONE_COLORS, STONES, STYLES, TYPES)
+from agents.language.wishes import (ANY_GOLD, ANY_STONE, COLOR_STONES, COLORS, GOLD, GOLDS, OCCASIONS, PLAIN_METALS,
+                                    PROPOSING, metals_meant, RECIPIENTS, SMOOTH, STONE_COLORS, STONES, STYLES, TYPES)
 from agents.price_level import price_level
 from agents.wording import describe_preferences  # noqa: F401 (callers import it from here)
 
@@ -25,7 +25,8 @@ from agents.wording import describe_preferences  # noqa: F401 (callers import it
 # Words that may stand between a colour and its "золото": "белое или жёлтое золото".
 _LINK = {"или", "и", "либо", "не", "а", "но", ",", "только", "лучше", "именно", "можно", "кроме"}
 # Words that may follow a colour whose "золото" is left out: "кольцо из белого с сапфиром".
-_AFTER_ALONE = {"с", "со", "до", "для", "на", "за", "в", "без", "от"}
+_AFTER_ALONE = {"с", "со", "до", "для", "на", "за", "в", "без", "от", "есть", "бывает", "бывают", "хочу",
+                "можно", "нужно", "надо", "тоже", "давайте", "пожалуйста"}   # "а белое есть?"
 
 
 # Every table a message is read with, in one pass (`Tables`).
@@ -52,7 +53,8 @@ def _stone_hues(toks: list[str], hue_hits) -> list[tuple[str, int]]:
 def _metals(toks: list[str], color_hits, gold_hits, metal_hits) -> tuple[list[str], list[str]]:
     """Wanted metals (in order) and refused ones. A colour word is a metal only when it
     agrees with "золото" next to it ("белое или жёлтое золото", "золото, но не белое") or
-    stands alone ("кольцо из белого"), so "красный рубин" is not rose gold; plain "золото" is yellow."""
+    stands alone ("кольцо из белого", "а белое есть?"), so "красный рубин" is not rose gold;
+    plain "золото" is every gold (`ANY_GOLD`)."""
     said: dict[str, tuple[int, bool]] = {}  # code -> (position, refused) of the last mention
     colors = {start: code for code, start, _end, _stem in color_hits
               if toks[start].endswith(("ое", "ого", "ом", "ому", "ым")) and not _WITH & set(toks[max(0, start - 2):start])}
@@ -67,7 +69,7 @@ def _metals(toks: list[str], color_hits, gold_hits, metal_hits) -> tuple[list[st
             said[colors[k]] = (k, refused(toks, k, k + 1))
         if not any(step < 0 or not said[colors[k]][1] for k, step in bound):
             no = refused(toks, gold, gold + 1)  # refusing plain gold refuses every gold
-            said.update(dict.fromkeys(GOLDS if no else ("yellow_gold",), (gold, no)))
+            said.update(dict.fromkeys(GOLDS if no else (ANY_GOLD,), (gold, no)))
     for k, code in colors.items():  # "кольцо из белого", "покажите белое": the noun left out
         alone = k + 1 == len(toks) or not toks[k + 1].isalnum() or toks[k + 1] in _LINK | _AFTER_ALONE
         if code not in said and alone:
@@ -162,8 +164,9 @@ def merge_preferences(prefs: dict, older: dict) -> dict:
         prefs["metal"] = older.get("metal")
     if not prefs["stones"] and not prefs["no_stones"]:
         prefs["stones"], prefs["no_stones"] = older.get("stones") or [], bool(older.get("no_stones"))
-    if not prefs["excluded_metals"]:
-        prefs["excluded_metals"] = [m for m in older.get("excluded_metals") or () if m != prefs["metal"]]
+    if not prefs["excluded_metals"]:      # "а в золоте?" after "не золото": the golds again
+        wanted = metals_meant(prefs["metal"]) if prefs["metal"] else ()
+        prefs["excluded_metals"] = [m for m in older.get("excluded_metals") or () if m not in wanted]
     prefs["excluded_stones"] = list(dict.fromkeys([*(prefs["excluded_stones"] or ()), *(
         s for s in older.get("excluded_stones") or () if s not in (prefs["stones"] or ()))]))
     return prefs

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES, label
+from agents.language.wishes import metals_meant
 from agents.wording import (budget_phrase, capitalized, excluded_phrase, excluded_stones_phrase, kind_phrase,
-                            price_range, rubles, size_phrase, sizes_list, stones_phrase)
+                            metal_label, price_range, rubles, size_phrase, sizes_list, stones_phrase)
 
 # A request for a plain "ring" is also satisfied by these more specific types. ("Колье" is
 # not: a pendant under a heading "колье" is another piece than the one asked for.)
@@ -75,8 +76,8 @@ def stated_wishes(prefs: dict) -> list[Wish]:
         kind = prefs.get("type") or _OCCASION_TYPES[prefs["occasion"]]     # (wanted_types said so)
         wishes.append(Wish("type", label(PRODUCT_TYPES, kind), lambda p: p["type"] in types))
     if prefs.get("metal"):
-        metal = prefs["metal"]
-        wishes.append(Wish("metal", label(METALS, metal), lambda p: p["metal"] == metal))
+        metals = metals_meant(prefs["metal"])          # plain "золото": every gold
+        wishes.append(Wish("metal", metal_label(prefs["metal"]), lambda p: p["metal"] in metals))
     excluded = tuple(prefs.get("excluded_metals") or ())
     if excluded:
         wishes.append(Wish("excluded_metals", excluded_phrase(excluded),

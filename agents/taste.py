@@ -69,9 +69,10 @@ def parse_metals(text: str) -> dict:
         prefs = P.extract_preferences(clause)
         refused += prefs["excluded_metals"]
         pieces = [clause] + ([] if prefs["excluded_metals"] else re.split(r"\bи\b|\bили\b|/", clause))
-        for metal in (P.extract_preferences(piece)["metal"] for piece in pieces):
-            if metal and metal not in metals:
-                metals.append(metal)
+        for said in (P.extract_preferences(piece)["metal"] for piece in pieces):
+            for metal in W.metals_meant(said) if said else ():      # "золото": every gold
+                if metal not in metals:
+                    metals.append(metal)
     if refused and not metals:
         metals = [m for m in V.METALS if m not in refused]
     return {"metals": [m for m in metals if m not in refused]}

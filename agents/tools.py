@@ -142,14 +142,21 @@ def _facts(facts, topic: str) -> ToolResult:
 
 
 def mentioned(products: list[dict], text: str) -> list[dict]:
-    """The products `text` names (its article, its full name, or its «model name»)."""
-    out = []
-    for product in products:
-        name = product["name"]
-        model = name[name.find("«"):name.find("»") + 1] if "«" in name and "»" in name else None
-        if (product.get("article") and product["article"] in text) or name in text or (model and model in text):
-            out.append(product)
-    return out
+    """The products `text` names (its article, its full name, or its «model name»), in the
+    order it first names them."""
+    at = {product["id"]: named_at(product, text) for product in products}
+    return sorted((p for p in products if at[p["id"]] >= 0), key=lambda p: at[p["id"]])
+
+
+def named_at(product: dict, text: str) -> int:
+    """Where `text` names the product (-1: nowhere): its full name, else its article, else
+    its «model name» (which pieces of one collection share)."""
+    name = product["name"]
+    model = name[name.find("«"):name.find("»") + 1] if "«" in name and "»" in name else None
+    for said in (name, product.get("article"), model):
+        if said and (at := text.find(said)) >= 0:
+            return at
+    return -1
 
 
 def _shown(card: dict) -> dict:

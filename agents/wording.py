@@ -15,7 +15,7 @@ from agents.language.vocabulary import METALS, OCCASIONS, PRODUCT_TYPES, RECIPIE
 TYPE_PLURALS = {"engagement_ring": "помолвочные кольца", "wedding_band": "обручальные кольца",
                 "ring": "кольца", "earrings": "серьги", "necklace": "колье", "pendant": "подвески",
                 "chain": "цепочки", "bracelet": "браслеты", "brooch": "броши", "cufflinks": "запонки"}
-METAL_GENITIVE = {"yellow_gold": "жёлтого золота", "white_gold": "белого золота",
+METAL_GENITIVE = {"gold": "золота", "yellow_gold": "жёлтого золота", "white_gold": "белого золота",
                   "rose_gold": "розового золота", "silver": "серебра", "platinum": "платины"}
 STONE_INSTRUMENTAL = {"diamond": "бриллиантом", "sapphire": "сапфиром", "emerald": "изумрудом",
                       "ruby": "рубином", "pearl": "жемчугом", "topaz": "топазом",
@@ -66,6 +66,11 @@ def excluded_phrase(metals) -> str:
     names = (["золото"] if _GOLDS <= set(metals) else []) + \
         [label(METALS, m) for m in metals if not (_GOLDS <= set(metals) and m in _GOLDS)]
     return " и ".join("не " + name for name in names)
+
+
+def metal_label(code: str) -> str:
+    """"серебро", "белое золото"; the wish for any gold (agents.language.wishes.ANY_GOLD) "золото"."""
+    return "золото" if code == "gold" else label(METALS, code)
 
 
 def stones_phrase(stones) -> str:
@@ -127,7 +132,7 @@ def describe_preferences(prefs: dict) -> str:
     implied = {"engagement_ring": "engagement", "wedding_band": "wedding"}.get(p.get("type"))
     occasion, who = p.get("occasion") if p.get("occasion") != implied else None, p.get("recipient")
     money = budget_phrase(p.get("budget_min"), p.get("budget_max"))
-    parts = [p.get("type") and lab(PRODUCT_TYPES, p["type"]), p.get("metal") and lab(METALS, p["metal"]),
+    parts = [p.get("type") and lab(PRODUCT_TYPES, p["type"]), p.get("metal") and metal_label(p["metal"]),
              ", ".join("не " + lab(METALS, m) for m in p.get("excluded_metals") or ()),
              "камни: " + ", ".join(lab(STONES, s) for s in p["stones"]) if p.get("stones") else
              "без камней" if p.get("no_stones") else

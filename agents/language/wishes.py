@@ -2,7 +2,8 @@
 (agents.language.vocabulary): the tables preference extraction (agents.preferences)
 reads. Each is the shop's table with stems added or dropped ("предложение" alone is also
 "an offer"; "юбилей" is a round birthday unless it is the wedding's), plus the colour
-words of gold, the two metals that are never a colour, and "any stone".
+words of gold, the two metals that are never a colour, "any stone", and plain "золото"
+(`ANY_GOLD`: in a jeweller's "золото" is the metal, yellow, white or rose alike).
 
 What it leaves out: the rules that use them (which colour belongs to which "золото",
 refusals, budgets): agents.preferences and agents.language.budget.
@@ -59,3 +60,10 @@ PLAIN_METALS = _adjusted(Vocabulary({code: vocabulary.METALS[code] for code in (
 GOLD = Vocabulary({"gold": ("золото", ("золот", "залот"))})  # the word a colour agrees with ("залото": a typo)
 SMOOTH = Vocabulary({"smooth": ("гладкое", ("гладк",))})      # a piece without stones
 GOLDS = ("yellow_gold", "white_gold", "rose_gold")
+# Plain "золото" with no colour is the metal, every gold: the wish's code, and what it covers.
+ANY_GOLD = "gold"
+
+
+def metals_meant(code: str) -> tuple[str, ...]:
+    """The catalog's metals a wished metal covers: "gold" is every gold, others themselves."""
+    return GOLDS if code == ANY_GOLD else (code,)

@@ -101,7 +101,7 @@ CONVERSATIONS = {
          {**LIST, "exact": both(kind("engagement_ring"), stone("diamond"), over(34000), under(46000))}),
     ],
     "no punctuation, cheap gold bracelet": [
-        ("хочу браслетик золотой недорогой", {**LIST, "exact": both(kind("bracelet"), metal("yellow_gold")),
+        ("хочу браслетик золотой недорогой", {**LIST, "exact": both(kind("bracelet"), metal(*GOLDS)),
                                               "meta": {"extracted_preferences":
                                                        lambda p: p["price_level"] == "low"}}),
     ],
@@ -216,7 +216,7 @@ CONVERSATIONS = {
     "the same but in gold, after a list": [
         ("покажите серьги с топазом", {**LIST, "each": kind("earrings")}),
         ("а такие же но в золоте?", {**LIST, "each": kind("earrings"),
-                                     "exact": both(stone("topaz"), metal("yellow_gold"))}),
+                                     "exact": both(stone("topaz"), metal(*GOLDS))}),
     ],
     "typos": [
         ("ищу сережки с жемчюгом из серебра", {**LIST, "each": kind("earrings")}),

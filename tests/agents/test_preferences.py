@@ -42,7 +42,7 @@ CASES = [
     ("Дочке на выпускной подвеску с топазом, до 15 000 рублей",
      dict(type="pendant", stones=["topaz"], recipient="daughter", occasion="evening", budget_max=15000)),
     ("Хочу серьги из золота, но не белого",
-     dict(type="earrings", metal="yellow_gold", excluded_metals=["white_gold"])),
+     dict(type="earrings", metal="gold", excluded_metals=["white_gold"])),     # gold, any but white
     ("Сестре на 8 марта браслет, тысячи за три",
      dict(type="bracelet", recipient="sister", occasion="march_8", budget_min=2550, budget_max=3450)),
     ("Обручальное кольцо для помолвки с фианитом, до 40 тыс.",

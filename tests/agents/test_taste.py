@@ -47,7 +47,7 @@ def test_at_least_eight_questions_in_a_fixed_order_with_their_options():
 
 
 @pytest.mark.parametrize("key,text,expected", [
-    ("metals", "золото и серебро", ["yellow_gold", "silver"]),
+    ("metals", "золото и серебро", ["yellow_gold", "white_gold", "rose_gold", "silver"]),   # "золото": every gold
     ("metals", "всё кроме серебра", ["yellow_gold", "white_gold", "rose_gold", "platinum"]),
     ("metals", "не люблю серебро и платину, лучше белое золото", ["white_gold"]),
     ("stones", "бриллианты, но не рубины", ["diamond"]),

@@ -1,0 +1,100 @@
+"""Conversations at the kiosk, as a customer would have them, that an earlier round of
+such conversations (test_held_out_talk.py) missed: with the LLM and its tools (the fake
+LLM's real HTTP), the cards are the pieces the answer presents; in a jeweller's "золото"
+is every gold; a colour said alone ("а белое есть?") changes the metal.
+"""
+import json
+
+import pytest
+
+from tests.conversation_kit import RINGS, ask, both, kind, metal, run_conversation, stone, under
+from tests.kit import ORCHESTRATOR
+from tests.sse_reader import collect, text_of
+
+C = "consultant"
+LIST = {"agent": C, "some": 1}
+GOLDS = ("yellow_gold", "white_gold", "rose_gold")
+
+
+def tool_results(body: dict) -> list[dict]:
+    return [json.loads(m["content"]) for m in body["messages"] if m["role"] == "tool"]
+
+
+def searching(arguments: dict):
+    """The fake LLM asks for one catalog search, then answers naming the first piece found."""
+    def calls(body):
+        return None if tool_results(body) else [{"name": "search_catalog", "arguments": json.dumps(arguments)}]
+
+    def words(body):
+        results = tool_results(body)
+        if not results:
+            return ["Сейчас посмотрю."]
+        piece = results[0]["products"][0]
+        return ["Посмотрите ", piece["name"], " — ", str(piece["price"]), " ₽."]
+    return calls, words
+
+
+async def turn(client, user, message):
+    response = await client.post(ORCHESTRATOR.format(user), json={"message": message})
+    events = await collect(response)
+    assert events[-1]["type"] == "done", events[-3:]
+    meta = next(e for e in events if e["type"] == "metadata")["data"]
+    return meta["consultant"], text_of(events, "consultant")
+
+
+async def test_the_cards_are_the_pieces_the_llm_answer_presents(client, fake_llm):
+    """The plain search lists four pairs of earrings; the LLM searches again with its tool
+    and names one piece: that piece is the one card, and "первое" is that piece."""
+    fake_llm.tool_calls_for, fake_llm.respond = searching({"kind": "earrings", "stones": ["pearl"],
+                                                           "metals": ["silver"], "sort": "cheapest"})
+    meta, text = await turn(client, "tools1", "покажите серьги с жемчугом")
+    named = tool_results(fake_llm.requests[-1])[0]["products"][0]
+    assert [p["id"] for p in meta["products"]] == [named["id"]] == meta["recommendations"]
+    assert named["name"] in text
+    card = meta["products"][0]
+    assert card["misses"] == [] and set(card["meets"]) == {"type", "stones"}
+    fake_llm.tool_calls_for = None
+    fake_llm.respond = lambda body: ["Это ", named["name"], "."]
+    meta, _text = await turn(client, "tools1", "расскажи про первое")
+    assert meta["intent"] == "details" and meta["recommendations"] == [named["id"]]
+
+
+async def test_a_tool_piece_that_misses_a_wish_says_so_on_its_card(client, fake_llm):
+    """The customer's budget is 10 000 ₽; the LLM's search ignores it and names a dearer
+    piece: its card is marked as missing the budget, never as meeting every wish."""
+    fake_llm.tool_calls_for, fake_llm.respond = searching({"kind": "earrings", "stones": ["pearl"],
+                                                           "metals": ["rose_gold"]})
+    meta, _text = await turn(client, "tools2", "серьги с жемчугом до 10 тысяч")
+    (card,) = meta["products"]
+    assert card["price"] > 10000
+    assert card["misses"] == ["budget"] and card["relaxed"] and "вне бюджета" in card["relaxed_note"]
+    assert "budget" not in card["meets"]
+
+
+async def test_without_tools_the_search_list_stays(client, fake_llm):
+    """An answer that names no piece (it spoke in general) keeps the search's cards."""
+    fake_llm.respond = lambda body: ["Подобрала несколько вариантов, посмотрите карточки."]
+    meta, _text = await turn(client, "tools3", "покажите серьги с жемчугом")
+    assert len(meta["products"]) == 4 and all("pearl" in p["stones"] for p in meta["products"])
+
+
+CONVERSATIONS = {
+    "gold is every gold, a colour narrows it": [
+        ("серьги из золота с жемчугом", {**LIST, "each": kind("earrings"), "exact": both(metal(*GOLDS), stone("pearl")),
+                                         "never": ["а не жёлтое золото", "не продаются"]}),
+        ("а белое есть?", {**LIST, "each": kind("earrings"), "exact": both(metal("white_gold"), stone("pearl"))}),
+        ("нет, всё-таки жёлтое", {**LIST, "each": kind("earrings"), "exact": metal("yellow_gold")}),
+    ],
+    "a gold ring with a diamond, then white": [
+        ("хочу золотое кольцо с бриллиантом до 50 тысяч",
+         {**LIST, "each": kind(*RINGS), "exact": both(metal(*GOLDS), stone("diamond"), under(50000)),
+          "say": ["золото"]}),
+        ("а белое есть?", {**LIST, "each": kind(*RINGS), "exact": metal("white_gold")}),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(CONVERSATIONS))
+async def test_conversation(offline_client, name):
+    index = list(CONVERSATIONS).index(name)
+    await run_conversation(offline_client, f"kiosk{index}", CONVERSATIONS[name], send_history=index % 2 == 1)
