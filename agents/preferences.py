@@ -92,7 +92,9 @@ def ring_size(message: str) -> float | None:
 
 # --- the whole message ----------------------------------------------------------------
 _KEYS = ("budget_min", "budget_max", "type", "metal", "stones", "no_stones", "excluded_metals",
-         "excluded_stones", "size", "style", "occasion", "recipient", "price_level")
+         "excluded_stones", "excluded_types", "size", "style", "occasion", "recipient", "price_level")
+# Ears that are not pierced refuse earrings ("у неё уши не проколоты").
+_UNPIERCED = re.compile(r"(?:уш\w*\s+)?не\s*проколот|без прокол")
 _RING_FAMILY = ("engagement_ring", "wedding_band", "ring")
 
 
@@ -109,6 +111,9 @@ def _extract_one(message: str) -> dict:
     prefs = dict.fromkeys(_KEYS)
     prefs["budget_min"], prefs["budget_max"] = parse_budget(message)
     kinds, occasions = _unique(_positive(toks, types)), _unique(_positive(toks, occasion_hits))
+    # "он не носит кольца", "кроме цепочек", "уши не проколоты"
+    prefs["excluded_types"] = [code for code in _unique(types) if code not in kinds] + (
+        ["earrings"] if "earrings" not in kinds and _UNPIERCED.search(" ".join(toks)) else [])
     if PROPOSING.search(normalize(message)) and "engagement" not in occasions:
         occasions.insert(0, "engagement")
     people = _unique(_positive(toks, recipients))
@@ -160,10 +165,16 @@ def merge_preferences(prefs: dict, older: dict) -> dict:
         prefs["price_level"] = prefs["price_level"] or older.get("price_level")
     for key in ("type", "style", "occasion", "recipient", "size"):
         prefs[key] = prefs[key] or older.get(key)
+    refused_kinds = prefs["excluded_types"] or ()
+    if prefs["type"] in refused_kinds or (prefs["type"] in _RING_FAMILY and "ring" in refused_kinds):
+        prefs["type"] = None                # "а что-нибудь кроме цепочек?" after chains
+    prefs["excluded_types"] = list(dict.fromkeys([*refused_kinds, *(
+        t for t in older.get("excluded_types") or () if t != prefs["type"])]))
     if not prefs["metal"] and older.get("metal") not in (prefs["excluded_metals"] or ()):
         prefs["metal"] = older.get("metal")
-    if not prefs["stones"] and not prefs["no_stones"]:
-        prefs["stones"], prefs["no_stones"] = older.get("stones") or [], bool(older.get("no_stones"))
+    if not prefs["stones"] and not prefs["no_stones"]:   # "а не жемчуг?" drops the pearls
+        prefs["stones"] = [s for s in older.get("stones") or () if s not in (prefs["excluded_stones"] or ())]
+        prefs["no_stones"] = bool(older.get("no_stones"))
     if not prefs["excluded_metals"]:      # "а в золоте?" after "не золото": the golds again
         wanted = metals_meant(prefs["metal"]) if prefs["metal"] else ()
         prefs["excluded_metals"] = [m for m in older.get("excluded_metals") or () if m not in wanted]

@@ -5,8 +5,9 @@
 "smaller", "bigger", "more") or None; `refined(direction, wishes, shown, catalog)` applies
 it to the wishes of the last search, keeping every other wish: a price direction moves the
 budget past the prices shown (to the cheapest shown, or the median when nothing is below
-it), a size or look direction picks the style that means it, and every direction leaves
-out the pieces already shown. Another metal, stone or recipient needs no code here: the
+it), a size or look direction picks the style that means it and moves only the bound on
+its side, within the budget said ("покрупнее" after "до 25 тысяч" stays under 25 000), and
+every direction leaves out the pieces already shown. Another metal, stone or recipient needs no code here: the
 new message's wish replaces the old one (`agents.preferences.merge_preferences`).
 
 What it leaves out: amounts ("на пять тысяч дешевле") are the budget parser's; degrees
@@ -53,16 +54,21 @@ def refined(direction: str, wishes: dict, shown: list[dict], catalog: list[dict]
     prices = sorted(p["price"] for p in shown) or [0]
     others = stated_wishes({**wishes, "budget_min": None, "budget_max": None})
     pool = [p for p in catalog if all(w.test(p) for w in others) and p not in shown]
+    low, high = wishes.get("budget_min"), wishes.get("budget_max")
     if direction in ("cheaper", "simpler", "smaller"):
         below = [p for p in pool if p["price"] < prices[0]]
         cap = (prices[0] - 1) // 100 * 100 if below else int(median(prices)) // 100 * 100
-        if direction == "cheaper" or below:
+        if direction == "cheaper":
             wishes.update(budget_max=max(cap, 1), budget_min=None)
+        elif below and not (low and cap <= low):   # a look: within the budget said
+            wishes.update(budget_max=max(cap, 1))
     elif direction in ("dearer", "solid", "bigger"):
         above = [p for p in pool if p["price"] > prices[-1]]
         floor = (prices[-1] // 100 + 1) * 100 if above else (int(median(prices)) // 100 + 1) * 100
-        if direction == "dearer" or above:
+        if direction == "dearer":
             wishes.update(budget_min=floor, budget_max=None)
+        elif above and not (high and floor >= high):  # "покрупнее" keeps "до 25 тысяч"
+            wishes.update(budget_min=floor)
     if direction in STYLE_OF:
         wishes["style"] = STYLE_OF[direction]
         wishes["no_stones"] = wishes.get("no_stones") or (direction == "simpler" and not wishes.get("stones")

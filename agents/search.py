@@ -1,10 +1,10 @@
 """Catalog search with honest matching: every stated wish is a filter.
 
-`stated_wishes(prefs)` turns extracted preferences into wishes (kind, metal, excluded
-metals, stones, "без камней", excluded stones, a ring size, budget, for a man or a woman), each a test on a product.
+`stated_wishes(prefs)` turns extracted preferences into wishes (kind, refused kinds, metal,
+excluded metals, stones, "без камней", excluded stones, a ring size, budget, for a man or a woman), each a test on a product.
 `find_products` lists the pieces that meet all of them; when fewer than the list's size
 do, it fills the list with the closest pieces that miss exactly one wish that may be
-relaxed (never the kind of piece, never an excluded metal or stone), the older wishes first, and
+relaxed (never the kind of piece, never a refused kind, metal or stone), the older wishes first, and
 marks each such piece with the wish it misses. `Found.boundary` says what the shop really
 has when nothing fits ("цепочки из серебра у нас стоят от 1 690 до 22 990 ₽").
 
@@ -22,7 +22,8 @@ from typing import Callable
 
 from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES, label
 from agents.language.wishes import metals_meant
-from agents.wording import (budget_phrase, capitalized, excluded_phrase, excluded_stones_phrase, kind_phrase,
+from agents.wording import (budget_phrase, capitalized, excluded_kinds_phrase, excluded_phrase, excluded_stones_phrase,
+                            kind_phrase,
                             metal_label, price_range, rubles, size_phrase, sizes_list, stones_phrase)
 
 # A request for a plain "ring" is also satisfied by these more specific types. ("Колье" is
@@ -75,6 +76,10 @@ def stated_wishes(prefs: dict) -> list[Wish]:
     if types:
         kind = prefs.get("type") or _OCCASION_TYPES[prefs["occasion"]]     # (wanted_types said so)
         wishes.append(Wish("type", label(PRODUCT_TYPES, kind), lambda p: p["type"] in types))
+    refused_kinds = set().union(*(_RELATED_TYPES.get(t, {t}) for t in prefs.get("excluded_types") or ()))
+    if refused_kinds and (not types or types & refused_kinds):   # "он не носит кольца", "кроме цепочек"
+        wishes.append(Wish("excluded_types", excluded_kinds_phrase(prefs["excluded_types"]),
+                           lambda p: p["type"] not in refused_kinds))
     if prefs.get("metal"):
         metals = metals_meant(prefs["metal"])          # plain "золото": every gold
         wishes.append(Wish("metal", metal_label(prefs["metal"]), lambda p: p["metal"] in metals))

@@ -17,6 +17,9 @@ TYPE_PLURALS = {"engagement_ring": "помолвочные кольца", "weddi
                 "chain": "цепочки", "bracelet": "браслеты", "brooch": "броши", "cufflinks": "запонки"}
 METAL_GENITIVE = {"gold": "золота", "yellow_gold": "жёлтого золота", "white_gold": "белого золота",
                   "rose_gold": "розового золота", "silver": "серебра", "platinum": "платины"}
+TYPE_GENITIVE_PLURAL = {"engagement_ring": "помолвочных колец", "wedding_band": "обручальных колец",
+                        "ring": "колец", "earrings": "серёг", "necklace": "колье", "pendant": "подвесок",
+                        "chain": "цепочек", "bracelet": "браслетов", "brooch": "брошей", "cufflinks": "запонок"}
 STONE_INSTRUMENTAL = {"diamond": "бриллиантом", "sapphire": "сапфиром", "emerald": "изумрудом",
                       "ruby": "рубином", "pearl": "жемчугом", "topaz": "топазом",
                       "amethyst": "аметистом", "garnet": "гранатом", "citrine": "цитрином",
@@ -27,7 +30,7 @@ STONE_GENITIVE_PLURAL = {"diamond": "бриллиантов", "sapphire": "са�
                          "cubic_zirconia": "фианитов"}
 _GOLDS = {"yellow_gold", "white_gold", "rose_gold"}
 # The wish codes the search checks, and how an answer names each kind of wish.
-WISH_NAMES = {"type": "вид украшения", "metal": "металл", "excluded_metals": "исключённый металл",
+WISH_NAMES = {"type": "вид украшения", "excluded_types": "исключённый вид украшения", "metal": "металл", "excluded_metals": "исключённый металл",
               "stones": "камень", "no_stones": "без камней", "excluded_stones": "исключённый камень",
               "size": "размер", "budget": "бюджет",
               "recipient": "для кого"}
@@ -78,6 +81,11 @@ def stones_phrase(stones) -> str:
     return "с " + " или ".join(STONE_INSTRUMENTAL.get(s, label(STONES, s)) for s in stones)
 
 
+def excluded_kinds_phrase(kinds) -> str:
+    """"кроме колец", "кроме колец и цепочек"."""
+    return "кроме " + " и ".join(TYPE_GENITIVE_PLURAL.get(k, label(PRODUCT_TYPES, k)) for k in kinds)
+
+
 def excluded_stones_phrase(stones) -> str:
     """"без бриллиантов", "без бриллиантов и жемчуга"."""
     return "без " + " и ".join(STONE_GENITIVE_PLURAL.get(s, label(STONES, s)) for s in stones)
@@ -102,6 +110,8 @@ def kind_phrase(prefs: dict, *, with_budget: bool = False) -> str:
     """The pieces a set of wishes asks for, in the plural: "цепочки из серебра с топазом",
     "кольца не из золота"."""
     parts = [TYPE_PLURALS.get(prefs.get("type"), "украшения")]
+    if not prefs.get("type") and prefs.get("excluded_types"):      # "украшения, кроме колец,"
+        parts[0] += ", " + excluded_kinds_phrase(prefs["excluded_types"]) + ","
     if prefs.get("metal"):
         parts.append("из " + METAL_GENITIVE[prefs["metal"]])
     elif prefs.get("excluded_metals"):      # "кольца не из золота и не из серебра"
@@ -132,7 +142,9 @@ def describe_preferences(prefs: dict) -> str:
     implied = {"engagement_ring": "engagement", "wedding_band": "wedding"}.get(p.get("type"))
     occasion, who = p.get("occasion") if p.get("occasion") != implied else None, p.get("recipient")
     money = budget_phrase(p.get("budget_min"), p.get("budget_max"))
-    parts = [p.get("type") and lab(PRODUCT_TYPES, p["type"]), p.get("metal") and metal_label(p["metal"]),
+    parts = [p.get("type") and lab(PRODUCT_TYPES, p["type"]),
+             not p.get("type") and p.get("excluded_types") and excluded_kinds_phrase(p["excluded_types"]),
+             p.get("metal") and metal_label(p["metal"]),
              ", ".join("не " + lab(METALS, m) for m in p.get("excluded_metals") or ()),
              "камни: " + ", ".join(lab(STONES, s) for s in p["stones"]) if p.get("stones") else
              "без камней" if p.get("no_stones") else

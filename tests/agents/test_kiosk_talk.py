@@ -1,7 +1,8 @@
 """Conversations at the kiosk, as a customer would have them, that an earlier round of
 such conversations (test_held_out_talk.py) missed: with the LLM and its tools (the fake
 LLM's real HTTP), the cards are the pieces the answer presents; in a jeweller's "золото"
-is every gold; a colour said alone ("а белое есть?") changes the metal.
+is every gold; a colour said alone ("а белое есть?") changes the metal; a refused kind
+("он не носит кольца", "уши не проколоты") is never listed; a refused stone leaves the wishes.
 """
 import json
 
@@ -14,6 +15,14 @@ from tests.sse_reader import collect, text_of
 C = "consultant"
 LIST = {"agent": C, "some": 1}
 GOLDS = ("yellow_gold", "white_gold", "rose_gold")
+
+
+def not_kind(*types):
+    return lambda p: p["type"] not in types
+
+
+def without(code):
+    return lambda p: code not in p["stones"]
 
 
 def tool_results(body: dict) -> list[dict]:
@@ -90,6 +99,24 @@ CONVERSATIONS = {
          {**LIST, "each": kind(*RINGS), "exact": both(metal(*GOLDS), stone("diamond"), under(50000)),
           "say": ["золото"]}),
         ("а белое есть?", {**LIST, "each": kind(*RINGS), "exact": metal("white_gold")}),
+    ],
+    "a husband who wears no rings": [
+        ("что подарить мужу на годовщину? он не носит кольца",
+         {**LIST, "each": both(not_kind(*RINGS), lambda p: p["recipient"] != "women"), "say": ["кроме колец"]}),
+        ("а что-нибудь кроме цепочек?", {**LIST, "each": not_kind("chain", *RINGS)}),
+        ("а серьги?", {**LIST, "each": kind("earrings"), "never": ["кроме колец"]}),
+    ],
+    "a sister whose ears are not pierced": [
+        ("сестре 18 лет, хочу подарить что-то недорогое но красивое", LIST),
+        ("у неё уши не проколоты", {**LIST, "each": not_kind("earrings"), "never": ["не подскажу"]}),
+        ("ну тогда браслет", {**LIST, "each": kind("bracelet")}),
+    ],
+    "not pearls but a brighter stone, within the budget said": [
+        ("Здравствуйте! Я ищу что-то для мамы на юбилей, она любит классику и жемчуг, тысяч до 25",
+         {**LIST, "each": under(25000), "exact": stone("pearl")}),
+        ("а не жемчуг, а что-то с камнем поярче?", {**LIST, "each": both(under(25000), without("pearl")),
+                                                    "never": ["с жемчугом"]}),
+        ("рубин например", {**LIST, "each": without("pearl"), "exact": both(stone("ruby"), under(25000))}),
     ],
 }
 
