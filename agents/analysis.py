@@ -20,6 +20,8 @@ reaches the LLM. Left out: questions about one customer or one product.
 """
 from __future__ import annotations
 
+import re
+
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
@@ -31,6 +33,7 @@ from agents.sales import MONTHS, analyse_sales
 from agents.search import rubles
 from agents.wording import decimal, number
 from agents.shop_figures import answer_figure, figure_text
+from agents.periods import period_in
 from agents.staff_questions import read_question
 from agents.language import find_codes, normalize, words
 from agents.language.staff_words import TOPICS
@@ -67,13 +70,23 @@ async def understand(state: AnalysisState, runtime: Runtime[AgentContext]) -> di
     return {"refused": False, "topics": [topic for topic in TOPICS if topic in asked]}
 
 
+_SAME_PERIOD = re.compile(r"\b(?:тот|этот|то|это|тот)\s+же\s+(?:период|месяц|год|время)")
+
+
 def _followed_up(state: AnalysisState) -> str | None:
     """The staff member's previous question when this one only changes part of it ("а за
-    позапрошлый?", "а по серебру?"), else None."""
+    позапрошлый?", "а по серебру?", "а средний чек?", "топ товаров за тот же период"), else
+    None. A figure asked without a period takes the earlier question's."""
     text = normalize(state["message"])
-    if not text.startswith(("а ", "и ")) or len(words(text)) > 6:
+    if not (text.startswith(("а ", "и ")) or _SAME_PERIOD.search(text)) or len(words(text)) > 8:
         return None
     return next((item["content"] for item in reversed(state.get("history") or []) if item["role"] == "user"), None)
+
+
+def _earlier_period(state: AnalysisState, now: date):
+    """The period of the staff member's latest question that named one (None: none did)."""
+    asked = [item["content"] for item in state.get("history") or () if item["role"] == "user"]
+    return next((period for text in reversed(asked[-4:]) if (period := period_in(text, now))), None)
 
 
 async def compute(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
@@ -84,8 +97,11 @@ async def compute(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
     latest = figures["reference_date"]
     now = date.fromisoformat(latest) + timedelta(days=1) if latest else date.today()
     question = read_question(state["message"], now)
-    if not question["figure"] and (earlier := _followed_up(state)):    # "а за позапрошлый?"
+    earlier = _followed_up(state)
+    if not question["figure"] and earlier:                              # "а за позапрошлый?"
         question = read_question(f"{earlier} {state['message']}", now)
+    elif question["figure"] and not question["period"] and earlier:     # "а средний чек?" after "за сентябрь"
+        question = {**question, "period": _earlier_period(state, now)}
     return {"figures": figures,
             "figure": answer_figure(question, store, now) if question["figure"] else None}
 

@@ -24,6 +24,7 @@ from agents.staff_questions import goods_filter
 from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES, label
 
 TOP = 5
+LOW_STOCK = 2          # units at most: a piece "running low"
 WIN_BACK = 5
 
 
@@ -83,6 +84,8 @@ def stock(catalog: list[dict], question: dict) -> dict:
     return {"units": sum(p["stock"] for p in goods), "models": len(goods),
             "models_in_stock": sum(p["stock"] > 0 for p in goods),
             "sold_out": [p["name"] for p in goods if p["stock"] <= 0][:TOP],
+            "running_low": [f"{p['name']} — {p['stock']} шт." for p in sorted(goods, key=lambda p: p["stock"])
+                            if 0 < p["stock"] <= LOW_STOCK][:TOP],
             "by_type": {label(PRODUCT_TYPES, t): n for t, n in by_type.most_common()}}
 
 
@@ -156,6 +159,8 @@ def _stock(f: dict) -> str:
         text += " По видам: " + ", ".join(f"{k} — {number(v)} шт" for k, v in f["by_type"].items()) + "."
     if f["sold_out"]:
         text += " Закончились: " + "; ".join(f["sold_out"]) + "."
+    if f.get("running_low"):
+        text += f" Заканчиваются (осталось не больше {LOW_STOCK} шт.): " + "; ".join(f["running_low"]) + "."
     return text
 
 

@@ -142,21 +142,28 @@ def _facts(facts, topic: str) -> ToolResult:
 
 
 def mentioned(products: list[dict], text: str) -> list[dict]:
-    """The products `text` names (its article, its full name, or its «model name»), in the
-    order it first names them."""
-    at = {product["id"]: named_at(product, text) for product in products}
-    return sorted((p for p in products if at[p["id"]] >= 0), key=lambda p: at[p["id"]])
+    """The products `text` names, in the order it first names them: by article or full
+    name, or by «model name» alone when no piece of that model is named in full (the text
+    that names «Вечность» the pendant does not name «Вечность» the ring)."""
+    found = {product["id"]: _named_at(product, text) for product in products}
+    in_full = {_model(p) for p in products if found[p["id"]][1] == "full"}
+    named = [p for p in products if found[p["id"]][1] == "full" or
+             (found[p["id"]][1] == "model" and _model(p) not in in_full)]
+    return sorted(named, key=lambda p: found[p["id"]][0])
 
 
-def named_at(product: dict, text: str) -> int:
-    """Where `text` names the product (-1: nowhere): its full name, else its article, else
-    its «model name» (which pieces of one collection share)."""
-    name = product["name"]
-    model = name[name.find("«"):name.find("»") + 1] if "«" in name and "»" in name else None
-    for said in (name, product.get("article"), model):
+def _named_at(product: dict, text: str) -> tuple[int, str]:
+    """Where and how `text` names the product: (position, "full" | "model" | "")."""
+    for said, how in ((product["name"], "full"), (product.get("article"), "full"), (_model(product), "model")):
         if said and (at := text.find(said)) >= 0:
-            return at
-    return -1
+            return at, how
+    return -1, ""
+
+
+def _model(product: dict) -> str | None:
+    """The «model name» in a product's name, with its quotes."""
+    name = product["name"]
+    return name[name.find("«"):name.find("»") + 1] if "«" in name and "»" in name else None
 
 
 def _shown(card: dict) -> dict:

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from tests.conversation_kit import RINGS, ask, both, kind, metal, run_conversation, stone, under
-from tests.kit import ORCHESTRATOR
+from tests.kit import ORCHESTRATOR, STAFF
 from tests.sse_reader import collect, text_of
 
 C = "consultant"
@@ -80,6 +80,18 @@ async def test_a_tool_piece_that_misses_a_wish_says_so_on_its_card(client, fake_
     assert "budget" not in card["meets"]
 
 
+async def test_a_piece_of_the_same_model_the_answer_does_not_name_gets_no_card(client, fake_llm):
+    """Among the tool's results a pendant and a ring share the model «Вечность»; the answer
+    names the pendant in full: the ring is not presented, and "второе" is not the ring."""
+    fake_llm.tool_calls_for, fake_llm.respond = searching({"metals": ["silver"], "stones": ["topaz"], "limit": 8,
+                                                           "sort": "cheapest"})
+    meta, _text = await turn(client, "tools4", "хочу браслет маме, поищи из серебра с топазом")
+    found = tool_results(fake_llm.requests[-1])[0]["products"]
+    model = found[0]["name"][found[0]["name"].index("«"):found[0]["name"].index("»") + 1]
+    assert any(model in p["name"] for p in found[1:])          # another piece of that model was found
+    assert meta["recommendations"] == [found[0]["id"]]
+
+
 async def test_without_tools_the_search_list_stays(client, fake_llm):
     """An answer that names no piece (it spoke in general) keeps the search's cards."""
     fake_llm.respond = lambda body: ["Подобрала несколько вариантов, посмотрите карточки."]
@@ -125,3 +137,22 @@ CONVERSATIONS = {
 async def test_conversation(offline_client, name):
     index = list(CONVERSATIONS).index(name)
     await run_conversation(offline_client, f"kiosk{index}", CONVERSATIONS[name], send_history=index % 2 == 1)
+
+
+async def staff_turn(client, user, message):
+    response = await client.post(ORCHESTRATOR.format(user), headers=STAFF, json={"message": message})
+    events = await collect(response)
+    assert events[-1]["type"] == "done", events[-3:]
+    return text_of(events, "analysis")
+
+
+async def test_a_staff_member_keeps_the_period_and_asks_what_runs_low(offline_client):
+    """"Выручка за сентябрь", then "а топ товаров за тот же период?" and "а средний чек?"
+    are September's; "какие товары заканчиваются?" is the stock running low, not the best sellers."""
+    assert "сентябрь" in await staff_turn(offline_client, "staff1", "выручка за сентябрь")
+    top = await staff_turn(offline_client, "staff1", "а топ товаров за тот же период?")
+    assert "сентябрь" in top and "всё время" not in top
+    check = await staff_turn(offline_client, "staff1", "а средний чек?")
+    assert check.startswith("Средний чек") and "сентябрь" in check
+    low = await staff_turn(offline_client, "staff1", "а какие товары заканчиваются?")
+    assert "Заканчиваются" in low and "Лучше всего продаются" not in low
