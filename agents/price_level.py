@@ -1,5 +1,6 @@
 """Subjective price wishes: "что-нибудь дорогое", "солидное", "бюджет не ограничен" ask for
-the upper price band; "недорогое", "бюджетное" for the lower one.
+the upper price band ("самая дорогая" too); "недорогое", "бюджетное", "самая дешёвая" for
+the lower one.
 
 `price_level(tokens)` returns "high", "low" or None for the words of one message (from
 `agents.language.tokens`). A number ("до 30 тысяч") is the budget parser's business, and a
@@ -24,6 +25,8 @@ def price_level(toks: list[str]) -> str | None:
     joined = " ".join(toks)
     if ("бюджет" in joined or "цен" in joined or "деньг" in joined or "стоимост" in joined) and any(
             _phrase_in(toks, phrase) for phrase in _UNLIMITED):
+        return "high"
+    if _phrase_in(toks, ("сам", "дорог")):        # "а самая дорогая?": not a form of address
         return "high"
     for index, word in enumerate(toks):
         if word.startswith(_LOW) and not (word.startswith("дешевле") and _number_after(toks, index)):

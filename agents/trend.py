@@ -33,7 +33,8 @@ from agents.trend_brief import brief
 from agents.trend_goods import pieces_for, trends_with_goods
 from agents.wording import decimal
 from agents.trends_math import HALF_LIFE_DAYS, WINDOW_DAYS, emerging_trends, score_trends, trends_in
-from agents.language import parse_budget
+from agents.language import find_codes, parse_budget
+from agents.language.wishes import RECIPIENTS
 from agents.language.vocabulary import TRENDS
 
 TOP_TRENDS = 5            # trends the staff answer names
@@ -70,6 +71,7 @@ class TrendState(InputState, total=False):
     focus: list[str]              # TRENDS codes named in the message; [] = the overview
     subject: dict                 # agents.goods.Goods fields: {"types", "metals", "stones"}
     budget: list                  # [lowest, highest] rubles the customer named (each may be None)
+    for_men: bool                 # "что модно у мужчин?": men's pieces only
     staff: bool                   # staff get the full figures, customers the brief
     named: list[str]              # TRENDS codes the answer is about, best first
     relevant: list[str]           # TRENDS codes the subject has pieces for
@@ -84,7 +86,8 @@ async def understand(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
     goods = goods_in(state["message"])
     return {"focus": trends_in(state["message"], TRENDS), "staff": runtime.context.staff,
             "subject": {"types": list(goods.types), "metals": list(goods.metals), "stones": list(goods.stones)},
-            "budget": list(parse_budget(state["message"]))}
+            "budget": list(parse_budget(state["message"])),
+            "for_men": bool({"husband", "man"} & set(find_codes(state["message"], RECIPIENTS)))}
 
 
 async def score(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
@@ -93,11 +96,15 @@ async def score(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
     subject = Goods(**{k: tuple(v) for k, v in state["subject"].items()})
     low, high = state.get("budget") or (None, None)
     catalog = [p for p in store.catalog if not ((high and p["price"] > high) or (low and p["price"] < low))]
-    relevant = trends_with_goods(subject, catalog) if subject.named else set(TRENDS)
+    men = state.get("for_men", False)
+    if men:
+        catalog = [p for p in catalog if p["recipient"] != "women"]
+    relevant = trends_with_goods(subject, catalog) if subject.named or men else set(TRENDS)
     if state["focus"]:
         named = list(state["focus"])
     else:
         named = [r["code"] for r in figures["trends"] if r["mentions"] and r["code"] in relevant]
+        named.sort(key=lambda code: not (men and code == "mens_jewelry"))      # men's own trend first
         named = named[:CUSTOMER_TRENDS if not state["staff"] else TOP_TRENDS]
     labels = {code: label for code, (label, _stems) in TRENDS.items()}
     rising = [e["code"] for e in figures["emerging"] if e["code"] in relevant and e["code"] not in named]

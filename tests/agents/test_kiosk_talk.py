@@ -130,6 +130,17 @@ CONVERSATIONS = {
                                                     "never": ["с жемчугом"]}),
         ("рубин например", {**LIST, "each": without("pearl"), "exact": both(stone("ruby"), under(25000))}),
     ],
+    "the cheapest, then the dearest": [
+        ("покажи цепочки из золота", {**LIST, "each": both(kind("chain"), metal(*GOLDS))}),
+        ("а самая дешёвая сколько?", {**LIST, "each": kind("chain"),
+                                      "meta": {"products": lambda ps: ps[0]["price"] == min(p["price"] for p in ps)}}),
+        ("а самая дорогая?", {**LIST, "each": kind("chain"),
+                              "meta": {"products": lambda ps: ps[0]["price"] == max(p["price"] for p in ps) > 100000}}),
+    ],
+    "what men wear now": [
+        ("что модно у мужчин?", {"agent": "trend", "some": 1, "each": lambda p: p["recipient"] != "women",
+                                 "say": ["мужские украшения"]}),
+    ],
 }
 
 
