@@ -110,8 +110,10 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
         return {**turn, "intent": "details", "products": cards, "asked_size": size or ring_size(message),
                 "compared": reference.how == "ordinal" and len(cards) > 1,
                 "focus": cards[0]["id"] if len(cards) == 1 else focus}
+    refusing = any(current.get(key) for key in ("excluded_metals", "excluded_stones", "excluded_types"))
     if facts and not _SEARCHING.search(normalize(message)) and not direction and \
-            not _asks_for_pieces_too(message, ctx.shop_facts or load_facts()):
+            not (refusing and (shown or dialogue.get("wishes"))) and \
+            not _asks_for_pieces_too(message, ctx.shop_facts or load_facts()):   # "не серебро, оно темнеет": both
         return {**turn, "intent": "knowledge"}
     if talk and not reference:
         return {**turn, "intent": "small_talk", "talk": talk, "focus": focus}

@@ -9,7 +9,8 @@ marks each such piece with the wish it misses. `Found.boundary` says what the sh
 has when nothing fits ("цепочки из серебра у нас стоят от 1 690 до 22 990 ₽").
 
 A search that names no kind never lists engagement or wedding rings unless the occasion is
-one (a gift for a boss is no proposal ring). Order: soft matches (style, occasion, the
+one (a gift for a boss is no proposal ring); an anniversary may have wedding rings, never a
+proposal ring. Order: soft matches (style, occasion, the
 questionnaire's taste) first; then the price
 level: within a budget, pieces that use it; "дорогое"/"солидное" the upper price band;
 "недорогое" the lower; no budget at all, a spread across price levels, never simply the
@@ -172,6 +173,8 @@ def find_products(catalog: list[dict], prefs: dict, taste: dict | None = None, *
     pool = [p for p in catalog if p["id"] not in exclude] if exclude else catalog
     if not wanted_types(prefs) and prefs.get("occasion") not in _COUPLE_OCCASIONS:
         pool = [p for p in pool if p["type"] not in _COUPLE_RINGS]   # no proposal ring for a boss
+    elif not wanted_types(prefs) and prefs.get("occasion") == "anniversary":
+        pool = [p for p in pool if p["type"] != "engagement_ring"]   # ten years married: no proposal ring
     exact = pool
     for wish in wishes:                    # one wish at a time: each pass looks at fewer pieces
         exact = [p for p in exact if wish.test(p)]

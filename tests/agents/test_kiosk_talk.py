@@ -137,6 +137,17 @@ CONVERSATIONS = {
         ("а самая дорогая?", {**LIST, "each": kind("chain"),
                               "meta": {"products": lambda ps: ps[0]["price"] == max(p["price"] for p in ps) > 100000}}),
     ],
+    "not silver, it tarnishes": [
+        ("хочу себе колечко, чтоб каждый день носить, не дорогое", {**LIST, "each": kind(*RINGS)}),
+        ("только не серебро, оно темнеет", {**LIST, "each": both(kind(*RINGS), lambda p: p["metal"] != "silver"),
+                                            "say": ["темнеет"]}),
+    ],
+    "ten years married, in a gift box": [
+        ("нужен подарок жене на 10 лет свадьбы", {**LIST, "each": not_kind("engagement_ring")}),
+        ("она не любит жёлтое золото", {**LIST, "each": both(not_kind("engagement_ring"),
+                                                            lambda p: p["metal"] != "yellow_gold")}),
+        ("а в коробке подарочной будет?", {"agent": C, "intent": "knowledge", "say": ["коробочку"]}),
+    ],
     "what men wear now": [
         ("что модно у мужчин?", {"agent": "trend", "some": 1, "each": lambda p: p["recipient"] != "women",
                                  "say": ["мужские украшения"]}),
