@@ -59,6 +59,7 @@ MESSAGES = {
     "upstream_interrupted": "Извините, ответ прервался. Попробуйте, пожалуйста, задать вопрос ещё раз.",
     "stopped": "Ответ остановлен.",
     "abandoned": "Ответ остановлен: связь с устройством не восстановилась.",
+    "resumed_elsewhere": "Этот ответ открыт в другом окне.",
     "interrupted": "Извините, ответ прервался из-за сбоя на сервере. Задайте, пожалуйста, вопрос ещё раз.",
 }
 # Put before an assistant turn the client sent but the shop never wrote (jewelstream/history.py).

@@ -17,6 +17,7 @@ memory and in an event log; any number of streams follow it from an event id on:
 - `postgres_log.py` the same in PostgreSQL, for one node on PostgreSQL without Redis
 - `redis_log.py` the event log in Redis Streams, shared by every node (JEWELSTREAM_REDIS_URL)
 - `follow.py`    the events of a run after an id: from memory, or from the log and live
+- `followers.py` the resumes following each run here (at most four: the newest displaces the oldest)
 - `http.py`      the endpoints: answer (a hook for the handlers), resume, cancel
 
 The event log is an interface (`RunLog` in log.py) with three backends: SQLite or

@@ -6,7 +6,9 @@
 - `rejoin`: an `EventSource` reconnecting to a GET twin with `Last-Event-ID` continues the
   newest run of that user and URL; `204` once it is over and delivered (or if none).
 - `resume`: `GET /api/runs/{run_id}/stream` with `Last-Event-ID` (header, or
-  `?last_event_id=`): the events after that id with their ids, then the live ones.
+  `?last_event_id=`): the events after that id with their ids, then the live ones; at
+  most `MAX_FOLLOWERS` resumes of one run at once, a newer one displaces the oldest
+  (runs/followers.py).
 - `cancel`: `POST /api/runs/{run_id}/cancel`.
 
 Only the run's owner (the browser bound to its user id, jewelstream/identity.py), staff or
@@ -33,6 +35,7 @@ from jewelstream import events as wire
 from jewelstream import keys
 from jewelstream.requests import ChatRequest, Refusal
 from jewelstream.runs.follow import follow
+from jewelstream.runs.followers import DISPLACED
 from jewelstream.runs.log import RunRecord
 from jewelstream.runs.producer import stop
 from jewelstream.runs.registry import Runs
@@ -108,7 +111,7 @@ async def _resume(request: web.Request, target: Run | RunRecord) -> web.StreamRe
     if record.ended is not None and after >= record.last_id:
         raise web.HTTPNoContent()              # over and delivered
     settings, traffic = request.app[keys.SETTINGS], request.app[keys.TRAFFIC]
-    with traffic.stream_slot():
+    with traffic.stream_slot(), request.app[keys.RUNS].followers.following(record.run_id):
         stream = EventStream(request, heartbeat=settings.heartbeat, write_timeout=settings.write_timeout)
         return await deliver(request, stream, target, after)
 
@@ -144,11 +147,17 @@ async def deliver(request: web.Request, stream: EventStream, target: Run | RunRe
             error = wire.error("runs_unavailable", say("runs_unavailable"))
             await stream.send_encoded(encode_event(None, error), stream.last_id)
     except asyncio.CancelledError as exc:
-        if SHUTDOWN not in exc.args:
+        if SHUTDOWN not in exc.args and DISPLACED not in exc.args:
             raise                              # the client went away
-        # The grace period of a shutdown is over: stop the run, deliver its last event.
         asyncio.current_task().uncancel()
-        if run is not None and stop(run, "shutting_down"):
+        if DISPLACED in exc.args:              # a newer resume of the run took this one's place
+            with contextlib.suppress(ClientGone):
+                if not stream.response.prepared:
+                    await stream.prepare()
+                error = wire.error("resumed_elsewhere", say("resumed_elsewhere"))
+                await stream.send_encoded(encode_event(None, error), stream.last_id)
+        # The grace period of a shutdown is over: stop the run, deliver its last event.
+        elif run is not None and stop(run, "shutting_down"):
             await _deliver_rest(stream, runs, run, stream.last_id)
     finally:
         if run is not None:

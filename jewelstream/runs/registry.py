@@ -18,6 +18,7 @@ import logging
 import os
 import time
 
+from jewelstream.runs.followers import Followers
 from jewelstream.runs.log import RunLog, RunRecord
 from jewelstream.runs.producer import produce, stop
 from jewelstream.runs.run import Run
@@ -44,6 +45,7 @@ class Runs:
         self._last_purge = 0.0                 # kept across quiet spells: at most every PURGE_EVERY
         self._closing: set[asyncio.Task] = set()
         self._producing: set[str] = set()      # runs whose producer has not ended
+        self.followers = Followers()           # the resumes that follow each run here
 
     def record(self, run_id: str, user_id: str, browser: str | None, *,
                fingerprint: str | None = None, key: str | None = None) -> RunRecord:

@@ -11,6 +11,7 @@ import pytest
 
 from jewelstream import keys
 from jewelstream.app import create_app
+from jewelstream.runs.followers import MAX_FOLLOWERS
 from jewelstream.runs.sqlite_log import run_log_path
 from tests.kit import CONSULTATION, db_rows
 from tests.sse_reader import read_events, read_numbered
@@ -459,3 +460,23 @@ async def test_an_answer_asks_the_llm_before_its_status_lines_go_out(client, fak
     statuses = [at for at, event in events if event["type"] == "status"]
     assert statuses and max(statuses) - started < 0.5           # not held until the first token
     assert events[-1][0] - started >= 1.0
+
+
+async def test_resumes_of_one_run_hold_at_most_four_slots_the_newest_displaces_the_oldest(client, fake_llm):
+    fake_llm.gate = asyncio.Event()
+    response = await client.post(CONSULTATION.format("r-many"), json=QUESTION)
+    run_id = response.headers["X-Run-Id"]
+    seen = await first_token(response)
+    last = str(seen[-1][0])
+    followers = []
+    for _ in range(MAX_FOLLOWERS + 1):        # the question's own stream is not counted
+        resumed = await client.get(f"/api/runs/{run_id}/stream", headers={"Last-Event-ID": last})
+        assert resumed.status == 200          # a resume is never refused
+        followers.append(read_numbered(resumed))
+    # The oldest resume ended with an error without an id; the others still follow.
+    assert [item async for item in followers[0]] == [(None, {"type": "error", "error": "resumed_elsewhere",
+                                                             "message": "Этот ответ открыт в другом окне."})]
+    assert len(client.app[keys.TRAFFIC].active) == 1 + MAX_FOLLOWERS     # the question and four resumes
+    fake_llm.gate.set()
+    for rest in [await numbered(response)] + [[item async for item in f] for f in followers[1:]]:
+        assert rest[-1][1]["type"] == "done"
