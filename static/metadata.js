@@ -27,8 +27,11 @@ export function renderMetadata(meta) {
   return out;
 }
 
+// A group of buttons, not a list: a list whose items are buttons is a list of no items to a
+// screen reader (each item's role is button).
 function productCards(products) {
-  const list = el('ul', 'cards');
+  const list = el('div', 'cards');
+  list.setAttribute('role', 'group');
   list.setAttribute('aria-label', 'Подобранные украшения');
   for (const product of products.filter(isObject).slice(0, MAX_CARDS)) list.append(productCard(product));
   return list;
@@ -37,7 +40,7 @@ function productCards(products) {
 // A tap (or Enter / Space) on a card asks the page to show the product's details: the
 // card sends a bubbling `product-open` event with the product (app.js opens the dialog).
 function productCard(p) {
-  const card = el('li', 'card');
+  const card = el('div', 'card');
   card.dataset.testid = 'product-card';
   if (p.id !== undefined) card.dataset.productId = String(p.id);
   if ((typeof p.id === 'string' && p.id) || Number.isFinite(p.id)) card.append(productImage(p.id));

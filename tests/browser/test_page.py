@@ -310,3 +310,17 @@ async def test_after_a_reload_earlier_answers_keep_their_agent_and_their_cards(p
         await send(page, "А подешевле?", "consultant")
     history = (await request.value).post_data_json["conversation_history"]
     assert history == [{"role": "user", "content": QUESTION}, {"role": "assistant", "content": "".join(llm.pieces)}]
+
+
+async def test_a_screen_reader_finds_the_cards_as_buttons_in_a_named_group_and_lists_hold_only_items(page, kiosk, llm):
+    """A list whose items are buttons is a list of no items to a screen reader: the cards
+    are buttons in a group named «Подобранные украшения», and every list holds list items."""
+    await open_kiosk(page, kiosk, f"user={unique_user()}")
+    await send(page, QUESTION, "consultant")
+    cards = await page.locator(hook("product-card")).count()
+    group = page.get_by_role("group", name="Подобранные украшения")
+    assert cards > 0 and await group.get_by_role("button").count() == cards
+    strays = await page.evaluate("""() => [...document.querySelectorAll('ul, ol')].flatMap((list) =>
+        [...list.children].filter((item) => item.tagName !== 'LI' || (item.getAttribute('role') ?? 'listitem') !== 'listitem')
+          .map((item) => item.outerHTML.slice(0, 80)))""")
+    assert strays == []
