@@ -38,6 +38,16 @@ async def index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
 
 
+async def static_file(request: web.Request) -> web.FileResponse:
+    """A file of the page's folder. A missing file, a folder or a path out of it is a JSON
+    404 (aiohttp's static route answered a missing file with an empty 404 of its own)."""
+    root = STATIC_DIR.resolve()
+    path = (root / request.match_info["path"]).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise web.HTTPNotFound()
+    return web.FileResponse(path)
+
+
 def deployment(settings, traffic) -> dict:
     """Where what is kept and what is in flight live, so how many nodes may serve, and
     the open streams (of all nodes: as this process last heard from Redis)."""

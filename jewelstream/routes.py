@@ -19,4 +19,4 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/api/runs/{run_id}/cancel", runs.cancel)
     app.router.add_get("/api/products/{product_id}/image", media.product_image)
     app.router.add_get("/api/staff/usage", handlers.staff_usage)
-    app.router.add_static("/static/", handlers.STATIC_DIR, append_version=False)
+    app.router.add_get("/static/{path:.+}", handlers.static_file)

@@ -32,6 +32,17 @@ async def test_streams_and_errors_carry_them_too(client):
     assert missing.status == 404 and missing.headers["Server"] == "jewelstream"
 
 
+async def test_a_static_file_that_is_not_there_is_a_json_404_and_nothing_outside_is_served(client):
+    for path in ("/static/nope.js", "/static/", "/static/..%2fjewelstream%2fconfig.py",
+                 "/static/%2e%2e/%2e%2e/etc/passwd", "/static/%2fetc%2fpasswd"):
+        response = await client.get(path)
+        assert response.status == 404, path
+        assert (await response.json())["error"] == "not_found", path     # it was an empty 404 body
+    served = await client.get("/static/sse-client.js")
+    assert served.status == 200 and "javascript" in served.headers["Content-Type"]
+    assert (await served.read()) == (STATIC / "sse-client.js").read_bytes()
+
+
 async def test_frame_ancestors_is_a_setting(aiohttp_client, settings):
     client = await aiohttp_client(create_app(replace(settings, frame_ancestors="'self' https://shell.example")))
     policy = (await client.get("/")).headers["Content-Security-Policy"]
