@@ -94,7 +94,9 @@ async def runs_ctx(app: web.Application):
         log = SqliteRunLog(run_log_path(settings.db_path))
     if log is not None:
         await log.open()
-    app[keys.RUNS] = Runs(log, window=settings.resume_window, retention=settings.run_retention)
+    # A user's next question waits for their earlier answers at most as long as an answer may take.
+    app[keys.RUNS] = Runs(log, window=settings.resume_window, retention=settings.run_retention,
+                          turn_limit=settings.total_timeout)
     yield
     await app[keys.RUNS].stop_all("shutting_down")
     if log is not None:

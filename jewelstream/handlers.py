@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 from pathlib import Path
 
 from aiohttp import web
@@ -104,8 +105,9 @@ async def consultation_stream(request: web.Request) -> web.StreamResponse:
     if runs.is_reconnect(request):
         return await runs.rejoin(request, user_id)
     chat = await _read(request)
-    turn = request.app[keys.ORCHESTRATOR].read_turn(user_id)
-    return await _stream(request, user_id, chat, ["consultant"], staff=False, flat_metadata=True, turn=turn)
+    read_at, turn = time.time(), request.app[keys.ORCHESTRATOR].read_turn(user_id)
+    return await _stream(request, user_id, chat, ["consultant"], staff=False, flat_metadata=True,
+                         turn=turn, read_at=read_at)
 
 
 async def orchestrator_stream(request: web.Request) -> web.StreamResponse:
@@ -119,9 +121,10 @@ async def orchestrator_stream(request: web.Request) -> web.StreamResponse:
         raise Refusal(422, "unknown_task_type", names=", ".join(orchestrator.agents))
     if chat.task_type and orchestrator.agents[chat.task_type].staff_only and not staff:
         raise Refusal(401 if "Authorization" not in request.headers else 403, "staff_only")
-    turn = orchestrator.read_turn(user_id)
-    names = await orchestrator.choose_agents(user_id, chat, turn, staff=staff)
-    return await _stream(request, user_id, chat, names, staff=staff, flat_metadata=False, turn=turn)
+    read_at, turn = time.time(), orchestrator.read_turn(user_id)
+    # Without a task type the answer chooses its agents from the profile it reads.
+    names = [chat.task_type] if chat.task_type else None
+    return await _stream(request, user_id, chat, names, staff=staff, flat_metadata=False, turn=turn, read_at=read_at)
 
 
 async def staff_usage(request: web.Request) -> web.Response:
@@ -155,8 +158,8 @@ async def _read(request: web.Request) -> ChatRequest:
     return read_get(request)
 
 
-async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: list[str], *,
-                  staff: bool, flat_metadata: bool, turn: asyncio.Future) -> web.StreamResponse:
+async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: list[str] | None, *,
+                  staff: bool, flat_metadata: bool, turn: asyncio.Future, read_at: float) -> web.StreamResponse:
     app = request.app
     settings, traffic, identity = app[keys.SETTINGS], app[keys.TRAFFIC], app[keys.IDENTITY]
     caller = app[keys.CALLERS].of(request)
@@ -175,8 +178,10 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
         if chat.history:
             chat = dataclasses.replace(chat, history=await verified_history(app[keys.STORE], user_id, chat.history))
         stream = EventStream(request, heartbeat=settings.heartbeat, write_timeout=settings.write_timeout)
-        # The answer is a run (jewelstream/runs/): it goes on if this connection drops.
+        # The answer is a run (jewelstream/runs/): it goes on if this connection drops. It
+        # answers after the user's earlier answers; if they may have changed the profile
+        # (`stale`), it reads the profile again instead of the turn read at the start.
         endpoint = request.match_info.route.resource.canonical
-        return await runs.answer(request, stream, user_id, browser, lambda: app[keys.METRICS].observed(
+        return await runs.answer(request, stream, user_id, browser, lambda stale: app[keys.METRICS].observed(
             endpoint, app[keys.ORCHESTRATOR].stream(user_id, chat, names, staff=staff, flat_metadata=flat_metadata,
-                                                    turn=turn)), asked)
+                                                    turn=None if stale else turn)), asked, since=read_at)

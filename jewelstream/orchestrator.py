@@ -72,15 +72,18 @@ class Orchestrator:
             return [request.task_type]
         return choose_agents(request.message, await turn, self.agents, staff=staff)
 
-    async def stream(self, user_id: str, request: ChatRequest, names: list[str], *,
+    async def stream(self, user_id: str, request: ChatRequest, names: list[str] | None, *,
                      staff: bool = False, flat_metadata: bool = False,
                      turn: Awaitable[dict] | None = None) -> AsyncIterator[dict]:
         """The events of one answer: status* token* metadata done, or error.
 
-        `flat_metadata` gives the consultation endpoint's shape (one agent's keys at the
-        top level) instead of the orchestrator's `{"data": {agent: ...}}`. `turn`: the
-        caller's `read_turn`, if it started it; the turn reads the profile once and hands
-        it to the agents' graphs.
+        `names`: the agents that answer, or None: those the conversation is about now
+        (`choose_agents`, from the turn's profile). `flat_metadata` gives the consultation
+        endpoint's shape (one agent's keys at the top level) instead of the orchestrator's
+        `{"data": {agent: ...}}`. `turn`: the caller's `read_turn`, if it started it; the
+        turn reads the profile once and hands it to the agents' graphs. (A user's answers
+        come one after another: jewelstream/runs/turns.py; the caller passes no turn when
+        an earlier answer may have changed the profile since it read it.)
         """
         if not flat_metadata:
             yield events.status(say("received"), stage="received")
@@ -92,7 +95,9 @@ class Orchestrator:
         # ms, docs/performance.md).
         log_question = Deferred(lambda: self.store.log_message(user_id, "user", request.message),
                                 latest=QUESTION_LATEST)
-        profile = await (turn or self.read_turn(user_id))
+        turn = turn or self.read_turn(user_id)
+        names = names or await self.choose_agents(user_id, request, turn, staff=staff)
+        profile = await turn
         context = AgentContext(store=self.store, limits=self.limits, staff=staff,
                                shop_facts=self.shop_facts, asked=log_question.now, **self.context_parts)
         inputs = {"user_id": user_id, "message": request.message,

@@ -15,6 +15,8 @@ MESSAGES = {
     # An agent's answer waits for a free LLM slot; the LLM failed before its first token and
     # the agent's own grounded draft follows (agents.answering.write_answer).
     "queued": "Помощник заканчивает другой ответ, ваш вопрос следующий...",
+    # The user's earlier question is still being answered: this one comes next (runs/turns.py).
+    "waiting": "Заканчиваю ответ на ваше предыдущее сообщение, затем отвечу на это...",
     "degraded": "Отвечаю в упрощённом режиме...",
     "done": "Готово",
     # A request refused before any answer (`{"error": code, "message": ...}`).
@@ -57,6 +59,7 @@ MESSAGES = {
     "upstream_busy": "Извините, помощник сейчас занят. Попробуйте, пожалуйста, через минуту.",
     "upstream_stalled": "Извините, помощник замолчал на полуслове. Попробуйте, пожалуйста, ещё раз.",
     "upstream_interrupted": "Извините, ответ прервался. Попробуйте, пожалуйста, задать вопрос ещё раз.",
+    "still_answering": "Извините, ответ на ваше предыдущее сообщение ещё не готов. Задайте, пожалуйста, вопрос чуть позже.",
     "stopped": "Ответ остановлен.",
     "abandoned": "Ответ остановлен: связь с устройством не восстановилась.",
     "resumed_elsewhere": "Этот ответ открыт в другом окне.",

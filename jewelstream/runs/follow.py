@@ -11,14 +11,14 @@ the answer was interrupted, logged like any other event, so every resumer sees t
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from typing import AsyncIterator
 
 from jewelstream import events as wire
 from jewelstream.runs.log import RUNNING, RunRecord
 from jewelstream.runs.producer import INTERRUPTED
-from jewelstream.runs.registry import LEASE_STALE, Runs
+from jewelstream.runs.liveness import producer_gone
+from jewelstream.runs.registry import Runs
 from jewelstream.runs.run import Run, encode_json
 
 POLL = 0.05
@@ -70,26 +70,6 @@ async def _from_log(runs: Runs, run_id: str, seen: int) -> AsyncIterator[Chunk]:
             touched = now
         if not log.spans_boxes:
             await asyncio.sleep(POLL)          # a log shared by boxes waits in read_after
-
-
-def producer_gone(record: RunRecord, *, same_box: bool = True) -> bool:
-    """The lease went stale, or (a producer on this box) its process is gone."""
-    return time.time() - record.lease > LEASE_STALE or (same_box and not _alive(record.pid))
-
-
-def _alive(pid: int) -> bool:
-    """Is process `pid` (on this box) alive? A killed child not yet reaped is a zombie."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
-            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except (OSError, IndexError):
-        return True
 
 
 def _wire(event_id: int, data: str) -> bytes:

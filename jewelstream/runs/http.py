@@ -2,7 +2,8 @@
 
 - `answer` (called by the question handlers): start a run, or join the one that holds the
   request's `Idempotency-Key` (`422` if that run asked another question), and follow it
-  on this response (`X-Run-Id` header).
+  on this response (`X-Run-Id` header). A run answers after its user's earlier runs
+  (turns.py): `make_events(stale)` makes its events once it is its turn.
 - `rejoin`: an `EventSource` reconnecting to a GET twin with `Last-Event-ID` continues the
   newest run of that user and URL; `204` once it is over and delivered (or if none).
 - `resume`: `GET /api/runs/{run_id}/stream` with `Last-Event-ID` (header, or
@@ -53,7 +54,7 @@ UNKNOWN_RUN_LIMIT = 60    # run ids found nowhere per client address and minute;
 
 
 async def answer(request: web.Request, stream: EventStream, user_id: str, browser: str | None,
-                 make_events, chat: ChatRequest) -> web.StreamResponse:
+                 make_events, chat: ChatRequest, *, since: float) -> web.StreamResponse:
     runs = request.app[keys.RUNS]
     key = request.headers.get("Idempotency-Key")
     if key is not None and not _KEY.fullmatch(key):
@@ -63,14 +64,15 @@ async def answer(request: web.Request, stream: EventStream, user_id: str, browse
     else:                                      # only a key's question is ever compared
         fingerprint = question_fingerprint(request, chat) if key is not None else None
     record = runs.record(secrets.token_urlsafe(16), user_id, browser, fingerprint=fingerprint, key=key)
+    ahead = None
     if key is not None:
         with _log_reachable(runs):
-            holder = await runs.claim(record)
+            holder, ahead = await runs.claim(record, since)
         if holder is not None and _record_of(holder).fingerprint != fingerprint:
             raise Refusal(422, "idempotency_key_reused")   # another question: never the first one's answer
         if holder is not None:                 # a retry: join the run, ask the LLM nothing
             return await deliver(request, stream, holder, last_event_id(request))
-    run = runs.start(record, make_events(), logged=key is not None and runs.log is not None)
+    run = runs.start(record, make_events, since=since, ahead=ahead)
     return await deliver(request, stream, run, 0)
 
 

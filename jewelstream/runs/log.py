@@ -4,7 +4,9 @@ Three backends: SQLite (sqlite_log.py) and PostgreSQL (postgres_log.py), shared 
 workers of one box, and Redis Streams (redis_log.py), shared by every node (a stream per run for the events, a hash per run for
 the record). Writes that sit on the per-token path (`create`,
 `append`, `finish`, `touch`, `refresh_lease`) return at once and are committed in batches;
-the others wait for their answer.
+the others wait for their answer. A new run's record goes in with its line-up (`line_up`,
+or `claim` with an Idempotency-Key), which waits: it tells the run which of its user's
+runs are ahead of it (runs/turns.py).
 """
 from __future__ import annotations
 
@@ -55,8 +57,13 @@ class RunLog(Protocol):
     async def open(self) -> None: ...
     async def close(self) -> None: ...
     def create(self, record: RunRecord) -> None: ...
-    async def claim(self, record: RunRecord) -> RunRecord | None:
-        """Create now; if the user's Idempotency-Key is taken, the run that holds it."""
+    async def line_up(self, record: RunRecord, since: float) -> list[RunRecord]:
+        """Create now, and atomically with it: the same user's other runs already in the log
+        that still run or ended at `since` or later (runs/turns.py). Of two runs of a user,
+        the one created later sees the other: the log's order is the users' turns."""
+    async def claim(self, record: RunRecord, since: float) -> tuple[RunRecord | None, list[RunRecord]]:
+        """`line_up` (None, the runs ahead); but if the user's Idempotency-Key is taken,
+        (the run that holds it, []) and nothing is created."""
     def append(self, run_id: str, event_id: int, data: str) -> None: ...
     def finish(self, run_id: str, state: str, last_id: int, ended: float) -> None: ...
     def touch(self, run_id: str, now: float) -> None: ...

@@ -4,7 +4,9 @@ The same two tables as SQLite's (`runs`, `run_events`, migration 0002). The per-
 only queues; `LingeringBatches` (log.py) commits what piled up in one transaction (after
 `linger` seconds, so that the tokens of many runs share it). It uses
 the store's bounded pool. Without Redis a deployment is one node: a resumer judges a
-producer by its lease and its pid on this box, and followers poll (follow.py).
+producer by its lease and its pid on this box, and followers poll (follow.py). A new
+run's record goes in under a per-user advisory lock of its transaction (`claim`), so that
+the user's runs line up in one order (runs/turns.py).
 """
 from __future__ import annotations
 
@@ -78,12 +80,20 @@ class PostgresRunLog:
 
     # -- writes that wait --------------------------------------------------------------------
 
-    async def claim(self, record: RunRecord) -> RunRecord | None:
-        async with self.pool.acquire() as db:
-            if await db.fetchval(_INSERT_RUN + " RETURNING run_id", *record_row(record)):
-                return None
-            return _record(await db.fetchrow("SELECT * FROM runs WHERE user_id = $1 AND key = $2",
-                                             record.user_id, record.key))
+    async def line_up(self, record: RunRecord, since: float) -> list[RunRecord]:
+        return (await self.claim(record, since))[1]
+
+    async def claim(self, record: RunRecord, since: float) -> tuple[RunRecord | None, list[RunRecord]]:
+        # The user's runs line up under a lock of the transaction (let go at its end, or
+        # when its connection dies): a run sees every run created before it, none after.
+        async with self.pool.acquire() as db, db.transaction():
+            await db.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 7231))", record.user_id)
+            if not await db.fetchval(_INSERT_RUN + " RETURNING run_id", *record_row(record)):
+                return _record(await db.fetchrow("SELECT * FROM runs WHERE user_id = $1 AND key = $2",
+                                                 record.user_id, record.key)), []
+            rows = await db.fetch("SELECT * FROM runs WHERE user_id = $1 AND run_id != $2 "
+                                  "AND (state = $3 OR ended >= $4)", record.user_id, record.run_id, RUNNING, since)
+        return None, [_record(row) for row in rows]
 
     async def request_cancel(self, run_id: str) -> None:
         await self.pool.execute("UPDATE runs SET cancel = true WHERE run_id = $1", run_id)

@@ -1,7 +1,9 @@
 """The producer of a run: one task that drives the orchestrator's events into the run.
 
-It numbers the events (the run's `add`), puts the run's id on the first one, and hands each
-to the event log. It reads the orchestrator as fast as the LLM writes, whoever follows:
+First it takes the user's turn (turns.py: the user's earlier answers end first), then it
+makes the answer's events (`make_events(stale)`: stale, the profile read before may be
+out of date). It numbers the events (the run's `add`), puts the run's id on the first
+one, and hands each to the event log. It reads the orchestrator as fast as the LLM writes, whoever follows:
 a slow or vanished client no longer holds the answer back.
 
 Stop means stop: `stop(run, reason)` cancels the task, which closes the orchestrator's
@@ -12,12 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import AsyncIterator, Callable
+from typing import AsyncIterator, Awaitable, Callable
 
 from jewelstream import events as wire
 from jewelstream.failures import describe_failure
 from jewelstream.runs.log import RunLog
 from jewelstream.runs.run import Run
+from jewelstream.runs.turns import TurnTimeout
 from jewelstream.texts import say
 
 log = logging.getLogger(__name__)
@@ -25,17 +28,23 @@ log = logging.getLogger(__name__)
 INTERRUPTED = ("interrupted", say("interrupted"))
 
 
-async def produce(run: Run, events: AsyncIterator[dict], event_log: RunLog | None,
-                  on_end: Callable[[Run], None], crowded: Callable[[], bool] = lambda: False) -> None:
+async def produce(run: Run, make_events: Callable[[bool], AsyncIterator[dict]], event_log: RunLog | None,
+                  on_end: Callable[[Run], None], crowded: Callable[[], bool] = lambda: False, *,
+                  turn: Callable[[Callable[[dict], None]], Awaitable[bool]] | None = None) -> None:
     def publish(event: dict) -> None:
-        event_id, text = run.add(event)
+        event_id, text = run.add(event if run.events else {**event, "run_id": run.id})
         if event_log is not None:
             event_log.append(run.id, event_id, text)
 
     state = "error"
+    events = None
     try:
+        # The user's earlier answers first (turns.py); then ours, from a fresh profile if
+        # they may have changed it.
+        stale = await turn(publish) if turn is not None else False
+        events = make_events(stale)
         async for event in events:
-            publish({**event, "run_id": run.id} if not run.events else event)
+            publish(event)
             if event.get("type") == "done":
                 state = "done"
             if event.get("type") == "token" and crowded():
@@ -52,10 +61,13 @@ async def produce(run: Run, events: AsyncIterator[dict], event_log: RunLog | Non
         asyncio.current_task().uncancel()
         publish(wire.error(run.stop_reason, say(run.stop_reason)))
         state = "stopped"
+    except TurnTimeout:
+        publish(wire.error("still_answering", say("still_answering")))
     except Exception as exc:                   # the orchestrator reports its own failures
         publish(wire.error(*describe_failure(exc)))
     finally:
-        await events.aclose()
+        if events is not None:
+            await events.aclose()
         run.end(state)
         on_end(run)
 

@@ -2,7 +2,9 @@
 
 Per run: a stream `run:<id>:events` whose entry ids are the events' ids (`7-0` is event 7),
 bounded by `XADD ... MAXLEN ~`, and a hash `run:<id>` with the record's fields (JSON each).
-`key:<user>:<Idempotency-Key>` and `twin:<user>:<GET twin URL>` name a user's runs. A
+`key:<user>:<Idempotency-Key>` and `twin:<user>:<GET twin URL>` name a user's runs,
+`line:<user>` (a set) holds those that may still be ahead of the user's next one: a new
+run's record goes in with a script that reads and joins it in one step (runs/turns.py). A
 follower on any node reads the record and the events after its last id in one
 transaction, and waits for more with `XREAD BLOCK` (no polling). A cancel from another
 node goes to `cancels:<producer>`, a set its producer empties every quarter second. Keys
@@ -52,6 +54,22 @@ for _, event in ipairs(cjson.decode(ARGV[3])) do
   if event[2] == 1 then redis.call('EXPIRE', event[1], ARGV[2]) end
 end
 return 0
+"""
+
+# A run joins its user's line (KEYS[1], a set; ARGV: the run's id, `since`, the TTL, the
+# prefix of records' keys) and gets the ids of the runs already in it that still run or
+# ended at `since` or later; runs whose record expired or ended earlier leave the line.
+_LINE_UP = """
+local ahead = {}
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local state = redis.call('HGET', ARGV[4] .. id, 'state')
+  local ended = tonumber(redis.call('HGET', ARGV[4] .. id, 'ended'))
+  if state == '"running"' or (ended and ended >= tonumber(ARGV[2])) then table.insert(ahead, id)
+  elseif state == false or ended then redis.call('SREM', KEYS[1], id) end
+end
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return ahead
 """
 
 
@@ -149,21 +167,26 @@ class RedisRunLog:
 
     # -- writes that wait --------------------------------------------------------------------
 
-    async def claim(self, record: RunRecord) -> RunRecord | None:
+    async def line_up(self, record: RunRecord, since: float) -> list[RunRecord]:
+        self._running.add(record.run_id)
+        pipe = self.redis.pipeline(transaction=True)           # MULTI: nothing comes between
+        pipe.eval(_LINE_UP, 1, f"{self.prefix}line:{record.user_id}", record.run_id, since,
+                  RUNNING_TTL, f"{self.prefix}run:")
+        self._create(pipe, record)
+        ahead = (await pipe.execute())[0]
+        return [found for found in [await self.record(run_id) for run_id in ahead] if found is not None]
+
+    async def claim(self, record: RunRecord, since: float) -> tuple[RunRecord | None, list[RunRecord]]:
         key = f"{self.prefix}key:{record.user_id}:{record.key}"
         if await self.redis.set(key, record.run_id, nx=True, ex=RUNNING_TTL):
-            self._running.add(record.run_id)
-            pipe = self.redis.pipeline(transaction=True)
-            self._create(pipe, record)
-            await pipe.execute()
-            return None
+            return None, await self.line_up(record, since)
         holder = await self.redis.get(key)
         for _ in range(50):                       # its record may be a moment behind its key
             found = await self.record(holder)
             if found is not None:
-                return found
+                return found, []
             await asyncio.sleep(0.01)
-        return None
+        return None, []
 
     async def request_cancel(self, run_id: str) -> None:
         producer = await self.redis.hget(self._run(run_id), "producer")

@@ -6,6 +6,9 @@
   the log while they follow, and that counts as attached), then stops ("abandoned"). A
   window of 0 stops it at once, as before runs existed.
 - `claim` holds an Idempotency-Key for a new run, or names the run that holds it.
+- A new run takes its user's turn before it answers (runs/turns.py): its record goes to
+  the log with its line-up (or its claim), which names the user's runs ahead of it;
+  without a log, `earlier` (the user's runs that started here before it) does.
 - Chores, while this worker produces runs: stop those someone asked to cancel from another
   worker (the log's `cancel` flag, looked at every `CANCEL_POLL` seconds), refresh the
   lease that tells resumers on other workers that the producer is alive, purge runs past
@@ -22,21 +25,23 @@ from jewelstream.runs.followers import Followers
 from jewelstream.runs.log import RunLog, RunRecord
 from jewelstream.runs.producer import produce, stop
 from jewelstream.runs.run import Run
+from jewelstream.runs.turns import take_turn
 
 log = logging.getLogger(__name__)
 
 CANCEL_POLL = 0.25          # seconds: a cancel from another worker lands within this
 LEASE_EVERY = 1.0           # seconds between lease refreshes
-LEASE_STALE = 5.0           # a lease this old means the producer is gone (or frozen)
 LOG_WAIT = 2.0              # seconds a new run's id waits for its record (then: memory only)
 PURGE_EVERY = 60.0
+SKEW = 1.0                  # seconds the clocks of boxes sharing a log (Redis) may differ
 
 
 class Runs:
-    def __init__(self, log: RunLog | None, *, window: float, retention: float) -> None:
+    def __init__(self, log: RunLog | None, *, window: float, retention: float, turn_limit: float = 120.0) -> None:
         self.log = log
         self.window = window
         self.retention = retention
+        self.turn_limit = turn_limit           # seconds a run waits for its user's earlier ones
         self.pid = os.getpid()
         self._local: dict[str, Run] = {}
         self._keys: dict[tuple[str, str], Run] = {}
@@ -46,39 +51,57 @@ class Runs:
         self._closing: set[asyncio.Task] = set()
         self._producing: set[str] = set()      # runs whose producer has not ended
         self.followers = Followers()           # the resumes that follow each run here
+        self._users: dict[str, list[Run]] = {}  # each user's runs here, in the order they started
 
     def record(self, run_id: str, user_id: str, browser: str | None, *,
                fingerprint: str | None = None, key: str | None = None) -> RunRecord:
         now = time.time()
         return RunRecord(run_id, user_id, browser, fingerprint, key, self.pid, now, lease=now)
 
-    def start(self, record: RunRecord, events, *, logged: bool = False) -> Run:
-        """Register the run and start its producer (`logged`: `claim` wrote its record)."""
+    def start(self, record: RunRecord, make_events, *, since: float,
+              ahead: list[RunRecord] | None = None) -> Run:
+        """Register the run and start its producer, which takes its user's turn first
+        (runs/turns.py) and then drives `make_events(stale)`. The run's record goes to the
+        log with its line-up, unless `claim` wrote it (`ahead`: the runs it found ahead).
+        `since`: when the caller read the user's profile for the answer."""
         run = Run(record)
         self._local[run.id] = run
         if record.key:
             self._keys[record.user_id, record.key] = run
         if record.fingerprint:
             self._fingerprints[record.user_id, record.fingerprint] = run
-        if self.log is not None and not logged:
-            self.log.create(record)
-            run.unannounced = True
+        self._users.setdefault(record.user_id, []).append(run)
+        if self.log is not None:
+            if ahead is None:
+                # A margin for the clocks of other boxes: an end that may have come after
+                # the profile was read counts as one (the profile is read again).
+                line_up = self.log.line_up(record, since - (SKEW if self.log.spans_boxes else 0.0))
+                before = [other.lined_up for other in self.earlier(run) if other.lined_up is not None]
+                if before and not before[-1].done():   # the user's runs here line up in their order
+                    line_up = _after(before[-1], line_up)
+                run.lined_up = run.logged = asyncio.ensure_future(line_up)
+                run.lined_up.add_done_callback(_retrieved)
+            else:
+                run.lined_up = run.logged = asyncio.get_running_loop().create_future()
+                run.lined_up.set_result(ahead)
         self._producing.add(run.id)
-        run.task = asyncio.create_task(produce(run, events, self.log, self._ended, self._crowded))
+        run.task = asyncio.create_task(produce(run, make_events, self.log, self._ended, self._crowded,
+                                               turn=lambda publish: take_turn(self, run, since, publish)))
         run.task.add_done_callback(lambda _: run.running and self._end_unstarted(run))
         if self.log is not None and (self._chores is None or self._chores.done()):
             self._chores = asyncio.create_task(self._do_chores())
         return run
 
+    def earlier(self, run: Run) -> list[Run]:
+        """The runs of the run's user that started here before it (and are not forgotten)."""
+        line = self._users.get(run.record.user_id, [])
+        return line[:line.index(run)] if run in line else []
+
     async def announced(self, run: Run) -> None:
         """Return once the log holds the run's record (at most `LOG_WAIT` seconds): whoever
         learns the run's id may resume it on any worker or node at once, and if this process
         dies the moment after, that resume finds the run and ends it as interrupted instead
-        of answering 404. The producer does not wait: the LLM request is already on its way."""
-        if run.unannounced:         # its record lingered with the events, off the answer's set-up
-            run.unannounced = False
-            self.log.hurry()
-            run.logged = asyncio.ensure_future(self.log.flushed())
+        of answering 404."""
         if run.logged is not None and not run.logged.done():
             await asyncio.wait([run.logged], timeout=LOG_WAIT)
 
@@ -88,13 +111,14 @@ class Runs:
     def local_by(self, user_id: str, *, key: str | None = None, fingerprint: str | None = None) -> Run | None:
         return self._keys.get((user_id, key)) if key else self._fingerprints.get((user_id, fingerprint))
 
-    async def claim(self, record: RunRecord) -> Run | RunRecord | None:
-        """None if `record.key` is now this run's; else the run (or its record) holding it."""
+    async def claim(self, record: RunRecord, since: float) -> tuple[Run | RunRecord | None, list[RunRecord] | None]:
+        """(None, the runs ahead in the log) if `record.key` is now this run's (its record
+        is in the log, lined up: `start(ahead=...)`); else (the run or record holding it, None)."""
         held = self._keys.get((record.user_id, record.key))
         if held is not None or self.log is None:
-            return held
-        holder = await self.log.claim(record)
-        return self._local.get(holder.run_id, holder) if holder else None
+            return held, None
+        holder, ahead = await self.log.claim(record, since - (SKEW if self.log.spans_boxes else 0.0))
+        return (self._local.get(holder.run_id, holder), None) if holder else (None, ahead)
 
     def expired(self, record: RunRecord) -> bool:
         return record.ended is not None and record.ended + self.retention < time.time()
@@ -183,6 +207,11 @@ class Runs:
     def _forget(self, run: Run) -> None:
         self._local.pop(run.id, None)
         record = run.record
+        line = self._users.get(record.user_id, [])
+        if run in line:
+            line.remove(run)
+        if not line:
+            self._users.pop(record.user_id, None)
         if record.key and self._keys.get((record.user_id, record.key)) is run:
             del self._keys[record.user_id, record.key]
         if record.fingerprint and self._fingerprints.get((record.user_id, record.fingerprint)) is run:
@@ -209,3 +238,13 @@ class Runs:
                         stop(run, "stopped")
             except Exception:                  # a locked or failing disk: try again soon
                 log.exception("runs: a chore of the event log failed")
+
+
+async def _after(first: asyncio.Future, then):
+    await asyncio.wait([first])
+    return await then
+
+
+def _retrieved(future: asyncio.Future) -> None:
+    if not future.cancelled():
+        future.exception()

@@ -35,8 +35,8 @@ class Run:
         self.task: asyncio.Task | None = None  # the producer
         self.stop_reason: str | None = None    # why the producer was cancelled
         self.window: asyncio.TimerHandle | None = None
-        self.unannounced = False                    # its record queued in the log, nobody waited yet
         self.logged: asyncio.Future | None = None   # done once the log holds the record
+        self.lined_up: asyncio.Future | None = None  # its line-up: the user's runs ahead of it
         self._waiters: list[asyncio.Future] = []     # followers that have seen every event
         self.quiet = True                      # only status lines so far, and not for long
         self._quiet_timer: asyncio.TimerHandle | None = None

@@ -15,16 +15,16 @@ minutes (`JEWELSTREAM_RUN_RETENTION`) and needs no backup.
 The per-token path only appends to a queue. A thread of the log's own commits what piled
 up: woken by the first write after a quiet spell, it waits `linger` seconds so that the
 tokens of many runs share a commit (less when someone waits, `hurry`: a run's id goes out
-only once its record is committed, jewelstream/runs/registry.py `announced`; a run's record
-lingers too, so that its commit stays off the set-up of the answer), then writes them all in
+only once its record is committed, jewelstream/runs/registry.py `announced`), then writes them all in
 one transaction, and again while more come in (group commit, as the conversation log
 does). The event loop takes no part in it: no task, timer or executor hop per commit
 (those cost ~0.9 ms of CPU per commit, thirty times the commit itself; an answer whose
 tokens arrive 50 ms apart paid that on nearly every token). The log's writer connections
 sync the disk with `synchronous=NORMAL`: in WAL mode a committed event survives a crash or
 `kill -9` of the process (not a power cut, which the answer would not survive either), and
-a commit costs no fsync. The rare writes that wait for their result (claim, cancel, purge)
-go through a connection and thread of their own.
+a commit costs no fsync. The writes that wait for their result (a new run's record with
+its line-up, runs/turns.py, or its claim of an Idempotency-Key; a cancel; the purge) go
+to the same thread, after what was queued before them, as one transaction each.
 """
 from __future__ import annotations
 
@@ -63,6 +63,8 @@ _INSERT_RUN = f"INSERT INTO runs ({_COLUMNS}) VALUES ({', '.join('?' * len(field
 # statement it takes ~30 ms and ~2 ms (docs/performance.md, "Today").
 _INSERT_RUNS = (f"INSERT INTO runs ({_COLUMNS}) SELECT "
                 f"{', '.join(f'value->>{n}' for n in range(len(fields(RunRecord))))} FROM json_each(?)")
+# The same user's runs that still run, or ended since a time (line_up).
+_AHEAD = "SELECT * FROM runs WHERE user_id = ? AND run_id != ? AND (state = ? OR ended >= ?)"
 _INSERT_EVENTS = ("INSERT OR IGNORE INTO run_events (run_id, id, data) "
                   "SELECT value->>0, value->>1, value->>2 FROM json_each(?)")
 
@@ -250,14 +252,25 @@ class SqliteRunLog:
 
     # -- writes that wait --------------------------------------------------------------------
 
-    async def claim(self, record: RunRecord) -> RunRecord | None:
-        def insert() -> RunRecord | None:
+    async def line_up(self, record: RunRecord, since: float) -> list[RunRecord]:
+        return (await self.claim(record, since))[1]
+
+    async def claim(self, record: RunRecord, since: float) -> tuple[RunRecord | None, list[RunRecord]]:
+        def insert() -> tuple[RunRecord | None, list[RunRecord]]:
+            # One write transaction: the box's workers line up one after another (SQLite
+            # lets one connection write at a time), each seeing those before it.
+            db = self._wdb
+            db.execute("BEGIN IMMEDIATE")
             try:
-                self._wdb.execute(_INSERT_RUN, record_row(record))
-                return None
-            except sqlite3.IntegrityError:
-                return _record(self._wdb.execute("SELECT * FROM runs WHERE user_id = ? AND key = ?",
-                                                 (record.user_id, record.key)).fetchone())
+                try:
+                    db.execute(_INSERT_RUN, record_row(record))
+                except sqlite3.IntegrityError:
+                    return _record(db.execute("SELECT * FROM runs WHERE user_id = ? AND key = ?",
+                                              (record.user_id, record.key)).fetchone()), []
+                ahead = [_record(row) for row in db.execute(_AHEAD, (record.user_id, record.run_id, RUNNING, since))]
+            finally:
+                db.execute("COMMIT")
+            return None, ahead
         return await self._write(insert)
 
     async def request_cancel(self, run_id: str) -> None:

@@ -1,5 +1,6 @@
 """Every backend of the event log of runs keeps the same promises (runs/log.py's RunLog):
 SQLite, PostgreSQL and Redis Streams, each against its real server."""
+import asyncio
 import time
 import uuid
 
@@ -60,9 +61,9 @@ async def test_a_record_is_read_back_field_for_field(run_log):
 
 
 async def test_an_idempotency_key_is_held_by_the_first_run(run_log):
-    assert await run_log.claim(record("first", key="k-1")) is None
-    holder = await run_log.claim(record("second", key="k-1"))
-    assert holder.run_id == "first"
+    assert await run_log.claim(record("first", key="k-1"), time.time()) == (None, [])
+    holder, ahead = await run_log.claim(record("second", key="k-1"), time.time())
+    assert holder.run_id == "first" and ahead == []
     assert (await run_log.find("u1", key="k-1")).run_id == "first"
 
 
@@ -78,3 +79,27 @@ async def test_an_orphan_is_ended_once_and_a_cancel_reaches_its_producer(run_log
     await run_log.flushed()
     await run_log.request_cancel("r3")
     assert await run_log.cancel_requests(4242) == ["r3"]
+
+
+async def test_a_users_runs_line_up_each_seeing_only_those_before_it(run_log):
+    """The users' turns (runs/turns.py): of runs lining up at once, each sees exactly the
+    ones the log took before it (one order, never two runs seeing each other); a run that
+    ended before `since` is not ahead, one that ended after it is told; other users'
+    runs never are."""
+    since = time.time()
+    early = record("early")
+    run_log.create(early)
+    run_log.finish("early", "done", 3, since - 5)
+    run_log.create(RunRecord("other", "u2", None, None, None, 4242, since, lease=since))
+    await run_log.flushed()
+    names = [f"r{n}" for n in range(6)]
+    seen = await asyncio.gather(*(run_log.line_up(record(name), since) for name in names))
+    ahead = {name: sorted(r.run_id for r in found) for name, found in zip(names, seen)}
+    order = sorted(names, key=lambda name: len(ahead[name]))
+    assert [ahead[name] for name in order] == [sorted(order[:n]) for n in range(len(order))]
+    assert all(r.state == RUNNING and r.user_id == "u1" for found in seen for r in found)
+    run_log.finish(order[0], "done", 4, time.time())
+    await run_log.flushed()
+    later = await run_log.line_up(record("later"), since)
+    assert sorted(r.run_id for r in later) == sorted(names)      # the one that ended after `since` too
+    assert {r.run_id: r.state for r in later}[order[0]] == "done"
