@@ -13,6 +13,8 @@ memory and in an event log; any number of streams follow it from an event id on:
 - `run.py`       one run in its producing process: events, followers, the resume window
 - `producer.py`  drives the orchestrator's events into a run; stop means stop
 - `registry.py`  the worker's runs: start, find, idempotency keys, stop, the log's chores
+- `turns.py`     one user's runs one after another: a new one waits for the earlier ones
+- `liveness.py`  is a run's producer still there (its lease, its process)
 - `sqlite_log.py` the durable event log (group-committed), shared by the box's workers
 - `postgres_log.py` the same in PostgreSQL, for one node on PostgreSQL without Redis
 - `redis_log.py` the event log in Redis Streams, shared by every node (JEWELSTREAM_REDIS_URL)

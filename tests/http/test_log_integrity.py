@@ -105,24 +105,32 @@ async def test_the_run_logs_writes_never_hold_a_question_back(client, fake_llm, 
     and tries again with growing pauses. The run log writes all the time while answers
     stream: sharing the conversation log's file, it held a question's commit (and the first
     token waiting for it) ~100 ms at every second question. With the run log's file locked
-    by someone else, a question is still committed at once."""
+    by someone else once the run has its turn (its record goes in first), the question is
+    still committed at once."""
     import sqlite3
 
-    blocker = sqlite3.connect(client.server.app[keys.RUNS].log.path, isolation_level=None)
+    runs_db = client.server.app[keys.RUNS].log.path
+    fake_llm.gate = asyncio.Event()                     # the answer goes on until the test is over
+    asking = asyncio.ensure_future(client.post(CONSULTATION.format("unhurried"), json={"message": "Ищу кулон"}))
+    # The run's record goes in first: the answer starts once it has its turn (runs/turns.py).
+    for _ in range(200):
+        if db_rows(runs_db, "SELECT count(*) FROM runs WHERE user_id = 'unhurried'") == [(1,)]:
+            break
+        await asyncio.sleep(0.01)
+    blocker = sqlite3.connect(runs_db, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")                  # the run log's file: write-locked
     try:
-        asking = asyncio.ensure_future(client.post(CONSULTATION.format("unhurried"), json={"message": "Ищу кулон"}))
         logged = []
         for _ in range(120):
             logged = db_rows(settings.db_path, "SELECT content FROM messages WHERE user_id = 'unhurried'")
             if logged:
                 break
             await asyncio.sleep(0.025)
-        # (The answer may be there too by now: the fake LLM is quick.)
-        assert logged[:1] == [("Ищу кулон",)]            # the run log's file still locked
+        assert logged == [("Ищу кулон",)]                # the run log's file still locked
     finally:
         blocker.rollback()
         blocker.close()
+        fake_llm.gate.set()
     events = await collect(await asking)
     assert events[-1]["type"] == "done" and text_of(events) == "".join(fake_llm.pieces)
 
