@@ -165,18 +165,25 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
     caller = app[keys.CALLERS].of(request)
     with traffic.stream_slot():
         await traffic.admit(user_id, caller.address)
-        if not (await app[keys.STORE].check())["writable"]:
-            raise StorageUnavailable("writes fail")  # 503 before the stream: we could not keep the question
-        browser = None
         # Not bound: with the setting off, and for trusted backends (a service key).
-        if settings.bind_users and not caller.service:
-            browser, new = identity.browser_of(request)
-            await identity.check_owner(user_id, browser)
-            if new:
-                request[NEW_BROWSER] = browser         # its cookie goes on whatever response follows
-        asked = chat                           # as the client sent it (an Idempotency-Key's question)
-        if chat.history:
-            chat = dataclasses.replace(chat, history=await verified_history(app[keys.STORE], user_id, chat.history))
+        browser, new = identity.browser_of(request) if settings.bind_users and not caller.service else (None, False)
+        # The run's record goes to the event log now, with its place in the user's line
+        # (jewelstream/runs/turns.py), while the checks below and the turn's reads go on.
+        place = runs.reserve(request, user_id, browser, since=read_at)
+        try:
+            if not (await app[keys.STORE].check())["writable"]:
+                raise StorageUnavailable("writes fail")  # 503 before the stream: we could not keep the question
+            if browser is not None:
+                await identity.check_owner(user_id, browser)
+                if new:
+                    request[NEW_BROWSER] = browser     # its cookie goes on whatever response follows
+            asked = chat                       # as the client sent it (an Idempotency-Key's question)
+            if chat.history:
+                chat = dataclasses.replace(chat, history=await verified_history(app[keys.STORE], user_id,
+                                                                                chat.history))
+        except BaseException:
+            runs.release(request, place)       # refused: its place is given up
+            raise
         stream = EventStream(request, heartbeat=settings.heartbeat, write_timeout=settings.write_timeout)
         # The answer is a run (jewelstream/runs/): it goes on if this connection drops. It
         # answers after the user's earlier answers; if they may have changed the profile
@@ -184,4 +191,5 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
         endpoint = request.match_info.route.resource.canonical
         return await runs.answer(request, stream, user_id, browser, lambda stale: app[keys.METRICS].observed(
             endpoint, app[keys.ORCHESTRATOR].stream(user_id, chat, names, staff=staff, flat_metadata=flat_metadata,
-                                                    turn=None if stale else turn)), asked, since=read_at)
+                                                    turn=None if stale else turn)), asked, since=read_at,
+                           place=place)

@@ -52,18 +52,43 @@ class Runs:
         self._producing: set[str] = set()      # runs whose producer has not ended
         self.followers = Followers()           # the resumes that follow each run here
         self._users: dict[str, list[Run]] = {}  # each user's runs here, in the order they started
+        self._lining: dict[str, asyncio.Future] = {}   # each user's last line-up still on its way
 
     def record(self, run_id: str, user_id: str, browser: str | None, *,
                fingerprint: str | None = None, key: str | None = None) -> RunRecord:
         now = time.time()
         return RunRecord(run_id, user_id, browser, fingerprint, key, self.pid, now, lease=now)
 
-    def start(self, record: RunRecord, make_events, *, since: float,
+    def line_up(self, record: RunRecord, since: float) -> asyncio.Future | None:
+        """Send the run's record to the log now, with its line-up (the user's runs ahead of
+        it, turns.py); None without a log. `since`: when the caller read the user's profile
+        for the answer. The user's runs of this worker line up in the order they came."""
+        if self.log is None:
+            return None
+        # A margin for the clocks of other boxes: an end that may have come after the
+        # profile was read counts as one (the profile is read again).
+        line_up = self.log.line_up(record, since - (SKEW if self.log.spans_boxes else 0.0))
+        before = self._lining.get(record.user_id)
+        if before is not None and not before.done():
+            line_up = _after(before, line_up)
+        lined_up = self._lining[record.user_id] = asyncio.ensure_future(line_up)
+        lined_up.add_done_callback(_retrieved)
+        lined_up.add_done_callback(lambda _: self._lining.get(record.user_id) is lined_up
+                                   and self._lining.pop(record.user_id))
+        return lined_up
+
+    def release(self, record: RunRecord, lined_up: asyncio.Future | None) -> None:
+        """A run lined up and never started (its request was refused): its record ends, once
+        it is in the log (nobody waits for it then)."""
+        if lined_up is not None:
+            lined_up.add_done_callback(lambda _: self.log.finish(record.run_id, "stopped", 0, time.time()))
+
+    def start(self, record: RunRecord, make_events, *, since: float, lined_up: asyncio.Future | None = None,
               ahead: list[RunRecord] | None = None) -> Run:
         """Register the run and start its producer, which takes its user's turn first
         (runs/turns.py) and then drives `make_events(stale)`. The run's record goes to the
-        log with its line-up, unless `claim` wrote it (`ahead`: the runs it found ahead).
-        `since`: when the caller read the user's profile for the answer."""
+        log with its line-up (`line_up`), unless it is on its way (`lined_up`) or `claim`
+        wrote it (`ahead`: the runs it found ahead). `since`: as for `line_up`."""
         run = Run(record)
         self._local[run.id] = run
         if record.key:
@@ -72,18 +97,10 @@ class Runs:
             self._fingerprints[record.user_id, record.fingerprint] = run
         self._users.setdefault(record.user_id, []).append(run)
         if self.log is not None:
-            if ahead is None:
-                # A margin for the clocks of other boxes: an end that may have come after
-                # the profile was read counts as one (the profile is read again).
-                line_up = self.log.line_up(record, since - (SKEW if self.log.spans_boxes else 0.0))
-                before = [other.lined_up for other in self.earlier(run) if other.lined_up is not None]
-                if before and not before[-1].done():   # the user's runs here line up in their order
-                    line_up = _after(before[-1], line_up)
-                run.lined_up = run.logged = asyncio.ensure_future(line_up)
-                run.lined_up.add_done_callback(_retrieved)
-            else:
-                run.lined_up = run.logged = asyncio.get_running_loop().create_future()
-                run.lined_up.set_result(ahead)
+            if ahead is not None:
+                lined_up = asyncio.get_running_loop().create_future()
+                lined_up.set_result(ahead)
+            run.lined_up = run.logged = lined_up or self.line_up(record, since)
         self._producing.add(run.id)
         run.task = asyncio.create_task(produce(run, make_events, self.log, self._ended, self._crowded,
                                                turn=lambda publish: take_turn(self, run, since, publish)))

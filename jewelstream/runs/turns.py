@@ -96,6 +96,9 @@ async def _ended(runs: Runs, target: Run | RunRecord) -> None:
             return
         if record is None or record.state != RUNNING or _gone(runs, record):
             return
+        if runs.local(target.run_id) is not None:  # reserved here, started since: in memory
+            await _ended(runs, runs.local(target.run_id))
+            return
         await asyncio.sleep(POLL)
 
 
