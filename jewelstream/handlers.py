@@ -182,7 +182,8 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
                 chat = dataclasses.replace(chat, history=await verified_history(app[keys.STORE], user_id,
                                                                                 chat.history))
         except BaseException:
-            runs.release(request, place)       # refused: its place is given up
+            if place is not None:              # refused: its place is given up
+                app[keys.RUNS].release(*place)
             raise
         stream = EventStream(request, heartbeat=settings.heartbeat, write_timeout=settings.write_timeout)
         # The answer is a run (jewelstream/runs/): it goes on if this connection drops. It

@@ -2,10 +2,8 @@
 
 - `answer` (called by the question handlers): start a run, or join the one that holds the
   request's `Idempotency-Key` (`422` if that run asked another question), and follow it
-  on this response (`X-Run-Id` header). A run answers after its user's earlier runs
-  (turns.py): `make_events(stale)` makes its events once it is its turn. `reserve` sends
-  the record of a question without a key to the log before the request's checks
-  (`release` if they refuse it), so that its line-up is no wait of its own.
+  on this response (`X-Run-Id` header); `make_events(stale)` once it is the run's turn
+  (turns.py). `reserve`: a keyless question's record goes to the log before the checks.
 - `rejoin`: an `EventSource` reconnecting to a GET twin with `Last-Event-ID` continues the
   newest run of that user and URL; `204` once it is over and delivered (or if none).
 - `resume`: `GET /api/runs/{run_id}/stream` with `Last-Event-ID` (header, or
@@ -57,21 +55,13 @@ UNKNOWN_RUN_LIMIT = 60    # run ids found nowhere per client address and minute;
 
 def reserve(request: web.Request, user_id: str, browser: str | None, *,
             since: float) -> tuple[RunRecord, asyncio.Future | None] | None:
-    """A question without an Idempotency-Key: its run's record, sent to the event log now
-    with its line-up (turns.py), so that it is under way while the request's checks run.
-    (A key's record goes in with its claim, in `answer`.)"""
+    """A question without an Idempotency-Key: its run's record, sent to the log now with
+    its line-up (turns.py), while the request's checks run (a key's goes in with its claim)."""
     if "Idempotency-Key" in request.headers:
         return None
-    runs = request.app[keys.RUNS]
-    fingerprint = twin_fingerprint(request) if request.method == "GET" else None
+    runs, fingerprint = request.app[keys.RUNS], twin_fingerprint(request) if request.method == "GET" else None
     record = runs.record(secrets.token_urlsafe(16), user_id, browser, fingerprint=fingerprint)
     return record, runs.line_up(record, since)
-
-
-def release(request: web.Request, place: tuple[RunRecord, asyncio.Future | None] | None) -> None:
-    """The request was refused after `reserve`: its record ends, never started."""
-    if place is not None:
-        request.app[keys.RUNS].release(*place)
 
 
 async def answer(request: web.Request, stream: EventStream, user_id: str, browser: str | None,
@@ -79,8 +69,7 @@ async def answer(request: web.Request, stream: EventStream, user_id: str, browse
                  place: tuple[RunRecord, asyncio.Future | None] | None = None) -> web.StreamResponse:
     runs = request.app[keys.RUNS]
     if place is not None:                      # reserved: no key, its record on its way
-        record, lined_up = place
-        return await deliver(request, stream, runs.start(record, make_events, since=since, lined_up=lined_up), 0)
+        return await deliver(request, stream, runs.start(place[0], make_events, since=since, lined_up=place[1]), 0)
     key = request.headers.get("Idempotency-Key")
     if key is not None and not _KEY.fullmatch(key):
         raise Refusal(400, "bad_idempotency_key")
