@@ -30,9 +30,13 @@ async def stages(response) -> list[str]:
     return [event.get("stage", event["type"]) async for _, event in read_numbered(response)]
 
 
-async def test_simultaneous_taste_answers_go_through_the_questionnaire_in_order(client, fake_llm):
+@pytest.mark.parametrize("run_log", [True, False], ids=["event log", "no event log"])
+async def test_simultaneous_taste_answers_go_through_the_questionnaire_in_order(aiohttp_client, settings, fake_llm,
+                                                                                run_log):
     """Five answers of one browser at once (a double tap, a retry without a key): each
-    answers the next question, none is lost, and the dialogue state keeps all five."""
+    answers the next question, none is lost, and the dialogue state keeps all five.
+    (Without an event log, `JEWELSTREAM_RUN_LOG=0`, the worker's own runs are the order.)"""
+    client = await aiohttp_client(create_app(replace(settings, run_log=run_log)))
     assert (await collect(await client.post(ORCHESTRATOR.format("t1"), json=taste("Хочу пройти анкету"))))[-1]["type"] \
         == "done"
     fake_llm.ttft = 0.05
