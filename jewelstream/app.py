@@ -65,9 +65,11 @@ def create_app(settings: Settings | None = None) -> web.Application:
 
 
 async def send_new_cookie(request: web.Request, response: web.StreamResponse) -> None:
-    """A browser this request bound to a user id gets its cookie (jewelstream/identity.py)."""
+    """A browser this request bound to a user id gets its cookie (jewelstream/identity.py),
+    `Secure` when the request came over HTTPS (directly, or said so by a trusted proxy)."""
     if keys.IDENTITY in request.app:
-        await request.app[keys.IDENTITY].send_new_cookie(request, response)
+        https = request.secure or request.app[keys.CALLERS].forwarded_https(request)
+        await request.app[keys.IDENTITY].send_new_cookie(request, response, https=https)
 
 
 async def store_ctx(app: web.Application):

@@ -2,7 +2,8 @@
 
 - The address is the TCP peer's, or, when the peer is one of `trusted_proxies` (addresses
   or networks such as `10.0.0.0/8`), the nearest address in `X-Forwarded-For` that is not
-  a trusted proxy. Rate limits and failed-token counts are kept per address.
+  a trusted proxy. Rate limits and failed-token counts are kept per address. Such a proxy's
+  `X-Forwarded-Proto: https` also says the client came over HTTPS (`forwarded_https`).
 - `Authorization: Bearer T` is the staff token (the analysis agent), or one of the service
   keys of trusted backends (they act for any user id without a browser cookie). Each is
   compared in constant time. A bearer that is neither is a failed attempt: logged with the
@@ -65,6 +66,12 @@ class Callers:
             if not self._trusted(hop):
                 return hop
         return peer
+
+    def forwarded_https(self, request: web.Request) -> bool:
+        """Does a trusted proxy say the client came over HTTPS (`X-Forwarded-Proto: https`)?"""
+        if not self._proxies or not self._trusted(request.remote or ""):
+            return False
+        return request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower() == "https"
 
     def _trusted(self, address: str) -> bool:
         try:

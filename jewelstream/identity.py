@@ -60,14 +60,16 @@ class Identity:
         if not hmac.compare_digest(owner, browser):
             raise Refusal(403, "user_taken", extra={"hint": TAKEN_HINT})
 
-    async def send_new_cookie(self, request: web.Request, response: web.StreamResponse) -> None:
-        """on_response_prepare (through the app): the cookie of the request's NEW_BROWSER.
-        aiohttp has turned the response's cookies into headers by now: the header itself."""
+    async def send_new_cookie(self, request: web.Request, response: web.StreamResponse, *,
+                              https: bool = False) -> None:
+        """on_response_prepare (through the app): the cookie of the request's NEW_BROWSER,
+        `Secure` with the setting or when the request came over `https`. aiohttp has turned
+        the response's cookies into headers by now: the header itself."""
         browser = request.get(NEW_BROWSER)
         if browser is not None:
-            self.set_cookie(response, browser)
+            self.set_cookie(response, browser, secure=self.secure or https)
             response.headers.add("Set-Cookie", response.cookies[COOKIE].output(header="").lstrip())
 
-    def set_cookie(self, response: web.StreamResponse, browser: str) -> None:
+    def set_cookie(self, response: web.StreamResponse, browser: str, *, secure: bool = False) -> None:
         response.set_cookie(COOKIE, f"{browser}.{self._sign(browser)}", max_age=COOKIE_MAX_AGE,
-                            httponly=True, samesite="Lax", secure=self.secure, path="/")
+                            httponly=True, samesite="Lax", secure=secure or self.secure, path="/")

@@ -1,5 +1,9 @@
 """Who may use a user id, the staff token, and where user text goes."""
+from dataclasses import replace
+
 import pytest
+
+from jewelstream.app import create_app
 
 from tests.kit import ORCHESTRATOR, STAFF_TOKEN
 from tests.sse_reader import collect
@@ -38,6 +42,22 @@ async def test_a_refusal_after_the_id_was_bound_still_gives_the_browser_its_cook
     again = await client.post(ORCHESTRATOR.format("bea"), json={"message": "Подбери кольцо"})
     assert again.status == 200 and "jewelstream_browser" not in again.cookies   # the same browser
     assert (await collect(again))[-1]["type"] == "done"
+
+
+async def test_the_cookie_is_secure_when_a_trusted_proxy_says_https_and_only_then(aiohttp_client, settings):
+    client = await aiohttp_client(create_app(replace(settings, trusted_proxies=("127.0.0.0/8",))))
+    for user, proto, secure in (("sec1", "https", True), ("sec2", "http", False), ("sec3", None, False)):
+        headers = {"X-Forwarded-Proto": proto} if proto else {}
+        client.session.cookie_jar.clear()
+        response = await client.post(ORCHESTRATOR.format(user), json={"message": "Подбери кольцо"}, headers=headers)
+        assert bool(response.cookies["jewelstream_browser"]["secure"]) is secure, proto
+        await response.read()
+    # Without a trusted proxy, anyone could send the header: it is not believed.
+    direct = await aiohttp_client(create_app(settings))
+    response = await direct.post(ORCHESTRATOR.format("sec4"), json={"message": "Подбери кольцо"},
+                                 headers={"X-Forwarded-Proto": "https"})
+    assert not response.cookies["jewelstream_browser"]["secure"]
+    await response.read()
 
 
 async def test_a_forged_cookie_is_a_new_browser(client, aiohttp_client):
