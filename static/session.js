@@ -24,6 +24,8 @@ const STAFF_KEY = 'jewelstream.staffToken';
 const CONVERSATION_KEY = 'jewelstream.conversation';
 const USER_ID = /^[A-Za-z0-9_-]{1,64}$/; // what the server accepts in the URL path
 const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart', 'scroll'];
+// setTimeout fires at once for a delay past 2^31-1 ms (about 24.8 days): a longer spell waits that long.
+const LONGEST_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** The `?user=` override, or null when absent or not a valid id. */
 export function pinnedUserId(search = location.search) {
@@ -163,6 +165,6 @@ export class IdleTimer {
 
   poke() {
     clearTimeout(this.#timer);
-    if (this.#seconds > 0) this.#timer = setTimeout(this.#onIdle, this.#seconds * 1000);
+    if (this.#seconds > 0) this.#timer = setTimeout(this.#onIdle, Math.min(this.#seconds * 1000, LONGEST_TIMEOUT_MS));
   }
 }

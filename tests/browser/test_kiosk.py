@@ -193,6 +193,19 @@ async def test_mode_badge_and_idle_reset_for_the_next_customer(page, kiosk, llm)
     await until_answered(page)
 
 
+async def test_an_idle_time_of_weeks_never_resets_the_page_at_once(page, kiosk, llm):
+    """setTimeout fires at once past 2^31-1 ms (24.8 days): ?idle=3000000 (35 days) cleared
+    each conversation the moment it began."""
+    await open_kiosk(page, kiosk, "idle=3000000")
+    await ask(page, QUESTION)
+    await until_answered(page)
+    await ask(page, "А серьги?")                   # each touch restarted a timer due at once
+    await page.locator(".turn--answer").nth(1).wait_for()
+    await until_answered(page)
+    assert await page.locator(".turn--user").count() == 2
+    assert await page.locator(".turn--answer").count() == 2
+
+
 SCREENS = {"phone": dict(viewport={"width": 390, "height": 844}, device_scale_factor=2,
                          is_mobile=True, has_touch=True),
            "kiosk": dict(viewport={"width": 1080, "height": 1920})}
