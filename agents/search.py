@@ -162,6 +162,16 @@ def _ranked(matches: list[dict], prefs: dict, taste: dict, limit: int) -> list[d
     return [in_stock[i] for i in dict.fromkeys(steps)]
 
 
+def _unwanted_rings(prefs: dict) -> set[str]:
+    """The couple's rings a request names no kind for leaves out: both of them, or (ten
+    years married) the proposal ring."""
+    if wanted_types(prefs):
+        return set()
+    occasion = prefs.get("occasion")
+    return {"engagement_ring"} if occasion == "anniversary" else set() if occasion in _COUPLE_OCCASIONS \
+        else _COUPLE_RINGS
+
+
 def find_products(catalog: list[dict], prefs: dict, taste: dict | None = None, *, limit: int = 4,
                   keep: tuple[str, ...] = (), exclude: set[str] | frozenset = frozenset()) -> Found:
     """The pieces for `prefs`: all exact when enough are, else exact + relaxed.
@@ -171,13 +181,13 @@ def find_products(catalog: list[dict], prefs: dict, taste: dict | None = None, *
     taste = taste or {}
     wishes = stated_wishes(prefs)
     pool = [p for p in catalog if p["id"] not in exclude] if exclude else catalog
-    if not wanted_types(prefs) and prefs.get("occasion") not in _COUPLE_OCCASIONS:
-        pool = [p for p in pool if p["type"] not in _COUPLE_RINGS]   # no proposal ring for a boss
-    elif not wanted_types(prefs) and prefs.get("occasion") == "anniversary":
-        pool = [p for p in pool if p["type"] != "engagement_ring"]   # ten years married: no proposal ring
     exact = pool
     for wish in wishes:                    # one wish at a time: each pass looks at fewer pieces
         exact = [p for p in exact if wish.test(p)]
+    unwanted = _unwanted_rings(prefs)
+    if unwanted:                           # no proposal ring for a boss, unless only such rings fit
+        pool = [p for p in pool if p["type"] not in unwanted]
+        exact = [p for p in exact if p["type"] not in unwanted] or exact
     chosen = _ranked(exact, prefs, taste, limit)
     found = Found(chosen, {p["id"]: [] for p in chosen}, wishes, len(exact))
     if len(chosen) >= limit:

@@ -3,7 +3,7 @@ questionnaire under automatic routing, the shop's facts file, routing by convers
 small talk and greetings."""
 from __future__ import annotations
 
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import example, given, settings as hsettings, strategies as st
 
 from agents.consultant_drafts import product_list
 from agents.preferences import extract_preferences
@@ -39,6 +39,11 @@ def wishes(draw) -> tuple[str, dict]:
 
 @hsettings(max_examples=150, deadline=None)
 @given(wishes())
+# The only platinum pieces with these stones are proposal rings: they are still shown.
+@example(("Покажите украшения из платины с изумрудом",
+          {"type": None, "metal": "platinum", "stone": "emerald", "budget_max": None}))
+@example(("Покажите украшения из платины с рубином",
+          {"type": None, "metal": "platinum", "stone": "ruby", "budget_max": None}))
 def test_every_piece_meets_every_wish_or_says_which_it_misses(request):
     message, said = request
     prefs = extract_preferences(message)
@@ -66,6 +71,16 @@ def test_every_piece_meets_every_wish_or_says_which_it_misses(request):
         assert heading.startswith("Вот что я подобрала")       # the heading names met wishes only
     if cards and all(card["misses"] for card in cards):
         assert heading.startswith("Точно под все пожелания") and found.boundary
+
+
+def test_a_couples_ring_is_shown_when_it_alone_meets_every_wish():
+    """No proposal ring among pieces for anyone, unless only such rings meet every wish:
+    "nothing at all" would then be untrue."""
+    found = find_products(CATALOG, extract_preferences("Покажите украшения из платины с изумрудом"))
+    exact = [p for p in found.products if not found.misses[p["id"]]]
+    assert exact and all(p["metal"] == "platinum" and "emerald" in p["stones"] for p in exact)
+    plain = find_products(CATALOG, extract_preferences("Покажите украшения из платины"))
+    assert not {"engagement_ring", "wedding_band"} & {p["type"] for p in plain.products}
 
 
 def test_a_ring_includes_engagement_and_wedding_rings():
