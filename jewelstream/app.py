@@ -35,7 +35,8 @@ from jewelstream.requests import MAX_BODY
 from jewelstream.routes import setup_routes
 from jewelstream.runs.http import UNKNOWN_RUN_LIMIT
 from jewelstream.runs.registry import Runs
-from jewelstream.runs.sqlite_log import SqliteRunLog, run_log_path
+from jewelstream.runs.sqlite_log import SqliteRunLog
+from jewelstream.runs.sqlite_tables import run_log_path
 from jewelstream.store import open_store
 from jewelstream.store.timed import TimedStore
 from jewelstream.traffic import Traffic

@@ -16,6 +16,7 @@ memory and in an event log; any number of streams follow it from an event id on:
 - `turns.py`     one user's runs one after another: a new one waits for the earlier ones
 - `liveness.py`  is a run's producer still there (its lease, its process)
 - `sqlite_log.py` the durable event log (group-committed), shared by the box's workers
+- `sqlite_tables.py` its file, tables and statements (the line-up)
 - `postgres_log.py` the same in PostgreSQL, for one node on PostgreSQL without Redis
 - `redis_log.py` the event log in Redis Streams, shared by every node (JEWELSTREAM_REDIS_URL)
 - `follow.py`    the events of a run after an id: from memory, or from the log and live

@@ -1,16 +1,6 @@
-"""The event log of runs in SQLite, shared by the workers of one box.
-
-Two tables: `runs` (one record per run: owner, state, producing process and its lease)
-and `run_events` (the run's events as JSON text, keyed by run and event id). The log has
-its own connections and threads, beside the store's: a writer and a reader.
-
-It lives in a file of its own beside the store's (`run_log_path`: `shop.db` ->
-`shop-runs.db`). SQLite lets one connection write to a file at a time, and one that finds
-the file locked sleeps and tries again with growing pauses (up to 100 ms each): in one
-file, the log's commits, which come all the time while answers stream, made the
-conversation log's commit of a question wait ~100 ms at every second question, and with
-it the first token of the answer (docs/performance.md). The log's content lives for
-minutes (`JEWELSTREAM_RUN_RETENTION`) and needs no backup.
+"""The event log of runs in SQLite, shared by the workers of one box: its connections
+and threads, beside the store's (a writer, a reader, and the event loop's own for
+line-ups). Its tables, statements and file: sqlite_tables.py.
 
 The per-token path only appends to a queue. A thread of the log's own commits what piled
 up: woken by the first write after a quiet spell, it waits `linger` seconds so that the
@@ -35,47 +25,12 @@ import threading
 import uuid
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import fields
-from pathlib import Path
 
 from jewelstream.runs.log import RUNNING, RunRecord, record_row
 from jewelstream.runs.run import encode_json
+from jewelstream.runs.sqlite_tables import INSERT_EVENTS, INSERT_RUNS, SCHEMA, insert_lined_up, record_of
 
 log = logging.getLogger(__name__)
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    run_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, browser TEXT, fingerprint TEXT, key TEXT,
-    pid INTEGER NOT NULL, created REAL NOT NULL, state TEXT NOT NULL, lease REAL NOT NULL,
-    watched REAL, cancel INTEGER NOT NULL, last_id INTEGER NOT NULL, ended REAL);
-CREATE UNIQUE INDEX IF NOT EXISTS runs_by_key ON runs(user_id, key) WHERE key IS NOT NULL;
-CREATE INDEX IF NOT EXISTS runs_by_fingerprint ON runs(user_id, fingerprint, created);
-CREATE TABLE IF NOT EXISTS run_events (
-    run_id TEXT NOT NULL, id INTEGER NOT NULL, data TEXT NOT NULL,
-    PRIMARY KEY (run_id, id)) WITHOUT ROWID;
-"""
-_COLUMNS = ", ".join(f.name for f in fields(RunRecord))
-_INSERT_RUN = f"INSERT INTO runs ({_COLUMNS}) VALUES ({', '.join('?' * len(fields(RunRecord)))})"
-# A batch of rows goes in as one JSON parameter, unpacked by SQLite itself (json_each).
-# executemany binds each row in Python and lets go of the GIL around each row's step: with
-# the event loop busy, every one of those hand-overs waits up to the interpreter's switch
-# interval (5 ms), so a commit of 100 events took ~0.3-1 s and ~4-16 ms of CPU; as one
-# statement it takes ~30 ms and ~2 ms (docs/performance.md, "Today").
-_INSERT_RUNS = (f"INSERT INTO runs ({_COLUMNS}) SELECT "
-                f"{', '.join(f'value->>{n}' for n in range(len(fields(RunRecord))))} FROM json_each(?)")
-# The same user's runs that still run, or ended since a time (line_up).
-_AHEAD = "SELECT * FROM runs WHERE user_id = ? AND run_id != ? AND (state = ? OR ended >= ?)"
-_INSERT_EVENTS = ("INSERT OR IGNORE INTO run_events (run_id, id, data) "
-                  "SELECT value->>0, value->>1, value->>2 FROM json_each(?)")
-
-
-def run_log_path(db_path: str) -> str:
-    """The log's file beside the store's: `shop.db` -> `shop-runs.db` (`:memory:` stays)."""
-    if db_path == ":memory:" or db_path.startswith("file:"):
-        return db_path
-    path = Path(db_path)
-    return str(path.with_name(f"{path.stem}-runs{path.suffix}"))
-
 
 class SqliteRunLog:
     spans_boxes = False
@@ -228,7 +183,7 @@ class SqliteRunLog:
         db = self._wdb
         runs = [row for kind, row in rows if kind == "run"]
         events = [row for kind, row in rows if kind == "event"]
-        statements = [(sql, (encode_json(batch),)) for sql, batch in ((_INSERT_RUNS, runs), (_INSERT_EVENTS, events))
+        statements = [(sql, (encode_json(batch),)) for sql, batch in ((INSERT_RUNS, runs), (INSERT_EVENTS, events))
                       if batch]
         statements += [row for kind, row in rows if kind == "update"]
         try:
@@ -269,13 +224,13 @@ class SqliteRunLog:
         # line-up goes to the writer thread, which waits for it.
         if self._ldb is not None and not self._ldb.in_transaction:
             try:
-                return _line_up(self._ldb, record, since)[1]
+                return insert_lined_up(self._ldb, record, since)[1]
             except sqlite3.OperationalError:   # busy or locked
                 pass
         return (await self.claim(record, since))[1]
 
     async def claim(self, record: RunRecord, since: float) -> tuple[RunRecord | None, list[RunRecord]]:
-        return await self._write(lambda: _line_up(self._wdb, record, since))
+        return await self._write(lambda: insert_lined_up(self._wdb, record, since))
 
     async def request_cancel(self, run_id: str) -> None:
         await self._write(lambda: self._wdb.execute("UPDATE runs SET cancel = 1 WHERE run_id = ?", (run_id,)))
@@ -309,13 +264,13 @@ class SqliteRunLog:
     # -- reads -----------------------------------------------------------------------------
 
     async def record(self, run_id: str) -> RunRecord | None:
-        return await self._read(lambda: _record(
+        return await self._read(lambda: record_of(
             self._rdb.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()))
 
     async def find(self, user_id: str, *, key: str | None = None,
                    fingerprint: str | None = None) -> RunRecord | None:
         column, value = ("key", key) if key is not None else ("fingerprint", fingerprint)
-        return await self._read(lambda: _record(self._rdb.execute(
+        return await self._read(lambda: record_of(self._rdb.execute(
             f"SELECT * FROM runs WHERE user_id = ? AND {column} = ? ORDER BY created DESC LIMIT 1",
             (user_id, value)).fetchone()))
 
@@ -325,34 +280,12 @@ class SqliteRunLog:
 
     async def read_after(self, run_id: str, after: int) -> tuple[RunRecord | None, list[tuple[int, str]]]:
         def read():
-            record = _record(self._rdb.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone())
+            record = record_of(self._rdb.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone())
             if record is None:
                 return None, []
             return record, self._rdb.execute("SELECT id, data FROM run_events WHERE run_id = ? AND id > ? "
                                              "ORDER BY id", (run_id, after)).fetchall()
         return await self._read(read)
-
-
-def _line_up(db: sqlite3.Connection, record: RunRecord, since: float) -> tuple[RunRecord | None, list[RunRecord]]:
-    """One write transaction: the record goes in, and the same user's runs before it come
-    back (the box's workers line up one after another: SQLite lets one connection write at
-    a time); or, if its Idempotency-Key is taken, the run that holds it, and nothing changes."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        try:
-            db.execute(_INSERT_RUN, record_row(record))
-        except sqlite3.IntegrityError:
-            holder = _record(db.execute("SELECT * FROM runs WHERE user_id = ? AND key = ?",
-                                        (record.user_id, record.key)).fetchone())
-            db.execute("ROLLBACK")
-            return holder, []
-        ahead = [_record(row) for row in db.execute(_AHEAD, (record.user_id, record.run_id, RUNNING, since))]
-    except BaseException:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-    return None, ahead
 
 
 def _resolve(done: asyncio.Future, result, error: Exception | None) -> None:
@@ -362,11 +295,3 @@ def _resolve(done: asyncio.Future, result, error: Exception | None) -> None:
         done.set_exception(error)
     else:
         done.set_result(result)
-
-
-def _record(row) -> RunRecord | None:
-    if row is None:
-        return None
-    record = RunRecord(*row)
-    record.cancel = bool(record.cancel)
-    return record

@@ -12,7 +12,7 @@ import pytest
 from jewelstream import keys
 from jewelstream.app import create_app
 from jewelstream.runs.followers import MAX_FOLLOWERS
-from jewelstream.runs.sqlite_log import run_log_path
+from jewelstream.runs.sqlite_tables import run_log_path
 from tests.kit import CONSULTATION, db_rows
 from tests.sse_reader import read_events, read_numbered
 

@@ -18,7 +18,7 @@ import pytest
 import pytest_asyncio
 
 from jewelstream.answer_stream import AnswerStream, sse_events
-from jewelstream.runs.sqlite_log import run_log_path
+from jewelstream.runs.sqlite_tables import run_log_path
 from tests.cutting_proxy import CuttingProxy
 from tests.fake_llm import FakeLLM
 from tests.kit import db_rows
