@@ -5,6 +5,7 @@
 `search` loads the profile (the questionnaire's taste and the dialogue state,
 `agents.dialogue`) and decides, with plain code, what the message is (`Turn.intent`):
 - "details": a piece referred to ("первое", "это", «Прима», an article number) -> its card;
+  "какое из них самое популярное?" -> the piece shown that sells most (agents.popularity);
 - "knowledge": a question about the shop (delivery, sizes, fineness...) -> the shop's facts;
 - "small_talk": thanks, goodbye, "ок" -> a person's reply;
 - "refine": "подешевле", "попроще", "а ещё?" -> the last search moved past what was shown;
@@ -30,6 +31,7 @@ from agents.answering import write_answer
 from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store, profile_of, step
 from agents.consultant_drafts import SYSTEM_PROMPT, draft_answer, prompt_facts
 from agents.dialogue import dialogue_of, history_for, ongoing
+from agents.popularity import POPULAR, most_popular
 from agents.presented import presented
 from agents.preferences import completed, extract_preferences, merge_preferences, ring_size
 from agents.references import DETAILS, CatalogIndex, index_catalog, mentions_shown, resolve
@@ -62,6 +64,7 @@ class ConsultantState(InputState, total=False):
     exact_count: int              # pieces in the catalog that meet every wish
     asked_size: float | None      # "а 17-й размер есть?"
     compared: bool                # "чем отличается первое от второго?": the pieces side by side
+    popular: bool                 # "какое из них самое популярное?": the one sold most
     ongoing: bool
     greet: bool
     answer: str
@@ -111,6 +114,12 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
                 "compared": reference.how == "ordinal" and len(cards) > 1,
                 "focus": cards[0]["id"] if len(cards) == 1 else focus}
     refusing = any(current.get(key) for key in ("excluded_metals", "excluded_stones", "excluded_types"))
+    if shown and not reference and not said and POPULAR.search(normalize(message)):   # "какое самое популярное?"
+        by_id = {p["id"]: p for p in store.catalog}
+        best = by_id.get(most_popular([i for i in shown if i in by_id], store) or "")
+        if best:
+            return {**turn, "intent": "details", "products": [product_card(best)], "popular": True,
+                    "focus": best["id"]}
     if facts and not _SEARCHING.search(normalize(message)) and not direction and \
             not (refusing and (shown or dialogue.get("wishes"))) and \
             not _asks_for_pieces_too(message, ctx.shop_facts or load_facts()):   # "не серебро, оно темнеет": both

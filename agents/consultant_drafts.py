@@ -36,7 +36,8 @@ def draft_answer(state: dict) -> str:
             "\nЕсли хотите, подберу украшение или расскажу подробнее о любом из показанных."
     if intent == "details":           # "второе отложите": the piece, and what the shop does
         size = size_answer(state["products"], state.get("asked_size"))
-        return hello + size + details(state["products"], compared=state.get("compared", False)) + \
+        popular = "Из показанных чаще всего покупают это украшение.\n" if state.get("popular") else ""
+        return hello + popular + size + details(state["products"], compared=state.get("compared", False)) + \
             "".join("\n" + f["text"] for f in state.get("facts") or ())
     facts = "".join(f["text"] + "\n" for f in state.get("facts") or ())
     return hello + facts + product_list(state)

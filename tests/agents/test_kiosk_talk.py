@@ -148,6 +148,12 @@ CONVERSATIONS = {
                                                             lambda p: p["metal"] != "yellow_gold")}),
         ("а в коробке подарочной будет?", {"agent": C, "intent": "knowledge", "say": ["коробочку"]}),
     ],
+    "the most popular of those shown": [
+        ("покажи обручальные кольца из белого золота", {**LIST, "each": kind("wedding_band")}),
+        ("какое из них самое популярное?", {"agent": C, "intent": "details", "say": ["чаще всего покупают"],
+                                            "never": ["не подскажу"], "meta": {"products": lambda ps: len(ps) == 1}}),
+        ("а какие есть размеры?", {"agent": C, "intent": "details", "say": ["размеры в наличии"]}),
+    ],
     "what men wear now": [
         ("что модно у мужчин?", {"agent": "trend", "some": 1, "each": lambda p: p["recipient"] != "women",
                                  "say": ["мужские украшения"]}),
