@@ -40,6 +40,7 @@ from agents.search import find_products, product_card, stated_wishes
 from agents.shop_facts import load_facts
 from agents.routing import about_the_shop
 from agents.small_talk import greets, out_of_scope, small_talk
+from agents.zodiac import SIGN_FACTS, sign_named
 from agents.language import normalize, words
 
 # A request for pieces, beside a question about the shop ("покажите кольца с доставкой").
@@ -65,6 +66,7 @@ class ConsultantState(InputState, total=False):
     asked_size: float | None      # "а 17-й размер есть?"
     compared: bool                # "чем отличается первое от второго?": the pieces side by side
     popular: bool                 # "какое из них самое популярное?": the one sold most
+    sign: str | None              # a zodiac sign the request names (its stones are the stones wished)
     ongoing: bool
     greet: bool
     answer: str
@@ -85,6 +87,9 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     shown, focus = list(dialogue.get("shown") or []), dialogue.get("focus")
     base = dialogue.get("wishes") or extract_preferences("", history)
     current = extract_preferences(message)
+    sign = sign_named(message)          # "подруга Скорпион, что ей подарить?": her sign's stones
+    if sign and not current["stones"] and not current["no_stones"]:
+        current = {**current, "stones": [s for s in SIGN_FACTS[sign][1] if s not in current["excluded_stones"]]}
     if not current.get("size") and base.get("size") and not focus and (size := bare_size(message)):
         current = {**current, "size": size}      # "а 20?" after a search by size: another size
     said = {key for key in _SEARCH_WISHES if current.get(key)}
@@ -161,7 +166,7 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
             "preferences": wishes, "products": cards, "exact_match": not any(c["misses"] for c in cards),
             "boundary": found.boundary, "shown": [c["id"] for c in cards],
             "wishes": [{"code": w.code, "label": w.label} for w in found.wishes],
-            "exact_count": found.exact_count}
+            "exact_count": found.exact_count, "sign": sign}
 
 
 _WANTS = re.compile(r"хоч|хотел|нужн|ищу|ищем|покаж|подбер|посовет|посмотр|интересу|есть ли|купить|приобре")

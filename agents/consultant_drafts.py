@@ -10,6 +10,7 @@ What it leaves out: choosing anything; this module only words the facts it is gi
 """
 from __future__ import annotations
 
+from agents.girlfriend import others_sign_sentence
 from agents.refinements import LABELS
 from agents.small_talk import reply
 from agents.wording import rubles
@@ -40,7 +41,8 @@ def draft_answer(state: dict) -> str:
         return hello + popular + size + details(state["products"], compared=state.get("compared", False)) + \
             "".join("\n" + f["text"] for f in state.get("facts") or ())
     facts = "".join(f["text"] + "\n" for f in state.get("facts") or ())
-    return hello + facts + product_list(state)
+    sign = others_sign_sentence(state["sign"]) + "\n" if state.get("sign") else ""
+    return hello + facts + sign + product_list(state)
 
 
 def details(cards: list[dict], *, compared: bool = False) -> str:

@@ -154,6 +154,11 @@ CONVERSATIONS = {
                                             "never": ["не подскажу"], "meta": {"products": lambda ps: len(ps) == 1}}),
         ("а какие есть размеры?", {"agent": C, "intent": "details", "say": ["размеры в наличии"]}),
     ],
+    "a present for a friend who is a Scorpio": [
+        ("подруга скорпион, что ей подарить?", {**LIST, "say": ["этому знаку подходят топаз, гранат и рубин"],
+                                                "exact": lambda p: {"topaz", "garnet", "ruby"} & set(p["stones"])}),
+        ("до 15 тысяч", {**LIST, "exact": both(under(15000), lambda p: {"topaz", "garnet", "ruby"} & set(p["stones"]))}),
+    ],
     "what men wear now": [
         ("что модно у мужчин?", {"agent": "trend", "some": 1, "each": lambda p: p["recipient"] != "women",
                                  "say": ["мужские украшения"]}),
