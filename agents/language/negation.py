@@ -1,5 +1,5 @@
 """Is a matched word refused? "не люблю серебро", "без камней", "только не золото",
-"аллергия на никель", "серебро мне не нравится" (`refused`): a word window inside the
+"аллергия на никель", "серебро мне не нравится", "серьги рано" (`refused`): a word window inside the
 clause, not syntax.
 
 What it leaves out: double negation, negation across clauses, and sarcasm; "не дороже",
@@ -40,6 +40,6 @@ def refused(toks: list[str], start: int, end: int) -> bool:
     for k in range(end, min(end + 3, len(toks) - 1)):  # or "X (мне) не нравится" after it
         if toks[k] in _BREAK or not toks[k].isalnum():
             break
-        if toks[k] == "нельзя" or (toks[k] == "не" and toks[k + 1].startswith(_DISLIKE)):
+        if toks[k] in ("нельзя", "рано") or (toks[k] == "не" and toks[k + 1].startswith(_DISLIKE)):
             return True
     return False

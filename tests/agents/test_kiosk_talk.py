@@ -159,6 +159,10 @@ CONVERSATIONS = {
                                                 "exact": lambda p: {"topaz", "garnet", "ruby"} & set(p["stones"])}),
         ("до 15 тысяч", {**LIST, "exact": both(under(15000), lambda p: {"topaz", "garnet", "ruby"} & set(p["stones"]))}),
     ],
+    "too early for earrings": [
+        ("что подарить девочке на крестины?", LIST),
+        ("серьги рано, что-то другое", {**LIST, "each": not_kind("earrings")}),
+    ],
     "what men wear now": [
         ("что модно у мужчин?", {"agent": "trend", "some": 1, "each": lambda p: p["recipient"] != "women",
                                  "say": ["мужские украшения"]}),
