@@ -163,6 +163,12 @@ CONVERSATIONS = {
         ("что подарить девочке на крестины?", LIST),
         ("серьги рано, что-то другое", {**LIST, "each": not_kind("earrings")}),
     ],
+    "two of the piece in focus": [
+        ("покажи браслеты из серебра", {**LIST, "each": kind("bracelet")}),
+        ("расскажи про первый", {"agent": C, "intent": "details"}),
+        ("а 2 штуки есть?", {"agent": C, "intent": "details", "say": ["в наличии"],
+                             "meta": {"products": lambda ps: len(ps) == 1}}),
+    ],
     "what men wear now": [
         ("что модно у мужчин?", {"agent": "trend", "some": 1, "each": lambda p: p["recipient"] != "women",
                                  "say": ["мужские украшения"]}),
