@@ -40,6 +40,7 @@ from agents.search import find_products, product_card, stated_wishes
 from agents.shop_facts import load_facts
 from agents.routing import about_the_shop
 from agents.small_talk import greets, out_of_scope, small_talk
+from agents.taste import build_taste
 from agents.zodiac import SIGN_FACTS, sign_named
 from agents.language import normalize, words
 
@@ -150,7 +151,8 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
         by_id = {p["id"]: p for p in store.catalog}
         wishes = refined(direction, wishes, [by_id[i] for i in shown if i in by_id], store.catalog)
         exclude |= set(shown)
-    taste = profile.get("taste") or {}
+    progress = profile.get("taste_progress")      # a questionnaire left before its end counts too
+    taste = profile.get("taste") or (build_taste(progress["answers"]) if progress else {})
     if taste.get("budget_max") and not (wishes.get("budget_max") or wishes.get("budget_min")):
         wishes = {**wishes, "budget_max": taste["budget_max"]}
     keep = tuple(w.code for w in stated_wishes(current)) + (("budget",) if direction else ())

@@ -38,7 +38,7 @@ from agents.base import Agent
 from agents.dialogue import dialogue_of
 from agents.language import StemIndex, normalize, words
 from agents.language.cues import (CUE_FALSE_FRIENDS, CUES, LEAVE_FLOW, MATERIAL_STEMS, ME, MONEY, MONEY_WEIGHT,
-                                  PRODUCT_STEMS, REQUEST_BREAKS, SIGN_WORDS, WANTING, YES, YOU)
+                                  PRODUCT_STEMS, REQUEST_BREAKS, SIGN_WORDS, WANTING, WANTS_PIECES_NOW, YES, YOU)
 from agents.references import mentions_shown
 from agents.refinements import refinement
 from agents.small_talk import small_talk
@@ -146,7 +146,7 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
       next answer (`answers_flow`) or asks for nothing clearly else, until the customer
       clearly changes the subject or says to stop;
     - after the questionnaire's last answer, "да", "что мне подойдёт?" go to the consultant,
-      who searches with the profile;
+      who searches with the profile; "что мне подойдёт?" before it too (the answers so far);
     - a reference to the pieces shown ("первое", "а подешевле?", "к ним") goes to the consultant;
     - small talk ("Спасибо, до свидания!") and a message that asks for nothing clear ("ок",
       "а ещё?") stay with the agent who answered last.
@@ -161,6 +161,8 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
     # In a questionnaire a sum is an answer ("до 10 тысяч"), not a request for pieces.
     winners, totals = _route(message, allowed, peaks, money=not (flow and flow in allowed))
     others = max((v for agent, v in peaks.items() if agent != flow), default=0.0)
+    if flow == "taste" and "consultant" in allowed and not answers_flow and WANTS_PIECES_NOW.search(text):
+        return ["consultant"]     # "и что мне подойдёт?" before the last question: the answers so far
     if flow in allowed and (others < _CLEAR or (answers_flow and others < _STRONG)):
         return [flow]
     if last == "taste" and not flow and "consultant" in allowed and \

@@ -169,6 +169,13 @@ CONVERSATIONS = {
         ("а 2 штуки есть?", {"agent": C, "intent": "details", "say": ["в наличии"],
                              "meta": {"products": lambda ps: len(ps) == 1}}),
     ],
+    "what suits me, before the questionnaire ends": [
+        ("давай анкету", {"agent": "taste"}),
+        ("серебро", {"agent": "taste"}),
+        ("жемчуг", {"agent": "taste"}),
+        ("и что мне подойдет?", {**LIST, "meta": {"products": lambda ps: any(
+            p["metal"] == "silver" and "pearl" in p["stones"] for p in ps)}}),
+    ],
     "what men wear now": [
         ("что модно у мужчин?", {"agent": "trend", "some": 1, "each": lambda p: p["recipient"] != "women",
                                  "say": ["мужские украшения"]}),
