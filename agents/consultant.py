@@ -48,7 +48,7 @@ from agents.language import normalize, words
 _SEARCHING = re.compile(r"покаж|подбер|подобра|ищу|ищем|поищ|посовет|порекоменд|какие есть|что есть|"
                         r"присмотр|предлож")
 _SEARCH_WISHES = ("type", "metal", "stones", "budget_min", "budget_max", "no_stones", "excluded_metals",
-                  "excluded_stones", "excluded_types", "size", "recipient", "style", "price_level")
+                  "excluded_stones", "excluded_types", "with_stones", "size", "recipient", "style", "price_level")
 
 
 class ConsultantState(InputState, total=False):

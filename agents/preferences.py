@@ -92,7 +92,7 @@ def ring_size(message: str) -> float | None:
 
 # --- the whole message ----------------------------------------------------------------
 _KEYS = ("budget_min", "budget_max", "type", "metal", "stones", "no_stones", "excluded_metals",
-         "excluded_stones", "excluded_types", "size", "style", "occasion", "recipient", "price_level")
+         "excluded_stones", "excluded_types", "with_stones", "size", "style", "occasion", "recipient", "price_level")
 # Ears that are not pierced refuse earrings ("у неё уши не проколоты").
 _UNPIERCED = re.compile(r"(?:уш\w*\s+)?не\s*проколот|без прокол")
 _RING_FAMILY = ("engagement_ring", "wedding_band", "ring")
@@ -143,6 +143,8 @@ def _extract_one(message: str) -> dict:
     prefs["excluded_stones"] = [code for code in _unique(stones) if code not in prefs["stones"]]
     no_stone = len(_positive(toks, any_stone)) < len(any_stone)  # "без камней"
     prefs["no_stones"] = not prefs["stones"] and (no_stone or bool(smooth))
+    with_stone = any(_WITH & set(toks[max(0, start - 3):start]) for _code, start, _stem in _positive(toks, any_stone))
+    prefs["with_stones"] = not prefs["stones"] and not prefs["no_stones"] and with_stone   # "а с камнями?"
     prefs["price_level"] = None if prefs["budget_max"] else price_level(toks)
     prefs["size"] = ring_size(message)
     return prefs
@@ -174,7 +176,8 @@ def merge_preferences(prefs: dict, older: dict) -> dict:
         prefs["metal"] = older.get("metal")
     if not prefs["stones"] and not prefs["no_stones"]:   # "а не жемчуг?" drops the pearls
         prefs["stones"] = [s for s in older.get("stones") or () if s not in (prefs["excluded_stones"] or ())]
-        prefs["no_stones"] = bool(older.get("no_stones"))
+        prefs["no_stones"] = bool(older.get("no_stones")) and not prefs["with_stones"]
+        prefs["with_stones"] = bool(prefs["with_stones"] or (older.get("with_stones") and not prefs["stones"]))
     if not prefs["excluded_metals"]:      # "а в золоте?" after "не золото": the golds again
         wanted = metals_meant(prefs["metal"]) if prefs["metal"] else ()
         prefs["excluded_metals"] = [m for m in older.get("excluded_metals") or () if m not in wanted]

@@ -1,7 +1,7 @@
 """Catalog search with honest matching: every stated wish is a filter.
 
 `stated_wishes(prefs)` turns extracted preferences into wishes (kind, refused kinds, metal,
-excluded metals, stones, "без камней", excluded stones, a ring size, budget, for a man or a woman), each a test on a product.
+excluded metals, stones, "без камней", "с камнями", excluded stones, a ring size, budget, for a man or a woman), each a test on a product.
 `find_products` lists the pieces that meet all of them; when fewer than the list's size
 do, it fills the list with the closest pieces that miss exactly one wish that may be
 relaxed (never the kind of piece, never a refused kind, metal or stone), the older wishes first, and
@@ -38,7 +38,7 @@ _RINGS = _RELATED_TYPES["ring"]
 _COUPLE_RINGS = {"engagement_ring", "wedding_band"}
 _COUPLE_OCCASIONS = {"engagement", "wedding", "anniversary"}
 # Relaxed first ... last; the wishes of the current message move to the end.
-RELAX_ORDER = ("recipient", "no_stones", "stones", "size", "metal", "budget")
+RELAX_ORDER = ("recipient", "no_stones", "with_stones", "stones", "size", "metal", "budget")
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,8 @@ def stated_wishes(prefs: dict) -> list[Wish]:
         wishes.append(Wish("stones", stones_phrase(stones), lambda p: any(s in p["stones"] for s in stones)))
     elif prefs.get("no_stones"):
         wishes.append(Wish("no_stones", "без камней", lambda p: not p["stones"]))
+    elif prefs.get("with_stones"):
+        wishes.append(Wish("with_stones", "с камнями", lambda p: bool(p["stones"])))
     refused = tuple(s for s in prefs.get("excluded_stones") or () if s not in stones)
     if refused and not prefs.get("no_stones"):
         wishes.append(Wish("excluded_stones", excluded_stones_phrase(refused),
@@ -234,6 +236,8 @@ def deviation(product: dict, wish: Wish, prefs: dict) -> str:
     if wish.code == "size":
         return (f"есть размеры {sizes_list(product.get('sizes'))}" if product.get("sizes")
                 else "размеров в наличии нет") + f", а не {wish.label}"
+    if wish.code == "with_stones":
+        return f"без камней, а вы искали {wish.label}"
     if wish.code == "no_stones":
         return "с камнями (" + ", ".join(label(STONES, s) for s in product["stones"]) + f"), а не {wish.label}"
     made_for = "для мужчин" if product["recipient"] == "men" else "для женщин"

@@ -31,7 +31,7 @@ STONE_GENITIVE_PLURAL = {"diamond": "бриллиантов", "sapphire": "са�
 _GOLDS = {"yellow_gold", "white_gold", "rose_gold"}
 # The wish codes the search checks, and how an answer names each kind of wish.
 WISH_NAMES = {"type": "вид украшения", "excluded_types": "исключённый вид украшения", "metal": "металл", "excluded_metals": "исключённый металл",
-              "stones": "камень", "no_stones": "без камней", "excluded_stones": "исключённый камень",
+              "stones": "камень", "no_stones": "без камней", "with_stones": "с камнями", "excluded_stones": "исключённый камень",
               "size": "размер", "budget": "бюджет",
               "recipient": "для кого"}
 
@@ -123,6 +123,8 @@ def kind_phrase(prefs: dict, *, with_budget: bool = False) -> str:
         parts.append(stones_phrase(prefs["stones"]))
     elif prefs.get("no_stones"):
         parts.append("без камней")
+    elif prefs.get("with_stones"):
+        parts.append("с камнями")
     elif prefs.get("excluded_stones"):
         parts.append(excluded_stones_phrase(prefs["excluded_stones"]))
     if prefs.get("size") and prefs.get("type") in ("ring", "engagement_ring", "wedding_band"):
@@ -147,7 +149,7 @@ def describe_preferences(prefs: dict) -> str:
              p.get("metal") and metal_label(p["metal"]),
              ", ".join("не " + lab(METALS, m) for m in p.get("excluded_metals") or ()),
              "камни: " + ", ".join(lab(STONES, s) for s in p["stones"]) if p.get("stones") else
-             "без камней" if p.get("no_stones") else
+             "без камней" if p.get("no_stones") else "с камнями" if p.get("with_stones") else
              excluded_stones_phrase(p["excluded_stones"]) if p.get("excluded_stones") else "",
              p.get("size") and size_phrase(p["size"]),
              p.get("style") and "стиль: " + lab(STYLES, p["style"]),

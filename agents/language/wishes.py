@@ -44,7 +44,7 @@ RECIPIENTS = _adjusted(vocabulary.RECIPIENTS, drop={"girlfriend": ("любим",
 STYLES = _adjusted(vocabulary.STYLES, add={
     "classic": ("элегантн",), "minimalist": ("изящн", "аккуратн", "небольш", "маленьк", "простеньк"),
     "modern": ("оригинальн", "нестандартн", "авангард", "креатив"), "vintage": ("бабушкин",),
-    "romantic": ("милы", "мило", "милая", "милую"), "luxury": ("крупн",)})
+    "romantic": ("милы", "мило", "милая", "милую"), "luxury": ("крупн", "ярк")})
 STONES = _adjusted(vocabulary.STONES, add={"diamond": ("брюл",)})
 ANY_STONE = Vocabulary({"stone": ("", ("камн", "камен", "камуш", "вставк"))})
 COLORS = Vocabulary({"white_gold": ("", ("бел",)), "yellow_gold": ("", ("желт",)),

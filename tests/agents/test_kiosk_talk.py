@@ -122,6 +122,7 @@ CONVERSATIONS = {
         ("сестре 18 лет, хочу подарить что-то недорогое но красивое", LIST),
         ("у неё уши не проколоты", {**LIST, "each": not_kind("earrings"), "never": ["не подскажу"]}),
         ("ну тогда браслет", {**LIST, "each": kind("bracelet")}),
+        ("с камушками", {**LIST, "each": kind("bracelet"), "exact": lambda p: p["stones"], "say": ["с камнями"]}),
     ],
     "not pearls but a brighter stone, within the budget said": [
         ("Здравствуйте! Я ищу что-то для мамы на юбилей, она любит классику и жемчуг, тысяч до 25",
@@ -175,6 +176,15 @@ CONVERSATIONS = {
         ("жемчуг", {"agent": "taste"}),
         ("и что мне подойдет?", {**LIST, "meta": {"products": lambda ps: any(
             p["metal"] == "silver" and "pearl" in p["stones"] for p in ps)}}),
+    ],
+    "discounts and a repair": [
+        ("а скидки у вас есть?", {"agent": C, "intent": "knowledge", "none": True, "say": ["акции"]}),
+        ("можно у вас отремонтировать цепочку?", {"agent": C, "intent": "knowledge", "none": True,
+                                                  "say": ["мастер"]}),
+    ],
+    "a present, not knowing what, for someone who likes bright things": [
+        ("нужен подарок, не знаю что", LIST),
+        ("ей 30 лет, любит яркое", {**LIST, "never": ["не подскажу"]}),
     ],
     "what men wear now": [
         ("что модно у мужчин?", {"agent": "trend", "some": 1, "each": lambda p: p["recipient"] != "women",

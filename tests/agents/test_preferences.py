@@ -6,7 +6,7 @@ import pytest
 from agents.preferences import describe_preferences, extract_preferences
 
 KEYS = {"budget_min", "budget_max", "type", "metal", "stones", "no_stones", "excluded_metals",
-        "excluded_stones", "excluded_types", "size", "style", "occasion", "recipient", "price_level"}
+        "excluded_stones", "excluded_types", "with_stones", "size", "style", "occasion", "recipient", "price_level"}
 
 # (message, the fields we expect; fields not named must be empty: None / [] / False)
 CASES = [
@@ -105,6 +105,7 @@ CASES = [
     ("Что подарить мужу на годовщину? Он не носит кольца",
      dict(recipient="husband", occasion="anniversary", excluded_types=["ring"])),
     ("у неё уши не проколоты", dict(excluded_types=["earrings"])),
+    ("ну тогда браслет с камушками", dict(type="bracelet", with_stones=True)),
     ("Кольцо с сапфиром, только не бриллианты",
      dict(type="ring", stones=["sapphire"], excluded_stones=["diamond"])),
     ("обручалку 18,5 размера из платины", dict(type="wedding_band", metal="platinum", size=18.5)),
@@ -117,7 +118,7 @@ CASES = [
 
 def _expected(fields: dict) -> dict:
     full = {key: None for key in KEYS}
-    full.update(stones=[], excluded_metals=[], excluded_stones=[], excluded_types=[], no_stones=False)
+    full.update(stones=[], excluded_metals=[], excluded_stones=[], excluded_types=[], no_stones=False, with_stones=False)
     full.update(fields)
     return full
 
