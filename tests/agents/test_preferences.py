@@ -110,7 +110,7 @@ CASES = [
      dict(type="ring", stones=["sapphire"], excluded_stones=["diamond"])),
     ("обручалку 18,5 размера из платины", dict(type="wedding_band", metal="platinum", size=18.5)),
     ("Что-нибудь на корпоратив, яркое, с жемчугом, до сотки",
-     dict(occasion="evening", stones=["pearl"], budget_max=100000)),
+     dict(occasion="evening", stones=["pearl"], budget_max=100000, style="luxury")),   # "яркое": showy
     ("Покажите что-нибудь недорогое из серебра", dict(metal="silver", price_level="low")),
     ("Хочу роскошное колье", dict(type="necklace", style="luxury", price_level="high")),
 ]
