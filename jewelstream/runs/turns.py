@@ -6,6 +6,10 @@ resume window closed, or its producer died. Then the answer reads the user's pro
 goes on from the state the earlier turn left, instead of both answering from one snapshot
 and the later write losing the earlier one's changes.
 
+- The line is one browser's (the user id's owner, jewelstream/identity.py). Without a
+  browser (`JEWELSTREAM_BIND_USERS=0`, a service caller) the server cannot tell who is
+  behind an id: many clients may share it (kiosks on one id, a load test), and no run is
+  held for another's.
 - The order is the event log's own record of runs. A run's record goes in with its line-up
   (`RunLog.line_up`, or `claim` with an Idempotency-Key), which tells it, in the same step,
   which of its user's runs are already in the log and still run: those are ahead of it. Of
@@ -66,18 +70,23 @@ async def take_turn(runs: Runs, run: Run, since: float, publish: Callable[[dict]
 
 
 async def _ahead(runs: Runs, run: Run, since: float) -> tuple[list[Run | RunRecord], bool]:
-    """The runs ahead that still run, and whether any of them ended after `since`."""
+    """The runs ahead that still run, and whether any of them ended after `since`: the
+    same browser's. A run of no browser (`JEWELSTREAM_BIND_USERS=0`, a service caller) is in
+    no line: many clients may share its user id."""
+    browser = run.record.browser
+    if browser is None:
+        return [], False
     if run.lined_up is not None:
         try:
             records = await asyncio.shield(run.lined_up)
         except Exception as exc:        # the log cannot be reached: this worker's order only
             log.warning("runs: run %s could not line up in the event log: %r", run.id, exc)
         else:
-            targets = [runs.local(record.run_id) or record for record in records]
+            targets = [runs.local(record.run_id) or record for record in records if record.browser == browser]
             ahead = [target for target in targets if _running(target) and not _gone(runs, target)]
             # A run ahead whose producer died may have written the profile at any moment.
             return ahead, any(target not in ahead and (_ended_at(target) or since) >= since for target in targets)
-    earlier = runs.earlier(run)
+    earlier = [other for other in runs.earlier(run) if other.record.browser == browser]
     return ([other for other in earlier if other.running],
             any((other.record.ended or 0) >= since for other in earlier))
 

@@ -176,3 +176,18 @@ async def test_a_question_on_another_worker_waits_for_the_first(two_workers, fak
     assert metadata_of(two_events)["data"]["taste"]["current_question_index"] == 2
     progress = (await second.server.app[keys.STORE].profile(user))["taste_progress"]
     assert [a["text"] for a in progress["answers"].values()] == ["Золото", "С бриллиантами"]
+
+
+async def test_without_browsers_the_clients_of_one_id_do_not_wait_for_each_other(aiohttp_client, settings, fake_llm):
+    """The line is one browser's. With `JEWELSTREAM_BIND_USERS=0` (or a service caller) the
+    server cannot tell who is behind an id: many clients may share it (kiosks on one id, a
+    load test), and none is held for another's answer."""
+    client = await aiohttp_client(create_app(replace(settings, bind_users=False)))
+    fake_llm.ttft = 0.3
+    started = time.monotonic()
+    responses = await asyncio.gather(*(client.post(CONSULTATION.format("shared"), json={"message": "Кольцо"})
+                                       for _ in range(5)))
+    answers = await asyncio.gather(*(collect(response) for response in responses))
+    assert all(events[-1]["type"] == "done" for events in answers)
+    assert not [e for events in answers for e in events if e.get("stage") == "waiting"]
+    assert time.monotonic() - started < 1.2                 # at once, not one after another (5 x 0.3 s)
