@@ -65,6 +65,9 @@ class Runs:
         for the answer. The user's runs of this worker line up in the order they came."""
         if self.log is None:
             return None
+        if record.browser is None:     # in no line (turns.py): the record goes with the next batch
+            self.log.create(record)
+            return asyncio.ensure_future(self.log.flushed())
         # A margin for the clocks of other boxes: an end that may have come after the
         # profile was read counts as one (the profile is read again).
         line_up = self.log.line_up(record, since - (SKEW if self.log.spans_boxes else 0.0))
@@ -120,6 +123,7 @@ class Runs:
         dies the moment after, that resume finds the run and ends it as interrupted instead
         of answering 404."""
         if run.logged is not None and not run.logged.done():
+            self.log.hurry()          # a record in no line lingers with the events till now
             await asyncio.wait([run.logged], timeout=LOG_WAIT)
 
     def local(self, run_id: str) -> Run | None:
