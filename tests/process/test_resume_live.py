@@ -33,6 +33,15 @@ def answer_for(number: int) -> list[str]:
     return [f"Ответ{number}-{piece} " for piece in range(60)]
 
 
+def alive(pid: int) -> bool:
+    """Not yet reaped by its parent (a killed worker's sockets are closed by then)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def listening_sockets(port: int) -> int:
     """How many sockets listen on `port` (each worker has its own, SO_REUSEPORT)."""
     with open("/proc/net/tcp") as table:
@@ -134,8 +143,8 @@ async def test_after_kill_9_of_the_producer_a_resume_gets_the_logged_events_then
         assert "прервался" in last["message"]
         assert (await resume(last_id)).status == 204           # over and delivered
     fake_llm.gate.set()
-    for _ in range(1200):                                    # the parent starts another worker
-        if listening_sockets(two_workers.port) == 2:
+    for _ in range(1200):         # the parent starts another worker (the killed one's socket
+        if not alive(pid) and listening_sockets(two_workers.port) == 2:   # may outlive it a moment)
             break
         await asyncio.sleep(0.1)
     assert listening_sockets(two_workers.port) == 2
