@@ -61,8 +61,9 @@ class Runs:
 
     def line_up(self, record: RunRecord, since: float) -> asyncio.Future | None:
         """Send the run's record to the log now, with its line-up (the user's runs ahead of
-        it, turns.py); None without a log. `since`: when the caller read the user's profile
-        for the answer. The user's runs of this worker line up in the order they came."""
+        it, turns.py); None without a log. A run of no browser is in no line: the future of
+        its record's commit. `since`: when the caller read the user's profile for the
+        answer. The user's runs of this worker line up in the order they came."""
         if self.log is None:
             return None
         if record.browser is None:     # in no line (turns.py): the record goes with the next batch
@@ -103,7 +104,8 @@ class Runs:
             if ahead is not None:
                 lined_up = asyncio.get_running_loop().create_future()
                 lined_up.set_result(ahead)
-            run.lined_up = run.logged = lined_up or self.line_up(record, since)
+            run.logged = lined_up or self.line_up(record, since)
+            run.lined_up = run.logged if record.browser is not None else None   # in no line: turns.py
         self._producing.add(run.id)
         run.task = asyncio.create_task(produce(run, make_events, self.log, self._ended, self._crowded,
                                                turn=lambda publish: take_turn(self, run, since, publish)))
