@@ -13,6 +13,10 @@ message is not an answer. After the last question `record` writes `profile["tast
 earlier taste stays until a new one is complete); `respond` asks the next question, or
 sums the profile up and offers to pick jewelry.
 
+An option may also be picked by its place in the list ("второй", "вариант 2", "1 и 3",
+"последний"), when the answer is nothing but such picks: the picked options' labels are then
+read as if the customer had written them.
+
 What it leaves out: branching questions, editing one answer, reading several answers from
 one message. Metals, stones and budget are read by `agents.preferences`; the other
 questions by stems, with a clause that holds a negation ("не люблю бохо") refused whole.
@@ -48,6 +52,31 @@ _RESTART = re.compile(
     r"(?:начать|начнем|начни|давай(?:те)?|пройти|пройду|заполнить|анкет\w*)\s+(?:\w+\s+)?"
     r"(?:заново|сначала|с начала|еще раз|снова)|^\W*(?:заново|сначала|с начала)\W*$|"
     r"сброс\w*\s+анкет|перепройти")
+# An answer that is only picks of listed options: "второй", "вариант 2", "1 и 3", "последний".
+_PICK_FILLER = frozenset("вариант варианты варианта варианты номер номера ответ и или а также пожалуй "
+                         "наверное наверно мне нравится нравятся ближе выбираю выберу давайте скорее "
+                         "вот это то".split())
+_PICK_ORDINAL = re.compile(r"(перв|втор|трет|четверт|пят|шест|седьм|восьм|девят|десят)"
+                           r"(?:ый|ой|ий|ая|ое|ую|ые|ых|ого|ей)")
+_ORDINAL_INDEX = {stem: i for i, stem in enumerate(
+    "перв втор трет четверт пят шест седьм восьм девят десят".split())}
+
+
+def picked_options(text: str, count: int) -> list[int]:
+    """Indices of the options picked by place ("второй и последний" -> [1, count - 1]); [] when
+    the text says anything else, or a place beyond the list."""
+    picks: list[int] = []
+    for word in re.findall(r"[а-яё]+|\d+", normalize(text)):
+        if word in _PICK_FILLER:
+            continue
+        ordinal = _PICK_ORDINAL.fullmatch(word)
+        index = (int(word) - 1 if word.isdigit() else _ORDINAL_INDEX[ordinal[1]] if ordinal else
+                 count - 1 if word.startswith("последн") else None)
+        if index is None or not 0 <= index < count:
+            return []
+        if index not in picks:
+            picks.append(index)
+    return picks
 
 
 def table_codes(text: str, table: dict) -> list[str]:
@@ -105,6 +134,17 @@ class Question:
     parse: Callable[[str], dict] | None = None  # None: table_codes into `key`
 
     def read(self, text: str) -> dict:
+        value = self._read_words(text)
+        if any(value.values()):
+            return value
+        labels = list(self.table.values())
+        picks = [labels[i][0] for i in picked_options(text, len(labels))]
+        if self.key == "budget" and len(picks) > 1:      # "1 и 2": from the lowest to the highest
+            low, high = self._read_words(picks[0]), self._read_words(picks[-1])
+            return {"budget_min": low["budget_min"], "budget_max": high["budget_max"]}
+        return self._read_words(", ".join(picks)) if picks else value
+
+    def _read_words(self, text: str) -> dict:
         return self.parse(text) if self.parse else {self.key: table_codes(text, self.table)}
 
     def asked(self, number: int, total: int) -> str:
