@@ -6,7 +6,9 @@ and its plain Russian sentence.
 
 Figures: `sales` (orders, units, revenue, average check in a period, optionally for some
 kinds of goods), `stock` (units and models on hand), `top_products` (best or worst sellers
-in a period), `win_back` (customers "under threat of leaving" by RFM, with names: this
+in a period), `top_customers` (who bought most in a period, by money or by orders, with
+names: staff only), `compare` (orders, revenue and average check in two periods, with the
+change in percent, computed here), `win_back` (customers "under threat of leaving" by RFM, with names: this
 text goes to staff only), `missing` (the data has no such thing: said plainly). A period
 with no data says so with the span the data covers, never a zero that looks like a fact.
 
@@ -56,6 +58,8 @@ def answer_figure(question: dict, store, now: date) -> dict:
         return {**base, **stock(store.catalog, question)}
     if code == "win_back":
         return {**base, **win_back(store.customers, orders, now)}
+    if code == "compare":
+        return {**base, **compare(orders, store.catalog, question, span)}
     period = question["period"]
     base["period"] = period.label if period else "всё время"
     chosen = [o for o in orders if not period or period.holds(o["date"])]
@@ -63,6 +67,8 @@ def answer_figure(question: dict, store, now: date) -> dict:
                                                      and period.end.isoformat() >= span[0]))
     if code == "top_products":
         return {**base, **top_products(chosen, store.catalog, question)}
+    if code == "top_customers":
+        return {**base, **top_customers(chosen, store.customers, question)}
     return {**base, **sales(chosen, store.catalog, question)}
 
 
@@ -99,7 +105,40 @@ def top_products(orders: list[dict], catalog: list[dict], question: dict) -> dic
     ranked = sorted(goods, key=lambda pid: (units[pid], revenue[pid], pid), reverse=not question["worst"])
     return {"worst": question["worst"],
             "products": [{"id": pid, "name": goods[pid]["name"], "units": units[pid],
-                          "revenue": revenue[pid]} for pid in ranked[:TOP]]}
+                          "revenue": revenue[pid]} for pid in ranked[:question.get("rows", TOP)]]}
+
+
+def top_customers(orders: list[dict], customers: list[dict], question: dict) -> dict:
+    """The customers who spent most (or, asked about "активные", ordered most) in the orders."""
+    count, spent, last = Counter(), Counter(), {}
+    for o in orders:
+        who = o["customer_id"]
+        count[who] += 1
+        spent[who] += o["amount"]
+        last[who] = max(last.get(who, ""), o["date"])
+    names = {c["id"]: c["name"] for c in customers}
+    by_orders = question["metric"] == "orders"
+    ranked = sorted(count, key=lambda c: ((count[c], spent[c]) if by_orders else (spent[c], count[c]), c),
+                    reverse=True)
+    return {"by": "orders" if by_orders else "revenue", "buyers": len(count), "customers": [
+        {"id": c, "name": names.get(c, c), "orders": count[c], "spent": spent[c], "last_order": last[c]}
+        for c in ranked[:question.get("rows", TOP)]]}
+
+
+def compare(orders: list[dict], catalog: list[dict], question: dict, span) -> dict:
+    """The sales figure of each of the two periods (earlier first) and the change between them."""
+    rows = []
+    for period in question["periods"]:
+        covered = bool(span) and period.start.isoformat() <= span[1] and period.end.isoformat() >= span[0]
+        chosen = [o for o in orders if period.holds(o["date"])]
+        rows.append({"period": period.label, "covered": covered, **sales(chosen, catalog, question)})
+    before, after = rows
+
+    def change(key: str) -> int | None:
+        return round((after[key] - before[key]) * 100 / before[key]) if before[key] else None
+
+    return {"metric": question["metric"], "periods": rows,
+            "change": {key: change(key) for key in ("revenue", "orders", "average_check")}}
 
 
 def win_back(customers: list[dict], orders: list[dict], now: date) -> dict:
@@ -184,5 +223,40 @@ def _win_back(f: dict) -> str:
                       f"не возвращались): всего {f['total']}, самые ценные:", *rows])
 
 
+def _top_customers(f: dict) -> str:
+    if gap := _no_orders(f):
+        return gap
+    if not f["customers"]:
+        return f"За период «{f['period']}» покупок не было."
+    head = ("Чаще всего покупали" if f["by"] == "orders" else "Больше всего потратили")
+    rows = [f"{n}. {c['name']} — заказов: {c['orders']}, на сумму {rubles(c['spent'])}, последняя "
+            f"покупка {russian_day(c['last_order'])}" for n, c in enumerate(f["customers"], 1)]
+    return "\n".join([f"Покупали за период «{f['period']}»: {number(f['buyers'])} клиентов. {head}:", *rows])
+
+
+def _percent_change(change: int | None) -> str:
+    if change is None:
+        return "сравнить не с чем"
+    return "без изменений" if change == 0 else f"{change:+d}\u00a0%".replace("-", "−")
+
+
+def _compare(f: dict) -> str:
+    if not f["data_from"]:
+        return "В базе пока нет заказов."
+    before, after = f["periods"]
+    goods = f" ({f['goods']})" if f["goods"] else ""
+    missing = [row["period"] for row in (before, after) if not row["covered"]]
+    if missing:
+        return (f"За период «{missing[0]}» данных о заказах нет: в базе заказы с "
+                f"{russian_day(f['data_from'])} по {russian_day(f['data_to'])}.")
+    change = f["change"]
+    lines = [f"Сравнение{goods}: «{before['period']}» → «{after['period']}».",
+             f"Выручка: {rubles(before['revenue'])} → {rubles(after['revenue'])} ({_percent_change(change['revenue'])}).",
+             f"Заказов: {number(before['orders'])} → {number(after['orders'])} ({_percent_change(change['orders'])}).",
+             f"Средний чек: {rubles(before['average_check'])} → {rubles(after['average_check'])} "
+             f"({_percent_change(change['average_check'])})."]
+    return "\n".join(lines)
+
+
 _TEXTS = {"missing": _missing, "sales": _sales, "stock": _stock, "top_products": _top,
-          "win_back": _win_back}
+          "top_customers": _top_customers, "compare": _compare, "win_back": _win_back}

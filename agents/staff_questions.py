@@ -5,22 +5,28 @@
     {"figure": "sales", "metric": "revenue", "period": Period(октябрь 2026),
      "types": [], "metals": [], "stones": [], "worst": False, "missing": None}
 
-`figure` is one of FIGURES' codes ("sales", "stock", "top_products", "win_back"), or
+`figure` is one of FIGURES' codes ("sales", "stock", "top_products", "win_back"),
+"top_customers" (who bought most: "кто самые активные клиенты?", "топ покупателей за год"),
+"compare" (a sales figure in two periods: "сравни сентябрь и октябрь", "выручка за октябрь
+по сравнению с прошлым месяцем"; one period named is compared with the one before it, and
+`periods` holds both, the earlier first), or
 "missing" when the question asks for something the shop's data does not hold (profit,
 visitors, returns...: `missing` then names it in Russian), or None when no single figure
 is asked (the analyst then answers by topic or with an overview). `types`, `metals` and
 `stones` are `agents.language.vocabulary` codes read by `agents.goods` ("кольца" are every kind of
 ring, "золото" every gold). `period` comes from `agents.periods` (None: all the data).
 
-Left out: several figures in one question (the first asked wins), comparisons between
-periods, one named customer or product.
+Left out: several figures in one question (the first asked wins), comparisons of stock or
+of top lists, one named customer or product.
 """
 from __future__ import annotations
 
 from datetime import date
 
 from agents.goods import Goods, goods_in
-from agents.periods import period_in
+import re
+
+from agents.periods import period_before, period_in, periods_in
 from agents.language import normalize, words
 
 # figure -> stems (substrings of the normalized text), tried in this order.
@@ -55,17 +61,52 @@ _TOPICAL = ("прогноз", "ожида", "следующ", "будущ", "п�
 _NOT_MISSING = ("прибыльн",)        # "самые прибыльные сегменты" asks about revenue
 
 
+_COMPARE = re.compile(r"сравн|(?<![а-я])(?:против|vs)(?![а-я])|относительно|разниц|как измени|"
+                      r"вырос|выросл|упал|снизил|увеличил|уменьшил")
+_TOP_CUSTOMERS = re.compile(
+    r"(?:топ|лучш|активн|крупн|постоянн|ценн|важн|вип|самы[а-я]*|главн)[а-я-]*(?:\s*\d+)?\s+"
+    r"(?:[а-я]+\s+)?(?:клиент|покупател)|(?:кто|какие клиенты|какие покупатели)\s+(?:у нас\s+)?"
+    r"(?:больше|чаще)\s+всего\s+(?:покупа|трат|заказ|потратил)|(?:клиент|покупател)[а-я]*\s+"
+    r"(?:с\s+(?:наибольш|самы)|(?:которые|кто)\s+(?:больше|чаще)\s+всего)")
+_BY_ORDERS = ("активн", "чаще", "больше всего заказ", "постоянн")
+_HOW_MANY = re.compile(r"(?<![а-я])топ[\s-]*(\d+)|(?<!\d)(\d+)\s+(?:сам|лучш|худш|крупн|активн|клиент|покупател|товар)")
+LIST_DEFAULT, LIST_MAX = 5, 20          # rows of a top list: as asked ("топ-10"), at most 20
+
+
 def read_question(text: str, now: date) -> dict:
     t = normalize(text)
     ws = [w for w in words(t) if not w.startswith(_NOT_MISSING)]
     missing = next((what for stem, what in MISSING.items() if any(w.startswith(stem) for w in ws)), None)
-    figure = "missing" if missing else None if any(s in t for s in _TOPICAL) else next(
-        (code for code, stems in FIGURES.items() if any(s in t for s in stems)), None)
+    figure = "missing" if missing else None if any(s in t for s in _TOPICAL) else \
+        "top_customers" if _TOP_CUSTOMERS.search(t) else next(
+            (code for code, stems in FIGURES.items() if any(s in t for s in stems)), None)
     metric = next((code for code, stems in METRICS.items() if any(s in t for s in stems)), "revenue")
+    if figure == "top_customers" and any(s in t for s in _BY_ORDERS) and not METRICS_SAID.search(t):
+        metric = "orders"
     goods = goods_in(text)
-    return {"figure": figure, "metric": metric, "period": period_in(text, now),
-            "types": list(goods.types), "metals": list(goods.metals), "stones": list(goods.stones),
-            "worst": any(s in t for s in _WORST), "missing": missing}
+    question = {"figure": figure, "metric": metric, "period": period_in(text, now),
+                "types": list(goods.types), "metals": list(goods.metals), "stones": list(goods.stones),
+                "worst": any(s in t for s in _WORST), "missing": missing, "rows": _rows_asked(t)}
+    if figure in (None, "sales") and _COMPARE.search(t):
+        periods = compared(periods_in(text, now))
+        if periods:
+            question.update(figure="compare", periods=periods)
+    return question
+
+
+def compared(periods: list) -> list:
+    """The two periods to compare, the earlier first: two named, or one and the one before it."""
+    if len(periods) == 1:
+        periods = [period_before(periods[0]), periods[0]]
+    return sorted(periods[:2], key=lambda p: p.start) if len(periods) >= 2 else []
+
+
+def _rows_asked(t: str) -> int:
+    m = _HOW_MANY.search(t)
+    return min(max(int(m[1] or m[2]), 1), LIST_MAX) if m else LIST_DEFAULT
+
+
+METRICS_SAID = re.compile(r"выручк|потратил|трат|сумм|оборот|доход|денег")
 
 
 def goods_filter(question: dict):

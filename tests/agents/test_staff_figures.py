@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from agents.periods import period_in
+from agents.periods import period_in, periods_in
 from agents.routing import asks_for_staff_data, route_message
 from agents.staff_questions import read_question
 from tests.kit import ORCHESTRATOR, STAFF, db_rows
@@ -161,3 +161,69 @@ def test_analytics_questions_are_recognised_for_customers_and_routed_for_staff(m
 ])
 def test_customer_questions_are_not_mistaken_for_analytics(message):
     assert not asks_for_staff_data(message)
+
+
+async def test_the_customers_who_spent_most_in_the_year_as_many_as_asked(offline_client, db_path):
+    rows = db_rows(db_path, f"""SELECT c.name, count(*), sum(o.amount) FROM orders o JOIN customers c
+        ON c.id = o.customer_id
+        WHERE o.date >= date({NOW}, 'start of month', '-12 months') AND o.date < date({NOW}, 'start of month')
+        GROUP BY c.id ORDER BY sum(o.amount) DESC, count(*) DESC, c.id DESC LIMIT 10""")
+    text, agent, meta = await ask(offline_client, "топ-10 покупателей за год")
+    assert agent == "analysis" and len(meta["figure"]["customers"]) == 10
+    for n, (name, orders, spent) in enumerate(rows, 1):
+        assert f"{n}. {name} — заказов: {orders}, на сумму {rub(spent)}" in text
+
+
+async def test_the_most_active_customers_are_ranked_by_orders(offline_client, db_path):
+    rows = db_rows(db_path, """SELECT c.name, count(*), sum(o.amount) FROM orders o JOIN customers c
+        ON c.id = o.customer_id GROUP BY c.id ORDER BY count(*) DESC, sum(o.amount) DESC, c.id DESC LIMIT 5""")
+    (buyers,), = db_rows(db_path, "SELECT count(DISTINCT customer_id) FROM orders")
+    text, _agent, meta = await ask(offline_client, "Кто самые активные клиенты?")
+    assert f"«всё время»: {buyers} клиентов" in text
+    for n, (name, orders, spent) in enumerate(rows, 1):
+        assert f"{n}. {name} — заказов: {orders}, на сумму {rub(spent)}" in text
+
+
+def month_figures(db_path, month: str) -> tuple[int, int]:
+    return db_rows(db_path, "SELECT coalesce(sum(amount), 0), count(*) FROM orders WHERE date LIKE ?",
+                   f"{month}-%")[0]
+
+
+def change(before: int, after: int) -> str:
+    percent = round((after - before) * 100 / before)
+    return "без изменений" if percent == 0 else f"{percent:+d}\u00a0%".replace("-", "−")
+
+
+async def test_two_named_months_are_compared_earlier_first(offline_client, db_path):
+    (rev9, n9), (rev10, n10) = month_figures(db_path, "2026-09"), month_figures(db_path, "2026-10")
+    text, agent, meta = await ask(offline_client, "Сравни выручку за октябрь и сентябрь")
+    assert agent == "analysis" and [p["period"] for p in meta["figure"]["periods"]] == ["сентябрь 2026", "октябрь 2026"]
+    assert f"Выручка: {rub(rev9)} → {rub(rev10)} ({change(rev9, rev10)})" in text
+    assert f"Заказов: {n9} → {n10} ({change(n9, n10)})" in text
+    assert f"Средний чек: {rub(round(rev9 / n9))} → {rub(round(rev10 / n10))}" in text
+
+
+async def test_one_period_is_compared_with_the_one_before_and_a_follow_up_moves_both(offline_client, db_path):
+    text, _agent, meta = await ask(offline_client, "Как изменилась выручка в октябре?", user="staff-cmp")
+    assert [p["period"] for p in meta["figure"]["periods"]] == ["сентябрь 2026", "октябрь 2026"]
+    (rev_q2,), = db_rows(db_path, "SELECT sum(amount) FROM orders WHERE date BETWEEN '2026-04-01' AND '2026-06-30'")
+    (rev_q3,), = db_rows(db_path, "SELECT sum(amount) FROM orders WHERE date BETWEEN '2026-07-01' AND '2026-09-30'")
+    text, _agent, meta = await ask(offline_client, "а за прошлый квартал?", user="staff-cmp")
+    assert [p["period"] for p in meta["figure"]["periods"]] == ["2-й квартал 2026", "3-й квартал 2026"]
+    assert f"Выручка: {rub(rev_q2)} → {rub(rev_q3)}" in text
+
+
+async def test_a_customer_asking_who_buys_most_gets_no_names(offline_client):
+    text, agent, meta = await ask(offline_client, "кто ваши самые активные клиенты?", headers={}, user="cust2")
+    assert meta.get("refused") is True and "только сотрудникам" in text and "заказов" not in text
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("сравни сентябрь и октябрь", ["сентябрь 2026", "октябрь 2026"]),
+    ("выручка за октябрь по сравнению с сентябрём", ["октябрь 2026", "сентябрь 2026"]),
+    ("сравни этот год с прошлым", ["2026 год (с начала года)", "2025 год"]),
+    ("прошлый месяц и позапрошлый", ["октябрь 2026", "сентябрь 2026"]),
+    ("выручка с начала года", ["2026 год (с начала года)"]),
+])
+def test_every_period_named(text, labels):
+    assert [p.label for p in periods_in(text, date(2026, 11, 1))] == labels
