@@ -6,8 +6,8 @@ and its plain Russian sentence.
 
 Figures: `sales` (orders, units, revenue, average check in a period, optionally for some
 kinds of goods), `stock` (units and models on hand), `top_products` (best or worst sellers
-in a period), `top_customers` (who bought most in a period, by money or by orders, with
-names: staff only), `compare` (orders, revenue and average check in two periods, with the
+in a period), `top_customers`, `new_customers`, `channels`, `weekdays` (who buys and how:
+`agents.customer_figures`; names go to staff only), `compare` (orders, revenue and average check in two periods, with the
 change in percent, computed here), `win_back` (customers "under threat of leaving" by RFM, with names: this
 text goes to staff only), `missing` (the data has no such thing: said plainly). A period
 with no data says so with the span the data covers, never a zero that looks like a fact.
@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from agents import customer_figures as C
 from agents.sales import segment_members
 from agents.search import rubles
 from agents.wording import number
@@ -68,7 +69,13 @@ def answer_figure(question: dict, store, now: date) -> dict:
     if code == "top_products":
         return {**base, **top_products(chosen, store.catalog, question)}
     if code == "top_customers":
-        return {**base, **top_customers(chosen, store.customers, question)}
+        return {**base, **C.top_customers(chosen, store.customers, question)}
+    if code == "new_customers":
+        return {**base, **C.new_customers(orders, store.customers, period)}
+    if code == "channels":
+        return {**base, **C.channels(chosen)}
+    if code == "weekdays":
+        return {**base, **C.weekdays(chosen)}
     return {**base, **sales(chosen, store.catalog, question)}
 
 
@@ -79,7 +86,8 @@ def sales(orders: list[dict], catalog: list[dict], question: dict) -> dict:
         mine = orders                       # every order, also of goods no longer in the catalog
     revenue = sum(o["amount"] for o in mine)
     return {"metric": question["metric"], "orders": len(mine), "units": sum(o["quantity"] for o in mine),
-            "revenue": revenue, "average_check": round(revenue / len(mine)) if mine else 0}
+            "revenue": revenue, "average_check": round(revenue / len(mine)) if mine else 0,
+            "buyers": len({o["customer_id"] for o in mine})}
 
 
 def stock(catalog: list[dict], question: dict) -> dict:
@@ -106,23 +114,6 @@ def top_products(orders: list[dict], catalog: list[dict], question: dict) -> dic
     return {"worst": question["worst"],
             "products": [{"id": pid, "name": goods[pid]["name"], "units": units[pid],
                           "revenue": revenue[pid]} for pid in ranked[:question.get("rows", TOP)]]}
-
-
-def top_customers(orders: list[dict], customers: list[dict], question: dict) -> dict:
-    """The customers who spent most (or, asked about "активные", ordered most) in the orders."""
-    count, spent, last = Counter(), Counter(), {}
-    for o in orders:
-        who = o["customer_id"]
-        count[who] += 1
-        spent[who] += o["amount"]
-        last[who] = max(last.get(who, ""), o["date"])
-    names = {c["id"]: c["name"] for c in customers}
-    by_orders = question["metric"] == "orders"
-    ranked = sorted(count, key=lambda c: ((count[c], spent[c]) if by_orders else (spent[c], count[c]), c),
-                    reverse=True)
-    return {"by": "orders" if by_orders else "revenue", "buyers": len(count), "customers": [
-        {"id": c, "name": names.get(c, c), "orders": count[c], "spent": spent[c], "last_order": last[c]}
-        for c in ranked[:question.get("rows", TOP)]]}
 
 
 def compare(orders: list[dict], catalog: list[dict], question: dict, span) -> dict:
@@ -181,10 +172,12 @@ def _sales(f: dict) -> str:
     goods = f" ({f['goods']})" if f["goods"] else ""
     head = {"revenue": f"Выручка за период «{f['period']}»{goods}: {rubles(f['revenue'])}",
             "orders": f"Заказов за период «{f['period']}»{goods}: {number(f['orders'])}",
-            "average_check": f"Средний чек за период «{f['period']}»{goods}: {rubles(f['average_check'])}"}
+            "average_check": f"Средний чек за период «{f['period']}»{goods}: {rubles(f['average_check'])}",
+            "buyers": f"Покупателей за период «{f['period']}»{goods}: {number(f['buyers'])}"}
     rest = {"revenue": f"заказов: {number(f['orders'])}, средний чек {rubles(f['average_check'])}",
             "orders": f"продано изделий: {number(f['units'])}, выручка {rubles(f['revenue'])}",
-            "average_check": f"заказов: {number(f['orders'])}, выручка {rubles(f['revenue'])}"}
+            "average_check": f"заказов: {number(f['orders'])}, выручка {rubles(f['revenue'])}",
+            "buyers": f"заказов: {number(f['orders'])}, выручка {rubles(f['revenue'])}"}
     return f"{head[f['metric']]}; {rest[f['metric']]}."
 
 
@@ -223,17 +216,6 @@ def _win_back(f: dict) -> str:
                       f"не возвращались): всего {f['total']}, самые ценные:", *rows])
 
 
-def _top_customers(f: dict) -> str:
-    if gap := _no_orders(f):
-        return gap
-    if not f["customers"]:
-        return f"За период «{f['period']}» покупок не было."
-    head = ("Чаще всего покупали" if f["by"] == "orders" else "Больше всего потратили")
-    rows = [f"{n}. {c['name']} — заказов: {c['orders']}, на сумму {rubles(c['spent'])}, последняя "
-            f"покупка {russian_day(c['last_order'])}" for n, c in enumerate(f["customers"], 1)]
-    return "\n".join([f"Покупали за период «{f['period']}»: {number(f['buyers'])} клиентов. {head}:", *rows])
-
-
 def _percent_change(change: int | None) -> str:
     if change is None:
         return "сравнить не с чем"
@@ -258,5 +240,13 @@ def _compare(f: dict) -> str:
     return "\n".join(lines)
 
 
+def _about_orders(text):
+    """A figure of the orders in a period: the gap in the data said first, if there is one."""
+    return lambda f: _no_orders(f) or text(f)
+
+
 _TEXTS = {"missing": _missing, "sales": _sales, "stock": _stock, "top_products": _top,
-          "top_customers": _top_customers, "compare": _compare, "win_back": _win_back}
+          "compare": _compare, "win_back": _win_back,
+          "top_customers": _about_orders(lambda f: C.top_customers_text(f, russian_day)),
+          "new_customers": _about_orders(C.new_customers_text),
+          "channels": _about_orders(C.channels_text), "weekdays": _about_orders(C.weekdays_text)}

@@ -7,6 +7,8 @@
 
 `figure` is one of FIGURES' codes ("sales", "stock", "top_products", "win_back"),
 "top_customers" (who bought most: "кто самые активные клиенты?", "топ покупателей за год"),
+"new_customers" ("сколько новых клиентов в октябре?"), "channels" ("какой канал продаж
+приносит больше?"), "weekdays" ("в какой день недели больше всего продаж?"),
 "compare" (a sales figure in two periods: "сравни сентябрь и октябрь", "выручка за октябрь
 по сравнению с прошлым месяцем"; one period named is compared with the one before it, and
 `periods` holds both, the earlier first), or
@@ -41,9 +43,11 @@ FIGURES = {
                      "какие товары", "какие модели", "какие изделия", "какие позиции"),
     "sales": ("выручк", "оборот", "доход", "на какую сумму", "на сколько рублей", "сумма продаж",
               "заработ", "средн чек", "средний чек", "заказ", "покупок", "продаж", "продал",
-              "продан", "купили"),
+              "продан", "купили", "покупател"),
 }
-METRICS = {"average_check": ("средн чек", "средний чек"),
+METRICS = {"buyers": ("сколько клиент", "сколько покупател", "сколько человек", "число клиент",
+                      "число покупател", "количество клиент", "количество покупател"),
+           "average_check": ("средн чек", "средний чек"),
            "revenue": ("выручк", "оборот", "доход", "на какую сумму", "на сколько рублей",
                        "сумма продаж", "заработ"),
            "orders": ("заказ", "покупок", "продаж", "продал", "продан", "купили")}
@@ -68,6 +72,10 @@ _TOP_CUSTOMERS = re.compile(
     r"(?:[а-я]+\s+)?(?:клиент|покупател)|(?:кто|какие клиенты|какие покупатели)\s+(?:у нас\s+)?"
     r"(?:больше|чаще)\s+всего\s+(?:покупа|трат|заказ|потратил)|(?:клиент|покупател)[а-я]*\s+"
     r"(?:с\s+(?:наибольш|самы)|(?:которые|кто)\s+(?:больше|чаще)\s+всего)")
+_NEW_CUSTOMERS = re.compile(r"нов[а-я]*\s+(?:[а-я]+\s+)?(?:клиент|покупател)|впервые\s+(?:купил|покупал)|"
+                            r"перв[а-я]*\s+покупк|привлекл|пришло\s+(?:новых|клиент)")
+_CHANNELS = re.compile(r"канал|онлайн|офлайн|интернет|на сайте|через сайт|в салоне или|в магазине или")
+_WEEKDAYS = re.compile(r"(?:в\s+какой|какой|какие|по)\s+д(?:ень|ни|ням)\s+недел[а-я]*|д(?:ень|ни|ням)\s+недел[а-я]*")
 _BY_ORDERS = ("активн", "чаще", "больше всего заказ", "постоянн")
 _HOW_MANY = re.compile(r"(?<![а-я])топ[\s-]*(\d+)|(?<!\d)(\d+)\s+(?:сам|лучш|худш|крупн|активн|клиент|покупател|товар)")
 LIST_DEFAULT, LIST_MAX = 5, 20          # rows of a top list: as asked ("топ-10"), at most 20
@@ -77,14 +85,18 @@ def read_question(text: str, now: date) -> dict:
     t = normalize(text)
     ws = [w for w in words(t) if not w.startswith(_NOT_MISSING)]
     missing = next((what for stem, what in MISSING.items() if any(w.startswith(stem) for w in ws)), None)
+    weekdays = _WEEKDAYS.search(t)
+    if weekdays:                            # "день недели" names no period
+        t = t.replace(weekdays[0], " ")
     figure = "missing" if missing else None if any(s in t for s in _TOPICAL) else \
-        "top_customers" if _TOP_CUSTOMERS.search(t) else next(
+        "weekdays" if weekdays else "new_customers" if _NEW_CUSTOMERS.search(t) else \
+        "top_customers" if _TOP_CUSTOMERS.search(t) else "channels" if _CHANNELS.search(t) else next(
             (code for code, stems in FIGURES.items() if any(s in t for s in stems)), None)
     metric = next((code for code, stems in METRICS.items() if any(s in t for s in stems)), "revenue")
     if figure == "top_customers" and any(s in t for s in _BY_ORDERS) and not METRICS_SAID.search(t):
         metric = "orders"
     goods = goods_in(text)
-    question = {"figure": figure, "metric": metric, "period": period_in(text, now),
+    question = {"figure": figure, "metric": metric, "period": period_in(t, now),
                 "types": list(goods.types), "metals": list(goods.metals), "stones": list(goods.stones),
                 "worst": any(s in t for s in _WORST), "missing": missing, "rows": _rows_asked(t)}
     if figure in (None, "sales") and _COMPARE.search(t):

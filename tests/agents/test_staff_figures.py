@@ -227,3 +227,37 @@ async def test_a_customer_asking_who_buys_most_gets_no_names(offline_client):
 ])
 def test_every_period_named(text, labels):
     assert [p.label for p in periods_in(text, date(2026, 11, 1))] == labels
+
+
+async def test_how_many_customers_bought_in_a_month(offline_client, db_path):
+    buyers, orders = db_rows(db_path, "SELECT count(DISTINCT customer_id), count(*) FROM orders WHERE date LIKE '2026-10-%'")[0]
+    assert buyers < orders
+    text, _agent, meta = await ask(offline_client, "Сколько клиентов купили в октябре?")
+    assert meta["figure"]["buyers"] == buyers and f"Покупателей за период «октябрь 2026»: {buyers}" in text
+
+
+async def test_new_customers_are_the_ones_whose_first_order_is_in_the_period(offline_client, db_path):
+    (new,), = db_rows(db_path, """SELECT count(*) FROM (SELECT customer_id, min(date) AS first FROM orders
+        GROUP BY customer_id) WHERE first LIKE '2026-10-%'""")
+    (registered,), = db_rows(db_path, "SELECT count(*) FROM customers WHERE registered LIKE '2026-10-%'")
+    text, _agent, meta = await ask(offline_client, "Сколько новых клиентов в октябре?")
+    assert meta["figure"]["code"] == "new_customers" and meta["figure"]["new"] == new
+    assert f"«октябрь 2026»: {new} из" in text and f"зарегистрировались за этот период: {registered}" in text
+
+
+async def test_sales_by_channel(offline_client, db_path):
+    rows = db_rows(db_path, "SELECT channel, count(*), sum(amount) FROM orders GROUP BY channel ORDER BY sum(amount) DESC")
+    text, _agent, meta = await ask(offline_client, "Какой канал продаж приносит больше выручки?")
+    assert [(c["code"], c["orders"], c["revenue"]) for c in meta["figure"]["channels"]] == rows
+    assert f"в салоне — заказов: {dict((r[0], r[1]) for r in rows)['store']:,}".replace(",", "\u202f") in text
+
+
+async def test_sales_by_day_of_the_week_is_no_week_period(offline_client, db_path):
+    rows = db_rows(db_path, """SELECT (CAST(strftime('%w', date) AS INTEGER) + 6) % 7, count(*), sum(amount)
+        FROM orders WHERE date LIKE '2026-10-%' GROUP BY 1 ORDER BY 1""")
+    text, _agent, meta = await ask(offline_client, "В какой день недели больше всего продаж в октябре?")
+    figure = meta["figure"]
+    assert figure["period"] == "октябрь 2026"
+    assert [(d["day"], d["orders"], d["revenue"]) for d in figure["days"] if d["orders"]] == rows
+    best = max(rows, key=lambda r: (r[2], r[1]))[0]
+    assert text.startswith(f"Больше всего выручки — {figure['days'][best]['label']}")
