@@ -132,9 +132,12 @@ def period_before(period: Period) -> Period:
             return _quarter(before.year, (before.month - 1) // 3 + 1)
         if months == 12 and start.month == 1:
             return Period(date(start.year - 1, 1, 1), date(start.year - 1, 12, 31), f"{start.year - 1} год")
-        return Period(before, start - timedelta(days=1), f"{months} мес. до {_day_label(start)}")
+        last = start - timedelta(days=1)
+        return Period(before, last, f"{MONTH_NAMES[before.month - 1]} {before.year} – "
+                                    f"{MONTH_NAMES[last.month - 1]} {last.year}")
     days = (end - start).days + 1
-    return Period(start - timedelta(days=days), start - timedelta(days=1), f"{days} дн. до {_day_label(start)}")
+    first, last = start - timedelta(days=days), start - timedelta(days=1)
+    return Period(first, last, f"с {_day_label(first)} по {_day_label(last)}")
 
 
 def _day_label(day: date) -> str:

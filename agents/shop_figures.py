@@ -128,8 +128,25 @@ def compare(orders: list[dict], catalog: list[dict], question: dict, span) -> di
     def change(key: str) -> int | None:
         return round((after[key] - before[key]) * 100 / before[key]) if before[key] else None
 
-    return {"metric": question["metric"], "periods": rows,
-            "change": {key: change(key) for key in ("revenue", "orders", "average_check")}}
+    figure = {"metric": question["metric"], "periods": rows,
+              "change": {key: change(key) for key in ("revenue", "orders", "average_check")}}
+    if question.get("by_kind"):
+        figure["kinds"] = kinds_compared(orders, catalog, question)
+    return figure
+
+
+def kinds_compared(orders: list[dict], catalog: list[dict], question: dict) -> list[dict]:
+    """Revenue per kind of goods in the two periods, the fastest growing first."""
+    kind = {p["id"]: p["type"] for p in catalog if goods_filter(question)(p)}
+    before, after = (Counter(), Counter())
+    for counter, period in zip((before, after), question["periods"]):
+        for o in orders:
+            if o["product_id"] in kind and period.holds(o["date"]):
+                counter[kind[o["product_id"]]] += o["amount"]
+    rows = [{"kind": label(PRODUCT_TYPES, k), "before": before[k], "after": after[k],
+             "change": round((after[k] - before[k]) * 100 / before[k]) if before[k] else None}
+            for k in set(before) | set(after)]
+    return sorted(rows, key=lambda r: (r["change"] is None, -(r["change"] or 0), r["kind"]))
 
 
 def win_back(customers: list[dict], orders: list[dict], now: date) -> dict:
@@ -237,6 +254,10 @@ def _compare(f: dict) -> str:
              f"Заказов: {number(before['orders'])} → {number(after['orders'])} ({_percent_change(change['orders'])}).",
              f"Средний чек: {rubles(before['average_check'])} → {rubles(after['average_check'])} "
              f"({_percent_change(change['average_check'])})."]
+    if f.get("kinds"):
+        lines.append("Выручка по видам, от самого быстрого роста: " + "; ".join(
+            f"{k['kind']} {rubles(k['before'])} → {rubles(k['after'])} ({_percent_change(k['change'])})"
+            for k in f["kinds"]) + ".")
     return "\n".join(lines)
 
 

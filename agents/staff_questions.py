@@ -66,7 +66,9 @@ _NOT_MISSING = ("прибыльн",)        # "самые прибыльные �
 
 
 _COMPARE = re.compile(r"сравн|(?<![а-я])(?:против|vs)(?![а-я])|относительно|разниц|как измени|"
-                      r"вырос|выросл|упал|снизил|увеличил|уменьшил")
+                      r"вырос|выросл|упал|снизил|увеличил|уменьшил|раст[её]т|растут|рост|пада[её]т|падают|снижа")
+# A comparison per kind of goods: "какая категория растёт быстрее всего?"
+_BY_KIND = re.compile(r"категор|по видам|по типам|каки[ея] (?:виды|товары|украшения|изделия)|что (?:растет|растут|падает)")
 _TOP_CUSTOMERS = re.compile(
     r"(?:топ|лучш|активн|крупн|постоянн|ценн|важн|вип|самы[а-я]*|главн)[а-я-]*(?:\s*\d+)?\s+"
     r"(?:[а-я]+\s+)?(?:клиент|покупател)|(?:кто|какие клиенты|какие покупатели)\s+(?:у нас\s+)?"
@@ -99,10 +101,10 @@ def read_question(text: str, now: date) -> dict:
     question = {"figure": figure, "metric": metric, "period": period_in(t, now),
                 "types": list(goods.types), "metals": list(goods.metals), "stones": list(goods.stones),
                 "worst": any(s in t for s in _WORST), "missing": missing, "rows": _rows_asked(t)}
-    if figure in (None, "sales") and _COMPARE.search(t):
-        periods = compared(periods_in(text, now))
-        if periods:
-            question.update(figure="compare", periods=periods)
+    if figure in (None, "sales", "top_products") and _COMPARE.search(t):
+        # Two periods named, or one and the one before it; none: the last 12 months against the 12 before.
+        periods = compared(periods_in(t, now)) or compared([period_in("за год", now)])
+        question.update(figure="compare", periods=periods, by_kind=bool(_BY_KIND.search(t)))
     return question
 
 

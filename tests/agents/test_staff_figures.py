@@ -261,3 +261,19 @@ async def test_sales_by_day_of_the_week_is_no_week_period(offline_client, db_pat
     assert [(d["day"], d["orders"], d["revenue"]) for d in figure["days"] if d["orders"]] == rows
     best = max(rows, key=lambda r: (r[2], r[1]))[0]
     assert text.startswith(f"Больше всего выручки — {figure['days'][best]['label']}")
+
+
+async def test_which_kind_grows_fastest_compares_the_last_year_with_the_one_before(offline_client, db_path):
+    def by_kind(start: str, end: str) -> dict:
+        return dict(db_rows(db_path, f"""SELECT p.type, sum(o.amount) FROM orders o JOIN products p ON p.id = o.product_id
+            WHERE o.date >= date({NOW}, 'start of month', '{start}') AND o.date < date({NOW}, 'start of month', '{end}')
+            GROUP BY p.type"""))
+    before, after = by_kind("-24 months", "-12 months"), by_kind("-12 months", "+0 months")
+    growth = {kind: round((after[kind] - before[kind]) * 100 / before[kind]) for kind in before}
+    text, agent, meta = await ask(offline_client, "Какая категория растёт быстрее всего?")
+    figure = meta["figure"]
+    assert agent == "analysis" and figure["code"] == "compare"
+    assert [p["period"] for p in figure["periods"]] == ["ноябрь 2024 – октябрь 2025", "последние 12 месяцев"]
+    assert [k["change"] for k in figure["kinds"]] == sorted(growth.values(), reverse=True)
+    fastest = max(growth, key=growth.get)
+    assert f"{rub(before[fastest])} → {rub(after[fastest])} ({change(before[fastest], after[fastest])})" in text
