@@ -57,7 +57,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[keys.METRICS] = Metrics()
     app[keys.TRAFFIC] = Traffic(settings.max_streams, settings.rate_limit, settings.rate_window,
                                 settings.address_rate_limit, max_total=settings.max_streams_total)
-    app[keys.CALLERS] = Callers(settings.staff_token, settings.api_keys, settings.trusted_proxies)
+    app[keys.CALLERS] = Callers(settings.staff_token, settings.api_keys, settings.trusted_proxies,
+                                metrics_token=settings.metrics_token)
     app[keys.UNKNOWN_RUNS] = FailedAttempts(UNKNOWN_RUN_LIMIT, 60, "rate_limited")
     app.cleanup_ctx.extend([store_ctx, runs_ctx, shared_traffic_ctx, identity_ctx, llm_ctx, orchestrator_ctx])
     app.on_shutdown.append(drain_streams)
