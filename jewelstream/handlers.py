@@ -20,6 +20,7 @@ from jewelstream.identity import NEW_BROWSER
 from jewelstream.middlewares import readable_json
 from jewelstream.requests import ChatRequest, Refusal, read_get, read_post, user_id_of
 from jewelstream.runs import http as runs
+from jewelstream.runs.registry import LOG_WAIT
 from jewelstream.sse import EventStream
 from jewelstream.store import StorageUnavailable
 
@@ -201,9 +202,11 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
             if chat.history:
                 chat = dataclasses.replace(chat, history=await verified_history(app[keys.STORE], user_id,
                                                                                 chat.history))
-        except BaseException:
-            if place is not None:              # refused: its place is given up
-                app[keys.RUNS].release(*place)
+        except BaseException as exc:
+            ended = app[keys.RUNS].release(*place) if place is not None else None   # refused: its place given up
+            if ended is not None and not isinstance(exc, asyncio.CancelledError):
+                # The refusal goes out once the log has the end (a client that left waits for nothing).
+                await asyncio.wait([ended], timeout=LOG_WAIT)
             raise
         stream = EventStream(request, heartbeat=settings.heartbeat, write_timeout=settings.write_timeout)
         # The answer is a run (jewelstream/runs/): it goes on if this connection drops. It
