@@ -41,9 +41,12 @@ async def index(request: web.Request) -> web.FileResponse:
 
 
 async def static_file(request: web.Request) -> web.FileResponse:
-    """A file of the page's folder. A missing file, a folder or a path out of it is a JSON
-    404 (aiohttp's static route answered a missing file with an empty 404 of its own)."""
+    """A file of the page's folder. A missing file, a folder, a path out of it or a name no
+    file can have (a NUL byte, which the OS refuses with an error) is a JSON 404 (aiohttp's
+    static route answered a missing file with an empty 404 of its own)."""
     root = STATIC_DIR.resolve()
+    if "\x00" in request.match_info["path"]:
+        raise web.HTTPNotFound()
     path = (root / request.match_info["path"]).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise web.HTTPNotFound()
