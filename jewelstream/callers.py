@@ -89,7 +89,7 @@ class Callers:
         if scheme.lower() != "bearer":                 # the scheme is case-insensitive (RFC 9110)
             return Caller(address)
         self._failures.refuse_if_locked(address)
-        token = token.strip().encode()
+        token = token.strip().encode("utf-8", "surrogateescape")   # any bytes a client sent
         staff = self._staff is not None and hmac.compare_digest(token, self._staff)
         metrics = self._metrics is not None and hmac.compare_digest(token, self._metrics)
         service = False

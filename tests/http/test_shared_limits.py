@@ -50,8 +50,8 @@ async def test_with_redis_gone_the_limits_count_per_process_and_questions_are_an
         proxy.cut_all()
         statuses = []
         for n in range(4):
-            response = await asyncio.wait_for(node.post(CONSULTATION.format(f"gone{n}"), json={"message": "кольцо"}),
-                                              15)
+            asked = node.post(CONSULTATION.format(f"gone{n}"), json={"message": "кольцо"})
+            response = await asyncio.wait_for(asked, 15)
             statuses.append(response.status)
             if response.status == 200:
                 assert text_of(await collect(response)) == "".join(fake_llm.pieces)
