@@ -87,6 +87,8 @@ CHAT_REPLIES = {
     "bye": "Всего доброго, заглядывайте ещё — буду рада!",
     "agree": "Договорились!",
     "greeting": "Я здесь и рада вас слышать!",
+    "unclear": "Простите, я не совсем поняла вас — напишите, пожалуйста, словами, о чём хотите поговорить.",
+    "english": "I answer in Russian: напишите, пожалуйста, по-русски — и я с радостью помогу.",
 }
 OPENINGS = {
     "sad": "Мне очень жаль, что вам грустно: такие дни бывают у всех, и вы имеете полное "
@@ -108,6 +110,7 @@ class GirlfriendState(InputState, total=False):
     sign_new: bool              # the birth date or sign is said in this message
     zodiac_sign: str | None     # Russian name, e.g. "Овен"
     other_sign: str | None      # a sign the question is about, not the customer's ("Скорпиону")
+    stones_of: str | None       # the sign whose stones the answer names (for "покажи такие")
     answer: str
 
 
@@ -158,8 +161,9 @@ async def load_profile(state: GirlfriendState, runtime: Runtime[AgentContext]) -
 
 async def understand(state: GirlfriendState, runtime: Runtime[AgentContext]) -> dict:
     message, history = state["message"], state.get("history") or []
-    moods, events = find_codes(message, MOODS), find_codes(message, EVENTS)
-    topics = find_codes(message, TOPICS)
+    talk = small_talk(message)      # "до свидания" is no date to dress for, "спасибо" no topic
+    moods, events = find_codes(message, MOODS), [] if talk else find_codes(message, EVENTS)
+    topics = [] if talk else find_codes(message, TOPICS)
     profile, sign = state.get("profile") or {}, None
     if stated := stated_birth(message, history):
         fields, sign = stated
@@ -168,7 +172,7 @@ async def understand(state: GirlfriendState, runtime: Runtime[AgentContext]) -> 
             state["user_id"], lambda latest: remembered(latest, fields))
     colors = find_codes(message, OUTFIT_COLORS) if find_codes(message, GARMENTS) else []
     own, named = sign_in_text(message), sign_named(message)
-    chat = (find_codes(message, CHAT) + [small_talk(message)])[0]
+    chat = (find_codes(message, CHAT) + [talk])[0]
     return {"mood": moods[0] if moods else "neutral", "topics": topics,
             "event": events[0] if events else None, "profile": profile,
             "outfit": colors[0] if colors else None, "chat": chat,
@@ -244,8 +248,17 @@ async def respond(state: GirlfriendState, runtime: Runtime[AgentContext]) -> dic
     system = SYSTEM_PROMPT.format(mood=MOODS[state["mood"]][0] if state["mood"] in MOODS else "ровное",
                                   topics=topics, sign=sign_sentence(sign) if sign else "неизвестен",
                                   greeting=GREET if first_turn(state.get("history") or []) else NO_GREETING)
-    messages = chat_messages(system, draft_answer(state), state.get("history") or [], state["message"])
-    return {"answer": await write_answer(runtime, messages)}
+    draft = draft_answer(state)
+    messages = chat_messages(system, draft, state.get("history") or [], state["message"])
+    return {"answer": await write_answer(runtime, messages), "stones_of": stones_named(state, draft)}
+
+
+def stones_named(state: GirlfriendState, draft: str) -> str | None:
+    """The sign whose stones the draft names (a sign asked about, else the customer's own)."""
+    if state.get("other_sign"):
+        return state["other_sign"]
+    sign = state.get("zodiac_sign")
+    return sign if sign and sign_sentence(sign) in draft else None
 
 
 builder = StateGraph(GirlfriendState, context_schema=AgentContext, input_schema=InputState)
@@ -264,11 +277,22 @@ def metadata(state: dict) -> dict:
     return {"zodiac_sign": state.get("zodiac_sign")}
 
 
+def remember(state: dict) -> dict:
+    """The stones the answer named for a sign become the wishes of the search before, so
+    that "покажи такие" next shows pieces with them (the consultant searches from the
+    dialogue's wishes). An answer that named no sign's stones changes nothing."""
+    sign = state.get("stones_of")
+    if not sign:
+        return {}
+    before = (state.get("profile") or {}).get("dialogue", {}).get("wishes") or {}
+    return {"wishes": {**before, "stones": list(SIGN_FACTS[sign][1]), "no_stones": False, "excluded_stones": []}}
+
+
 AGENT = Agent(
     name="girlfriend", title="Подруга", graph=graph,
     headline="Дружелюбно отвечаю ❤️",
     statuses={"load_profile": ("profile", "Вспоминаю, о чём мы говорили..."),
               "understand": ("mood", "Слушаю вас внимательно..."),
               "respond": ("answer", "Пишу ответ...")},
-    metadata=metadata,
+    metadata=metadata, remember=remember,
 )
