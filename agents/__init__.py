@@ -33,5 +33,5 @@ AGENTS = {agent.name: agent for agent in (consultant.AGENT, girlfriend.AGENT, an
 
 __all__ = ["AGENTS", "Agent", "AgentContext", "AnswerBroken", "AnswerCut", "AnswerLimits", "AnswerNote",
            "AnswerTimeout", "AnswerUsage", "OfflineWriter", "SAMPLE_CONVERSATION", "SAMPLE_ROUTED", "Step",
-           "ToolBox", "ToolProducts", "choose_agents", "dialogue_of", "find_codes", "for_agents", "history_for", "load_facts",
-           "normalize", "updated", "usage_reports", "vocabulary", "word_bounded"]
+           "ToolBox", "ToolProducts", "choose_agents", "dialogue_of", "find_codes", "for_agents", "history_for",
+           "load_facts", "normalize", "updated", "usage_reports", "vocabulary", "word_bounded"]
