@@ -28,8 +28,9 @@ from langgraph.runtime import Runtime
 from agents.language import vocabulary as V
 from agents.answering import write_answer
 from agents.base import Agent, AgentContext, InputState, chat_messages, profile_of
-from agents.language import find_codes
+from agents.language import find_codes, normalize
 from agents.language.advisor_words import CHAT, EVENTS, GARMENTS, MOODS, OUTFIT_COLORS, OWN_STONES, TOPICS
+from agents.girlfriend_texts import CHAT_REPLIES, GENERAL_TIPS, METAL_TONE, OPENINGS, OUTFIT_TIPS, TIPS
 from agents.small_talk import small_talk
 from agents.zodiac import SIGN_FACTS, dates_in_text, sign_in_text, sign_named, zodiac_sign
 
@@ -46,59 +47,6 @@ SYSTEM_PROMPT = """Ты — заботливая советчица и стил�
 GREET = "Это начало разговора: можно коротко поздороваться."
 NO_GREETING = "Разговор уже идёт: не здоровайся снова, сразу отвечай по существу."
 
-TIPS = {
-    "date": "На свидание возьмите что-то нежное и небольшое: тонкую цепочку с маленькой подвеской "
-            "и аккуратные пусеты — так всё внимание останется на ваших глазах и улыбке.",
-    "work": "Для работы выбирайте лаконичное: гвоздики и одно тонкое кольцо — выглядит собранно "
-            "и уверенно, ничего не звенит и не отвлекает.",
-    "party": "На вечеринку смело берите один яркий акцент — крупные серьги или массивный браслет, "
-             "а всё остальное оставьте спокойным.",
-    "wedding": "На свадьбу идеально подойдут жемчуг или светлые камни в благородном металле — "
-               "празднично, нежно и очень фотогенично.",
-    "theatre": "Для театра или ресторана красиво смотрится классика: серьги-подвески и тонкий "
-               "браслет, чтобы камни играли при вечернем свете.",
-}
-# Tips for no event in particular, each given once in a conversation.
-GENERAL_TIPS = (
-    "Попробуйте правило одного акцента: одно заметное украшение, а всё остальное — "
-    "тонкое и спокойное, тогда образ сразу выглядит продуманным.",
-    "Серьги подбирайте по форме лица: к круглому идут вытянутые подвески, к узкому — "
-    "объёмные пусеты и кольца-конго.",
-    "Тонкие кольца красиво носить по два-три вместе, а смешивать жёлтое и белое золото "
-    "можно смело, если повторить это сочетание в образе хотя бы дважды.",
-    "Жемчуг — самый универсальный камень: он одинаково хорош и с джинсами, и с вечерним платьем.",
-)
-OUTFIT_TIPS = {
-    "black": "К чёрному смело берите контраст: белое золото или серебро с прозрачными камнями, "
-             "либо жемчуг — это всегда благородно.",
-    "red": "К красному лучше всего жёлтое золото или белое золото с бриллиантами; цветные камни "
-           "не добавляйте — наряд уже главный акцент.",
-    "blue": "К синему и голубому красиво смотрятся серебро и белое золото, сапфиры, топазы и жемчуг.",
-    "white": "К белому подойдёт почти всё: жёлтое золото сделает образ тёплым, жемчуг — нежным, "
-             "а яркие камни — праздничным.",
-    "green": "К зелёному идеально жёлтое золото, жемчуг или изумруды в тон.",
-    "beige": "К бежевому и пудровым оттенкам красиво розовое золото и жемчуг — образ получится "
-             "мягким и дорогим.",
-}
-CHAT_REPLIES = {
-    "how_are_you": "Спасибо, что спросили, у меня всё хорошо — особенно когда есть с кем поболтать!",
-    "compliment": "Спасибо, мне очень приятно это слышать!",
-    "thanks": "Пожалуйста, мне очень приятно помогать вам!",
-    "bye": "Всего доброго, заглядывайте ещё — буду рада!",
-    "agree": "Договорились!",
-    "greeting": "Я здесь и рада вас слышать!",
-    "unclear": "Простите, я не совсем поняла вас — напишите, пожалуйста, словами, о чём хотите поговорить.",
-    "english": "I answer in Russian: напишите, пожалуйста, по-русски — и я с радостью помогу.",
-}
-OPENINGS = {
-    "sad": "Мне очень жаль, что вам грустно: такие дни бывают у всех, и вы имеете полное "
-           "право немного погрустить.",
-    "stressed": "Выдохните, пожалуйста: вы справляетесь лучше, чем вам сейчас кажется, и всё "
-                "обязательно наладится.",
-    "happy": "Как же я за вас рада — это точно стоит отметить!",
-    "neutral": "Здравствуйте! Очень рада вам.",     # a greeting: the first answer only
-}
-
 class GirlfriendState(InputState, total=False):
     profile: dict
     mood: str                   # a MOODS code or "neutral"
@@ -111,6 +59,7 @@ class GirlfriendState(InputState, total=False):
     zodiac_sign: str | None     # Russian name, e.g. "Овен"
     other_sign: str | None      # a sign the question is about, not the customer's ("Скорпиону")
     stones_of: str | None       # the sign whose stones the answer names (for "покажи такие")
+    asked_metal: str | None     # a METALS code, or "gold" for any gold: "подходит ли мне золото?"
     answer: str
 
 
@@ -176,7 +125,7 @@ async def understand(state: GirlfriendState, runtime: Runtime[AgentContext]) -> 
     return {"mood": moods[0] if moods else "neutral", "topics": topics,
             "event": events[0] if events else None, "profile": profile,
             "outfit": colors[0] if colors else None, "chat": chat,
-            "asks_own": bool(find_codes(message, OWN_STONES)),
+            "asks_own": bool(find_codes(message, OWN_STONES)), "asked_metal": asked_metal(message),
             "sign_new": bool(own or dates_in_text(message)),
             "zodiac_sign": sign or sign_from_profile(profile),
             "other_sign": named if named != own else None}
@@ -219,8 +168,10 @@ def draft_answer(state: GirlfriendState) -> str:
     elif not sign and not other and ("zodiac" in topics or state.get("asks_own")):
         sentences.append("Подскажите, когда у вас день рождения, — и я расскажу, какие камни "
                          "и металл подходят вашему знаку.")
-    outfit = state.get("outfit")
-    if event or outfit or not chat or {"style", "advice"} & set(topics):
+    outfit, metal = state.get("outfit"), state.get("asked_metal")
+    if metal and not (event or outfit):        # "подходит ли мне золото?": that, not a tip
+        sentences.append(metal_sentence(metal, sign))
+    elif event or outfit or not chat or {"style", "advice"} & set(topics):
         tip = TIPS[event] if event else OUTFIT_TIPS[outfit] if outfit else \
             next((t for t in GENERAL_TIPS if t not in said), None)
         sentences += [tip] if tip else []
@@ -229,6 +180,28 @@ def draft_answer(state: GirlfriendState) -> str:
     if chat != "bye":
         sentences.append("Хотите, подберу для вас что-нибудь красивое из нашего магазина?")
     return " ".join(sentences)
+
+
+def asked_metal(message: str) -> str | None:
+    """The metal asked about: a METALS code, or "gold" for a plain "золото" (every gold)."""
+    codes = find_codes(message, V.METALS)
+    if not codes:
+        return None
+    return "gold" if codes[0] == "yellow_gold" and "желт" not in normalize(message) else codes[0]
+
+
+def metal_sentence(metal: str, sign: str | None) -> str:
+    """Whether the metal asked about is the sign's own, and the tone of skin it suits."""
+    label = "золото" if metal == "gold" else V.label(V.METALS, metal)
+    if not sign:
+        return f"{label.capitalize()} можно носить смело. {METAL_TONE}"
+    own = SIGN_FACTS[sign][2]
+    if own == metal or (metal == "gold" and own.endswith("_gold")):
+        said = f"{label.capitalize()} — как раз металл вашего знака" + \
+            (f", особенно {V.label(V.METALS, own)}." if metal == "gold" else ".")
+    else:
+        said = f"Металл вашего знака — {V.label(V.METALS, own)}, но и {label} носить можно смело."
+    return f"{said} {METAL_TONE}"
 
 
 def first_turn(history: list[dict]) -> bool:

@@ -81,6 +81,15 @@ CONVERSATIONS = {
         ("Здравствуйте!", {"agent": G}),
         ("До свидания", {"agent": G, "never": ["свидание"], "say": ["всего доброго"]}),
     ],
+    "a metal asked, the sign known": [
+        ("я родилась 5 ноября", {"agent": G, "say": ["скорпион"]}),
+        ("подходит ли мне золото?", {"agent": G, "say": ["металл вашего знака — платина", "оттенок"],
+                                     "never": ["форме лица", "одного акцента"]}),
+    ],
+    "who is answering": [
+        ("кто ты?", {"agent": G, "say": ["программа, а не человек"]}),
+        ("что вы умеете?", {"agent": G, "say": ["могу подобрать"], "never": ["не подскажу"]}),
+    ],
     "a complaint": [
         ("мне нагрубили в магазине", {"agent": C, "none": True, "say": ["очень жаль", "администратору"]}),
     ],
@@ -147,7 +156,7 @@ async def test_english_reaches_the_llm_in_russian(client, fake_llm):
 @pytest.mark.parametrize("message, kind_", [("ааааа", "unclear"), ("йцукен", "unclear"), ("...", "unclear"),
                                             ("👍", "agree"), (")))", "agree"), ("Спасибо!", "thanks"),
                                             ("мама", None), ("ну", None), ("кольцо", None),
-                                            ("Tell me a joke", "english")])
+                                            ("Tell me a joke", "english"), ("Thank you!", "thanks")])
 def test_small_talk_kinds(message, kind_):
     assert small_talk(message) == kind_
 
