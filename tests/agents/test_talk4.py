@@ -93,6 +93,20 @@ CONVERSATIONS = {
     "a complaint": [
         ("мне нагрубили в магазине", {"agent": C, "none": True, "say": ["очень жаль", "администратору"]}),
     ],
+    "a complaint about the service": [
+        ("мне не понравилось обслуживание", {"agent": C, "none": True, "say": ["администратору"]}),
+    ],
+    "silver darkens": [
+        ("серебро темнеет, что делать?", {"agent": C, "intent": "knowledge", "none": True,
+                                          "say": ["шкатулке"]}),
+    ],
+    "an allergy": [
+        ("какой металл не вызывает аллергию?", {**ADVICE, "say": ["платина"]}),
+    ],
+    "a gift for a sign": [
+        ("мне нужен подарок маме на юбилей, она Рак", {"agent": C, "some": 1, "say": ["рак"],
+                                                        "exact": any_stone("pearl", "emerald")}),
+    ],
     "a question the facts file cannot answer": [
         ("у вас есть парковка?", {"agent": C, "none": True, "say": ["точного ответа", "по телефону"]}),
     ],
