@@ -39,7 +39,7 @@ from agents.base import Agent
 from agents.dialogue import dialogue_of
 from agents.language import StemIndex, normalize, words
 from agents.language.cues import (CUE_FALSE_FRIENDS, CUES, LEAVE_FLOW, MATERIAL_STEMS, ME, MONEY, MONEY_WEIGHT,
-                                  PRODUCT_STEMS, REQUEST_BREAKS, SIGN_WORDS, WANTING, WANTS_PIECES_NOW, YES, YOU)
+                                  MORE_LIKE_THESE, PRODUCT_STEMS, REQUEST_BREAKS, SIGN_WORDS, WANTING, WANTS_PIECES_NOW, YES, YOU)
 from agents.references import mentions_shown
 from agents.refinements import refinement
 from agents.small_talk import small_talk
@@ -153,7 +153,7 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
       "а ещё?") stay with the agent who answered last; a message with nothing to read
       ("ааааа", "???") or in English asking for nothing known goes to the consultant;
     - after the trends, a short follow-up that names only goods ("а из серебра?") stays
-      with the trend analyst.
+      with the trend analyst, and so does "покажи такие" / "а ещё?" (more of the trends).
     """
     allowed = tuple(a for a in AGENTS if staff or a != "analysis")
     text = normalize(message)
@@ -180,6 +180,9 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
             set(winners) <= {"girlfriend", "consultant"} and max(totals.values()) < _STRONG and \
             ((words(text) and set(words(text)) <= YES) or about_the_shop(message)):
         return ["consultant"]     # the questionnaire just ended with "подобрать под ваш профиль?"
+    if last == "trend" and "trend" in allowed and not names_goods(text) and \
+            MORE_LIKE_THESE.search(" ".join(words(text))):
+        return ["trend"]    # "покажи такие", "а ещё?" after the trends: more of them
     direction = refinement(text)     # "а ещё?" follows the consultant only ("носят ещё?" is a trend's)
     if dialogue.get("shown") and "consultant" in allowed and (
             mentions_shown(text) or (direction and (direction != "more" or last in (None, "consultant")))):

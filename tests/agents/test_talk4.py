@@ -122,6 +122,24 @@ async def test_conversation(offline_client, name):
                            send_history=True)
 
 
+async def test_more_of_the_trends(offline_client):
+    """"покажи такие" after the trends in silver: other pieces of the same trends, in silver;
+    "а ещё?" again: others still; "первое" then is the first of the latest."""
+    user = "t4-trend-more"
+    agent, first, _ = await ask(offline_client, user, "что модно из серебра?")
+    assert agent == T and first["products"]
+    agent, more, text = await ask(offline_client, user, "покажи такие")
+    assert agent == T and more["products"] and "ещё" in text
+    assert all(p["metal"] == "silver" for p in more["products"])
+    assert not {p["id"] for p in more["products"]} & {p["id"] for p in first["products"]}
+    agent, again, _ = await ask(offline_client, user, "а ещё?")
+    seen = {p["id"] for p in first["products"] + more["products"]}
+    assert agent == T and not {p["id"] for p in again["products"]} & seen
+    if again["products"]:
+        agent, meta, _ = await ask(offline_client, user, "покажи первое")
+        assert agent == C and meta["recommendations"] == [again["products"][0]["id"]]
+
+
 async def test_a_question_elsewhere_keeps_the_questionnaire(offline_client):
     """The questionnaire asks the metals; the customer asks about delivery; the next
     message is the answer to the metals, and "продолжим" asks the question again."""
