@@ -30,7 +30,8 @@ from agents.answering import write_answer
 from agents.base import Agent, AgentContext, InputState, chat_messages, profile_of
 from agents.language import find_codes, normalize
 from agents.language.advisor_words import CHAT, EVENTS, GARMENTS, MOODS, OUTFIT_COLORS, OWN_STONES, TOPICS
-from agents.girlfriend_texts import CHAT_REPLIES, GENERAL_TIPS, METAL_TONE, OPENINGS, OUTFIT_TIPS, TIPS
+from agents.girlfriend_texts import (CHAT_REPLIES, GENERAL_TIPS, METAL_TONE, OPENINGS, OUTFIT_TIPS, TIP_STONES,
+                                     TIPS)
 from agents.small_talk import small_talk
 from agents.zodiac import SIGN_FACTS, dates_in_text, sign_in_text, sign_named, zodiac_sign
 
@@ -58,7 +59,7 @@ class GirlfriendState(InputState, total=False):
     sign_new: bool              # the birth date or sign is said in this message
     zodiac_sign: str | None     # Russian name, e.g. "Овен"
     other_sign: str | None      # a sign the question is about, not the customer's ("Скорпиону")
-    stones_of: str | None       # the sign whose stones the answer names (for "покажи такие")
+    stones_named: list[str]     # STONES codes the answer suggests (for "покажи такие")
     asked_metal: str | None     # a METALS code, or "gold" for any gold: "подходит ли мне золото?"
     answer: str
 
@@ -177,7 +178,7 @@ def draft_answer(state: GirlfriendState) -> str:
         sentences += [tip] if tip else []
     if mood in ("sad", "stressed"):
         sentences.append("Я рядом — пишите мне в любое время, даже просто поболтать.")
-    if chat != "bye":
+    if chat not in ("bye", "decline"):
         sentences.append("Хотите, подберу для вас что-нибудь красивое из нашего магазина?")
     return " ".join(sentences)
 
@@ -223,15 +224,20 @@ async def respond(state: GirlfriendState, runtime: Runtime[AgentContext]) -> dic
                                   greeting=GREET if first_turn(state.get("history") or []) else NO_GREETING)
     draft = draft_answer(state)
     messages = chat_messages(system, draft, state.get("history") or [], state["message"])
-    return {"answer": await write_answer(runtime, messages), "stones_of": stones_named(state, draft)}
+    return {"answer": await write_answer(runtime, messages), "stones_named": stones_named(state, draft)}
 
 
-def stones_named(state: GirlfriendState, draft: str) -> str | None:
-    """The sign whose stones the draft names (a sign asked about, else the customer's own)."""
-    if state.get("other_sign"):
-        return state["other_sign"]
-    sign = state.get("zodiac_sign")
-    return sign if sign and sign_sentence(sign) in draft else None
+def stones_named(state: GirlfriendState, draft: str) -> list[str]:
+    """The stones the draft suggests: a sign's (one asked about, else the customer's own,
+    when said), else those of the outfit's or the event's tip, when given."""
+    sign = state.get("other_sign") or (state.get("zodiac_sign") if state.get("zodiac_sign") and
+                                       sign_sentence(state["zodiac_sign"]) in draft else None)
+    if sign:
+        return list(SIGN_FACTS[sign][1])
+    outfit, event = state.get("outfit"), state.get("event")
+    if event and TIPS[event] in draft:
+        return list(TIP_STONES.get(event, ()))
+    return list(TIP_STONES.get(outfit, ())) if outfit and OUTFIT_TIPS[outfit] in draft else []
 
 
 builder = StateGraph(GirlfriendState, context_schema=AgentContext, input_schema=InputState)
@@ -251,14 +257,15 @@ def metadata(state: dict) -> dict:
 
 
 def remember(state: dict) -> dict:
-    """The stones the answer named for a sign become the wishes of the search before, so
-    that "покажи такие" next shows pieces with them (the consultant searches from the
-    dialogue's wishes). An answer that named no sign's stones changes nothing."""
-    sign = state.get("stones_of")
-    if not sign:
+    """The stones the answer suggested (a sign's, an outfit's) become the stones of the
+    search before, so that "покажи такие" or "да" next shows pieces with them (the
+    consultant searches from the dialogue's wishes). An answer that suggested none changes
+    nothing."""
+    stones = state.get("stones_named")
+    if not stones:
         return {}
     before = (state.get("profile") or {}).get("dialogue", {}).get("wishes") or {}
-    return {"wishes": {**before, "stones": list(SIGN_FACTS[sign][1]), "no_stones": False, "excluded_stones": []}}
+    return {"wishes": {**before, "stones": stones, "no_stones": False, "excluded_stones": []}}
 
 
 AGENT = Agent(

@@ -47,6 +47,7 @@ CHAT_REPLIES = {
     "bye": "Всего доброго, заглядывайте ещё — буду рада!",
     "agree": "Договорились!",
     "greeting": "Я здесь и рада вас слышать!",
+    "decline": "Хорошо, как скажете! Я рядом, если захочется поболтать или подобрать что-нибудь.",
     "who": "Я виртуальная помощница ювелирного салона — программа, а не человек. Могу подобрать "
            "украшение для вас или в подарок, рассказать, что сейчас в моде, какие камни подходят "
            "вашему знаку зодиака, ответить на вопросы о салоне — или просто поболтать.",
@@ -68,3 +69,10 @@ OPENINGS = {
 # suit a warm skin tone, cool ones a cool one (the sign's own metal is said beside it).
 METAL_TONE = ("Главное — чтобы оттенок металла шёл к вашей коже: к тёплому оттенку кожи идут жёлтое и "
               "розовое золото, к холодному — белое золото, серебро и платина.")
+
+# The stones a tip names (event or outfit colour code -> STONES codes), for "покажи такие" next.
+TIP_STONES = {
+    "wedding": ("pearl", "diamond"),
+    "black": ("diamond", "cubic_zirconia", "pearl"), "red": ("diamond",),
+    "blue": ("sapphire", "topaz", "pearl"), "green": ("pearl", "emerald"), "beige": ("pearl",),
+}

@@ -180,6 +180,9 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
             set(winners) <= {"girlfriend", "consultant"} and max(totals.values()) < _STRONG and \
             ((words(text) and set(words(text)) <= YES) or about_the_shop(message)):
         return ["consultant"]     # the questionnaire just ended with "подобрать под ваш профиль?"
+    if last == "girlfriend" and "consultant" in allowed and words(text) and set(words(text)) <= YES and \
+            _offered_pieces(dialogue):
+        return ["consultant"]     # "да" to the advisor's "Хотите, подберу для вас что-нибудь?"
     if last == "trend" and "trend" in allowed and not names_goods(text) and \
             MORE_LIKE_THESE.search(" ".join(words(text))):
         return ["trend"]    # "покажи такие", "а ещё?" after the trends: more of them
@@ -188,12 +191,20 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
             mentions_shown(text) or (direction and (direction != "more" or last in (None, "consultant")))):
         if max(v for agent, v in totals.items() if agent != "consultant") < _STRONG:
             return ["consultant"]
+    if talk and last not in (None, "consultant", "girlfriend") and "consultant" in allowed and not flow:
+        return ["consultant"]     # "спасибо", "нет" after the trends or the analyst: a person's reply
     if last in allowed and not leaving and (talk or (
             not winners and max(totals.values()) < _CLEAR and (last == "consultant" or not names_goods(text)))):
         return [last]       # "ок", "а ещё?"; but "а кольцо на фалангу?" after a chat is the shop's
     if last == "trend" and "trend" in allowed and not winners and _FOLLOW_UP.match(text) and names_goods(text):
         return ["trend"]    # "а из серебра?" after the trends: what is in fashion in silver
     return _decide(winners, totals)
+
+
+def _offered_pieces(dialogue: dict) -> bool:
+    """Did the last answer offer to pick pieces ("Хотите, подберу для вас что-нибудь?")?"""
+    said = [m["content"] for m in dialogue.get("recent") or () if m.get("role") == "assistant"]
+    return bool(said) and "подберу" in said[-1][-120:]
 
 
 # A short follow-up that only changes the subject of the question before ("а из серебра?",

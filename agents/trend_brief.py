@@ -64,6 +64,8 @@ def brief(state: dict) -> str:
     rising = [e["code"] for e in state["emerging"]]
     named, focus, subject = state["named"], state.get("focus") or [], state.get("subject") or {}
     labels = [by_code[c]["label"] for c in named]
+    if state.get("which"):              # "да" to "рассказать подробнее?"
+        return which_of_them(state.get("pieces") or [])
     if state.get("more"):               # "покажи такие" after the trends
         return more_of_them(labels, state.get("pieces") or [])
     if focus:
@@ -99,3 +101,11 @@ def more_of_them(labels: list[str], pieces: list[dict]) -> str:
             + _listed([f"{p['name']} — {rubles(p['price'])}" for p in pieces]) + ". "
             + ("Хотите, расскажу о нём подробнее?" if len(pieces) == 1
                else "Хотите, расскажу подробнее о каком-нибудь из них?"))
+
+
+def which_of_them(pieces: list[dict]) -> str:
+    """"Да" to the offer to tell more: the pieces shown, numbered, to choose from."""
+    if len(pieces) == 1:
+        return f"Конечно! Напишите «расскажи о нём» — и я расскажу о {pieces[0]['name']} подробнее."
+    listed = "; ".join(f"{n}. {p['name']} — {rubles(p['price'])}" for n, p in enumerate(pieces, 1))
+    return f"Конечно! О каком из них рассказать подробнее: {listed}? Напишите номер или название."

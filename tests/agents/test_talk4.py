@@ -77,6 +77,27 @@ CONVERSATIONS = {
         ("какой камень подходит Скорпиону?", {"agent": G, "say": ["топаз"]}),
         ("покажи такие", {"agent": C, "some": 1, "exact": any_stone("topaz", "garnet", "ruby")}),
     ],
+    "an outfit's stones, then 'show them'": [
+        ("что надеть к синему платью?", {"agent": G, "say": ["сапфир"]}),
+        ("покажи такие", {"agent": C, "some": 1, "exact": any_stone("sapphire", "topaz", "pearl")}),
+    ],
+    "yes to the advisor's offer": [
+        ("я Овен", {"agent": G, "say": ["хотите, подберу"]}),
+        ("давай", {"agent": C, "some": 1, "exact": any_stone("diamond", "ruby", "garnet")}),
+    ],
+    "no to the advisor's offer": [
+        ("как дела?", {"agent": G}),
+        ("нет, спасибо", {"agent": G, "say": ["как скажете"], "never": ["хотите, подберу", "акцент"]}),
+    ],
+    "yes to the trends' offer": [
+        ("что модно этой осенью?", {"agent": T, "some": 1}),
+        ("да", {"agent": T, "say": ["о каком из них рассказать", "1."]}),
+        ("второе", {"agent": C, "intent": "details"}),
+    ],
+    "thanks after the trends": [
+        ("что модно этой осенью?", {"agent": T}),
+        ("спасибо", {"agent": C, "intent": "small_talk", "none": True, "say": ["пожалуйста"]}),
+    ],
     "goodbye to the advisor is no date": [
         ("Здравствуйте!", {"agent": G}),
         ("До свидания", {"agent": G, "never": ["свидание"], "say": ["всего доброго"]}),
