@@ -178,7 +178,7 @@ def draft_answer(state: GirlfriendState) -> str:
         sentences += [tip] if tip else []
     if mood in ("sad", "stressed"):
         sentences.append("Я рядом — пишите мне в любое время, даже просто поболтать.")
-    if chat not in ("bye", "decline"):
+    if chat not in ("bye", "decline"):      # the offer (`remember`'s "offered")
         sentences.append("Хотите, подберу для вас что-нибудь красивое из нашего магазина?")
     return " ".join(sentences)
 
@@ -259,13 +259,15 @@ def metadata(state: dict) -> dict:
 def remember(state: dict) -> dict:
     """The stones the answer suggested (a sign's, an outfit's) become the stones of the
     search before, so that "покажи такие" or "да" next shows pieces with them (the
-    consultant searches from the dialogue's wishes). An answer that suggested none changes
-    nothing."""
+    consultant searches from the dialogue's wishes). An answer that suggested none keeps the
+    wishes. `offered`: the answer ended with the offer to pick pieces (agents.routing sends
+    "да" to it to the consultant)."""
+    offer = {"offered": state.get("chat") not in ("bye", "decline")}   # "Хотите, подберу...?"
     stones = state.get("stones_named")
     if not stones:
-        return {}
+        return offer
     before = (state.get("profile") or {}).get("dialogue", {}).get("wishes") or {}
-    return {"wishes": {**before, "stones": stones, "no_stones": False, "excluded_stones": []}}
+    return {**offer, "wishes": {**before, "stones": stones, "no_stones": False, "excluded_stones": []}}
 
 
 AGENT = Agent(

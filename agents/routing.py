@@ -181,7 +181,7 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
             ((words(text) and set(words(text)) <= YES) or about_the_shop(message)):
         return ["consultant"]     # the questionnaire just ended with "подобрать под ваш профиль?"
     if last == "girlfriend" and "consultant" in allowed and words(text) and set(words(text)) <= YES and \
-            _offered_pieces(dialogue):
+            dialogue.get("offered"):
         return ["consultant"]     # "да" to the advisor's "Хотите, подберу для вас что-нибудь?"
     if last == "trend" and "trend" in allowed and not names_goods(text) and \
             MORE_LIKE_THESE.search(" ".join(words(text))):
@@ -199,12 +199,6 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
     if last == "trend" and "trend" in allowed and not winners and _FOLLOW_UP.match(text) and names_goods(text):
         return ["trend"]    # "а из серебра?" after the trends: what is in fashion in silver
     return _decide(winners, totals)
-
-
-def _offered_pieces(dialogue: dict) -> bool:
-    """Did the last answer offer to pick pieces ("Хотите, подберу для вас что-нибудь?")?"""
-    said = [m["content"] for m in dialogue.get("recent") or () if m.get("role") == "assistant"]
-    return bool(said) and "подберу" in said[-1][-120:]
 
 
 # A short follow-up that only changes the subject of the question before ("а из серебра?",

@@ -206,6 +206,15 @@ async def test_english_reaches_the_llm_in_russian(client, fake_llm):
     assert text_of(events, "consultant")
 
 
+async def test_yes_to_the_advisor_with_an_llm(client):
+    """With an LLM (whose words are its own), "давай" to the advisor still goes to the
+    consultant, who searches the stones she named."""
+    await ask(client, "t4-yes-llm", "я Овен")
+    agent, meta, _ = await ask(client, "t4-yes-llm", "давай")
+    assert agent == C and meta["products"]
+    assert all({"diamond", "ruby", "garnet"} & set(p["stones"]) for p in meta["products"] if not p.get("misses"))
+
+
 @pytest.mark.parametrize("message, kind_", [("ааааа", "unclear"), ("йцукен", "unclear"), ("...", "unclear"),
                                             ("👍", "agree"), (")))", "agree"), ("Спасибо!", "thanks"),
                                             ("мама", None), ("ну", None), ("кольцо", None),
