@@ -156,7 +156,7 @@ def draft_answer(state: GirlfriendState) -> str:
     mood, sign, event = state["mood"], state.get("zodiac_sign"), state.get("event")
     history, chat, topics = state.get("history") or [], state.get("chat"), state["topics"]
     said = " ".join(item["content"] for item in history if item["role"] == "assistant")
-    greet = mood != "neutral" or first_turn(history)
+    greet = mood != "neutral" or (first_turn(history) and chat not in ("bye", "thanks", "decline", "misunderstood"))
     sentences = [OPENINGS[mood]] if greet else []
     if chat in CHAT_REPLIES and not (greet and chat == "greeting"):
         sentences.append(CHAT_REPLIES[chat])

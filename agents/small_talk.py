@@ -35,6 +35,8 @@ _KINDS = {
     "greeting": (("привет", "здравств", "здрасьт", "приветств"),
                  ("добрый", "доброе", "доброй", "хай", "hello", "hi", "салют")),
     "stop": (("хватит", "надоел", "отстан"), ("стоп", "достаточно")),
+    "unsure": ((), ("знаю", "незнаю", "сомневаюсь", "уверена", "уверен", "затрудняюсь", "определилась",
+                    "определился", "решила", "решил")),
     "decline": ((), ("нет", "неа", "no", "не")),
     "agree": ((), ("ок", "окей", "ok", "okay", "хорошо", "понятно", "ясно", "ладно", "отлично",
                    "супер", "класс", "круто", "здорово", "понял", "поняла", "угу", "ага", "норм",
@@ -63,6 +65,10 @@ REPLIES = {
                 "украшение для себя или в подарок, и на какой бюджет?",
     "greeting_again": "Да, я здесь и слушаю вас. Чем ещё могу помочь?",
     "stop": "Хорошо, не буду настаивать. Если понадобится помощь с выбором — просто напишите.",
+    "unsure": "Ничего страшного, давайте разберёмся вместе. Подскажите, кому украшение — вам или в "
+              "подарок — и на какой бюджет; или пройдите короткий тест вкуса, и я подберу варианты под вас.",
+    "misunderstood": "Простите, кажется, я вас не так поняла. Расскажите, пожалуйста, другими словами, "
+                     "что вы ищете, — и я постараюсь помочь.",
     "decline": "Хорошо, как скажете! Если что-нибудь понадобится — просто напишите, я рядом.",
     "agree": "Хорошо! Если появятся вопросы или захотите посмотреть другие варианты — я рядом.",
     "off_topic": "С этим я, к сожалению, не подскажу: я консультант ювелирного салона. Зато могу "
@@ -96,10 +102,17 @@ def small_talk(message: str) -> str | None:
     said = words(message)
     if not said:                # "👍", "❤️": a reaction; "???", "🤔", "...": nothing to read
         return "agree" if _APPROVING.search(message) else "unclear"
+    if _MISUNDERSTOOD.search(" ".join(said)):
+        return "misunderstood"  # "вы меня не поняли", "я не об этом"
     kinds = [kind for kind in _KINDS if any(_is(w, kind) for w in said)]
     if not kinds or any(w not in _FILLER and not any(_is(w, k) for k in kinds) for w in said):
         return "unclear" if all(map(_gibberish, said)) else "english" if is_english(message) else None
-    return "decline" if "decline" in kinds else kinds[0]     # "нет, спасибо": a no, politely
+    # "не знаю" is unsure, not a no; "нет, спасибо" a no, politely
+    return next(kind for kind in ("unsure", "decline", *kinds) if kind in kinds)
+
+
+_MISUNDERSTOOD = re.compile(r"\bне (?:так |совсем )?(?:понял\w*|поняли|то\b)|\bне (?:об|про) (?:этом|это|то)\b|"
+                            r"\bне то (?:спрашива|имел)")
 
 
 # Emoji and smileys that approve or thank ("👍", "❤️", ")))"); others say nothing clear.
@@ -111,12 +124,15 @@ _APPROVING = re.compile("[\U0001F44D\U0001F44C\U0001F44F\U0001F64F\u2764\u2665\U
 # Keyboard rows, both layouts: "asdfgh", "ыва", "йцукен" are a hand on the keys, not words.
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю")
 _VOWELS = set("aeiouyаеёиоуыэюя")
-_REAL = frozenset(("про", "спс", "пжлст", "плз", "пж", "ок", "кк", "ну", "мм", "ммм", "хм", "ага", "угу"))
+_REAL = frozenset(("про", "спс", "пжлст", "плз", "пж", "ок", "кк", "ага", "угу"))
+_HESITATION = frozenset(("хм", "хмм", "хммм", "мм", "ммм", "эм", "ээ", "эээ", "ну", "эх", "мда", "хз"))
 
 
 def _gibberish(word: str) -> bool:
     """Is `word` (normalized) no word at all: a run of one key row, one letter repeated,
     no vowel in four letters or more, or a Russian word that starts with "ы", "ь", "ъ"?"""
+    if word in _HESITATION:
+        return True             # "хм", "ну": nothing said yet
     if word in _REAL or word.isdigit() or len(word) < 2:
         return False
     if len(word) >= 3 and any(word in row or word in row[::-1] for row in _ROWS):

@@ -63,7 +63,7 @@ _GLOSSARY = [(re.compile(pattern), russian) for pattern, russian in (
     (r"\b(?:cheap(?:er)?|inexpensive|affordable)\b", "недорогое"),
     (r"\b(?:delivery|shipping|deliver)\b", "доставка"), (r"\b(?:return|refund)\b", "вернуть"),
     (r"\bexchange\b", "обменять"), (r"\bring size\b|\bsize\b", "размер"),
-    (r"\bwhere are you|\baddress\b|\blocation\b", "где вы находитесь"),
+    (r"\bwhere\b|\baddress\b|\blocation\b", "где вы находитесь"),
     (r"\b(?:opening hours|hours|open)\b", "часы работы"),
     (r"\bhow much|\bprice\b|\bcost\b", "сколько стоит"),
     (r"\b(?:trends?|trendy|fashion(?:able)?|in style)\b", "что сейчас модно"),

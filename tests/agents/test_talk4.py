@@ -111,6 +111,19 @@ CONVERSATIONS = {
         ("кто ты?", {"agent": G, "say": ["программа, а не человек"]}),
         ("что вы умеете?", {"agent": G, "say": ["могу подобрать"], "never": ["не подскажу"]}),
     ],
+    "undecided": [
+        ("ну не знаю", {"agent": C, "none": True, "say": ["давайте разберёмся"], "never": ["не подскажу"]}),
+    ],
+    "misunderstood by the advisor": [
+        ("мне грустно", {"agent": G}),
+        ("вы меня не поняли", {"agent": G, "say": ["другими словами"], "never": ["акцент", "форме лица"]}),
+    ],
+    "English asking where": [
+        ("Where is your shop?", {"agent": C, "intent": "knowledge", "say": ["петровка"]}),
+    ],
+    "thanks and goodbye first": [
+        ("спасибо за помощь, до свидания!", {"agent": G, "never": ["здравствуйте"]}),
+    ],
     "a complaint": [
         ("мне нагрубили в магазине", {"agent": C, "none": True, "say": ["очень жаль", "администратору"]}),
     ],
@@ -217,7 +230,9 @@ async def test_yes_to_the_advisor_with_an_llm(client):
 
 @pytest.mark.parametrize("message, kind_", [("ааааа", "unclear"), ("йцукен", "unclear"), ("...", "unclear"),
                                             ("👍", "agree"), (")))", "agree"), ("Спасибо!", "thanks"),
-                                            ("мама", None), ("ну", None), ("кольцо", None),
+                                            ("мама", None), ("ну", "unclear"), ("хм", "unclear"),
+                                            ("кольцо", None), ("ну не знаю", "unsure"), ("нет, спасибо", "decline"),
+                                            ("вы меня не поняли", "misunderstood"), ("понял", "agree"),
                                             ("Tell me a joke", "english"), ("Thank you!", "thanks")])
 def test_small_talk_kinds(message, kind_):
     assert small_talk(message) == kind_
