@@ -7,7 +7,9 @@ Progress lives in the profile: `profile["taste_progress"] = {"index": i, "answer
 number of questions once complete). `record` turns the message into the answer to it
 (codes of `agents.language.vocabulary`; an answer it cannot read is kept as free text and the
 questionnaire moves on, so it never asks the same thing forever; a message with nothing
-to read, "ааааа", or "продолжим" after a question elsewhere gets the same question again) and saves the profile
+to read ("ааааа"), "продолжим" after a question elsewhere, or a question about the
+questionnaire ("сколько ещё вопросов?", "зачем это?") gets its answer and the same
+question again) and saves the profile
 before the answer streams. A new user, or "начать заново", starts at question 1 and the
 message is not an answer. After the last question `record` writes `profile["taste"]`
 (`metals`, `stones`, `styles`, `budget_max`... which the consultant's search reads; an
@@ -31,7 +33,7 @@ from agents import preferences as P
 from agents.answering import write_answer
 from agents.base import Agent, AgentContext, InputState, chat_messages, profile_of
 from agents.search import rubles
-from agents.small_talk import small_talk
+from agents.taste_again import AGAIN, asked_again
 from agents.language import Vocabulary, find_matches, normalize, tokens, vocabulary as V, wishes as W
 from agents.language.taste_words import COLORS, EARRINGS, SIZES, WEAR
 
@@ -46,8 +48,6 @@ _CLAUSE = re.compile(r"[,;.!?]|\s(?:а|но|зато|однако)\s")
 _NEGATION = re.compile(r"\b(?:не|без|кроме|ни|нет|никак\w*)\b(?!\s+(?:зна|увер|тольк|важн))")
 _ANY = re.compile(r"\b(?:люб(?:ые|ой|ая|ое)|все равно|без разницы|не важно|неважно|все нравится|"
                   r"что угодно|не знаю|затрудняюсь|пропуст\w*|дальше)\b")
-# "Продолжим тест", "вернёмся к анкете" after a question elsewhere: the question again.
-_RESUME = re.compile(r"\b(?:продолж\w*|вернемся|вернуться|вернемс\w*)\b")
 _RESTART = re.compile(
     r"(?:начать|начнем|начни|давай(?:те)?|пройти|пройду|заполнить|анкет\w*)\s+(?:\w+\s+)?"
     r"(?:заново|сначала|с начала|еще раз|снова)|^\W*(?:заново|сначала|с начала)\W*$|"
@@ -185,7 +185,8 @@ def summary(taste: dict) -> str:
 class TasteState(InputState, total=False):
     profile: dict
     step: str                    # "started", "recorded", "review" (already complete), or the
-                                 # question again: "resumed" ("продолжим"), "unclear" ("ааааа")
+                                 # question again: "resumed" ("продолжим"), "unclear" ("ааааа"),
+                                 # "how_many" ("сколько ещё вопросов?"), "why" ("зачем это?")
     recorded: str | None         # the status of the answer just recorded
     index: int                   # the question asked now; TOTAL when complete
     taste: dict                  # the profile built so far
@@ -201,9 +202,9 @@ async def record(state: TasteState, runtime: Runtime[AgentContext]) -> dict:
     progress, recorded = profile.get("taste_progress"), None
     if progress is None or _RESTART.search(normalize(message)):
         step, progress = "started", {"index": 0, "answers": {}}
-    elif progress["index"] < TOTAL and (_RESUME.search(normalize(message)) or small_talk(message) == "unclear") \
-            and not any(QUESTIONS[progress["index"]].read(message).values()):
-        step = "resumed" if _RESUME.search(normalize(message)) else "unclear"   # the question again
+    elif progress["index"] < TOTAL and not any(QUESTIONS[progress["index"]].read(message).values()) and \
+            (again := asked_again(message)):
+        step = again            # not an answer: the question again ("продолжим", "ааааа", "сколько ещё?")
     elif progress["index"] < TOTAL:
         question = QUESTIONS[progress["index"]]
         value = question.read(message)
@@ -226,7 +227,6 @@ async def record(state: TasteState, runtime: Runtime[AgentContext]) -> dict:
 
 INTRO = (f"Давайте познакомимся поближе: я задам {TOTAL} коротких вопросов о вашем вкусе, а потом "
          "подберу украшения, которые подойдут именно вам. Отвечайте своими словами.")
-AGAIN = {"resumed": "Продолжаем анкету.", "unclear": "Простите, я не совсем поняла ответ."}
 ACKS = {"understood": "Записала: {said}.", "any": "Поняла, здесь без особых предпочтений.",
         "free_text": "Записала ваш ответ как есть — учту его при подборе."}
 
@@ -239,7 +239,7 @@ def draft_answer(state: TasteState) -> str:
     elif step == "review":
         opening = "Ваша анкета уже заполнена. Чтобы пройти её заново, напишите «начать заново»."
     elif step in AGAIN:
-        opening = AGAIN[step]
+        opening = AGAIN[step].format(total=TOTAL, left=TOTAL - index)
     else:
         said = describe(QUESTIONS[index - 1], taste)
         opening = ACKS[state["recorded"]].format(said=said)

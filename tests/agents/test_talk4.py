@@ -110,6 +110,7 @@ CONVERSATIONS = {
     "who is answering": [
         ("кто ты?", {"agent": G, "say": ["программа, а не человек"]}),
         ("что вы умеете?", {"agent": G, "say": ["могу подобрать"], "never": ["не подскажу"]}),
+        ("ты вообще живой человек?", {"agent": G, "say": ["программа, а не человек"]}),
     ],
     "undecided": [
         ("ну не знаю", {"agent": C, "none": True, "say": ["давайте разберёмся"], "never": ["не подскажу"]}),
@@ -188,6 +189,19 @@ async def test_a_question_elsewhere_keeps_the_questionnaire(offline_client):
     assert agent == T
     agent, meta, text = await ask(offline_client, user, "продолжим тест")
     assert agent == Q and meta["current_question_index"] == 1 and "Вопрос 2 из" in text
+
+
+async def test_a_question_about_the_questionnaire_is_answered(offline_client):
+    """"Сколько ещё вопросов?" is no answer to the metals: it is answered, the metals are
+    asked again, and "золото" next is the metals' answer."""
+    user = "t4-quiz-how-many"
+    await ask(offline_client, user, "хочу пройти тест вкуса")
+    agent, meta, text = await ask(offline_client, user, "сколько ещё вопросов?")
+    assert agent == Q and meta["current_question_index"] == 0 and "осталось 10" in text
+    agent, meta, text = await ask(offline_client, user, "зачем это?")
+    assert agent == Q and meta["current_question_index"] == 0 and "Вопрос 1 из" in text
+    agent, meta, _ = await ask(offline_client, user, "золото")
+    assert agent == Q and meta["current_question_index"] == 1 and meta["profile"]["metals"]
 
 
 async def test_nonsense_in_the_questionnaire_asks_again(offline_client):
