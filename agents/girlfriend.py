@@ -28,7 +28,7 @@ from langgraph.runtime import Runtime
 from agents.language import vocabulary as V
 from agents.answering import write_answer
 from agents.base import Agent, AgentContext, InputState, chat_messages, profile_of
-from agents.language import find_codes, normalize
+from agents.language import find_codes, normalize, words
 from agents.language.advisor_words import CHAT, EVENTS, GARMENTS, MOODS, OUTFIT_COLORS, OWN_STONES, TOPICS
 from agents.girlfriend_texts import (CHAT_REPLIES, GENERAL_TIPS, METAL_TONE, OPENINGS, OUTFIT_TIPS, TIP_STONES,
                                      TIPS)
@@ -121,7 +121,7 @@ async def understand(state: GirlfriendState, runtime: Runtime[AgentContext]) -> 
         profile = await runtime.context.store.update_profile(
             state["user_id"], lambda latest: remembered(latest, fields))
     colors = find_codes(message, OUTFIT_COLORS) if find_codes(message, GARMENTS) else []
-    own, named = sign_in_text(message), sign_named(message)
+    own, named = sign_in_text(message), sign_named(message) or sign_followed_up(message, history)
     chat = (find_codes(message, CHAT) + [talk])[0]
     return {"mood": moods[0] if moods else "neutral", "topics": topics,
             "event": events[0] if events else None, "profile": profile,
@@ -181,6 +181,15 @@ def draft_answer(state: GirlfriendState) -> str:
     if chat not in ("bye", "decline"):      # the offer (`remember`'s "offered")
         sentences.append("Хотите, подберу для вас что-нибудь красивое из нашего магазина?")
     return " ".join(sentences)
+
+
+def sign_followed_up(message: str, history: list[dict]) -> str | None:
+    """"А металл?", "а камни какие?" right after a question about another sign: that sign."""
+    if len(words(message)) > 4 or not words(message) or words(message)[0] != "а" or \
+            not find_codes(message, OWN_STONES):
+        return None
+    asked = [h["content"] for h in history if h["role"] == "user"]
+    return sign_named(asked[-1]) if asked else None
 
 
 def asked_metal(message: str) -> str | None:
@@ -262,12 +271,14 @@ def remember(state: dict) -> dict:
     consultant searches from the dialogue's wishes). An answer that suggested none keeps the
     wishes. `offered`: the answer ended with the offer to pick pieces (agents.routing sends
     "да" to it to the consultant)."""
-    offer = {"offered": state.get("chat") not in ("bye", "decline")}   # "Хотите, подберу...?"
+    offered = state.get("chat") not in ("bye", "decline")           # "Хотите, подберу для вас...?"
     stones = state.get("stones_named")
-    if not stones:
-        return offer
     before = (state.get("profile") or {}).get("dialogue", {}).get("wishes") or {}
-    return {**offer, "wishes": {**before, "stones": stones, "no_stones": False, "excluded_stones": []}}
+    if not stones:
+        # Her offer is "для вас": a search from nothing starts from that, not from words of
+        # the chat ("меня бросил парень" is no man to buy for).
+        return {"offered": offered, **({"wishes": {"recipient": "self"}} if offered and not before else {})}
+    return {"offered": offered, "wishes": {**before, "stones": stones, "no_stones": False, "excluded_stones": []}}
 
 
 AGENT = Agent(

@@ -85,6 +85,21 @@ CONVERSATIONS = {
         ("я Овен", {"agent": G, "say": ["хотите, подберу"]}),
         ("давай", {"agent": C, "some": 1, "exact": any_stone("diamond", "ruby", "garnet")}),
     ],
+    "yes to the advisor after a breakup": [
+        ("меня бросил парень", {"agent": G}),
+        ("да", {"agent": C, "some": 1, "never": ["для мужчины"]}),
+    ],
+    "a birthday": [
+        ("у меня сегодня день рождения!", {"agent": G, "say": ["с днём рождения"], "never": ["акцент"]}),
+        ("а что мне подарить себе?", {"agent": C, "some": 1}),
+    ],
+    "a sign's metal asked after its stones": [
+        ("какой камень подходит Рыбам?", {"agent": G, "say": ["аквамарин"]}),
+        ("а металл?", {"agent": G, "say": ["металл — серебро"], "never": ["когда у вас день рождения"]}),
+    ],
+    "the way to the salon": [
+        ("как к вам добраться?", {"agent": C, "intent": "knowledge", "say": ["кузнецкий мост"]}),
+    ],
     "no to the advisor's offer": [
         ("как дела?", {"agent": G}),
         ("нет, спасибо", {"agent": G, "say": ["как скажете"], "never": ["хотите, подберу", "акцент"]}),
