@@ -30,7 +30,7 @@ from agents.answering import write_answer
 from agents.base import Agent, AgentContext, InputState, chat_messages, profile_of
 from agents.language import find_codes, normalize, words
 from agents.language.advisor_words import CHAT, EVENTS, GARMENTS, MOODS, OUTFIT_COLORS, OWN_STONES, TOPICS
-from agents.girlfriend_texts import (CHAT_REPLIES, GENERAL_TIPS, METAL_TONE, OPENINGS, OUTFIT_TIPS, TIP_STONES,
+from agents.girlfriend_texts import (CHAT_REPLIES, GENERAL_TIPS, METAL_TONE, OPENINGS, OUTFIT_TIPS, TIP_WISHES,
                                      TIPS)
 from agents.small_talk import small_talk
 from agents.zodiac import SIGN_FACTS, dates_in_text, sign_in_text, sign_named, zodiac_sign
@@ -59,7 +59,7 @@ class GirlfriendState(InputState, total=False):
     sign_new: bool              # the birth date or sign is said in this message
     zodiac_sign: str | None     # Russian name, e.g. "Овен"
     other_sign: str | None      # a sign the question is about, not the customer's ("Скорпиону")
-    stones_named: list[str]     # STONES codes the answer suggests (for "покажи такие")
+    suggested: dict             # wishes the answer suggests: "stones", "type" (for "покажи такие")
     asked_metal: str | None     # a METALS code, or "gold" for any gold: "подходит ли мне золото?"
     answer: str
 
@@ -156,7 +156,7 @@ def draft_answer(state: GirlfriendState) -> str:
     mood, sign, event = state["mood"], state.get("zodiac_sign"), state.get("event")
     history, chat, topics = state.get("history") or [], state.get("chat"), state["topics"]
     said = " ".join(item["content"] for item in history if item["role"] == "assistant")
-    greet = mood != "neutral" or (first_turn(history) and chat not in ("bye", "thanks", "decline", "misunderstood"))
+    greet = mood != "neutral" or (first_turn(history) and chat not in NO_HELLO)
     sentences = [OPENINGS[mood]] if greet else []
     if chat in CHAT_REPLIES and not (greet and chat == "greeting"):
         sentences.append(CHAT_REPLIES[chat])
@@ -178,7 +178,7 @@ def draft_answer(state: GirlfriendState) -> str:
         sentences += [tip] if tip else []
     if mood in ("sad", "stressed"):
         sentences.append("Я рядом — пишите мне в любое время, даже просто поболтать.")
-    if chat not in ("bye", "decline"):      # the offer (`remember`'s "offered")
+    if chat not in ("bye", "decline", "stop"):      # the offer (`remember`'s "offered")
         sentences.append("Хотите, подберу для вас что-нибудь красивое из нашего магазина?")
     return " ".join(sentences)
 
@@ -214,6 +214,10 @@ def metal_sentence(metal: str, sign: str | None) -> str:
     return f"{said} {METAL_TONE}"
 
 
+# Talk that a greeting would not open, even as the first answer ("спасибо, до свидания").
+NO_HELLO = ("bye", "thanks", "decline", "misunderstood", "stop", "unclear", "english")
+
+
 def first_turn(history: list[dict]) -> bool:
     """Is this the conversation's first answer (nothing answered yet)? Only it greets."""
     return not any(item["role"] == "assistant" for item in history)
@@ -233,20 +237,19 @@ async def respond(state: GirlfriendState, runtime: Runtime[AgentContext]) -> dic
                                   greeting=GREET if first_turn(state.get("history") or []) else NO_GREETING)
     draft = draft_answer(state)
     messages = chat_messages(system, draft, state.get("history") or [], state["message"])
-    return {"answer": await write_answer(runtime, messages), "stones_named": stones_named(state, draft)}
+    return {"answer": await write_answer(runtime, messages), "suggested": suggested(state, draft)}
 
 
-def stones_named(state: GirlfriendState, draft: str) -> list[str]:
-    """The stones the draft suggests: a sign's (one asked about, else the customer's own,
-    when said), else those of the outfit's or the event's tip, when given."""
+def suggested(state: GirlfriendState, draft: str) -> dict:
+    """The wishes the draft suggests: a sign's stones (one asked about, else the customer's
+    own, when said), else what the outfit's or the event's tip names (stones, a kind)."""
     sign = state.get("other_sign") or (state.get("zodiac_sign") if state.get("zodiac_sign") and
                                        sign_sentence(state["zodiac_sign"]) in draft else None)
     if sign:
-        return list(SIGN_FACTS[sign][1])
+        return {"stones": list(SIGN_FACTS[sign][1])}
     outfit, event = state.get("outfit"), state.get("event")
-    if event and TIPS[event] in draft:
-        return list(TIP_STONES.get(event, ()))
-    return list(TIP_STONES.get(outfit, ())) if outfit and OUTFIT_TIPS[outfit] in draft else []
+    tip = event if event and TIPS[event] in draft else outfit if outfit and OUTFIT_TIPS[outfit] in draft else None
+    return dict(TIP_WISHES.get(tip, {}))
 
 
 builder = StateGraph(GirlfriendState, context_schema=AgentContext, input_schema=InputState)
@@ -271,14 +274,15 @@ def remember(state: dict) -> dict:
     consultant searches from the dialogue's wishes). An answer that suggested none keeps the
     wishes. `offered`: the answer ended with the offer to pick pieces (agents.routing sends
     "да" to it to the consultant)."""
-    offered = state.get("chat") not in ("bye", "decline")           # "Хотите, подберу для вас...?"
-    stones = state.get("stones_named")
+    offered = state.get("chat") not in ("bye", "decline", "stop")           # "Хотите, подберу для вас...?"
+    wishes = state.get("suggested") or {}
     before = (state.get("profile") or {}).get("dialogue", {}).get("wishes") or {}
-    if not stones:
+    if not wishes:
         # Her offer is "для вас": a search from nothing starts from that, not from words of
         # the chat ("меня бросил парень" is no man to buy for).
         return {"offered": offered, **({"wishes": {"recipient": "self"}} if offered and not before else {})}
-    return {"offered": offered, "wishes": {**before, "stones": stones, "no_stones": False, "excluded_stones": []}}
+    stones = {"no_stones": False, "excluded_stones": []} if wishes.get("stones") else {}
+    return {"offered": offered, "wishes": {"recipient": "self", **before, **wishes, **stones}}
 
 
 AGENT = Agent(

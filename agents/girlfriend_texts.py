@@ -58,6 +58,11 @@ CHAT_REPLIES = {
     "my_birthday": "С днём рождения! Желаю вам радости, любви и исполнения желаний — пусть этот год будет "
                    "самым красивым. Украшение себе в подарок — отличная традиция: оно будет напоминать об "
                    "этом дне.",
+    "help": "Конечно, помогу! Расскажите, что случилось или что вы ищете — украшение для себя, подарок "
+            "или совет по образу.",
+    "informal": "Мне привычнее обращаться к вам на «вы» — так принято в нашем салоне, но болтать будем "
+                "так же тепло и по-дружески!",
+    "stop": "Хорошо, не буду навязываться. Если захотите поболтать или выбрать украшение — я здесь.",
     "talk": "Конечно, с удовольствием! Рассказывайте, как у вас дела и что на душе.",
     "unclear": "Простите, я не совсем поняла вас — напишите, пожалуйста, словами, о чём хотите поговорить.",
     "english": "I answer in Russian: напишите, пожалуйста, по-русски — и я с радостью помогу.",
@@ -77,9 +82,11 @@ OPENINGS = {
 METAL_TONE = ("Главное — чтобы оттенок металла шёл к вашей коже: к тёплому оттенку кожи идут жёлтое и "
               "розовое золото, к холодному — белое золото, серебро и платина.")
 
-# The stones a tip names (event or outfit colour code -> STONES codes), for "покажи такие" next.
-TIP_STONES = {
-    "wedding": ("pearl", "diamond"),
-    "black": ("diamond", "cubic_zirconia", "pearl"), "red": ("diamond",),
-    "blue": ("sapphire", "topaz", "pearl"), "green": ("pearl", "emerald"), "beige": ("pearl",),
+# What a tip names (event or outfit colour code -> wishes), for "покажи такие" next.
+TIP_WISHES = {
+    "wedding": {"stones": ["pearl", "diamond"]}, "party": {"type": "earrings"}, "work": {"type": "earrings"},
+    "theatre": {"type": "earrings"}, "date": {"type": "pendant"},
+    "black": {"stones": ["diamond", "cubic_zirconia", "pearl"]}, "red": {"stones": ["diamond"]},
+    "blue": {"stones": ["sapphire", "topaz", "pearl"]}, "green": {"stones": ["pearl", "emerald"]},
+    "beige": {"stones": ["pearl"]},
 }

@@ -140,6 +140,22 @@ CONVERSATIONS = {
     "thanks and goodbye first": [
         ("спасибо за помощь, до свидания!", {"agent": G, "never": ["здравствуйте"]}),
     ],
+    "a party tip, then 'show them'": [
+        ("что посоветуешь надеть на корпоратив?", {"agent": G, "say": ["крупные серьги"]}),
+        ("покажи такие", {"agent": C, "some": 1, "exact": kind("earrings")}),
+    ],
+    "a chat that asks back": [
+        ("Привет! Как дела?", {"agent": G}),
+        ("хорошо, а у тебя?", {"agent": G, "say": ["у меня всё хорошо"], "never": ["акцент", "форме лица"]}),
+    ],
+    "help, then a gift": [
+        ("здравствуйте, мне нужна помощь", {"agent": G, "say": ["конечно, помогу"]}),
+        ("хочу подарок жене, но не знаю что", {"agent": C, "some": 1}),
+    ],
+    "informal address": [("можно на ты?", {"agent": G, "say": ["на «вы»"]})],
+    "tired of her": [("ты мне надоела", {"agent": G, "say": ["не буду навязываться"],
+                                         "never": ["здравствуйте", "хотите, подберу"]})],
+    "a warranty": [("у вас есть гарантия?", {"agent": C, "intent": "knowledge", "say": ["12 месяцев"]})],
     "a complaint": [
         ("мне нагрубили в магазине", {"agent": C, "none": True, "say": ["очень жаль", "администратору"]}),
     ],
@@ -168,7 +184,7 @@ CONVERSATIONS = {
 
 @pytest.mark.parametrize("name", list(CONVERSATIONS))
 async def test_conversation(offline_client, name):
-    await run_conversation(offline_client, "t4-" + re.sub(r"\W+", "-", name)[:40], CONVERSATIONS[name],
+    await run_conversation(offline_client, "t4-" + re.sub(r"[^A-Za-z0-9]+", "-", name)[:40], CONVERSATIONS[name],
                            send_history=True)
 
 
