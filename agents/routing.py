@@ -39,7 +39,8 @@ from agents.base import Agent
 from agents.dialogue import dialogue_of
 from agents.language import StemIndex, normalize, words
 from agents.language.cues import (CUE_FALSE_FRIENDS, CUES, LEAVE_FLOW, MATERIAL_STEMS, ME, MONEY, MONEY_WEIGHT,
-                                  MORE_LIKE_THESE, PRODUCT_STEMS, REQUEST_BREAKS, SIGN_WORDS, WANTING, WANTS_PIECES_NOW, YES, YOU)
+                                  MORE_LIKE_THESE, PRODUCT_STEMS, REQUEST_BREAKS, SIGN_WORDS, WANTING,
+                                  WANTS_PIECES_NOW, YES, YOU)
 from agents.references import mentions_shown
 from agents.refinements import refinement
 from agents.small_talk import small_talk
@@ -153,7 +154,9 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
       "а ещё?") stay with the agent who answered last; a message with nothing to read
       ("ааааа", "???") or in English asking for nothing known goes to the consultant;
     - after the trends, a short follow-up that names only goods ("а из серебра?") stays
-      with the trend analyst, and so does "покажи такие" / "а ещё?" (more of the trends).
+      with the trend analyst, and so does "покажи такие" / "а ещё?" (more of the trends);
+      small talk after the trends or the analyst gets the consultant's reply;
+    - "да" to the advisor's offer to pick pieces (`offered`) goes to the consultant.
     """
     allowed = tuple(a for a in AGENTS if staff or a != "analysis")
     text = normalize(message)
