@@ -107,8 +107,10 @@ def small_talk(message: str) -> str | None:
     kinds = [kind for kind in _KINDS if any(_is(w, kind) for w in said)]
     if not kinds or any(w not in _FILLER and not any(_is(w, k) for k in kinds) for w in said):
         return "unclear" if all(map(_gibberish, said)) else "english" if is_english(message) else None
-    # "не знаю" is unsure, not a no; "нет, спасибо" a no, politely
-    return next(kind for kind in ("unsure", "decline", *kinds) if kind in kinds)
+    # "не знаю" is unsure, not a no; "нет, спасибо" a no, politely; "Hello!" is answered
+    # with a line in English that the kiosk speaks Russian
+    kind = next(kind for kind in ("unsure", "decline", *kinds) if kind in kinds)
+    return "english" if kind == "greeting" and is_english(message) else kind
 
 
 _MISUNDERSTOOD = re.compile(r"\bне (?:так |совсем )?(?:понял\w*|поняли|то\b)|\bне (?:об|про) (?:этом|это|то)\b|"

@@ -278,7 +278,8 @@ async def test_yes_to_the_advisor_with_an_llm(client):
                                             ("мама", None), ("ну", "unclear"), ("хм", "unclear"),
                                             ("кольцо", None), ("ну не знаю", "unsure"), ("нет, спасибо", "decline"),
                                             ("вы меня не поняли", "misunderstood"), ("понял", "agree"),
-                                            ("Tell me a joke", "english"), ("Thank you!", "thanks")])
+                                            ("Tell me a joke", "english"), ("Thank you!", "thanks"),
+                                            ("Hello!", "english"), ("Привет!", "greeting")])
 def test_small_talk_kinds(message, kind_):
     assert small_talk(message) == kind_
 
