@@ -28,10 +28,10 @@ from langgraph.runtime import Runtime
 from agents.language import vocabulary as V
 from agents.answering import write_answer
 from agents.base import Agent, AgentContext, InputState, chat_messages, profile_of
-from agents.language import find_codes, normalize, words
+from agents.language import find_codes
 from agents.language.advisor_words import CHAT, EVENTS, GARMENTS, MOODS, OUTFIT_COLORS, OWN_STONES, TOPICS
-from agents.girlfriend_texts import (CHAT_REPLIES, GENERAL_TIPS, METAL_TONE, OPENINGS, OUTFIT_TIPS, TIP_WISHES,
-                                     TIPS)
+from agents.advisor_questions import asked_metal, metal_sentence, sign_followed_up
+from agents.girlfriend_texts import CHAT_REPLIES, GENERAL_TIPS, OPENINGS, OUTFIT_TIPS, TIP_WISHES, TIPS
 from agents.small_talk import small_talk
 from agents.zodiac import SIGN_FACTS, dates_in_text, sign_in_text, sign_named, zodiac_sign
 
@@ -181,37 +181,6 @@ def draft_answer(state: GirlfriendState) -> str:
     if chat not in ("bye", "decline", "stop"):      # the offer (`remember`'s "offered")
         sentences.append("Хотите, подберу для вас что-нибудь красивое из нашего магазина?")
     return " ".join(sentences)
-
-
-def sign_followed_up(message: str, history: list[dict]) -> str | None:
-    """"А металл?", "а камни какие?" right after a question about another sign: that sign."""
-    if len(words(message)) > 4 or not words(message) or words(message)[0] != "а" or \
-            not find_codes(message, OWN_STONES):
-        return None
-    asked = [h["content"] for h in history if h["role"] == "user"]
-    return sign_named(asked[-1]) if asked else None
-
-
-def asked_metal(message: str) -> str | None:
-    """The metal asked about: a METALS code, or "gold" for a plain "золото" (every gold)."""
-    codes = find_codes(message, V.METALS)
-    if not codes:
-        return None
-    return "gold" if codes[0] == "yellow_gold" and "желт" not in normalize(message) else codes[0]
-
-
-def metal_sentence(metal: str, sign: str | None) -> str:
-    """Whether the metal asked about is the sign's own, and the tone of skin it suits."""
-    label = "золото" if metal == "gold" else V.label(V.METALS, metal)
-    if not sign:
-        return f"{label.capitalize()} можно носить смело. {METAL_TONE}"
-    own = SIGN_FACTS[sign][2]
-    if own == metal or (metal == "gold" and own.endswith("_gold")):
-        said = f"{label.capitalize()} — как раз металл вашего знака" + \
-            (f", особенно {V.label(V.METALS, own)}." if metal == "gold" else ".")
-    else:
-        said = f"Металл вашего знака — {V.label(V.METALS, own)}, но и {label} носить можно смело."
-    return f"{said} {METAL_TONE}"
 
 
 # Talk that a greeting would not open, even as the first answer ("спасибо, до свидания").

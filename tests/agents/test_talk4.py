@@ -96,6 +96,7 @@ CONVERSATIONS = {
     "a sign's metal asked after its stones": [
         ("какой камень подходит Рыбам?", {"agent": G, "say": ["аквамарин"]}),
         ("а металл?", {"agent": G, "say": ["металл — серебро"], "never": ["когда у вас день рождения"]}),
+        ("а Весам?", {"agent": G, "say": ["весы — знак стихии"]}),
     ],
     "the way to the salon": [
         ("как к вам добраться?", {"agent": C, "intent": "knowledge", "say": ["кузнецкий мост"]}),
