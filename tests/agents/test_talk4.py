@@ -41,6 +41,9 @@ CONVERSATIONS = {
     "platinum against silver, the other way round": [
         ("чем платина отличается от серебра?", {**ADVICE, "say": ["платина намного прочнее"]}),
     ],
+    "earrings or a ring as a present": [
+        ("серьги или кольцо — что лучше подарить?", {**ADVICE, "say": ["по размеру"]}),
+    ],
     "either metal in a search is no comparison": [
         ("серьги из серебра или золота до 10 тысяч", {"agent": C, "intent": "search", "some": 1,
                                                       "each": kind("earrings")}),
