@@ -6,7 +6,10 @@ Progress lives in the profile: `profile["taste_progress"] = {"index": i, "answer
 {"text", "value", "status"}}}`, where `index` is the question awaiting its answer (the
 number of questions once complete). `record` turns the message into the answer to it
 (codes of `agents.language.vocabulary`; an answer it cannot read is kept as free text and the
-questionnaire moves on, so it never asks the same thing forever) and saves the profile
+questionnaire moves on, so it never asks the same thing forever; a message with nothing
+to read ("ааааа"), "продолжим" after a question elsewhere, or a question about the
+questionnaire ("сколько ещё вопросов?", "зачем это?") gets its answer and the same
+question again) and saves the profile
 before the answer streams. A new user, or "начать заново", starts at question 1 and the
 message is not an answer. After the last question `record` writes `profile["taste"]`
 (`metals`, `stones`, `styles`, `budget_max`... which the consultant's search reads; an
@@ -34,6 +37,7 @@ from agents import preferences as P
 from agents.answering import write_answer
 from agents.base import Agent, AgentContext, InputState, chat_messages, profile_of
 from agents.search import rubles
+from agents.taste_again import AGAIN, asked_again
 from agents.language import Vocabulary, find_matches, normalize, tokens, vocabulary as V, wishes as W
 from agents.language.taste_words import COLORS, EARRINGS, SIZES, WEAR
 
@@ -220,7 +224,9 @@ def summary(taste: dict) -> str:
 
 class TasteState(InputState, total=False):
     profile: dict
-    step: str                    # "started", "recorded", "review" (already complete)
+    step: str                    # "started", "recorded", "review" (already complete), or the
+                                 # question again: "resumed" ("продолжим"), "unclear" ("ааааа"),
+                                 # "how_many" ("сколько ещё вопросов?"), "why" ("зачем это?")
     recorded: str | None         # the status of the answer just recorded
     index: int                   # the question asked now; TOTAL when complete
     taste: dict                  # the profile built so far
@@ -236,6 +242,9 @@ async def record(state: TasteState, runtime: Runtime[AgentContext]) -> dict:
     progress, recorded = profile.get("taste_progress"), None
     if progress is None or _RESTART.search(normalize(message)):
         step, progress = "started", {"index": 0, "answers": {}}
+    elif progress["index"] < TOTAL and not any(QUESTIONS[progress["index"]].read(message).values()) and \
+            (again := asked_again(message)):
+        step = again            # not an answer: the question again ("продолжим", "ааааа", "сколько ещё?")
     elif progress["index"] < TOTAL:
         question = QUESTIONS[progress["index"]]
         value = question.read(message)
@@ -246,7 +255,7 @@ async def record(state: TasteState, runtime: Runtime[AgentContext]) -> dict:
     else:
         step = "review"
     taste = build_taste(progress["answers"])
-    if step != "review":
+    if step in ("started", "recorded"):
         changes = {"taste_progress": progress, **({"taste": taste} if progress["index"] == TOTAL else {})}
         # One transaction, touching only the questionnaire's keys: durable before the answer
         # streams, and a concurrent update by another agent is never lost.
@@ -269,6 +278,8 @@ def draft_answer(state: TasteState) -> str:
         opening = INTRO
     elif step == "review":
         opening = "Ваша анкета уже заполнена. Чтобы пройти её заново, напишите «начать заново»."
+    elif step in AGAIN:
+        opening = AGAIN[step].format(total=TOTAL, left=TOTAL - index)
     else:
         said = describe(QUESTIONS[index - 1], taste)
         opening = ACKS[state["recorded"]].format(said=said)
