@@ -16,6 +16,11 @@ LLM_MODES = ("auto", "openai", "offline")
 TOOL_MODES = ("auto", "on", "off")
 
 
+class SettingError(Exception):
+    """A setting names something the server cannot use (a missing or malformed file): the
+    server says what, in one line, and exits with code 2 (jewelstream/server.py)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"

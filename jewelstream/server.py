@@ -63,6 +63,7 @@ def serve(settings: Settings, own_group: bool = False) -> None:
     # Imported here, not at the top: with --workers N the parent process only waits for its
     # workers, and so holds none of the server's modules (~90 MB of them).
     from jewelstream.app import create_app
+    from jewelstream.config import SettingError
     from jewelstream.store import StorageUnavailable
 
     app = create_app(settings)
@@ -74,7 +75,7 @@ def serve(settings: Settings, own_group: bool = False) -> None:
                     backlog=max(LISTEN_BACKLOG, settings.max_streams),
                     handler_cancellation=True, reuse_port=settings.workers > 1 or None,
                     shutdown_timeout=settings.shutdown_grace + 5, print=None)
-    except StorageUnavailable as exc:
+    except (StorageUnavailable, SettingError) as exc:
         # Refuse to start rather than take questions we could not keep; one clear line.
         print(f"jewelstream: {exc}", file=sys.stderr, flush=True)
         sys.exit(2)

@@ -198,3 +198,21 @@ def test_a_port_already_in_use_is_one_clear_line_and_exit_2(db_path, workers):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"port {port} is already in use" in result.stderr
+
+
+@pytest.mark.parametrize("content", ["## Доставка\nДоставляем быстро\n", None])
+def test_a_bad_shop_facts_file_is_one_clear_line_and_exit_2(db_path, tmp_path, content):
+    """A shop that edits its facts file (JEWELSTREAM_SHOP_FACTS) and breaks it, or names a
+    file that is not there, reads what is wrong in one line, as for a port that is taken."""
+    facts = tmp_path / "facts.md"
+    if content is not None:
+        facts.write_text(content, encoding="utf-8")
+    env = {**os.environ, "JEWELSTREAM_DB": db_path, "JEWELSTREAM_LLM": "offline",
+           "JEWELSTREAM_WARMUP": "0", "JEWELSTREAM_SHOP_FACTS": str(facts)}
+    result = subprocess.run([sys.executable, "run.py", "--port", "0"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"jewelstream: {facts}" in result.stderr
+    if content is not None:
+        assert "«Доставка»" in result.stderr
