@@ -7,6 +7,7 @@ place.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 from dataclasses import dataclass
 from typing import Mapping, Sequence
@@ -19,6 +20,19 @@ TOOL_MODES = ("auto", "on", "off")
 class SettingError(Exception):
     """A setting names something the server cannot use (a missing or malformed file): the
     server says what, in one line, and exits with code 2 (jewelstream/server.py)."""
+
+
+def require_drivers(settings: "Settings") -> None:
+    """PostgreSQL and Redis need the `cluster` extra, which `pip install .` leaves out: say
+    which to install rather than fail on an import deep in the start-up."""
+    needed = [("JEWELSTREAM_DATABASE_URL", "asyncpg")] if settings.database_url else []
+    needed += [("JEWELSTREAM_REDIS_URL", "redis")] if settings.redis_url else []
+    for variable, module in needed:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise SettingError(f"{variable} needs {module}: pip install 'jewelstream[cluster]' "
+                               "(from the repository: pip install -e '.[cluster]')") from None
 
 
 @dataclass(frozen=True)
