@@ -1,4 +1,4 @@
-"""The README's configuration table against jewelstream/config.py, both ways.
+"""The README's configuration table (and deployment.md's) against jewelstream/config.py.
 
 Every variable the settings read is in the table (or the line above it, for the host, port
 and workers), every variable the table or docs/ name is read by the code, and a variable
@@ -28,9 +28,12 @@ def full_names(cell: str) -> list[str]:
     return ["JEWELSTREAM" + tail for _, tail in names]
 
 
-def table_rows() -> dict[str, str]:
-    """Each documented variable -> its cell of the default column ('' when not given)."""
-    section = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+DEPLOYMENT = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+
+
+def table_rows(text: str = README, heading: str = "## Configuration") -> dict[str, str]:
+    """Each variable of the settings table under `heading` -> its cell of the default column."""
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
     rows = {}
     for line in section.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
@@ -59,9 +62,11 @@ def test_every_documented_variable_is_read_by_the_settings():
     named = {name for text in texts for name in re.findall(r"JEWELSTREAM_[A-Z][A-Z_]*[A-Z]", text)}
     assert named - NOT_SETTINGS - code_variables() == set()
     assert set(table_rows()) - code_variables() == set()
+    assert set(table_rows(DEPLOYMENT, "## Settings")) - code_variables() == set()
 
 
-@pytest.mark.parametrize("name,default", sorted(table_rows().items()))
+@pytest.mark.parametrize("name,default", sorted(table_rows().items())
+                         + sorted(table_rows(DEPLOYMENT, "## Settings").items()))
 def test_the_documented_default_is_the_default(name, default):
     value = re.match(r"`([^`]*)`", default)
     if value is None:                          # "unset...": nothing set is the default
