@@ -119,10 +119,19 @@ class Settings:
         """Build settings from `argv` (run.py's flags) over `environ` (the variables)."""
         env = os.environ if environ is None else environ
         parser = argparse.ArgumentParser(prog="run.py", description="jewelstream server")
-        parser.add_argument("--host", default=env.get("JEWELSTREAM_HOST", cls.host))
-        parser.add_argument("--port", type=int, default=int(env.get("JEWELSTREAM_PORT", cls.port)))
-        parser.add_argument("--workers", type=int,
-                            default=int(env.get("JEWELSTREAM_WORKERS", cls.workers)),
+
+        def number(name: str, default, kind=float):
+            raw = env.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                return kind(raw)
+            except ValueError:
+                parser.error(f"{name} must be a number, not {raw!r}")
+
+        parser.add_argument("--host", default=env.get("JEWELSTREAM_HOST") or cls.host)
+        parser.add_argument("--port", type=int, default=number("JEWELSTREAM_PORT", cls.port, int))
+        parser.add_argument("--workers", type=int, default=number("JEWELSTREAM_WORKERS", cls.workers, int),
                             help="processes sharing the port (SO_REUSEPORT)")
         args = parser.parse_args(argv)
 
@@ -136,15 +145,6 @@ class Settings:
         tools = env.get("JEWELSTREAM_LLM_TOOLS", "auto").strip().lower() or "auto"
         if tools not in TOOL_MODES:
             parser.error(f"JEWELSTREAM_LLM_TOOLS must be one of {', '.join(TOOL_MODES)}, not {tools!r}")
-
-        def number(name: str, default, kind=float):
-            raw = env.get(name)
-            if raw is None or raw == "":
-                return default
-            try:
-                return kind(raw)
-            except ValueError:
-                parser.error(f"{name} must be a number, not {raw!r}")
 
         def names(name: str) -> tuple[str, ...]:
             return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())

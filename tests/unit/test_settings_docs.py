@@ -85,3 +85,13 @@ def test_flag_variables_have_their_flag_defaults():
     assert Settings.from_env([], {"JEWELSTREAM_HOST": "127.0.0.1", "JEWELSTREAM_PORT": "8000",
                                   "JEWELSTREAM_WORKERS": "1"}) == defaults
     assert "http://127.0.0.1:8000/" in README
+
+
+@pytest.mark.parametrize("name", sorted(FLAG_VARIABLES - {"JEWELSTREAM_HOST"}))
+def test_a_flag_variable_that_is_not_a_number_is_a_usage_error(name, capsys):
+    """Like every other number setting: the usage error names it, no traceback."""
+    with pytest.raises(SystemExit) as stop:
+        Settings.from_env([], {name: "abc"})
+    assert stop.value.code == 2
+    assert f"{name} must be a number, not 'abc'" in capsys.readouterr().err
+    assert Settings.from_env([], {name: ""}) == Settings.from_env([], {})   # empty: unset
