@@ -233,3 +233,14 @@ def test_a_node_without_the_cluster_extra_says_what_to_install(db_path, variable
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"jewelstream: {variable} needs {module}" in result.stderr and "[cluster]" in result.stderr
+
+
+def test_a_redis_it_cannot_reach_at_start_is_one_clear_line_and_exit_2(db_path):
+    """As for a database it cannot reach: the node refuses to start, in one line."""
+    env = {**os.environ, "JEWELSTREAM_DB": db_path, "JEWELSTREAM_LLM": "offline",
+           "JEWELSTREAM_WARMUP": "0", "JEWELSTREAM_REDIS_URL": "redis://127.0.0.1:1/0"}
+    result = subprocess.run([sys.executable, "run.py", "--port", "0"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "jewelstream: cannot reach Redis" in result.stderr
