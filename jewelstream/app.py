@@ -21,7 +21,7 @@ from agents import AGENTS, AnswerLimits, OfflineWriter, ToolBox, load_facts, usa
 from jewelstream import keys
 from jewelstream.attempts import FailedAttempts
 from jewelstream.callers import Callers
-from jewelstream.config import Settings
+from jewelstream.config import SettingError, Settings
 from jewelstream.headers import security_headers
 from jewelstream.identity import Identity
 from jewelstream.llm import close_chat_model, make_chat_model
@@ -152,7 +152,7 @@ async def orchestrator_ctx(app: web.Application):
     # fails before its first token), the LLM's health, and the bound on upstream requests.
     online = settings.llm == "openai"
     app[keys.ORCHESTRATOR] = Orchestrator(
-        AGENTS, app[keys.STORE], app[keys.LLM], limits, shop_facts=load_facts(settings.shop_facts),
+        AGENTS, app[keys.STORE], app[keys.LLM], limits, shop_facts=shop_facts(settings),
         fallback=OfflineWriter(pace=settings.offline_pace) if online and settings.degraded_mode else None,
         watch=app[keys.UPSTREAM] if online else None,
         llm_slots=asyncio.Semaphore(settings.llm_concurrency) if online and settings.llm_concurrency else None,
@@ -161,6 +161,19 @@ async def orchestrator_ctx(app: web.Application):
         # The tools are bound once, here, not per request.
         tools=ToolBox.bind(app[keys.LLM], settings.llm_tools) if online and settings.llm_tools != "off" else None)
     yield
+
+
+def shop_facts(settings: Settings):
+    """The shop's facts file (JEWELSTREAM_SHOP_FACTS), read once; a file the shop broke or
+    misnamed stops the start-up with what is wrong, in one line, not a traceback."""
+    try:
+        return load_facts(settings.shop_facts)
+    except OSError as exc:
+        raise SettingError(f"{settings.shop_facts}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SettingError(f"{settings.shop_facts}: not UTF-8 text (byte {exc.start})") from exc
+    except ValueError as exc:                 # malformed: the message names the file and section
+        raise SettingError(str(exc)) from exc
 
 
 async def drain_streams(app: web.Application) -> None:

@@ -7,6 +7,7 @@ place.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 from dataclasses import dataclass
 from typing import Mapping, Sequence
@@ -14,6 +15,24 @@ from typing import Mapping, Sequence
 DEFAULT_MODEL = "gpt-4o-mini"
 LLM_MODES = ("auto", "openai", "offline")
 TOOL_MODES = ("auto", "on", "off")
+
+
+class SettingError(Exception):
+    """A setting names something the server cannot use (a missing or malformed file): the
+    server says what, in one line, and exits with code 2 (jewelstream/server.py)."""
+
+
+def require_drivers(settings: "Settings") -> None:
+    """PostgreSQL and Redis need the `cluster` extra, which `pip install .` leaves out: say
+    which to install rather than fail on an import deep in the start-up."""
+    needed = [("JEWELSTREAM_DATABASE_URL", "asyncpg")] if settings.database_url else []
+    needed += [("JEWELSTREAM_REDIS_URL", "redis")] if settings.redis_url else []
+    for variable, module in needed:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise SettingError(f"{variable} needs {module}: pip install 'jewelstream[cluster]' "
+                               "(from the repository: pip install -e '.[cluster]')") from None
 
 
 @dataclass(frozen=True)
@@ -100,10 +119,19 @@ class Settings:
         """Build settings from `argv` (run.py's flags) over `environ` (the variables)."""
         env = os.environ if environ is None else environ
         parser = argparse.ArgumentParser(prog="run.py", description="jewelstream server")
-        parser.add_argument("--host", default=env.get("JEWELSTREAM_HOST", cls.host))
-        parser.add_argument("--port", type=int, default=int(env.get("JEWELSTREAM_PORT", cls.port)))
-        parser.add_argument("--workers", type=int,
-                            default=int(env.get("JEWELSTREAM_WORKERS", cls.workers)),
+
+        def number(name: str, default, kind=float):
+            raw = env.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                return kind(raw)
+            except ValueError:
+                parser.error(f"{name} must be a number, not {raw!r}")
+
+        parser.add_argument("--host", default=env.get("JEWELSTREAM_HOST") or cls.host)
+        parser.add_argument("--port", type=int, default=number("JEWELSTREAM_PORT", cls.port, int))
+        parser.add_argument("--workers", type=int, default=number("JEWELSTREAM_WORKERS", cls.workers, int),
                             help="processes sharing the port (SO_REUSEPORT)")
         args = parser.parse_args(argv)
 
@@ -117,15 +145,6 @@ class Settings:
         tools = env.get("JEWELSTREAM_LLM_TOOLS", "auto").strip().lower() or "auto"
         if tools not in TOOL_MODES:
             parser.error(f"JEWELSTREAM_LLM_TOOLS must be one of {', '.join(TOOL_MODES)}, not {tools!r}")
-
-        def number(name: str, default, kind=float):
-            raw = env.get(name)
-            if raw is None or raw == "":
-                return default
-            try:
-                return kind(raw)
-            except ValueError:
-                parser.error(f"{name} must be a number, not {raw!r}")
 
         def names(name: str) -> tuple[str, ...]:
             return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())

@@ -63,8 +63,13 @@ def serve(settings: Settings, own_group: bool = False) -> None:
     # Imported here, not at the top: with --workers N the parent process only waits for its
     # workers, and so holds none of the server's modules (~90 MB of them).
     from jewelstream.app import create_app
+    from jewelstream.config import SettingError, require_drivers
     from jewelstream.store import StorageUnavailable
 
+    try:
+        require_drivers(settings)
+    except SettingError as exc:
+        refuse_to_start(exc)
     app = create_app(settings)
     if settings.warmup:
         app.on_startup.append(warm_up)       # after the app's own start-up, before it listens
@@ -74,16 +79,21 @@ def serve(settings: Settings, own_group: bool = False) -> None:
                     backlog=max(LISTEN_BACKLOG, settings.max_streams),
                     handler_cancellation=True, reuse_port=settings.workers > 1 or None,
                     shutdown_timeout=settings.shutdown_grace + 5, print=None)
-    except StorageUnavailable as exc:
+    except (StorageUnavailable, SettingError) as exc:
         # Refuse to start rather than take questions we could not keep; one clear line.
-        print(f"jewelstream: {exc}", file=sys.stderr, flush=True)
-        sys.exit(2)
+        refuse_to_start(exc)
     except OSError as exc:
         if exc.errno not in CANNOT_LISTEN:
             raise
         print(f"jewelstream: cannot listen on {settings.host}:{settings.port}: "
               f"{CANNOT_LISTEN[exc.errno].format(port=settings.port)}", file=sys.stderr, flush=True)
         sys.exit(2)
+
+
+def refuse_to_start(reason: Exception) -> None:
+    """One line on stderr and exit code 2 (with --workers N, the parent then stops them all)."""
+    print(f"jewelstream: {reason}", file=sys.stderr, flush=True)
+    sys.exit(2)
 
 
 def event_loop(settings: Settings) -> asyncio.AbstractEventLoop | None:

@@ -2,7 +2,7 @@
 reports; it never passes or fails (and pytest does not collect it).
 
     python -m tests.bench                      # every section, about 10 minutes
-    python -m tests.bench --only issue,slow    # sections: issue slow workers growth runs nodes
+    python -m tests.bench --only issue,slow    # sections: issue slow workers growth runs eventlog nodes
     python -m tests.bench --quick              # smaller loads, about 3 minutes
     python -m tests.bench --profile /tmp/prof  # + py-spy profiles of the issue's S2 and S3
     python -m tests.bench --compare            # the harness's side-by-side run, with ratios

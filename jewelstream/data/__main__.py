@@ -55,7 +55,12 @@ def main(argv: list[str] | None = None) -> int:
 def _act(db: sqlite3.Connection, args: argparse.Namespace) -> int:
     if args.action == "export":
         rows = read_table(db, TABLES[args.table])
-        write_export(args.file, TABLES[args.table], rows)
+        try:
+            write_export(args.file, TABLES[args.table], rows)
+        except OSError as exc:
+            print(f"Не удалось записать файл {args.file}: {exc.strerror or exc}\n"
+                  f"Cannot write {args.file}: {exc.strerror or exc}")
+            return 1
         print(f"Выгружено строк: {len(rows)} -> {args.file}\nExported {len(rows)} rows -> {args.file}")
         return 0
     return import_file(db, args.table, args.file, dry_run=args.dry_run, encoding=args.encoding)

@@ -29,6 +29,7 @@ from dataclasses import fields
 
 import redis.asyncio as redis
 
+from jewelstream.config import SettingError
 from jewelstream.runs.log import RUNNING, LingeringBatches, RunRecord, record_row
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,12 @@ class RedisRunLog:
 
     async def open(self) -> None:
         self.redis = redis.Redis.from_url(self.url, decode_responses=True, max_connections=512)
-        await self.redis.ping()
+        try:
+            await self.redis.ping()
+        except (redis.RedisError, OSError) as exc:
+            # At start-up, like a database it cannot reach: refuse to start, in one line.
+            await self.redis.aclose()
+            raise SettingError(f"cannot reach Redis (JEWELSTREAM_REDIS_URL): {exc}") from exc
         self._if_running = self.redis.register_script(_IF_RUNNING)
 
     async def close(self) -> None:

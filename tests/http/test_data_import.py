@@ -195,3 +195,12 @@ async def test_the_example_files_import_in_order_and_every_agent_answers_from_th
     assert (len(catalog), len(customers), len(orders), len(articles)) == (20, 5, 7, 3)
     for stream in await answers(aiohttp_client, db_path):
         assert stream[-1]["type"] == "done", stream[-3:]
+
+
+def test_an_export_to_a_file_it_cannot_write_says_so_and_exits_1(tmp_path, db_path, seeded_db, capsys):
+    """A folder that is not there (or not writable) is a plain message, like a file the
+    import cannot read, not a traceback."""
+    target = tmp_path / "no-such-folder" / "catalog.csv"
+    assert main(["export", "catalog", str(target), "--db", db_path]) == 1
+    out = capsys.readouterr().out
+    assert f"Не удалось записать файл {target}" in out and f"Cannot write {target}" in out

@@ -198,3 +198,49 @@ def test_a_port_already_in_use_is_one_clear_line_and_exit_2(db_path, workers):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"port {port} is already in use" in result.stderr
+
+
+@pytest.mark.parametrize("content", ["## Доставка\nДоставляем быстро\n", None])
+def test_a_bad_shop_facts_file_is_one_clear_line_and_exit_2(db_path, tmp_path, content):
+    """A shop that edits its facts file (JEWELSTREAM_SHOP_FACTS) and breaks it, or names a
+    file that is not there, reads what is wrong in one line, as for a port that is taken."""
+    facts = tmp_path / "facts.md"
+    if content is not None:
+        facts.write_text(content, encoding="utf-8")
+    env = {**os.environ, "JEWELSTREAM_DB": db_path, "JEWELSTREAM_LLM": "offline",
+           "JEWELSTREAM_WARMUP": "0", "JEWELSTREAM_SHOP_FACTS": str(facts)}
+    result = subprocess.run([sys.executable, "run.py", "--port", "0"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"jewelstream: {facts}" in result.stderr
+    if content is not None:
+        assert "«Доставка»" in result.stderr
+
+
+@pytest.mark.parametrize("variable,module", [("JEWELSTREAM_DATABASE_URL", "asyncpg"),
+                                             ("JEWELSTREAM_REDIS_URL", "redis")])
+def test_a_node_without_the_cluster_extra_says_what_to_install(db_path, variable, module):
+    """`pip install -e .` leaves out asyncpg and redis-py (the `cluster` extra): a node set
+    up for PostgreSQL or Redis says so in one line instead of an import traceback."""
+    url = {"asyncpg": "postgresql://nobody@127.0.0.1:1/none", "redis": "redis://127.0.0.1:1/0"}[module]
+    env = {**os.environ, "JEWELSTREAM_DB": db_path, "JEWELSTREAM_LLM": "offline",
+           "JEWELSTREAM_WARMUP": "0", variable: url}
+    without = (f"import sys; sys.modules[{module!r}] = None; sys.argv = ['run.py', '--port', '0']; "
+               "from jewelstream.server import main; main()")
+    result = subprocess.run([sys.executable, "-c", without], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"jewelstream: {variable} needs {module}" in result.stderr and "[cluster]" in result.stderr
+
+
+def test_a_redis_it_cannot_reach_at_start_is_one_clear_line_and_exit_2(db_path):
+    """As for a database it cannot reach: the node refuses to start, in one line."""
+    env = {**os.environ, "JEWELSTREAM_DB": db_path, "JEWELSTREAM_LLM": "offline",
+           "JEWELSTREAM_WARMUP": "0", "JEWELSTREAM_REDIS_URL": "redis://127.0.0.1:1/0"}
+    result = subprocess.run([sys.executable, "run.py", "--port", "0"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "jewelstream: cannot reach Redis" in result.stderr
