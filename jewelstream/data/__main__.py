@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.database_url:
         return _on_postgres(args)
+    if args.action == "import" and args.dry_run and not Path(args.db).exists():
+        return _dry_run_without_a_database(args)
     db = connect(args.db)                        # created, seeded or upgraded first if need be
     try:
         return _act(db, args)
@@ -64,6 +66,17 @@ def _act(db: sqlite3.Connection, args: argparse.Namespace) -> int:
         print(f"Выгружено строк: {len(rows)} -> {args.file}\nExported {len(rows)} rows -> {args.file}")
         return 0
     return import_file(db, args.table, args.file, dry_run=args.dry_run, encoding=args.encoding)
+
+
+def _dry_run_without_a_database(args: argparse.Namespace) -> int:
+    """A check that creates no database file: the counts are against the demo data a new
+    database would start with, in a scratch copy."""
+    with tempfile.TemporaryDirectory() as folder:
+        db = connect(str(Path(folder) / "scratch.db"))
+        try:
+            return _act(db, args)
+        finally:
+            db.close()
 
 
 def _on_postgres(args: argparse.Namespace) -> int:

@@ -115,6 +115,13 @@ def test_dry_run_counts_the_changes_and_makes_none(db_path, capsys):
     assert "добавлено 20, обновлено 0, без изменений 0, снято с продажи 335" in capsys.readouterr().out
 
 
+def test_dry_run_without_a_database_creates_none(tmp_path, capsys):
+    missing = tmp_path / "not-yet.db"
+    assert main(["import", "catalog", str(EXAMPLES / "catalog.csv"), "--db", str(missing), "--dry-run"]) == 0
+    assert not missing.exists() and list(tmp_path.iterdir()) == []
+    assert "добавлено 20, обновлено 0, без изменений 0, снято с продажи 335" in capsys.readouterr().out
+
+
 async def test_a_withdrawn_product_stays_in_the_database_and_comes_back_with_its_id(tmp_path, db_path):
     assert main(["export", "catalog", str(tmp_path / "demo.csv"), "--db", db_path]) == 0
     assert main(["import", "catalog", str(EXAMPLES / "catalog.csv"), "--db", db_path]) == 0
