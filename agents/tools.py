@@ -21,6 +21,7 @@ from typing import Any
 
 from agents.language import normalize
 from agents.language.vocabulary import METALS, OCCASIONS, PRODUCT_TYPES, RECIPIENTS, STONES, STYLES
+from agents.language.wishes import ANY_GOLD, metals_meant
 from agents.llm_reading import OptionSupport
 from agents.search import find_products, product_card
 from agents.shop_facts import load_facts
@@ -39,7 +40,8 @@ def _function(name: str, description: str, properties: dict, required: tuple = (
 
 SEARCH = _function("search_catalog", "Search the shop's catalog. Every filter is optional; prices in rubles.", {
     "kind": {"type": "string", "enum": list(PRODUCT_TYPES)},
-    "metals": {"type": "array", "items": {"type": "string", "enum": list(METALS)}},
+    # "gold": any gold (a customer's plain "золото"), beside the golds of one colour.
+    "metals": {"type": "array", "items": {"type": "string", "enum": [*METALS, ANY_GOLD]}},
     "stones": {"type": "array", "items": {"type": "string", "enum": list(STONES)}},
     "no_stones": {"type": "boolean"},
     "excluded_stones": {"type": "array", "items": {"type": "string", "enum": list(STONES)}},
@@ -106,16 +108,17 @@ def run_tool(name: str, args: dict[str, Any], store, *, staff: bool, shop_facts=
 
 
 def _search(catalog: list[dict], args: dict) -> ToolResult:
-    metals = [m for m in args.get("metals") or [] if m in METALS]
+    said = [m for m in args.get("metals") or [] if m in METALS or m == ANY_GOLD]
+    metals = list(dict.fromkeys(m for code in said for m in metals_meant(code)))   # "gold": every gold
     prefs = {"type": args.get("kind") if args.get("kind") in PRODUCT_TYPES else None,
-             "metal": metals[0] if len(metals) == 1 else None,
+             "metal": said[0] if len(said) == 1 else None,
              "stones": [s for s in args.get("stones") or [] if s in STONES],
              "no_stones": bool(args.get("no_stones")),
              "excluded_stones": [s for s in args.get("excluded_stones") or [] if s in STONES],
              "size": float(args["ring_size"]) if isinstance(args.get("ring_size"), (int, float)) else None,
              "budget_min": _rubles(args.get("budget_min")), "budget_max": _rubles(args.get("budget_max")),
              "style": args.get("style"), "occasion": args.get("occasion"), "recipient": args.get("recipient"),
-             "excluded_metals": [m for m in METALS if metals and m not in metals] if len(metals) > 1 else []}
+             "excluded_metals": [m for m in METALS if m not in metals] if len(said) > 1 else []}
     limit = min(MAX_RESULTS, max(1, int(args.get("limit") or 4)))
     found = find_products(catalog, prefs, limit=limit)
     products = [p for p in found.products if not found.misses.get(p["id"])]
