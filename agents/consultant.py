@@ -67,6 +67,7 @@ class ConsultantState(InputState, total=False):
     asked_size: float | None      # "а 17-й размер есть?"
     compared: bool                # "чем отличается первое от второго?": the pieces side by side
     popular: bool                 # "какое из них самое популярное?": the one sold most
+    choices: list[dict]           # "а из чего она?" after several: the pieces it may be, to ask which
     sign: str | None              # a zodiac sign the request names (its stones are the stones wished)
     ongoing: bool
     greet: bool
@@ -102,7 +103,7 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
             "facts": [{"title": f.title, "text": f.text} for f in facts], "talk": None,
             "refinement": None, "focus": None, "shown": shown, "boundary": "", "exact_match": True,
             "products": [], "preferences": base}
-    if reference and reference.how == "pronoun" and facts:
+    if reference and reference.how in ("pronoun", "unclear") and facts:
         reference = None          # "как узнать её размер?": a question about the shop
     if reference and reference.how == "pronoun" and reference.companion and not focus:
         reference = None          # "такие же, но в золоте" after a list: the last search, changed
@@ -115,6 +116,8 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     scope = out_of_scope(message)
     if reference and not reference.companion and (DETAILS.search(normalize(message)) or not said - {"type"}
                                                   or scope == "manipulation"):
+        if reference.how == "unclear":       # "а из чего она?" after several: ask which
+            return {**turn, "intent": "details", "choices": [product_card(p) for p in reference.products]}
         cards = [product_card(p) for p in reference.products[:4]]
         return {**turn, "intent": "details", "products": cards, "asked_size": size or ring_size(message),
                 "compared": reference.how == "ordinal" and len(cards) > 1,

@@ -35,6 +35,8 @@ def draft_answer(state: dict) -> str:
     if intent == "knowledge":
         return hello + "\n".join(f["text"] for f in state["facts"]) + \
             "\nЕсли хотите, подберу украшение или расскажу подробнее о любом из показанных."
+    if state.get("choices"):          # "а из чего она?" after several pieces
+        return hello + which_one(state["choices"])
     if intent == "details":           # "второе отложите": the piece, and what the shop does
         size = size_answer(state["products"], state.get("asked_size"))
         popular = "Из показанных чаще всего покупают это украшение.\n" if state.get("popular") else ""
@@ -43,6 +45,13 @@ def draft_answer(state: dict) -> str:
     facts = "".join(f["text"] + "\n" for f in state.get("facts") or ())
     sign = others_sign_sentence(state["sign"]) + "\n" if state.get("sign") else ""
     return hello + facts + sign + product_list(state)
+
+
+def which_one(cards: list[dict]) -> str:
+    """The question back when "она" may be any of the pieces shown."""
+    lines = ["Уточните, пожалуйста, о каком украшении вы спрашиваете:"]
+    lines += [f"{n}. {c['name']} — {rubles(c['price'])}." for n, c in enumerate(cards, 1)]
+    return "\n".join(lines + ["Назовите номер или название — и я расскажу о нём подробно."])
 
 
 def details(cards: list[dict], *, compared: bool = False) -> str:
@@ -145,6 +154,10 @@ def prompt_facts(state: dict) -> str:
              "Это начало разговора: можно поздороваться."]
     if state.get("wishes"):
         lines.append("Пожелания клиента: " + ", ".join(w["label"] for w in state["wishes"]) + ".")
+    if state.get("choices"):
+        lines.append("Клиент спрашивает об одном изделии, но показано несколько: не выбирай сам, спроси, "
+                     "о каком из них речь: " + "; ".join(f"{n}. {c['name']}" for n, c in
+                                                       enumerate(state["choices"], 1)) + ".")
     for card in state.get("products") or ():
         note = f" НЕ отвечает пожеланию: {card['relaxed_note']}." if card.get("misses") else ""
         lines.append(f"- {card['name']}: {rubles(card['price'])}, {card['metal_label']} {card['fineness']}°, "

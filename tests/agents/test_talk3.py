@@ -31,3 +31,47 @@ def test_the_search_tool_takes_gold_or_silver():
     assert result.products and {p["metal"] for p in result.products} <= GOLDS | {"silver"}
     assert json.loads(result.content)["matching"] == sum(
         p["type"] == "chain" and p["metal"] != "platinum" for p in CATALOG)
+
+
+def names_of(meta):
+    return [p["name"] for p in meta.get("products") or ()]
+
+
+async def test_it_after_a_list_of_several_asks_which_piece(offline_client):
+    history = []
+    _agent, listed, _text = await ask(offline_client, "which1", "покажите кольца с фианитами", history)
+    assert len(listed["products"]) > 1
+    agent, meta, text = await ask(offline_client, "which1", "а из чего она?")
+    assert agent == C and not meta.get("products"), text
+    assert "о каком" in plain(text) and "подобрала" not in plain(text)
+    for product in listed["products"]:
+        assert plain(product["name"]) in plain(text)
+    # the answer names the piece: that one is told about
+    _agent, meta, text = await ask(offline_client, "which1", "второе")
+    assert names_of(meta) == [listed["products"][1]["name"]]
+    assert listed["products"][1]["metal_label"].split()[0] in plain(text)
+
+
+async def test_it_after_one_piece_is_that_piece(offline_client):
+    _agent, listed, _text = await ask(offline_client, "which2", "покажите серьги с жемчугом")
+    first = listed["products"][0]
+    await ask(offline_client, "which2", "расскажите про первое")
+    agent, meta, text = await ask(offline_client, "which2", "а из чего она?")
+    assert names_of(meta) == [first["name"]] and meta["intent"] == "details", text
+    assert first["metal_label"] in plain(text)
+
+
+async def test_it_after_the_llm_named_one_piece_is_that_piece(client, fake_llm):
+    def words(body):
+        if "из чего" in body["messages"][-1]["content"]:
+            return ["Ответ."]
+        return ["Посмотрите ", CHOSEN["name"], "."]
+    CHOSEN = {}
+    _agent, listed, _text = await ask(client, "which3", "покажите серьги с жемчугом")
+    CHOSEN.update(listed["products"][2])
+    fake_llm.respond = words
+    _agent, meta, _text = await ask(client, "which3", "а ещё какие есть?")
+    assert len(meta["products"]) == 1
+    named = meta["products"][0]
+    _agent, meta, _text = await ask(client, "which3", "а из чего она?")
+    assert meta["intent"] == "details" and names_of(meta) == [named["name"]]
