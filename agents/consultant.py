@@ -41,6 +41,7 @@ from agents.shop_facts import load_facts
 from agents.routing import about_the_shop
 from agents.small_talk import greets, out_of_scope, small_talk
 from agents.taste import build_taste
+from agents.together import asks_total, pieces_together
 from agents.zodiac import SIGN_FACTS, sign_named
 from agents.language import normalize, words
 
@@ -67,6 +68,7 @@ class ConsultantState(InputState, total=False):
     asked_size: float | None      # "а 17-й размер есть?"
     compared: bool                # "чем отличается первое от второго?": the pieces side by side
     popular: bool                 # "какое из них самое популярное?": the one sold most
+    chosen: list[str]             # the last pieces looked at one by one (ids, the latest last)
     choices: list[dict]           # "а из чего она?" after several: the pieces it may be, to ask which
     sign: str | None              # a zodiac sign the request names (its stones are the stones wished)
     ongoing: bool
@@ -95,14 +97,15 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     if not current.get("size") and base.get("size") and not focus and (size := bare_size(message)):
         current = {**current, "size": size}      # "а 20?" after a search by size: another size
     said = {key for key in _SEARCH_WISHES if current.get(key)}
+    if (shown or focus) and not said - {"type"} and asks_total(normalize(message)):
+        return {**_turn(dialogue, history, message, shown),
+                **_total(message, store, shown, focus, dialogue.get("chosen") or [])}
     reference = resolve(message, _catalog_index(store), shown, focus)
     facts = (ctx.shop_facts or load_facts()).asked(message)
     direction = refinement(normalize(message)) if (shown or dialogue.get("wishes")) else None
     talk = small_talk(message)
-    turn = {"ongoing": ongoing(dialogue, history), "greet": greets(message) and not ongoing(dialogue, history),
-            "facts": [{"title": f.title, "text": f.text} for f in facts], "talk": None,
-            "refinement": None, "focus": None, "shown": shown, "boundary": "", "exact_match": True,
-            "products": [], "preferences": base}
+    turn = {**_turn(dialogue, history, message, shown), "facts": [{"title": f.title, "text": f.text} for f in facts],
+            "preferences": base}
     if reference and reference.how in ("pronoun", "unclear") and facts:
         reference = None          # "как узнать её размер?": a question about the shop
     if reference and reference.how == "pronoun" and reference.companion and not focus:
@@ -119,6 +122,8 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
         if reference.how == "unclear":       # "а из чего она?" after several: ask which
             return {**turn, "intent": "details", "choices": [product_card(p) for p in reference.products]}
         cards = [product_card(p) for p in reference.products[:4]]
+        if len(cards) == 1:               # a piece looked at closely: "кольцо и серьги вместе" may mean it
+            turn["chosen"] = [*(i for i in dialogue.get("chosen") or () if i != cards[0]["id"]), cards[0]["id"]][-3:]
         return {**turn, "intent": "details", "products": cards, "asked_size": size or ring_size(message),
                 "compared": reference.how == "ordinal" and len(cards) > 1,
                 "focus": cards[0]["id"] if len(cards) == 1 else focus}
@@ -172,6 +177,24 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
             "boundary": found.boundary, "shown": [c["id"] for c in cards],
             "wishes": [{"code": w.code, "label": w.label} for w in found.wishes],
             "exact_count": found.exact_count, "sign": sign}
+
+
+def _turn(dialogue: dict, history: list[dict], message: str, shown: list[str]) -> dict:
+    """What every answer's state starts from."""
+    going = ongoing(dialogue, history)
+    return {"ongoing": going, "greet": greets(message) and not going, "facts": [], "talk": None,
+            "refinement": None, "focus": None, "shown": shown, "boundary": "", "exact_match": True,
+            "products": [], "preferences": {}}
+
+
+def _total(message: str, store: AgentStore, shown: list[str], focus: str | None, chosen: list[str]) -> dict:
+    """"Сколько вместе выйдет?": the pieces meant, added up (or the question which ones)."""
+    by_id = _catalog_index(store).by_id
+    meant, unclear = pieces_together(normalize(message), [by_id[i] for i in shown if i in by_id],
+                                     by_id.get(focus or ""), [by_id[i] for i in chosen if i in by_id])
+    if unclear:
+        return {"intent": "total", "choices": [product_card(p) for p in unclear], "focus": focus}
+    return {"intent": "total", "products": [product_card(p) for p in meant], "focus": focus}
 
 
 _WANTS = re.compile(r"хоч|хотел|нужн|ищу|ищем|покаж|подбер|посовет|посмотр|интересу|есть ли|купить|приобре")
@@ -254,7 +277,7 @@ def remember(state: dict) -> dict:
     if state.get("intent") in ("search", "refine"):
         return {"shown": state.get("shown") or [], "wishes": state.get("preferences") or {}, "focus": None}
     if state.get("intent") == "details":
-        return {"focus": state.get("focus")}
+        return {"focus": state.get("focus"), **({"chosen": state["chosen"]} if state.get("chosen") else {})}
     return {}
 
 

@@ -36,7 +36,9 @@ def draft_answer(state: dict) -> str:
         return hello + "\n".join(f["text"] for f in state["facts"]) + \
             "\nЕсли хотите, подберу украшение или расскажу подробнее о любом из показанных."
     if state.get("choices"):          # "а из чего она?" after several pieces
-        return hello + which_one(state["choices"])
+        return hello + which_one(state["choices"], total=intent == "total")
+    if intent == "total":             # "сколько вместе выйдет?"
+        return hello + together(state["products"])
     if intent == "details":           # "второе отложите": the piece, and what the shop does
         size = size_answer(state["products"], state.get("asked_size"))
         popular = "Из показанных чаще всего покупают это украшение.\n" if state.get("popular") else ""
@@ -47,11 +49,22 @@ def draft_answer(state: dict) -> str:
     return hello + facts + sign + product_list(state)
 
 
-def which_one(cards: list[dict]) -> str:
-    """The question back when "она" may be any of the pieces shown."""
-    lines = ["Уточните, пожалуйста, о каком украшении вы спрашиваете:"]
+def which_one(cards: list[dict], *, total: bool = False) -> str:
+    """The question back when "она" (or "оба") may be any of the pieces shown."""
+    lines = ["Уточните, пожалуйста, " + ("какие украшения посчитать вместе:" if total else
+                                         "о каком украшении вы спрашиваете:")]
     lines += [f"{n}. {c['name']} — {rubles(c['price'])}." for n, c in enumerate(cards, 1)]
-    return "\n".join(lines + ["Назовите номер или название — и я расскажу о нём подробно."])
+    return "\n".join(lines + ["Назовите номера — и я сложу их цены." if total else
+                               "Назовите номер или название — и я расскажу о нём подробно."])
+
+
+def together(cards: list[dict]) -> str:
+    """The pieces asked about and their sum."""
+    if not cards:
+        return "Пока нечего сложить: назовите украшения, и я посчитаю."
+    lines = ["Посчитала:"] + [f"— {c['name']} — {rubles(c['price'])}{_sold_out(c)};" for c in cards]
+    lines.append(f"Вместе: {rubles(sum(c['price'] for c in cards))}.")
+    return "\n".join(lines + ["Хотите, отложу их для вас или подберу что-то ещё?"])
 
 
 def details(cards: list[dict], *, compared: bool = False) -> str:
@@ -155,9 +168,13 @@ def prompt_facts(state: dict) -> str:
     if state.get("wishes"):
         lines.append("Пожелания клиента: " + ", ".join(w["label"] for w in state["wishes"]) + ".")
     if state.get("choices"):
-        lines.append("Клиент спрашивает об одном изделии, но показано несколько: не выбирай сам, спроси, "
-                     "о каком из них речь: " + "; ".join(f"{n}. {c['name']}" for n, c in
-                                                       enumerate(state["choices"], 1)) + ".")
+        asked = ("Клиент спрашивает, сколько стоят вместе, но неясно, какие изделия: спроси, какие сложить"
+                 if state.get("intent") == "total" else
+                 "Клиент спрашивает об одном изделии, но показано несколько: не выбирай сам, спроси, о каком речь")
+        lines.append(asked + ": " + "; ".join(f"{n}. {c['name']}" for n, c in enumerate(state["choices"], 1)) + ".")
+    if state.get("intent") == "total" and state.get("products"):
+        lines.append("Клиент спрашивает, сколько стоят вместе изделия ниже: их сумма "
+                     f"{rubles(sum(c['price'] for c in state['products']))} (посчитано точно, назови её).")
     for card in state.get("products") or ():
         note = f" НЕ отвечает пожеланию: {card['relaxed_note']}." if card.get("misses") else ""
         lines.append(f"- {card['name']}: {rubles(card['price'])}, {card['metal_label']} {card['fineness']}°, "

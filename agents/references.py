@@ -94,7 +94,7 @@ def resolve(message: str, catalog: CatalogIndex, shown: list[str], focus: str | 
     if found:
         return Reference(found[0], found[1], companion)
     if shown_products:
-        meant = [shown_products[i] for i in _ordinals(text) if -len(shown_products) <= i < len(shown_products)]
+        meant = [shown_products[i] for i in ordinals(text) if -len(shown_products) <= i < len(shown_products)]
         if len(meant) > 1 and _COMPARING.search(text):       # "чем отличается первое от второго?"
             return Reference(list({p["id"]: p for p in meant}.values()), "ordinal", companion)
         index = _ordinal(text)
@@ -121,7 +121,7 @@ def mentions_shown(text: str) -> bool:
 _COMPARING = re.compile(r"отлича|сравн|разниц|лучше|или")
 
 
-def _ordinals(text: str) -> list[int]:
+def ordinals(text: str) -> list[int]:
     """Every ordinal said, in order: "первое или третье" -> [0, 2]."""
     return [index for word in words(_NOT_ORDINAL.sub(" ", text)) if (index := _ordinal(word)) is not None]
 

@@ -7,6 +7,7 @@ import json
 from types import SimpleNamespace
 
 from agents.tools import run_tool
+from agents.wording import rubles
 from jewelstream import seed
 from tests.conversation_kit import RINGS, ask, kind, plain, run_conversation, stone
 
@@ -75,3 +76,41 @@ async def test_it_after_the_llm_named_one_piece_is_that_piece(client, fake_llm):
     named = meta["products"][0]
     _agent, meta, _text = await ask(client, "which3", "а из чего она?")
     assert meta["intent"] == "details" and names_of(meta) == [named["name"]]
+
+
+def total_said(cards) -> str:
+    return plain(rubles(sum(c["price"] for c in cards)))
+
+
+async def test_how_much_together_adds_up_the_pieces_shown(offline_client):
+    _agent, listed, _text = await ask(offline_client, "sum1", "покажите серьги с жемчугом")
+    agent, meta, text = await ask(offline_client, "sum1", "сколько вместе выйдет?")
+    assert agent == C and meta["intent"] == "total", text
+    assert total_said(listed["products"]) in plain(text) and "подобрала" not in plain(text)
+    assert names_of(meta) == names_of(listed)
+
+
+async def test_both_adds_up_the_two_named(offline_client):
+    _agent, listed, _text = await ask(offline_client, "sum2", "покажите серьги с жемчугом")
+    agent, meta, text = await ask(offline_client, "sum2", "первые и третьи — сколько будет за оба?")
+    chosen = [listed["products"][0], listed["products"][2]]
+    assert meta["intent"] == "total" and names_of(meta) == names_of({"products": chosen}), text
+    assert total_said(chosen) in plain(text)
+
+
+async def test_both_after_four_asks_which_two(offline_client):
+    _agent, listed, _text = await ask(offline_client, "sum3", "покажите серьги с жемчугом")
+    agent, meta, text = await ask(offline_client, "sum3", "сколько будет за оба?")
+    assert agent == C and not meta.get("products") and "подобрала" not in plain(text), text
+    assert all(plain(p["name"]) in plain(text) for p in listed["products"])
+
+
+async def test_together_counts_the_piece_told_about_and_the_one_found_to_go_with_it(offline_client):
+    _agent, listed, _text = await ask(offline_client, "sum4", "покажите кольца с фианитами")
+    _agent, ring, _text = await ask(offline_client, "sum4", "расскажите про первое")
+    _agent, pairs, _text = await ask(offline_client, "sum4", "подберите к нему серьги")
+    assert pairs["products"] and all(p["type"] == "earrings" for p in pairs["products"])
+    chosen = [ring["products"][0], pairs["products"][1]]
+    agent, meta, text = await ask(offline_client, "sum4", "а кольцо и вторые серьги вместе сколько?")
+    assert meta["intent"] == "total" and sorted(names_of(meta)) == sorted(p["name"] for p in chosen), text
+    assert total_said(chosen) in plain(text)
