@@ -36,6 +36,7 @@ from agents.presented import presented
 from agents.preferences import completed, extract_preferences, merge_preferences, ring_size
 from agents.references import DETAILS, CatalogIndex, index_catalog, mentions_shown, resolve
 from agents.refinements import refined, refinement
+from agents.kinds_search import found_cards, search_kinds
 from agents.search import find_products, product_card, stated_wishes
 from agents.shop_facts import load_facts
 from agents.routing import about_the_shop
@@ -67,6 +68,7 @@ class ConsultantState(InputState, total=False):
     exact_count: int              # pieces in the catalog that meet every wish
     asked_size: float | None      # "а 17-й размер есть?"
     compared: bool                # "чем отличается первое от второго?": the pieces side by side
+    groups: list[dict]            # "кольцо и серьги": each kind's pieces ({"kind", "ids", "exact_count", "boundary"})
     popular: bool                 # "какое из них самое популярное?": the one sold most
     chosen: list[str]             # the last pieces looked at one by one (ids, the latest last)
     choices: list[dict]           # "а из чего она?" after several: the pieces it may be, to ask which
@@ -164,19 +166,17 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     if taste.get("budget_max") and not (wishes.get("budget_max") or wishes.get("budget_min")):
         wishes = {**wishes, "budget_max": taste["budget_max"]}
     keep = tuple(w.code for w in stated_wishes(current)) + (("budget",) if direction else ())
-    found = find_products(store.catalog, wishes, taste, keep=keep, exclude=exclude)
-    cards = []
-    for product in found.products:
-        missed = found.misses[product["id"]]
-        cards.append({**product_card(product),
-                      "meets": [w.code for w in found.wishes if w.code not in missed],
-                      "misses": missed, "relaxed": bool(missed),
-                      **({"relaxed_note": found.notes[product["id"]]} if missed else {})})
-    return {**turn, "intent": "refine" if direction else "search", "refinement": direction,
-            "preferences": wishes, "products": cards, "exact_match": not any(c["misses"] for c in cards),
-            "boundary": found.boundary, "shown": [c["id"] for c in cards],
-            "wishes": [{"code": w.code, "label": w.label} for w in found.wishes],
-            "exact_count": found.exact_count, "sign": sign}
+    if wishes.get("types"):               # "кольцо и серьги с фианитами": each kind found
+        listed = search_kinds(store.catalog, wishes, taste, keep=keep, exclude=exclude)
+    else:
+        found = find_products(store.catalog, wishes, taste, keep=keep, exclude=exclude)
+        listed = {"products": found_cards(found), "boundary": found.boundary, "wishes": found.wishes,
+                  "exact_count": found.exact_count}
+    cards = listed["products"]
+    return {**turn, **listed, "intent": "refine" if direction else "search", "refinement": direction,
+            "preferences": wishes, "exact_match": not any(c["misses"] for c in cards),
+            "shown": [c["id"] for c in cards],
+            "wishes": [{"code": w.code, "label": w.label} for w in listed["wishes"]], "sign": sign}
 
 
 def _turn(dialogue: dict, history: list[dict], message: str, shown: list[str]) -> dict:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from agents.girlfriend import others_sign_sentence
 from agents.refinements import LABELS
 from agents.small_talk import reply
-from agents.wording import rubles
+from agents.language.vocabulary import PRODUCT_TYPES, label
+from agents.wording import TYPE_GENITIVE_PLURAL, TYPE_PLURALS, capitalized, rubles
 
 SYSTEM_PROMPT = """Ты — вежливый консультант ювелирного магазина. Отвечай по-русски, на «вы», \
 тепло и по делу, коротко. Говори только то, что есть в фактах ниже: изделия из списка с их \
@@ -125,6 +126,8 @@ def _article(card: dict, before: str, after: str = "") -> str:
 
 def product_list(state: dict) -> str:
     """The pieces found: the exact ones under a heading of the wishes, then the relaxed ones."""
+    if state.get("groups"):
+        return kinds_list(state)
     cards, wishes = state["products"], state.get("wishes") or []
     said = ", ".join(w["label"] for w in wishes)
     exact = [c for c in cards if not c.get("misses")]
@@ -156,6 +159,35 @@ def product_list(state: dict) -> str:
     return "\n".join(lines)
 
 
+def kinds_list(state: dict) -> str:
+    """Several kinds asked at once: a group per kind, numbered on across the groups, each
+    saying honestly when none of its kind meets the wishes."""
+    by_id = {c["id"]: c for c in state["products"]}
+    said = ", ".join(w["label"] for w in state.get("wishes") or () if w["code"] != "type")
+    lines, number = [], 1
+    for group in state["groups"]:
+        cards = [by_id[i] for i in group["ids"]]
+        exact = [c for c in cards if not c.get("misses")]
+        many = capitalized(TYPE_GENITIVE_PLURAL.get(group["kind"], group["kind"]))
+        boundary = group["boundary"]
+        if exact:
+            lines.append(f"{capitalized(TYPE_PLURALS.get(group['kind'], group['kind']))}{' — ' + said if said else ''}:")
+        elif "не продаются" in boundary:
+            lines.append(boundary + (" Самые близкие — и чем они отличаются:" if cards else ""))
+        else:
+            lines.append(f"{many}{' (' + said + ')' if said else ''} у нас сейчас нет." + (" " + boundary if boundary
+                         else "") + (" Самые близкие — и чем они отличаются:" if cards else ""))
+        for card in cards:
+            if card.get("misses") and exact and card is next(c for c in cards if c.get("misses")):
+                lines.append(f"Больше {TYPE_GENITIVE_PLURAL.get(group['kind'], group['kind'])} под все пожелания нет, "
+                             "вот близкие — и чем они отличаются:")
+            note = f": {card['relaxed_note']}" if card.get("misses") else ""
+            lines.append(f"{number}. {card['name']} — {rubles(card['price'])}{note}{_sold_out(card)}.")
+            number += 1
+    lines.append(_CLOSING)
+    return "\n".join(lines)
+
+
 def _sold_out(card: dict) -> str:
     return "" if card["stock"] > 0 else " (сейчас нет в наличии, можно заказать)"
 
@@ -182,6 +214,10 @@ def prompt_facts(state: dict) -> str:
                      f"{_article(card, ', артикул ')}; {card['description']}{note}")
     if state.get("boundary"):
         lines.append("Что есть в магазине: " + state["boundary"])
+    for group in state.get("groups") or ():      # "кольцо и серьги": say of each kind what there is
+        if not group["exact_count"]:
+            lines.append(f"Вида «{label(PRODUCT_TYPES, group['kind'])}» под все пожелания в магазине нет"
+                         + (f" ({group['boundary']})" if group["boundary"] else "") + ": так и скажи.")
     for fact in state.get("facts") or ():
         lines.append(f"Факт магазина ({fact['title']}): {fact['text']}")
     return "\n".join(lines)

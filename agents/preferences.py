@@ -91,7 +91,7 @@ def ring_size(message: str) -> float | None:
 
 
 # --- the whole message ----------------------------------------------------------------
-_KEYS = ("budget_min", "budget_max", "type", "metal", "stones", "no_stones", "excluded_metals",
+_KEYS = ("budget_min", "budget_max", "type", "types", "metal", "stones", "no_stones", "excluded_metals",
          "excluded_stones", "excluded_types", "with_stones", "size", "style", "occasion", "recipient", "price_level")
 # Ears that are not pierced refuse earrings ("у неё уши не проколоты").
 _UNPIERCED = re.compile(r"(?:уш\w*\s+)?не\s*проколот|без прокол")
@@ -101,6 +101,34 @@ _RING_FAMILY = ("engagement_ring", "wedding_band", "ring")
 def _unique(hits) -> list[str]:
     """Codes of (code, ...) hits in order, without repeats."""
     return list(dict.fromkeys(code for code, *_rest in hits))
+
+
+# Words before a kind that make it what the piece goes with, not a piece wanted: "серьги к
+# кольцу", "цепочка для кулона", "кулон на цепочке", "вместо браслета".
+_WITH_WHAT = {"к", "ко", "под", "для", "на", "вместо", "от", "из", "у", "по"}
+_AND = {"и", "или", "либо", ",", "плюс", "также", "тоже"}
+
+
+def _several_kinds(toks: list[str], hits, kinds: list[str]) -> list[str] | None:
+    """Every kind asked for when one message asks for several ("кольцо и серьги с
+    фианитами", "цепочку и кулон"), in order; None for one kind. A kind joined to the one
+    before by "и"/"или"/"," counts; one that the piece goes with ("серьги к кольцу") does not."""
+    if len(kinds) < 2:
+        return None
+    wanted, last_end = [], None
+    for _code, start, end, _stem in sorted((hit for hit in hits if not refused(toks, hit[1], hit[2])),
+                                           key=lambda hit: hit[1]):
+        if last_end is None or (toks[start - 1] not in _WITH_WHAT and _AND & set(toks[last_end:start])):
+            wanted.append(start)
+        last_end = end
+    if len(wanted) < 2:
+        return None
+    found = [kinds[0]]
+    for start in wanted[1:]:
+        code = next(code for code, begin, *_rest in hits if begin == start)
+        best = kinds[0] if code in _RING_FAMILY and kinds[0] in _RING_FAMILY else code
+        found += [best] if best not in found else []
+    return found if len(found) > 1 else None
 
 
 def _extract_one(message: str) -> dict:
@@ -132,6 +160,7 @@ def _extract_one(message: str) -> dict:
                 else "ring")
         kinds = _unique((best if k in _RING_FAMILY else k,) for k in kinds)
     prefs["type"] = (kinds + [None])[0]
+    prefs["types"] = _several_kinds(toks, types, kinds)
     if prefs["type"] == "engagement_ring":
         occasions = ["engagement"] + [o for o in occasions if o not in ("engagement", "wedding")]
     prefs["occasion"] = (occasions + [None])[0]
@@ -165,11 +194,17 @@ def merge_preferences(prefs: dict, older: dict) -> dict:
     if prefs["budget_min"] is None and prefs["budget_max"] is None:  # a budget is one unit
         prefs["budget_min"], prefs["budget_max"] = older.get("budget_min"), older.get("budget_max")
         prefs["price_level"] = prefs["price_level"] or older.get("price_level")
+    if not prefs["type"]:               # "а в золоте?" after "кольцо и серьги": both kinds still
+        prefs["types"] = older.get("types")
     for key in ("type", "style", "occasion", "recipient", "size"):
         prefs[key] = prefs[key] or older.get(key)
     refused_kinds = prefs["excluded_types"] or ()
     if prefs["type"] in refused_kinds or (prefs["type"] in _RING_FAMILY and "ring" in refused_kinds):
         prefs["type"] = None                # "а что-нибудь кроме цепочек?" after chains
+    if prefs["types"]:                      # "а без колец?" after "кольцо и серьги": the earrings
+        kept = [t for t in prefs["types"] if t not in refused_kinds and not (t in _RING_FAMILY and "ring" in refused_kinds)]
+        prefs["types"] = kept if len(kept) > 1 else None
+        prefs["type"] = prefs["type"] or (kept[:1] or [None])[0]
     prefs["excluded_types"] = list(dict.fromkeys([*refused_kinds, *(
         t for t in older.get("excluded_types") or () if t != prefs["type"])]))
     if not prefs["metal"] and older.get("metal") not in (prefs["excluded_metals"] or ()):

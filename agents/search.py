@@ -64,6 +64,8 @@ _COUPLE = {None, "self", "wife", "husband", "girlfriend"}   # who wears the ring
 def wanted_types(prefs: dict) -> set[str] | None:
     """The kinds of piece asked for: the kind said, or the rings of an engagement or wedding
     for the couple itself (a present for a guest at a wedding is any kind)."""
+    if len(prefs.get("types") or ()) > 1:      # "кольцо и серьги": either kind
+        return set().union(*(_RELATED_TYPES.get(kind, {kind}) for kind in prefs["types"]))
     couple = prefs.get("recipient") in _COUPLE
     kind = prefs.get("type") or (_OCCASION_TYPES.get(prefs.get("occasion")) if couple else None)
     if not kind:
@@ -75,8 +77,9 @@ def stated_wishes(prefs: dict) -> list[Wish]:
     """The wishes `prefs` states, each as a filter."""
     wishes, types = [], wanted_types(prefs)
     if types:
-        kind = prefs.get("type") or _OCCASION_TYPES[prefs["occasion"]]     # (wanted_types said so)
-        wishes.append(Wish("type", label(PRODUCT_TYPES, kind), lambda p: p["type"] in types))
+        kinds = prefs.get("types") or [prefs.get("type") or _OCCASION_TYPES[prefs["occasion"]]]  # (wanted_types said so)
+        wishes.append(Wish("type", " или ".join(label(PRODUCT_TYPES, kind) for kind in kinds),
+                           lambda p: p["type"] in types))
     refused_kinds = set().union(*(_RELATED_TYPES.get(t, {t}) for t in prefs.get("excluded_types") or ()))
     if refused_kinds and (not types or types & refused_kinds):   # "он не носит кольца", "кроме цепочек"
         wishes.append(Wish("excluded_types", excluded_kinds_phrase(prefs["excluded_types"]),

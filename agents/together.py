@@ -21,7 +21,8 @@ from agents.language.vocabulary import PRODUCT_TYPES
 from agents.references import ordinals
 
 _TOGETHER = re.compile(r"вмест|\bоба\b|\bобе\b|\bобоих\b|\bв сумме|\bсумм[аеуы]? |итог|\bза (?:все|всех|всё)\b|"
-                       r"всего (?:выйдет|будет|получ)|общ\w* (?:стоимост|цен|сумм)")
+                       r"всего (?:выйдет|будет|получ)|общ\w* (?:стоимост|цен|сумм)|"
+                       r"сколько\b.*\bза\b.*\bи\b|из списка|из показанн")
 _PRICE = re.compile(r"сколько|стоим|стоит|стоят|цен|итог|сумм|почем|выйд|выход|обойд|получ")
 _TWO = re.compile(r"\bоба\b|\bобе\b|\bобоих\b|\bдвух\b|\bдва\b|\bдве\b")
 _RINGS = ("ring", "engagement_ring", "wedding_band")

@@ -5,7 +5,7 @@ import pytest
 
 from agents.preferences import describe_preferences, extract_preferences
 
-KEYS = {"budget_min", "budget_max", "type", "metal", "stones", "no_stones", "excluded_metals",
+KEYS = {"budget_min", "budget_max", "type", "types", "metal", "stones", "no_stones", "excluded_metals",
         "excluded_stones", "excluded_types", "with_stones", "size", "style", "occasion", "recipient", "price_level"}
 
 # (message, the fields we expect; fields not named must be empty: None / [] / False)
@@ -34,7 +34,7 @@ CASES = [
     ("Подарок подруге на день рождения, серьги-гвоздики, в пределах 10-15 тысяч",
      dict(type="earrings", recipient="friend", occasion="birthday", budget_min=10000, budget_max=15000)),
     ("Что есть из платины для мужчины? Запонки или печатка",
-     dict(type="cufflinks", metal="platinum", recipient="man", occasion="gift")),
+     dict(type="cufflinks", types=["cufflinks", "ring"], metal="platinum", recipient="man", occasion="gift")),
     ("Не люблю серебро, покажите кольца с рубинами",
      dict(type="ring", stones=["ruby"], excluded_metals=["silver"])),
     ("Ищу колье к вечернему платью, что-то эффектное, от 200 тысяч",
@@ -83,7 +83,7 @@ CASES = [
     ("Ищу серьги без камней, у меня аллергия на серебро",
      dict(type="earrings", no_stones=True, excluded_metals=["silver"])),
     ("Цепочку и кулон с гранатом, красное золото, пятьдесят тысяч",
-     dict(type="chain", stones=["garnet"], metal="rose_gold", budget_max=50000)),
+     dict(type="chain", types=["chain", "pendant"], stones=["garnet"], metal="rose_gold", budget_max=50000)),
     ("Подскажите современное кольцо с цитрином, необычное, не классика",
      dict(type="ring", stones=["citrine"], style="modern")),
     ("Мне нужно кольцо на помолвку, жёлтое золото не хочу",
@@ -113,6 +113,8 @@ CASES = [
      dict(occasion="evening", stones=["pearl"], budget_max=100000, style="luxury")),   # "яркое": showy
     ("Покажите что-нибудь недорогое из серебра", dict(metal="silver", price_level="low")),
     ("Хочу роскошное колье", dict(type="necklace", style="luxury", price_level="high")),
+    ("покажите кольцо и серьги с фианитами", dict(type="ring", types=["ring", "earrings"],
+                                                  stones=["cubic_zirconia"])),
 ]
 
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from agents.tools import run_tool
 from agents.wording import rubles
 from jewelstream import seed
-from tests.conversation_kit import RINGS, ask, kind, plain, run_conversation, stone
+from tests.conversation_kit import RINGS, ask, check_turn, kind, plain, run_conversation, stone
 
 C = "consultant"
 CATALOG = seed.build_catalog()
@@ -98,6 +98,15 @@ async def test_both_adds_up_the_two_named(offline_client):
     assert total_said(chosen) in plain(text)
 
 
+async def test_a_ring_and_earrings_from_a_list_of_both_kinds(offline_client):
+    _agent, listed, _text = await ask(offline_client, "sum5", "покажите кольцо и серьги с фианитами")
+    _agent, meta, text = await ask(offline_client, "sum5", "сколько будет за кольцо и серьги из списка?")
+    assert meta["intent"] == "total" and not meta.get("products") and "какие" in plain(text), text
+    _agent, meta, text = await ask(offline_client, "sum5", "первое и четвертое вместе сколько?")
+    chosen = [listed["products"][0], listed["products"][3]]
+    assert {p["type"] for p in chosen} == {"ring", "earrings"} and total_said(chosen) in plain(text), text
+
+
 async def test_both_after_four_asks_which_two(offline_client):
     _agent, listed, _text = await ask(offline_client, "sum3", "покажите серьги с жемчугом")
     agent, meta, text = await ask(offline_client, "sum3", "сколько будет за оба?")
@@ -114,3 +123,40 @@ async def test_together_counts_the_piece_told_about_and_the_one_found_to_go_with
     agent, meta, text = await ask(offline_client, "sum4", "а кольцо и вторые серьги вместе сколько?")
     assert meta["intent"] == "total" and sorted(names_of(meta)) == sorted(p["name"] for p in chosen), text
     assert total_said(chosen) in plain(text)
+
+
+async def test_two_kinds_in_one_request_are_both_answered(offline_client):
+    for user, message, kinds, wish in (("kinds1", "покажите кольцо и серьги с фианитами", (RINGS, ("earrings",)),
+                                        stone("cubic_zirconia")),
+                                       ("kinds2", "подберите цепочку и кулон", (("chain",), ("pendant",)), None)):
+        agent, meta, text = await ask(offline_client, user, message)
+        assert agent == C, text
+        exact = [p for p in meta["products"] if not p.get("misses")]
+        for types in kinds:
+            assert any(p["type"] in types for p in exact), (message, text)
+        assert all(any(p["type"] in types for types in kinds) for p in meta["products"])
+        assert wish is None or all(wish(p) for p in exact)
+        check_turn({"agent": C}, agent, meta, text, message)     # honest: each card meets or says
+
+
+async def test_two_kinds_say_honestly_when_one_has_nothing(offline_client):
+    agent, meta, text = await ask(offline_client, "kinds3", "покажите цепочку и брошь с аметистом")
+    chains = [p for p in CATALOG if p["type"] == "chain" and "amethyst" in p["stones"]]
+    brooches = [p for p in CATALOG if p["type"] == "brooch" and "amethyst" in p["stones"]]
+    assert not chains and brooches, "the seed has amethyst brooches and no chains with stones"
+    assert any(p["type"] == "brooch" and not p.get("misses") for p in meta["products"]), text
+    assert not any(p["type"] == "chain" and not p.get("misses") for p in meta["products"]), text
+    assert "цепочки с аметистом у нас сейчас не продаются" in plain(text)
+    check_turn({"agent": C}, agent, meta, text, "цепочку и брошь")
+
+
+async def test_a_kind_to_go_with_another_is_one_kind(offline_client):
+    for message, wanted in (("подберите серьги к кольцу", "earrings"), ("нужна цепочка для кулона", "chain")):
+        _agent, meta, text = await ask(offline_client, "kinds4", message)
+        assert {p["type"] for p in meta["products"]} == {wanted}, (message, text)
+
+
+async def test_two_kinds_then_a_change_keeps_both(offline_client):
+    await ask(offline_client, "kinds5", "покажите кольцо и серьги с фианитами")
+    _agent, meta, text = await ask(offline_client, "kinds5", "а в золоте?")
+    assert {p["type"] for p in meta["products"]} >= {"ring", "earrings"}, text
