@@ -98,6 +98,19 @@ _UNPIERCED = re.compile(r"(?:уш\w*\s+)?не\s*проколот|без прок
 _RING_FAMILY = ("engagement_ring", "wedding_band", "ring")
 
 
+_AGE = re.compile(r"(?<![\d.,])(\d{1,2})\s*-?\s*(?:лет|год|годик|летн)")
+_CHILD_AGE = 13
+# A daughter, sister or son of `_CHILD_AGE` or younger is a child ("дочке 10 лет").
+_AS_CHILD = {"daughter": "girl", "sister": "girl", "man": "boy"}
+
+
+def _child(recipient: str | None, toks: list[str]) -> str | None:
+    age = _AGE.search(" ".join(toks))
+    if recipient in _AS_CHILD and age and int(age[1]) <= _CHILD_AGE:
+        return _AS_CHILD[recipient]
+    return recipient
+
+
 def _unique(hits) -> list[str]:
     """Codes of (code, ...) hits in order, without repeats."""
     return list(dict.fromkeys(code for code, *_rest in hits))
@@ -146,7 +159,8 @@ def _extract_one(message: str) -> dict:
         occasions.insert(0, "engagement")
     people = _unique(_positive(toks, recipients))
     men = [r for r in people if r in ("husband", "man")]       # "начальнику мужчине": a man
-    prefs["recipient"] = (men if men and people[0] not in ("self", "wife", "girlfriend") else people + [None])[0]
+    prefs["recipient"] = _child((men if men and people[0] not in ("self", "wife", "girlfriend") else people + [None])[0],
+                                toks)
     if "anniversary" in occasions or "engagement" in occasions:  # "годовщина свадьбы"
         occasions = [o for o in occasions if o not in ("wedding", "jubilee")]
     if len(occasions) > 1:  # "подарок на день рождения": the specific reason wins
@@ -227,4 +241,6 @@ def completed(prefs: dict) -> dict:
         prefs["type"] = "engagement_ring"  # "кольцо" now, "для помолвки" earlier
     if prefs["occasion"] is None and prefs["recipient"] not in (None, "self"):
         prefs["occasion"] = "gift"  # something for someone else is a present
+    if prefs["recipient"] in ("girl", "boy", "child") and not (prefs["budget_max"] or prefs["budget_min"]):
+        prefs["price_level"] = prefs["price_level"] or "low"   # a child's piece: the modest end first
     return prefs

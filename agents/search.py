@@ -32,6 +32,10 @@ from agents.wording import (budget_phrase, capitalized, excluded_kinds_phrase, e
 _RELATED_TYPES = {"ring": {"ring", "engagement_ring", "wedding_band"}}
 _MEN_RECIPIENTS = {"husband", "man"}
 _WOMEN_RECIPIENTS = {"wife", "girlfriend", "mother", "daughter", "sister", "friend"}
+# A child's pieces: none of the grown-ups' only kinds, nothing showy; a girl's none of the
+# men's, a boy's none of the women's.
+CHILDREN = {"girl": ("для девочки", "men"), "boy": ("для мальчика", "women"), "child": ("для ребёнка", None)}
+_GROWN_UP_KINDS = {"cufflinks", "engagement_ring", "wedding_band", "brooch"}
 _OCCASION_TYPES = {"engagement": "engagement_ring", "wedding": "wedding_band"}
 _RINGS = _RELATED_TYPES["ring"]
 # Engagement and wedding rings are shown only when asked for (by kind or by the occasion).
@@ -115,6 +119,10 @@ def stated_wishes(prefs: dict) -> list[Wish]:
         wishes.append(Wish("recipient", "для мужчины", lambda p: p["recipient"] != "women"))
     elif recipient in _WOMEN_RECIPIENTS:
         wishes.append(Wish("recipient", "для женщины", lambda p: p["recipient"] != "men"))
+    elif recipient in CHILDREN:
+        said, not_for = CHILDREN[recipient]
+        wishes.append(Wish("recipient", said, lambda p: p["recipient"] != not_for and p["style"] != "luxury"
+                           and p["type"] not in _GROWN_UP_KINDS))
     return wishes
 
 
@@ -243,6 +251,8 @@ def deviation(product: dict, wish: Wish, prefs: dict) -> str:
         return f"без камней, а вы искали {wish.label}"
     if wish.code == "no_stones":
         return "с камнями (" + ", ".join(label(STONES, s) for s in product["stones"]) + f"), а не {wish.label}"
+    if prefs.get("recipient") in CHILDREN:
+        return f"взрослая модель, а вы искали {wish.label}"
     made_for = "для мужчин" if product["recipient"] == "men" else "для женщин"
     return f"модель {made_for}, а вы искали {wish.label}"
 

@@ -160,3 +160,36 @@ async def test_two_kinds_then_a_change_keeps_both(offline_client):
     await ask(offline_client, "kinds5", "покажите кольцо и серьги с фианитами")
     _agent, meta, text = await ask(offline_client, "kinds5", "а в золоте?")
     assert {p["type"] for p in meta["products"]} >= {"ring", "earrings"}, text
+
+
+ADULT_ONLY = ("cufflinks", "engagement_ring", "wedding_band")
+
+
+def for_a_girl(product):
+    return product["recipient"] != "men" and product["type"] not in ADULT_ONLY and product["style"] != "luxury"
+
+
+async def test_a_girl_is_a_recipient_of_her_own(offline_client):
+    for user, message, kind_wanted in (("girl1", "подарок девочке 10 лет", None),
+                                       ("girl2", "для дочки 10 лет серьги", "earrings"),
+                                       ("girl3", "внучке на день рождения", None)):
+        agent, meta, text = await ask(offline_client, user, message)
+        assert agent == C and meta["extracted_preferences"]["recipient"] == "girl", text
+        assert "для девочки" in plain(text) and "для женщины" not in plain(text), text
+        exact = [p for p in meta["products"] if not p.get("misses")]
+        assert exact and all(for_a_girl(p) for p in exact), text
+        assert all(p["recipient"] != "men" for p in meta["products"]), text
+        assert kind_wanted is None or all(p["type"] == kind_wanted for p in meta["products"])
+        check_turn({"agent": C}, agent, meta, text, message)
+
+
+async def test_a_grown_daughter_stays_a_woman(offline_client):
+    agent, meta, text = await ask(offline_client, "girl4", "дочке 25 лет серьги")
+    assert meta["extracted_preferences"]["recipient"] == "daughter", text
+
+
+async def test_a_young_son_is_a_boy(offline_client):
+    agent, meta, text = await ask(offline_client, "boy1", "сыну 8 лет цепочку")
+    assert meta["extracted_preferences"]["recipient"] == "boy" and "для мальчика" in plain(text), text
+    assert all(p["recipient"] != "women" and p["style"] != "luxury" for p in meta["products"]
+               if not p.get("misses")), text
