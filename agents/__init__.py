@@ -11,14 +11,14 @@ and what an answer puts on the stream besides text: `AnswerNote`, `AnswerUsage`,
 answer a message (`choose_agents`), the dialogue state kept per user (`dialogue_of`,
 `history_for`, `updated`), the offline chat model (`OfflineWriter`), the
 shop's facts file (`load_facts`), and the shop's words for reading its own data files
-(`vocabulary`, `normalize`, `find_codes`).
+(`vocabulary`, `kinds`, `normalize`, `find_codes`).
 """
 from agents import analysis, consultant, girlfriend, taste, trend
 from agents.answering import (AnswerBroken, AnswerCut, AnswerNote, AnswerTimeout, AnswerUsage, ToolProducts,
                               word_bounded)
 from agents.base import Agent, AgentContext, AnswerLimits, Step
 from agents.dialogue import dialogue_of, history_for, updated
-from agents.language import find_codes, normalize, vocabulary
+from agents.language import find_codes, kinds, normalize, vocabulary
 from agents.llm_reading import usage_reports
 from agents.offline import OfflineWriter
 from agents.routing import choose_agents
@@ -31,5 +31,5 @@ AGENTS = {agent.name: agent for agent in (consultant.AGENT, girlfriend.AGENT, an
 
 __all__ = ["AGENTS", "Agent", "AgentContext", "AnswerBroken", "AnswerCut", "AnswerLimits", "AnswerNote",
            "AnswerTimeout", "AnswerUsage", "OfflineWriter", "SAMPLE_CONVERSATION", "SAMPLE_ROUTED", "Step",
-           "ToolBox", "ToolProducts", "choose_agents", "dialogue_of", "find_codes", "history_for", "load_facts",
+           "ToolBox", "ToolProducts", "choose_agents", "dialogue_of", "find_codes", "history_for", "kinds", "load_facts",
            "normalize", "updated", "usage_reports", "vocabulary", "word_bounded"]

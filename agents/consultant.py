@@ -36,6 +36,7 @@ from agents.presented import presented
 from agents.preferences import completed, extract_preferences, merge_preferences, ring_size
 from agents.references import DETAILS, CatalogIndex, index_catalog, mentions_shown, resolve
 from agents.refinements import refined, refinement
+from agents.language.kinds import own_kind_in, own_kinds
 from agents.kinds_search import found_cards, search_kinds
 from agents.search import find_products, product_card, stated_wishes
 from agents.shop_facts import load_facts
@@ -84,6 +85,12 @@ def _catalog_index(store: AgentStore) -> CatalogIndex:
     return index_catalog(store.catalog)
 
 
+@per_store
+def _own_kinds(store: AgentStore) -> dict[str, str]:
+    """The catalog's kinds the vocabulary does not know ("шарм"), once per catalog version."""
+    return own_kinds(store.catalog)
+
+
 async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
     ctx = runtime.context
     store, message = ctx.store, state["message"]
@@ -93,6 +100,9 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     shown, focus = list(dialogue.get("shown") or []), dialogue.get("focus")
     base = dialogue.get("wishes") or extract_preferences("", history)
     current = extract_preferences(message)
+    own = _own_kinds(store) and not current["type"] and own_kind_in(words(message), _own_kinds(store))
+    if own:                            # "есть шармы?": a kind of the shop's own catalog
+        current = {**current, "type": own}
     sign = sign_named(message)          # "подруга Скорпион, что ей подарить?": her sign's stones
     if sign and not current["stones"] and not current["no_stones"]:
         current = {**current, "stones": [s for s in SIGN_FACTS[sign][1] if s not in current["excluded_stones"]]}

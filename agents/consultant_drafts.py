@@ -129,7 +129,8 @@ def product_list(state: dict) -> str:
     if state.get("groups"):
         return kinds_list(state)
     cards, wishes = state["products"], state.get("wishes") or []
-    said = ", ".join(w["label"] for w in wishes)
+    named = any(w["code"] == "kind_name" for w in wishes)     # "печатка", not "кольцо, печатка"
+    said = ", ".join(w["label"] for w in wishes if not (named and w["code"] == "type"))
     exact = [c for c in cards if not c.get("misses")]
     relaxed = [c for c in cards if c.get("misses")]
     boundary = state.get("boundary") or ""

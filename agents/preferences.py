@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from agents.language import Tables, normalize, parse_budget, refused, tokens
+from agents.language.kinds import KIND_NAMES, KINDS
 from agents.language.wishes import (ANY_GOLD, ANY_STONE, COLOR_STONES, COLORS, GOLD, GOLDS, OCCASIONS, PLAIN_METALS,
                                     PROPOSING, metals_meant, RECIPIENTS, SMOOTH, STONE_COLORS, STONES, STYLES, TYPES)
 from agents.price_level import price_level
@@ -30,7 +31,7 @@ _AFTER_ALONE = {"с", "со", "до", "для", "на", "за", "в", "без", 
 
 
 # Every table a message is read with, in one pass (`Tables`).
-_TABLES = Tables(TYPES, OCCASIONS, RECIPIENTS, STYLES, STONES, ANY_STONE, SMOOTH, STONE_COLORS, COLORS, GOLD,
+_TABLES = Tables(TYPES, OCCASIONS, RECIPIENTS, STYLES, STONES, ANY_STONE, SMOOTH, STONE_COLORS, KINDS, COLORS, GOLD,
                  PLAIN_METALS)
 
 
@@ -91,7 +92,7 @@ def ring_size(message: str) -> float | None:
 
 
 # --- the whole message ----------------------------------------------------------------
-_KEYS = ("budget_min", "budget_max", "type", "types", "metal", "stones", "no_stones", "excluded_metals",
+_KEYS = ("budget_min", "budget_max", "type", "types", "kind_name", "metal", "stones", "no_stones", "excluded_metals",
          "excluded_stones", "excluded_types", "with_stones", "size", "style", "occasion", "recipient", "price_level")
 # Ears that are not pierced refuse earrings ("у неё уши не проколоты").
 _UNPIERCED = re.compile(r"(?:уш\w*\s+)?не\s*проколот|без прокол")
@@ -147,7 +148,7 @@ def _several_kinds(toks: list[str], hits, kinds: list[str]) -> list[str] | None:
 def _extract_one(message: str) -> dict:
     """The preferences said in one message (no history)."""
     toks = tokens(message)
-    types, occasion_hits, recipients, styles, stones, any_stone, smooth, hues, *metal_words = _TABLES.read(toks)
+    types, occasion_hits, recipients, styles, stones, any_stone, smooth, hues, names, *metal_words = _TABLES.read(toks)
     hued = _stone_hues(toks, hues)
     prefs = dict.fromkeys(_KEYS)
     prefs["budget_min"], prefs["budget_max"] = parse_budget(message)
@@ -175,6 +176,9 @@ def _extract_one(message: str) -> dict:
         kinds = _unique((best if k in _RING_FAMILY else k,) for k in kinds)
     prefs["type"] = (kinds + [None])[0]
     prefs["types"] = _several_kinds(toks, types, kinds)
+    named = _unique(_positive(toks, names))        # "печатку": a signet, not any ring
+    if named and prefs["type"] in (None, KIND_NAMES[named[0]][0]) and not prefs["types"]:
+        prefs["kind_name"], prefs["type"] = named[0], KIND_NAMES[named[0]][0]
     if prefs["type"] == "engagement_ring":
         occasions = ["engagement"] + [o for o in occasions if o not in ("engagement", "wedding")]
     prefs["occasion"] = (occasions + [None])[0]
@@ -209,7 +213,7 @@ def merge_preferences(prefs: dict, older: dict) -> dict:
         prefs["budget_min"], prefs["budget_max"] = older.get("budget_min"), older.get("budget_max")
         prefs["price_level"] = prefs["price_level"] or older.get("price_level")
     if not prefs["type"]:               # "а в золоте?" after "кольцо и серьги": both kinds still
-        prefs["types"] = older.get("types")
+        prefs["types"], prefs["kind_name"] = older.get("types"), older.get("kind_name")
     for key in ("type", "style", "occasion", "recipient", "size"):
         prefs[key] = prefs[key] or older.get(key)
     refused_kinds = prefs["excluded_types"] or ()

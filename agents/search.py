@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES, label
+from agents.language.kinds import named_as, stems_of
 from agents.language.wishes import metals_meant
 from agents.wording import (budget_phrase, capitalized, excluded_kinds_phrase, excluded_phrase, excluded_stones_phrase,
                             kind_phrase,
@@ -42,7 +43,7 @@ _RINGS = _RELATED_TYPES["ring"]
 _COUPLE_RINGS = {"engagement_ring", "wedding_band"}
 _COUPLE_OCCASIONS = {"engagement", "wedding", "anniversary"}
 # Relaxed first ... last; the wishes of the current message move to the end.
-RELAX_ORDER = ("recipient", "no_stones", "with_stones", "stones", "size", "metal", "budget")
+RELAX_ORDER = ("recipient", "no_stones", "with_stones", "stones", "size", "kind_name", "metal", "budget")
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ def stated_wishes(prefs: dict) -> list[Wish]:
         kinds = prefs.get("types") or [prefs.get("type") or _OCCASION_TYPES[prefs["occasion"]]]  # (wanted_types said so)
         wishes.append(Wish("type", " или ".join(label(PRODUCT_TYPES, kind) for kind in kinds),
                            lambda p: p["type"] in types))
+    if types and prefs.get("kind_name") and not prefs.get("types"):     # "печатку": a signet, not any ring
+        stems = stems_of(prefs["kind_name"])
+        wishes.append(Wish("kind_name", prefs["kind_name"], lambda p: named_as(p, stems)))
     refused_kinds = set().union(*(_RELATED_TYPES.get(t, {t}) for t in prefs.get("excluded_types") or ()))
     if refused_kinds and (not types or types & refused_kinds):   # "он не носит кольца", "кроме цепочек"
         wishes.append(Wish("excluded_types", excluded_kinds_phrase(prefs["excluded_types"]),
@@ -247,6 +251,8 @@ def deviation(product: dict, wish: Wish, prefs: dict) -> str:
     if wish.code == "size":
         return (f"есть размеры {sizes_list(product.get('sizes'))}" if product.get("sizes")
                 else "размеров в наличии нет") + f", а не {wish.label}"
+    if wish.code == "kind_name":
+        return f"{label(PRODUCT_TYPES, product['type'])}, а не {wish.label}"
     if wish.code == "with_stones":
         return f"без камней, а вы искали {wish.label}"
     if wish.code == "no_stones":
@@ -292,4 +298,5 @@ def product_card(product: dict) -> dict:
         "style": product["style"], "occasions": product["occasions"], "recipient": product["recipient"],
         "price": product["price"], "stock": product["stock"], "description": product["description"],
         "article": product.get("article"), "sizes": product.get("sizes") or [],
+        **({"kind": product["kind"]} if product.get("kind") else {}),     # "печатка" of a ring
     }

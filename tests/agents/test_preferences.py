@@ -5,7 +5,7 @@ import pytest
 
 from agents.preferences import describe_preferences, extract_preferences
 
-KEYS = {"budget_min", "budget_max", "type", "types", "metal", "stones", "no_stones", "excluded_metals",
+KEYS = {"budget_min", "budget_max", "type", "types", "kind_name", "metal", "stones", "no_stones", "excluded_metals",
         "excluded_stones", "excluded_types", "with_stones", "size", "style", "occasion", "recipient", "price_level"}
 
 # (message, the fields we expect; fields not named must be empty: None / [] / False)
@@ -63,7 +63,7 @@ CASES = [
      dict(recipient="mother", occasion="jubilee", style="luxury", stones=["emerald"],
           budget_max=1500000)),
     ("Кольцо-печатка мужу из серебра, тысяч 15",
-     dict(type="ring", recipient="husband", metal="silver", occasion="gift",
+     dict(type="ring", kind_name="печатка", recipient="husband", metal="silver", occasion="gift",
           budget_min=12750, budget_max=17250)),
     ("Посоветуйте серёжки с аметистом для себя, не дороже 25 тысяч",
      dict(type="earrings", stones=["amethyst"], recipient="self", budget_max=25000)),

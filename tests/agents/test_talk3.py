@@ -193,3 +193,64 @@ async def test_a_young_son_is_a_boy(offline_client):
     assert meta["extracted_preferences"]["recipient"] == "boy" and "для мальчика" in plain(text), text
     assert all(p["recipient"] != "women" and p["style"] != "luxury" for p in meta["products"]
                if not p.get("misses")), text
+
+
+SIGNETS_AND_RINGS = ("Артикул;Наименование;Вид изделия;Металл;Камни;Цена;Остаток;Для кого\n"
+                     "П-1;Мужское кольцо «Барон»;печатка;Серебро 925;;8900;2;для мужчин\n"
+                     "П-2;Мужское кольцо «Граф»;Печатка;Золото 585;оникс;45900;1;для мужчин\n"
+                     "К-1;Кольцо «Сияние»;кольцо;Белое золото 585;бриллиант;89900;3;для женщин\n"
+                     "К-2;Кольцо «Ода»;кольцо;Серебро 925;;4900;3;для мужчин\n"
+                     "Ш-1;Шарм «Сердце»;шарм;Серебро 925;;2900;5;для женщин\n"
+                     "Ш-2;Шарм «Ключик»;шарм;Серебро 925;фианит;3400;5;для женщин\n")
+
+
+async def own_catalog(tmp_path, aiohttp_client, db_path, text):
+    from jewelstream.app import create_app
+    from jewelstream.config import Settings
+    from jewelstream.data.__main__ import main
+    path = tmp_path / "own.csv"
+    path.write_text(text, encoding="utf-8")
+    assert main(["import", "catalog", str(path), "--db", db_path]) == 0
+    return await aiohttp_client(create_app(Settings(llm="offline", db_path=db_path, offline_pace=0)))
+
+
+async def test_a_signet_from_the_shops_own_catalog_is_asked_for_by_its_name(tmp_path, aiohttp_client, db_path):
+    client = await own_catalog(tmp_path, aiohttp_client, db_path, SIGNETS_AND_RINGS)
+    agent, meta, text = await ask(client, "signet1", "покажите печатку")
+    exact = [p["name"] for p in meta["products"] if not p.get("misses")]
+    assert sorted(exact) == ["Мужское кольцо «Барон»", "Мужское кольцо «Граф»"], text
+    assert all("печатк" in p["relaxed_note"] for p in meta["products"] if p.get("misses")), text
+    check_turn({"agent": C}, agent, meta, text, "печатку")
+    _agent, meta, text = await ask(client, "signet2", "покажите кольца")
+    assert {p["name"] for p in meta["products"]} >= {"Кольцо «Ода»", "Мужское кольцо «Барон»"}, text
+
+
+def test_the_catalogs_own_kinds_are_exported_as_they_came(tmp_path, db_path):
+    from jewelstream.data.__main__ import main
+    (tmp_path / "own.csv").write_text(SIGNETS_AND_RINGS, encoding="utf-8")
+    assert main(["import", "catalog", str(tmp_path / "own.csv"), "--db", db_path]) == 0
+    assert main(["export", "catalog", str(tmp_path / "out.csv"), "--db", db_path]) == 0
+    cells = [line.split(";")[3] for line in (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()[1:]]
+    assert sorted(cells) == ["кольцо", "кольцо", "печатка", "печатка", "шарм", "шарм"]
+
+
+async def test_a_kind_the_vocabulary_does_not_know_is_found_by_its_own_name(tmp_path, aiohttp_client, db_path):
+    client = await own_catalog(tmp_path, aiohttp_client, db_path, SIGNETS_AND_RINGS)
+    agent, meta, text = await ask(client, "charm1", "есть шармы?")
+    assert sorted(p["name"] for p in meta["products"] if not p.get("misses")) == ["Шарм «Ключик»", "Шарм «Сердце»"]
+    _agent, meta, text = await ask(client, "charm1", "а с фианитом?")
+    assert [p["name"] for p in meta["products"] if not p.get("misses")] == ["Шарм «Ключик»"], text
+
+
+async def test_a_signet_in_the_demo_catalog(offline_client):
+    agent, meta, text = await ask(offline_client, "signet3", "хочу печатку из серебра")
+    exact = [p for p in meta["products"] if not p.get("misses")]
+    assert exact and all("печатк" in plain(p["name"]) for p in exact), text
+    assert "кольцо, а не печатка" in plain(text) or all(not p.get("misses") for p in meta["products"])
+    check_turn({"agent": C}, agent, meta, text, "печатку")
+
+
+async def test_a_cross_the_shop_does_not_sell_is_said_so(offline_client):
+    agent, meta, text = await ask(offline_client, "cross1", "хочу подарить крестик")
+    assert not [p for p in meta["products"] if not p.get("misses")], text
+    assert "крестик" in plain(text) and "не продаются" in plain(text), text
