@@ -14,6 +14,8 @@ What it leaves out: spelling mistakes, and several-word kinds beyond their first
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from agents.language.matching import Vocabulary
 from agents.language.normal import words
 from agents.language.vocabulary import PRODUCT_TYPES
@@ -38,8 +40,14 @@ def stems_of(name: str) -> tuple[str, ...]:
 
 def named_as(product: dict, stems: tuple[str, ...]) -> bool:
     """Is `product` of the kind whose stems are `stems` (by its own kind or its name)?"""
-    said = words(product.get("kind") or "") + words(product["name"])
-    return any(word.startswith(stem) for word in said for stem in stems)
+    return _named(product.get("kind") or "", product["name"], stems)
+
+
+@lru_cache(maxsize=1 << 16)
+def _named(kind: str, name: str, stems: tuple[str, ...]) -> bool:
+    """(Cached: the search tests every piece several times per message, and a catalog's
+    names are few.)"""
+    return any(word.startswith(stem) for word in words(kind) + words(name) for stem in stems)
 
 
 def plural(name: str) -> str:
