@@ -32,7 +32,8 @@ from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messag
 from agents.consultant_drafts import SYSTEM_PROMPT, draft_answer, prompt_facts
 from agents.dialogue import dialogue_of, history_for, ongoing
 from agents.popularity import POPULAR, most_popular
-from agents.presented import presented
+from agents.among_shown import pick_among
+from agents.presented import checked, presented
 from agents.preferences import completed, extract_preferences, merge_preferences, ring_size
 from agents.references import DETAILS, CatalogIndex, index_catalog, mentions_shown, resolve
 from agents.refinements import refined, refinement
@@ -71,6 +72,7 @@ class ConsultantState(InputState, total=False):
     compared: bool                # "чем отличается первое от второго?": the pieces side by side
     groups: list[dict]            # "кольцо и серьги": each kind's pieces ({"kind", "ids", "exact_count", "boundary"})
     popular: bool                 # "какое из них самое популярное?": the one sold most
+    anchor: str | None            # the piece the list shown was found to go with ("серьги к нему")
     chosen: list[str]             # the last pieces looked at one by one (ids, the latest last)
     choices: list[dict]           # "а из чего она?" after several: the pieces it may be, to ask which
     sign: str | None              # a zodiac sign the request names (its stones are the stones wished)
@@ -111,7 +113,11 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     said = {key for key in _SEARCH_WISHES if current.get(key)}
     if (shown or focus) and not said - {"type"} and asks_total(normalize(message)):
         return {**_turn(dialogue, history, message, shown),
-                **_total(message, store, shown, focus, dialogue.get("chosen") or [])}
+                **_total(message, store, shown, focus, dialogue.get("chosen") or [], dialogue.get("anchor"))}
+    picked = not said - {"type", "price_level"} and pick_among(normalize(message), _shown_pieces(store, shown), base,
+                                                               new_kind="type" in said)
+    if picked:                         # "какое из них лучше?", "а самый дешёвый?"
+        return {**_turn(dialogue, history, message, shown), **_picked(picked, base)}
     reference = resolve(message, _catalog_index(store), shown, focus)
     facts = (ctx.shop_facts or load_facts()).asked(message)
     direction = refinement(normalize(message)) if (shown or dialogue.get("wishes")) else None
@@ -164,6 +170,10 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
         base = {"type": piece["type"], "metal": piece["metal"], "stones": piece["stones"][:1],
                 "style": piece["style"], "recipient": base.get("recipient")}
         exclude = {piece["id"]}
+        if reference.companion:       # "а к ним кольцо?": the list goes with this piece
+            turn["anchor"] = piece["id"]
+    elif dialogue.get("anchor"):
+        turn["anchor"] = None
     if _new_topic(current, base, said):
         base = {}
     wishes = _fit_recipient(completed(merge_preferences(current, base)), said, store.catalog)
@@ -197,11 +207,28 @@ def _turn(dialogue: dict, history: list[dict], message: str, shown: list[str]) -
             "products": [], "preferences": {}}
 
 
-def _total(message: str, store: AgentStore, shown: list[str], focus: str | None, chosen: list[str]) -> dict:
+def _shown_pieces(store: AgentStore, shown: list[str]) -> list[dict]:
+    by_id = _catalog_index(store).by_id
+    return [by_id[i] for i in shown if i in by_id]
+
+
+def _picked(picked: tuple[str, list[dict]], wishes: dict) -> dict:
+    """The piece picked by price, or the pieces side by side, each checked against the wishes."""
+    how, pieces = picked
+    if how == "one":
+        return {"intent": "details", "products": [product_card(pieces[0])], "focus": pieces[0]["id"],
+                "preferences": wishes}
+    cards = [checked(product_card(p), stated_wishes(wishes), wishes) for p in pieces]
+    return {"intent": "details", "products": cards, "compared": True, "preferences": wishes}
+
+
+def _total(message: str, store: AgentStore, shown: list[str], focus: str | None, chosen: list[str],
+           anchor: str | None) -> dict:
     """"Сколько вместе выйдет?": the pieces meant, added up (or the question which ones)."""
     by_id = _catalog_index(store).by_id
     meant, unclear = pieces_together(normalize(message), [by_id[i] for i in shown if i in by_id],
-                                     by_id.get(focus or ""), [by_id[i] for i in chosen if i in by_id])
+                                     by_id.get(focus or ""), [by_id[i] for i in chosen if i in by_id],
+                                     by_id.get(anchor or ""))
     if unclear:
         return {"intent": "total", "choices": [product_card(p) for p in unclear], "focus": focus}
     return {"intent": "total", "products": [product_card(p) for p in meant], "focus": focus}
@@ -285,7 +312,8 @@ def metadata(state: dict) -> dict:
 def remember(state: dict) -> dict:
     """What the next turn must know: the list shown, the wishes searched, the piece in focus."""
     if state.get("intent") in ("search", "refine"):
-        return {"shown": state.get("shown") or [], "wishes": state.get("preferences") or {}, "focus": None}
+        return {"shown": state.get("shown") or [], "wishes": state.get("preferences") or {}, "focus": None,
+                **({"anchor": state["anchor"]} if "anchor" in state else {})}
     if state.get("intent") == "details":
         return {"focus": state.get("focus"), **({"chosen": state["chosen"]} if state.get("chosen") else {})}
     return {}

@@ -75,7 +75,9 @@ def details(cards: list[dict], *, compared: bool = False) -> str:
         lines += [f"{n}. {c['name']}: {c['metal_label']}, {c['fineness']}-я проба; камни: "
                   f"{', '.join(c['stones_labels']) or 'без камней'}; {rubles(c['price'])}; "
                   + (f"в наличии {c['stock']} шт." if c["stock"] > 0 else "сейчас нет в наличии.")
-                  + (" " + _sizes(c) if _sizes(c) else "") for n, c in enumerate(cards, 1)]
+                  + (" " + _sizes(c) if _sizes(c) else "")
+                  + (f" Не всё по вашим пожеланиям: {c['relaxed_note']}." if c.get("misses") else "")
+                  for n, c in enumerate(cards, 1)]
         return "\n".join(lines + ["О каком из них рассказать подробнее?"])
     if len(cards) > 1:
         lines = ["Нашла несколько украшений с таким названием:"]

@@ -33,12 +33,27 @@ def asks_total(text: str) -> bool:
     return bool(_TOGETHER.search(text) and _PRICE.search(text))
 
 
-def pieces_together(text: str, shown: list[dict], focused: dict | None,
-                    chosen: list[dict] = ()) -> tuple[list[dict], list[dict]]:
+def pieces_together(text: str, shown: list[dict], focused: dict | None, chosen: list[dict] = (),
+                    anchor: dict | None = None) -> tuple[list[dict], list[dict]]:
     """(the pieces meant, the pieces they may be when that is unclear); one list is empty.
-    `chosen`: the pieces looked at one by one before, which a kind may name ("кольцо")."""
+    `chosen`: the pieces looked at one by one before, which a kind may name ("кольцо");
+    `anchor`: the piece the list shown was found to go with ("а к ним кольцо?"): it counts
+    with whichever of the list is meant, and asks which when that is unclear."""
+    meant, unclear, named = _meant(text, shown, focused, [*chosen, *([anchor] if anchor else [])])
+    if not anchor or anchor in meant or anchor in unclear:
+        return meant, unclear
+    if named:                              # "с первым кольцом": with the piece it goes with
+        return (meant if any(p["type"] == anchor["type"] for p in meant) else [anchor, *meant]), []
+    if len(shown) == 1:
+        return [anchor, *shown], []
+    return [], [anchor, *shown]            # which of the list goes with it?
+
+
+def _meant(text: str, shown: list[dict], focused: dict | None,
+           chosen: list[dict]) -> tuple[list[dict], list[dict], bool]:
+    """(the pieces meant, the ones they may be, whether the text named any)."""
     pool = ([focused] if focused and focused not in shown else []) + shown
-    kinds_pool = pool + [p for p in chosen if p not in pool]
+    kinds_pool = list({p["id"]: p for p in pool + chosen}.values())
     named = [shown[i] for i in ordinals(text) if -len(shown) <= i < len(shown)]
     unclear: list[dict] = []
     for code in find_codes(text, PRODUCT_TYPES):
@@ -52,9 +67,9 @@ def pieces_together(text: str, shown: list[dict], focused: dict | None,
             unclear += matching
     named = list({p["id"]: p for p in named}.values())
     if unclear:
-        return [], list({p["id"]: p for p in [*named, *unclear]}.values())
+        return [], list({p["id"]: p for p in [*named, *unclear]}.values()), True
     if named:
-        return named, []
+        return named, [], True
     if _TWO.search(text) and len(pool) != 2:
-        return [], pool
-    return pool, []
+        return [], pool, False
+    return pool, [], False

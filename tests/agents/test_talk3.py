@@ -254,3 +254,41 @@ async def test_a_cross_the_shop_does_not_sell_is_said_so(offline_client):
     agent, meta, text = await ask(offline_client, "cross1", "хочу подарить крестик")
     assert not [p for p in meta["products"] if not p.get("misses")], text
     assert "крестик" in plain(text) and "не продаются" in plain(text), text
+
+
+async def test_common_misspellings_of_a_ring_and_a_diamond_are_read(offline_client):
+    agent, meta, text = await ask(offline_client, "typo1", "покажите колцо с брилиантом до 50к")
+    prefs = meta["extracted_preferences"]
+    assert prefs["type"] == "ring" and prefs["stones"] == ["diamond"], text
+    assert all(p["type"] in RINGS for p in meta["products"]), text
+
+
+async def test_which_is_better_compares_the_pieces_shown(offline_client):
+    _agent, listed, _text = await ask(offline_client, "better1", "покажите серьги с изумрудами")
+    agent, meta, text = await ask(offline_client, "better1", "какое из них лучше?")
+    assert agent == C and meta["intent"] == "details" and "подобрала" not in plain(text), text
+    assert "сравним" in plain(text) and len(meta["products"]) >= 2
+    assert {p["id"] for p in meta["products"]} <= {p["id"] for p in listed["products"]}
+    check_turn({"agent": C}, agent, meta, text, "какое лучше")
+
+
+async def test_the_dearest_of_those_shown(offline_client):
+    _agent, listed, _text = await ask(offline_client, "dear1", "подарок мужу")
+    agent, meta, text = await ask(offline_client, "dear1", "сколько стоит самый дорогой из них?")
+    dearest = max(listed["products"], key=lambda p: p["price"])
+    assert meta["intent"] == "details" and names_of(meta) == [dearest["name"]], text
+    _agent, meta, text = await ask(offline_client, "dear1", "а самый дешевый из них?")
+    cheapest = min(listed["products"], key=lambda p: p["price"])
+    assert names_of(meta) == [cheapest["name"]], text
+
+
+async def test_together_after_a_piece_to_go_with_one_asks_which_to_add(offline_client):
+    _agent, listed, _text = await ask(offline_client, "pair1", "покажите серьги")
+    _agent, earrings, _text = await ask(offline_client, "pair1", "третьи подробнее")
+    _agent, rings, _text = await ask(offline_client, "pair1", "а к ним кольцо есть?")
+    assert len(rings["products"]) > 1
+    _agent, meta, text = await ask(offline_client, "pair1", "сколько вместе выйдет?")
+    assert not meta.get("products") and plain(earrings["products"][0]["name"]) in plain(text), text
+    _agent, meta, text = await ask(offline_client, "pair1", "с первым кольцом сколько вместе?")
+    chosen = [earrings["products"][0], rings["products"][0]]
+    assert sorted(names_of(meta)) == sorted(p["name"] for p in chosen) and total_said(chosen) in plain(text), text
