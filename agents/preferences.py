@@ -91,6 +91,20 @@ def ring_size(message: str) -> float | None:
     return float((match[1] or match[2]).replace(",", ".")) if match else None
 
 
+_LENGTH = re.compile(r"(?<![\d.,])(\d{2}(?:[.,]5)?)\s*(?:см|сантиметр)")
+_LONG = ("chain", "bracelet")            # sized by their length in centimetres
+
+
+def _sized_as(kind: str) -> str | None:
+    return "ring" if kind in _RING_FAMILY else kind if kind in _LONG else None   # a chain's 55 cm is no bracelet's
+
+
+def length_cm(message: str) -> float | None:
+    """A chain's or bracelet's length: "цепочку 50 см" -> 50.0."""
+    match = _LENGTH.search(normalize(message))
+    return float(match[1].replace(",", ".")) if match else None
+
+
 # --- the whole message ----------------------------------------------------------------
 _KEYS = ("budget_min", "budget_max", "type", "types", "kind_name", "metal", "stones", "no_stones", "excluded_metals",
          "excluded_stones", "excluded_types", "with_stones", "size", "style", "occasion", "recipient", "price_level")
@@ -193,7 +207,7 @@ def _extract_one(message: str) -> dict:
     with_stone = any(_WITH & set(toks[max(0, start - 3):start]) for _code, start, _stem in _positive(toks, any_stone))
     prefs["with_stones"] = not prefs["stones"] and not prefs["no_stones"] and with_stone   # "а с камнями?"
     prefs["price_level"] = None if prefs["budget_max"] else price_level(toks)
-    prefs["size"] = ring_size(message)
+    prefs["size"] = ring_size(message) or (length_cm(message) if prefs["type"] in _LONG else None)
     return prefs
 
 
@@ -214,8 +228,12 @@ def merge_preferences(prefs: dict, older: dict) -> dict:
         prefs["price_level"] = prefs["price_level"] or older.get("price_level")
     if not prefs["type"]:               # "а в золоте?" after "кольцо и серьги": both kinds still
         prefs["types"], prefs["kind_name"] = older.get("types"), older.get("kind_name")
+    said_size = prefs["size"]
     for key in ("type", "style", "occasion", "recipient", "size"):
         prefs[key] = prefs[key] or older.get(key)
+    if not said_size and None not in (prefs["type"], older.get("type")) and \
+            _sized_as(prefs["type"]) != _sized_as(older["type"]):
+        prefs["size"] = None                # a ring's 17 is no bracelet's length
     refused_kinds = prefs["excluded_types"] or ()
     if prefs["type"] in refused_kinds or (prefs["type"] in _RING_FAMILY and "ring" in refused_kinds):
         prefs["type"] = None                # "а что-нибудь кроме цепочек?" after chains

@@ -26,7 +26,7 @@ from agents.language.kinds import named_as, stems_of
 from agents.language.wishes import metals_meant
 from agents.wording import (budget_phrase, capitalized, excluded_kinds_phrase, excluded_phrase, excluded_stones_phrase,
                             kind_phrase,
-                            metal_label, price_range, rubles, size_phrase, sizes_list, stones_phrase)
+                            metal_label, price_range, rubles, size_number, size_phrase, sizes_list, stones_phrase)
 
 # A request for a plain "ring" is also satisfied by these more specific types. ("Колье" is
 # not: a pendant under a heading "колье" is another piece than the one asked for.)
@@ -39,6 +39,7 @@ CHILDREN = {"girl": ("для девочки", "men"), "boy": ("для мальч
 _GROWN_UP_KINDS = {"cufflinks", "engagement_ring", "wedding_band", "brooch"}
 _OCCASION_TYPES = {"engagement": "engagement_ring", "wedding": "wedding_band"}
 _RINGS = _RELATED_TYPES["ring"]
+_LONG = {"chain", "bracelet"}
 # Engagement and wedding rings are shown only when asked for (by kind or by the occasion).
 _COUPLE_RINGS = {"engagement_ring", "wedding_band"}
 _COUPLE_OCCASIONS = {"engagement", "wedding", "anniversary"}
@@ -111,9 +112,11 @@ def stated_wishes(prefs: dict) -> list[Wish]:
         wishes.append(Wish("excluded_stones", excluded_stones_phrase(refused),
                            lambda p: not any(s in p["stones"] for s in refused)))
     size = prefs.get("size")
-    if size and (not types or types & _RINGS):   # a ring size: other kinds have none to ask
-        wishes.append(Wish("size", size_phrase(size), lambda p: p["type"] not in _RINGS or
-                           size in [float(s) for s in p.get("sizes") or ()]))
+    long = types & _LONG if types else set()       # a chain's or bracelet's length in cm
+    if size and (not types or types & _RINGS or long):   # other kinds have no size to ask
+        sized = long or _RINGS
+        wishes.append(Wish("size", f"длина {size_number(size)} см" if long else size_phrase(size),
+                           lambda p: p["type"] not in sized or size in [float(s) for s in p.get("sizes") or ()]))
     low, high = prefs.get("budget_min"), prefs.get("budget_max")
     if low or high:
         wishes.append(Wish("budget", budget_phrase(low, high),

@@ -131,6 +131,8 @@ def kind_phrase(prefs: dict, *, with_budget: bool = False) -> str:
         parts.append(excluded_stones_phrase(prefs["excluded_stones"]))
     if prefs.get("size") and prefs.get("type") in ("ring", "engagement_ring", "wedding_band"):
         parts.append(f"размера {size_number(prefs['size'])}")
+    elif prefs.get("size") and prefs.get("type") in ("chain", "bracelet"):
+        parts.append(f"длиной {size_number(prefs['size'])} см")
     if with_budget and budget_phrase(prefs.get("budget_min"), prefs.get("budget_max")):
         parts.append(budget_phrase(prefs.get("budget_min"), prefs.get("budget_max")))
     return " ".join(parts)

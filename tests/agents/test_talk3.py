@@ -292,3 +292,13 @@ async def test_together_after_a_piece_to_go_with_one_asks_which_to_add(offline_c
     _agent, meta, text = await ask(offline_client, "pair1", "с первым кольцом сколько вместе?")
     chosen = [earrings["products"][0], rings["products"][0]]
     assert sorted(names_of(meta)) == sorted(p["name"] for p in chosen) and total_said(chosen) in plain(text), text
+
+
+async def test_a_length_in_centimetres_is_a_wish_for_chains_and_bracelets(offline_client):
+    for message, kind_wanted, length in (("браслет на руку 16 см", "bracelet", 16),
+                                         ("цепочку из золота 55 см", "chain", 55)):
+        agent, meta, text = await ask(offline_client, f"len{length}", message)
+        assert f"длина {length} см" in plain(text), text
+        exact = [p for p in meta["products"] if not p.get("misses")]
+        assert exact and all(p["type"] == kind_wanted and length in p["sizes"] for p in exact), text
+        check_turn({"agent": C}, agent, meta, text, message)
