@@ -302,3 +302,12 @@ async def test_a_length_in_centimetres_is_a_wish_for_chains_and_bracelets(offlin
         exact = [p for p in meta["products"] if not p.get("misses")]
         assert exact and all(p["type"] == kind_wanted and length in p["sizes"] for p in exact), text
         check_turn({"agent": C}, agent, meta, text, message)
+
+
+def test_the_search_tool_finds_a_kind_by_its_name():
+    result = run_tool("search_catalog", {"kind_name": "печатка", "limit": 8}, SimpleNamespace(catalog=CATALOG),
+                      staff=False)
+    assert result.products and all("печатк" in plain(p["name"]) for p in result.products)
+    charms = [{**CATALOG[0], "id": "c1", "type": "шарм", "name": "Шарм «Ключик»"}, *CATALOG[1:]]
+    result = run_tool("search_catalog", {"kind_name": "шармы"}, SimpleNamespace(catalog=charms), staff=False)
+    assert [p["name"] for p in result.products] == ["Шарм «Ключик»"]
