@@ -51,6 +51,7 @@ from agents.language import normalize, words
 # A request for pieces, beside a question about the shop ("покажите кольца с доставкой").
 _SEARCHING = re.compile(r"покаж|подбер|подобра|ищу|ищем|поищ|посовет|порекоменд|какие есть|что есть|"
                         r"присмотр|предлож")
+_RING_KINDS = ("ring", "engagement_ring", "wedding_band")
 _SEARCH_WISHES = ("type", "metal", "stones", "budget_min", "budget_max", "no_stones", "excluded_metals",
                   "excluded_stones", "excluded_types", "with_stones", "size", "recipient", "style", "price_level")
 
@@ -108,8 +109,9 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     sign = sign_named(message)          # "подруга Скорпион, что ей подарить?": her sign's stones
     if sign and not current["stones"] and not current["no_stones"]:
         current = {**current, "stones": [s for s in SIGN_FACTS[sign][1] if s not in current["excluded_stones"]]}
-    if not current.get("size") and base.get("size") and not focus and (size := bare_size(message)):
-        current = {**current, "size": size}      # "а 20?" after a search by size: another size
+    if not current.get("size") and (base.get("size") or base.get("type") in _RING_KINDS) and not focus and \
+            (size := bare_size(message)):       # "а 20?" after a search by size, "17,5 есть?" after rings
+        current = {**current, "size": size}
     said = {key for key in _SEARCH_WISHES if current.get(key)}
     if (shown or focus) and not said - {"type"} and asks_total(normalize(message)):
         return {**_turn(dialogue, history, message, shown),
@@ -124,7 +126,7 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     talk = small_talk(message)
     turn = {**_turn(dialogue, history, message, shown), "facts": [{"title": f.title, "text": f.text} for f in facts],
             "preferences": base}
-    if reference and reference.how in ("pronoun", "unclear") and facts:
+    if reference and reference.how in ("pronoun", "unclear", "all") and facts:
         reference = None          # "как узнать её размер?": a question about the shop
     if reference and reference.how == "pronoun" and reference.companion and not focus:
         reference = None          # "такие же, но в золоте" after a list: the last search, changed
@@ -139,6 +141,8 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
                                                   or scope == "manipulation"):
         if reference.how == "unclear":       # "а из чего она?" after several: ask which
             return {**turn, "intent": "details", "choices": [product_card(p) for p in reference.products]}
+        if reference.how == "all":           # "а размеры у них какие?": side by side
+            return {**turn, **_picked(("compare", reference.products), base)}
         cards = [product_card(p) for p in reference.products[:4]]
         if len(cards) == 1:               # a piece looked at closely: "кольцо и серьги вместе" may mean it
             turn["chosen"] = [*(i for i in dialogue.get("chosen") or () if i != cards[0]["id"]), cards[0]["id"]][-3:]

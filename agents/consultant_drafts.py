@@ -13,6 +13,7 @@ from __future__ import annotations
 from agents.girlfriend import others_sign_sentence
 from agents.refinements import LABELS
 from agents.small_talk import reply
+from agents.language.kinds import genitive_plural, plural
 from agents.language.vocabulary import PRODUCT_TYPES, label
 from agents.wording import TYPE_GENITIVE_PLURAL, TYPE_PLURALS, capitalized, rubles
 
@@ -171,10 +172,11 @@ def kinds_list(state: dict) -> str:
     for group in state["groups"]:
         cards = [by_id[i] for i in group["ids"]]
         exact = [c for c in cards if not c.get("misses")]
-        many = capitalized(TYPE_GENITIVE_PLURAL.get(group["kind"], group["kind"]))
+        many = capitalized(TYPE_GENITIVE_PLURAL.get(group["kind"]) or genitive_plural(group["kind"]))
         boundary = group["boundary"]
         if exact:
-            lines.append(f"{capitalized(TYPE_PLURALS.get(group['kind'], group['kind']))}{' — ' + said if said else ''}:")
+            lines.append(f"{capitalized(TYPE_PLURALS.get(group['kind']) or plural(group['kind']))}"
+                         f"{' — ' + said if said else ''}:")
         elif "не продаются" in boundary:
             lines.append(boundary + (" Самые близкие — и чем они отличаются:" if cards else ""))
         else:
@@ -182,7 +184,8 @@ def kinds_list(state: dict) -> str:
                          else "") + (" Самые близкие — и чем они отличаются:" if cards else ""))
         for card in cards:
             if card.get("misses") and exact and card is next(c for c in cards if c.get("misses")):
-                lines.append(f"Больше {TYPE_GENITIVE_PLURAL.get(group['kind'], group['kind'])} под все пожелания нет, "
+                lines.append(f"Больше {TYPE_GENITIVE_PLURAL.get(group['kind']) or genitive_plural(group['kind'])} "
+                             "под все пожелания нет, "
                              "вот близкие — и чем они отличаются:")
             note = f": {card['relaxed_note']}" if card.get("misses") else ""
             lines.append(f"{number}. {card['name']} — {rubles(card['price'])}{note}{_sold_out(card)}.")

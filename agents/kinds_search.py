@@ -9,6 +9,7 @@ one search's result into cards (shared with the single search).
 """
 from __future__ import annotations
 
+from agents.language.kinds import KIND_NAMES
 from agents.search import Found, find_products, product_card, stated_wishes
 
 
@@ -31,9 +32,12 @@ def search_kinds(catalog: list[dict], wishes: dict, taste: dict, *, keep: tuple[
     each = 3 if len(kinds) == 2 else 2
     cards, groups, exact = [], [], 0
     for kind in kinds:
-        found = find_products(catalog, {**wishes, "type": kind, "types": None}, taste, limit=each,
+        named = kind in KIND_NAMES           # "крестик": a pendant named so, never another pendant
+        found = find_products(catalog, {**wishes, "type": KIND_NAMES[kind][0] if named else kind, "types": None,
+                                        "kind_name": kind if named else None}, taste, limit=each,
                               keep=keep, exclude=exclude)
-        kind_cards = [card for card in found_cards(found) if card["id"] not in {c["id"] for c in cards}]
+        kind_cards = [card for card in found_cards(found) if card["id"] not in {c["id"] for c in cards}
+                      and "kind_name" not in card["misses"]]
         cards += kind_cards
         exact += found.exact_count
         groups.append({"kind": kind, "ids": [c["id"] for c in kind_cards], "exact_count": found.exact_count,

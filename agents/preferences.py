@@ -111,6 +111,9 @@ _KEYS = ("budget_min", "budget_max", "type", "types", "kind_name", "metal", "sto
 # Ears that are not pierced refuse earrings ("у неё уши не проколоты").
 _UNPIERCED = re.compile(r"(?:уш\w*\s+)?не\s*проколот|без прокол")
 _RING_FAMILY = ("engagement_ring", "wedding_band", "ring")
+# "он не носит украшения на руках": the kinds worn there are refused.
+_NOT_WORN = r"не\s+(?:нос\w*|любит|люблю|надева\w*)(?:\s+\w+){0,3}\s+"
+_NOT_WORN_ON = ((r"на (?:рук|пальц|запясть)", ("ring", "bracelet")), (r"на ше[еюи]", ("chain", "necklace", "pendant")))
 
 
 _AGE = re.compile(r"(?<![\d.,])(\d{1,2})\s*-?\s*(?:лет|год|годик|летн)")
@@ -169,7 +172,9 @@ def _extract_one(message: str) -> dict:
     kinds, occasions = _unique(_positive(toks, types)), _unique(_positive(toks, occasion_hits))
     # "он не носит кольца", "кроме цепочек", "уши не проколоты"
     prefs["excluded_types"] = [code for code in _unique(types) if code not in kinds] + (
-        ["earrings"] if "earrings" not in kinds and _UNPIERCED.search(" ".join(toks)) else [])
+        ["earrings"] if "earrings" not in kinds and _UNPIERCED.search(" ".join(toks)) else []) + [
+        kind for place, refused_kinds in _NOT_WORN_ON for kind in refused_kinds
+        if kind not in kinds and re.search(_NOT_WORN + place, " ".join(toks))]
     if PROPOSING.search(normalize(message)) and "engagement" not in occasions:
         occasions.insert(0, "engagement")
     people = _unique(_positive(toks, recipients))
@@ -189,8 +194,10 @@ def _extract_one(message: str) -> dict:
                 else "ring")
         kinds = _unique((best if k in _RING_FAMILY else k,) for k in kinds)
     prefs["type"] = (kinds + [None])[0]
-    prefs["types"] = _several_kinds(toks, types, kinds)
     named = _unique(_positive(toks, names))        # "печатку": a signet, not any ring
+    extra = [name for name in named if KIND_NAMES[name][0] not in kinds]    # "цепочку и крестик"
+    prefs["types"] = _several_kinds(toks, [*types, *(hit for hit in names if hit[0] in extra)], kinds + extra) \
+        if kinds and extra else _several_kinds(toks, types, kinds)
     if named and prefs["type"] in (None, KIND_NAMES[named[0]][0]) and not prefs["types"]:
         prefs["kind_name"], prefs["type"] = named[0], KIND_NAMES[named[0]][0]
     if prefs["type"] == "engagement_ring":

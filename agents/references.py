@@ -28,6 +28,7 @@ _NOT_ORDINAL = re.compile(r"втор\w* половин|перв\w* (?:раз|о�
 _NUMBERED = re.compile(r"(?:№|номер\w*|под номером|вариант\w*)\s*(\d)\b|\b(\d)\s*-?\s*(?:[йея]|ое|ой|ий|ый)\b")
 _PRONOUNS = {"это", "этот", "эта", "эту", "этого", "этой", "этом", "оно", "него", "нее", "нему", "ней",
              "ним", "нем", "его", "ее", "их", "они", "них", "им"}
+_THEY = {"их", "они", "них", "им", "ими"}
 # "она", "он" are as often the person the gift is for ("она носит 17 размер"): they point at
 # a piece only in a question about what a piece is made of or costs ("а из чего она?").
 _PERSONAL = {"она", "он"}
@@ -43,7 +44,8 @@ DETAILS = re.compile(r"подробн|расскаж|расскаж|опиш|о�
 @dataclass
 class Reference:
     products: list[dict]          # the pieces meant, best first
-    how: str                      # "ordinal", "pronoun", "name", "article"; "unclear": one of several shown
+    how: str                      # "ordinal", "pronoun", "name", "article"; "unclear": one of several
+                                  # shown; "all": every piece shown ("а размеры у них?")
     companion: bool = False       # "серьги к ним", "такое же, но из серебра"
 
 
@@ -107,7 +109,7 @@ def resolve(message: str, catalog: CatalogIndex, shown: list[str], focus: str | 
         if focused or len(shown_products) == 1 or companion:
             return Reference([focused or shown_products[0]], "pronoun", companion)
         if DETAILS.search(text):          # "а из чего она?" after four pieces: which one?
-            return Reference(shown_products, "unclear")
+            return Reference(shown_products, "all" if said & _THEY else "unclear")   # "размеры у них?": all
     return None
 
 

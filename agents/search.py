@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES, label
-from agents.language.kinds import named_as, stems_of
+from agents.language.kinds import KIND_NAMES, named_as, stems_of
 from agents.language.wishes import metals_meant
 from agents.wording import (budget_phrase, capitalized, excluded_kinds_phrase, excluded_phrase, excluded_stones_phrase,
                             kind_phrase,
@@ -70,8 +70,8 @@ _COUPLE = {None, "self", "wife", "husband", "girlfriend"}   # who wears the ring
 def wanted_types(prefs: dict) -> set[str] | None:
     """The kinds of piece asked for: the kind said, or the rings of an engagement or wedding
     for the couple itself (a present for a guest at a wedding is any kind)."""
-    if len(prefs.get("types") or ()) > 1:      # "кольцо и серьги": either kind
-        return set().union(*(_RELATED_TYPES.get(kind, {kind}) for kind in prefs["types"]))
+    if len(prefs.get("types") or ()) > 1:      # "кольцо и серьги": either kind ("крестик": a pendant)
+        return set().union(*(_RELATED_TYPES.get(_parent(kind), {_parent(kind)}) for kind in prefs["types"]))
     couple = prefs.get("recipient") in _COUPLE
     kind = prefs.get("type") or (_OCCASION_TYPES.get(prefs.get("occasion")) if couple else None)
     if not kind:
@@ -79,13 +79,27 @@ def wanted_types(prefs: dict) -> set[str] | None:
     return _RELATED_TYPES.get(kind, {kind})
 
 
+def _parent(kind: str) -> str:
+    """The type of a kind's name ("крестик": a pendant); a type is its own."""
+    return KIND_NAMES[kind][0] if kind in KIND_NAMES else kind
+
+
+def _of_kinds(product: dict, kinds: list[str], named: list[tuple[str, tuple[str, ...]]]) -> bool:
+    """Is `product` one of `kinds`, a named kind ("крестик") only when it is named so?"""
+    stems = dict(named)
+    return any(product["type"] in _RELATED_TYPES.get(_parent(kind), {_parent(kind)})
+               and (kind not in stems or named_as(product, stems[kind])) for kind in kinds)
+
+
 def stated_wishes(prefs: dict) -> list[Wish]:
     """The wishes `prefs` states, each as a filter."""
     wishes, types = [], wanted_types(prefs)
     if types:
         kinds = prefs.get("types") or [prefs.get("type") or _OCCASION_TYPES[prefs["occasion"]]]  # (wanted_types said so)
+        named = [(kind, stems_of(kind)) for kind in kinds if kind in KIND_NAMES] if prefs.get("types") else []
         wishes.append(Wish("type", " или ".join(label(PRODUCT_TYPES, kind) for kind in kinds),
-                           lambda p: p["type"] in types))
+                           (lambda p: p["type"] in types) if not named else
+                           (lambda p: p["type"] in types and _of_kinds(p, kinds, named))))
     if types and prefs.get("kind_name") and not prefs.get("types"):     # "печатку": a signet, not any ring
         stems = stems_of(prefs["kind_name"])
         wishes.append(Wish("kind_name", prefs["kind_name"], lambda p: named_as(p, stems)))

@@ -311,3 +311,36 @@ def test_the_search_tool_finds_a_kind_by_its_name():
     charms = [{**CATALOG[0], "id": "c1", "type": "шарм", "name": "Шарм «Ключик»"}, *CATALOG[1:]]
     result = run_tool("search_catalog", {"kind_name": "шармы"}, SimpleNamespace(catalog=charms), staff=False)
     assert [p["name"] for p in result.products] == ["Шарм «Ключик»"]
+
+
+async def test_they_after_a_list_is_every_piece_side_by_side(offline_client):
+    _agent, listed, _text = await ask(offline_client, "they1", "покажите кольца из серебра")
+    agent, meta, text = await ask(offline_client, "they1", "а размеры у них какие?")
+    assert meta["intent"] == "details" and "сравним" in plain(text), text
+    assert [p["id"] for p in meta["products"]] == [p["id"] for p in listed["products"]]
+    assert "размеры в наличии" in plain(text)
+    check_turn({"agent": C}, agent, meta, text, "у них")
+
+
+async def test_a_bare_ring_size_after_a_ring_list_is_a_size(offline_client):
+    await ask(offline_client, "bare1", "кольцо на помолвку")
+    await ask(offline_client, "bare1", "а в платине?")
+    agent, meta, text = await ask(offline_client, "bare1", "17,5 есть?")
+    assert meta["extracted_preferences"]["size"] == 17.5 and "17,5" in plain(text), text
+    exact = [p for p in meta["products"] if not p.get("misses")]
+    assert all(17.5 in p["sizes"] and p["metal"] == "platinum" for p in exact), text
+    check_turn({"agent": C}, agent, meta, text, "17,5")
+
+
+async def test_a_chain_and_a_cross(offline_client):
+    agent, meta, text = await ask(offline_client, "cross2", "мне бы цепочку и крестик")
+    assert any(p["type"] == "chain" for p in meta["products"]), text
+    assert "крестик" in plain(text) and "подвески:" not in plain(text), text
+    assert not any(p["type"] == "pendant" and not p.get("misses") for p in meta["products"]), text
+    check_turn({"agent": C}, agent, meta, text, "цепочку и крестик")
+
+
+async def test_nothing_on_his_hands(offline_client):
+    await ask(offline_client, "hands1", "мужу на день рождения что нибудь")
+    agent, meta, text = await ask(offline_client, "hands1", "он не носит украшения на руках")
+    assert meta["products"] and not any(p["type"] in (*RINGS, "bracelet") for p in meta["products"]), text
