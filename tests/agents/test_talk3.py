@@ -344,3 +344,13 @@ async def test_nothing_on_his_hands(offline_client):
     await ask(offline_client, "hands1", "мужу на день рождения что нибудь")
     agent, meta, text = await ask(offline_client, "hands1", "он не носит украшения на руках")
     assert meta["products"] and not any(p["type"] in (*RINGS, "bracelet") for p in meta["products"]), text
+
+
+async def test_with_the_llm_the_facts_ask_which_piece_and_give_the_sum(client, fake_llm):
+    _agent, listed, _text = await ask(client, "llm1", "покажите серьги с жемчугом")
+    await ask(client, "llm1", "а из чего она?")
+    system = fake_llm.requests[-1]["messages"][0]["content"]
+    assert "спроси, о каком речь" in system and all(p["name"] in system for p in listed["products"])
+    await ask(client, "llm1", "сколько вместе выйдет?")
+    system = fake_llm.requests[-1]["messages"][0]["content"]
+    assert rubles(sum(p["price"] for p in listed["products"])) in system
