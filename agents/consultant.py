@@ -109,9 +109,12 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     sign = sign_named(message)          # "подруга Скорпион, что ей подарить?": her sign's stones
     if sign and not current["stones"] and not current["no_stones"]:
         current = {**current, "stones": [s for s in SIGN_FACTS[sign][1] if s not in current["excluded_stones"]]}
-    if not current.get("size") and (base.get("size") or base.get("type") in _RING_KINDS) and not focus and \
-            (size := bare_size(message)):       # "а 20?" after a search by size, "17,5 есть?" after rings
+    budgeted = base.get("budget_max") or base.get("budget_min")
+    if not current.get("size") and (base.get("size") or base.get("type") in _RING_KINDS and not budgeted) and \
+            not focus and (size := bare_size(message)):   # "а 20?" after a search by size, "17,5 есть?" after rings
         current = {**current, "size": size}
+    elif budgeted and not (current["budget_max"] or current["budget_min"]) and (amount := bare_amount(message)):
+        current = {**current, "budget_max": amount * 1000 if amount < 1000 <= budgeted else amount}   # "а если 25"
     said = {key for key in _SEARCH_WISHES if current.get(key)}
     if (shown or focus) and not said - {"type"} and asks_total(normalize(message)):
         return {**_turn(dialogue, history, message, shown),
@@ -258,6 +261,15 @@ def bare_size(message: str) -> float | None:
     """A ring size said alone after one was asked about: "а 16,5?", "а если 18-й?" -> 16.5, 18.0."""
     match = _BARE_SIZE.fullmatch(normalize(message).strip(" ?!.…"))
     return float(match[1] + (".5" if match[2] else "")) if match else None
+
+
+_BARE_AMOUNT = re.compile(r"(?:а|и|ну)?\s*(?:если|может|давайте|тогда)?\s*(?:до|за)?\s*(\d{1,3}(?:\s?\d{3})?)\s*\??")
+
+
+def bare_amount(message: str) -> int | None:
+    """A budget said alone after one was given: "а если 25" -> 25 (thousands, by the caller)."""
+    match = _BARE_AMOUNT.fullmatch(normalize(message).strip(" ?!.…"))
+    return int(match[1].replace(" ", "")) if match else None
 
 
 def _new_topic(current: dict, base: dict, said: set[str]) -> bool:

@@ -116,7 +116,7 @@ _NOT_WORN = r"не\s+(?:нос\w*|любит|люблю|надева\w*)(?:\s+\w
 _NOT_WORN_ON = ((r"на (?:рук|пальц|запясть)", ("ring", "bracelet")), (r"на ше[еюи]", ("chain", "necklace", "pendant")))
 
 
-_AGE = re.compile(r"(?<![\d.,])(\d{1,2})\s*-?\s*(?:лет|год|годик|летн)")
+_AGE = re.compile(r"(?<![\d.,])(\d{1,2})\s*-?\s*(?:лет|год|годик|летн)|\b(?:ей|ему)\s+(?:всего\s+|уже\s+)?(\d{1,2})\b(?!\s*(?:тыс|к\b|р|размер|см))")
 _CHILD_AGE = 13
 # A daughter, sister or son of `_CHILD_AGE` or younger is a child ("дочке 10 лет").
 _AS_CHILD = {"daughter": "girl", "sister": "girl", "man": "boy"}
@@ -124,7 +124,7 @@ _AS_CHILD = {"daughter": "girl", "sister": "girl", "man": "boy"}
 
 def _child(recipient: str | None, toks: list[str]) -> str | None:
     age = _AGE.search(" ".join(toks))
-    if recipient in _AS_CHILD and age and int(age[1]) <= _CHILD_AGE:
+    if recipient in _AS_CHILD and age and int(age[1] or age[2]) <= _CHILD_AGE:
         return _AS_CHILD[recipient]
     return recipient
 

@@ -40,7 +40,8 @@ OCCASIONS = Vocabulary({**_adjusted(vocabulary.OCCASIONS, drop={"engagement": ("
 RECIPIENTS = _adjusted(vocabulary.RECIPIENTS, drop={"girlfriend": ("любим",), "self": ("самой",)}, add={
     "self": ("себя",), "girlfriend": ("любимой", "любимую", "любимая"),
     "husband": ("парен", "любимому", "любимого", "жених"), "man": ("отец", "сын", "дедушк", "мужик"),
-    "mother": ("свекров", "тещ"), "friend": ("подруж",), "colleague": ("сотрудниц", "начальник")})
+    "mother": ("свекров", "тещ", "бабушке", "бабушка", "бабушку", "бабушки", "бабул"),   # not "бабушкин" (a style)
+    "friend": ("подруж",), "colleague": ("сотрудниц", "начальник")})
 STYLES = _adjusted(vocabulary.STYLES, add={
     "classic": ("элегантн",), "minimalist": ("изящн", "аккуратн", "небольш", "маленьк", "простеньк"),
     "modern": ("оригинальн", "нестандартн", "авангард", "креатив"), "vintage": ("бабушкин",),

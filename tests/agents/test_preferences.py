@@ -32,7 +32,7 @@ CASES = [
     ("Хочу кольцо из розового золота без камней, простое",
      dict(type="ring", metal="rose_gold", no_stones=True, style="minimalist")),
     ("Подарок подруге на день рождения, серьги-гвоздики, в пределах 10-15 тысяч",
-     dict(type="earrings", recipient="friend", occasion="birthday", budget_min=10000, budget_max=15000)),
+     dict(type="earrings", kind_name="пусеты", recipient="friend", occasion="birthday", budget_min=10000, budget_max=15000)),
     ("Что есть из платины для мужчины? Запонки или печатка",
      dict(type="cufflinks", types=["cufflinks", "ring"], metal="platinum", recipient="man", occasion="gift")),
     ("Не люблю серебро, покажите кольца с рубинами",

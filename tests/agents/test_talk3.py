@@ -354,3 +354,20 @@ async def test_with_the_llm_the_facts_ask_which_piece_and_give_the_sum(client, f
     await ask(client, "llm1", "сколько вместе выйдет?")
     system = fake_llm.requests[-1]["messages"][0]["content"]
     assert rubles(sum(p["price"] for p in listed["products"])) in system
+
+
+async def test_a_bare_number_after_a_budget_is_the_new_budget(offline_client):
+    await ask(offline_client, "budget1", "хочу кольцо с бриллиантом но бюджет небольшой тысяч 15")
+    agent, meta, text = await ask(offline_client, "budget1", "а если 25")
+    prefs = meta["extracted_preferences"]
+    assert prefs["budget_max"] == 25000 and prefs["stones"] == ["diamond"] and prefs["type"] == "ring", text
+    check_turn({"agent": C}, agent, meta, text, "а если 25")
+
+
+async def test_her_age_said_as_ej_12(offline_client):
+    _agent, meta, text = await ask(offline_client, "girl5", "сережки для дочки ей 12")
+    assert meta["extracted_preferences"]["recipient"] == "girl", text
+    _agent, meta, text = await ask(offline_client, "granny1", "посоветуйте что подарить бабушке на 80 лет")
+    assert meta["extracted_preferences"]["recipient"] == "mother" and "для женщины" in plain(text), text
+    _agent, meta, text = await ask(offline_client, "studs1", "серьги гвоздики золотые")
+    assert all("пусет" in plain(p["name"]) for p in meta["products"] if not p.get("misses")), text
