@@ -34,7 +34,7 @@ from agents.dialogue import dialogue_of, history_for, ongoing
 from agents.popularity import POPULAR, most_popular
 from agents.among_shown import pick_among
 from agents.presented import checked, presented
-from agents.preferences import completed, extract_preferences, merge_preferences, ring_size
+from agents.preferences import completed, extract_preferences, length_cm, merge_preferences, ring_size
 from agents.references import DETAILS, CatalogIndex, index_catalog, mentions_shown, resolve
 from agents.refinements import refined, refinement
 from agents.language.kinds import own_kind_in, own_kinds
@@ -52,6 +52,9 @@ from agents.language import normalize, words
 _SEARCHING = re.compile(r"покаж|подбер|подобра|ищу|ищем|поищ|посовет|порекоменд|какие есть|что есть|"
                         r"присмотр|предлож")
 _RING_KINDS = ("ring", "engagement_ring", "wedding_band")
+_LONG = ("chain", "bracelet")
+# "а есть в наличии?" after a list: each piece's stock, side by side.
+_IN_STOCK = re.compile(r"в наличи|наличие|в продаже|на складе|можно купить сразу|сегодня забрать")
 _SEARCH_WISHES = ("type", "metal", "stones", "budget_min", "budget_max", "no_stones", "excluded_metals",
                   "excluded_stones", "excluded_types", "with_stones", "size", "recipient", "style", "price_level")
 
@@ -113,6 +116,8 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     if not current.get("size") and (base.get("size") or base.get("type") in _RING_KINDS and not budgeted) and \
             not focus and (size := bare_size(message)):   # "а 20?" after a search by size, "17,5 есть?" after rings
         current = {**current, "size": size}
+    elif base.get("type") in _LONG and not current.get("size") and (length := length_cm(message)):
+        current = {**current, "size": length}    # "а 60 см есть?" after chains
     elif budgeted and not (current["budget_max"] or current["budget_min"]) and (amount := bare_amount(message)):
         current = {**current, "budget_max": amount * 1000 if amount < 1000 <= budgeted else amount}   # "а если 25"
     said = {key for key in _SEARCH_WISHES if current.get(key)}
@@ -153,6 +158,8 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
                 "compared": reference.how == "ordinal" and len(cards) > 1,
                 "focus": cards[0]["id"] if len(cards) == 1 else focus}
     refusing = any(current.get(key) for key in ("excluded_metals", "excluded_stones", "excluded_types"))
+    if shown and not reference and not focus and not said and not facts and _IN_STOCK.search(normalize(message)):
+        return {**turn, **_picked(("compare", _shown_pieces(store, shown)), base)}   # "а есть в наличии?"
     if shown and not reference and not said and POPULAR.search(normalize(message)):   # "какое самое популярное?"
         by_id = {p["id"]: p for p in store.catalog}
         best = by_id.get(most_popular([i for i in shown if i in by_id], store) or "")

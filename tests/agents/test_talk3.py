@@ -371,3 +371,19 @@ async def test_her_age_said_as_ej_12(offline_client):
     assert meta["extracted_preferences"]["recipient"] == "mother" and "для женщины" in plain(text), text
     _agent, meta, text = await ask(offline_client, "studs1", "серьги гвоздики золотые")
     assert all("пусет" in plain(p["name"]) for p in meta["products"] if not p.get("misses")), text
+
+
+async def test_in_stock_after_a_list_answers_for_each_piece(offline_client):
+    _agent, listed, _text = await ask(offline_client, "stock1", "покажите кольца с сапфиром")
+    agent, meta, text = await ask(offline_client, "stock1", "а есть в наличии?")
+    assert meta["intent"] == "details" and "подобрала" not in plain(text), text
+    assert [p["id"] for p in meta["products"]] == [p["id"] for p in listed["products"]]
+    assert all(plain(p["name"]) in plain(text) for p in listed["products"]) and "в наличии" in plain(text)
+    check_turn({"agent": C}, agent, meta, text, "в наличии")
+
+
+async def test_a_bare_length_after_chains(offline_client):
+    await ask(offline_client, "len3", "хочу цепочку")
+    agent, meta, text = await ask(offline_client, "len3", "а 60 см есть?")
+    exact = [p for p in meta["products"] if not p.get("misses")]
+    assert exact and all(p["type"] == "chain" and 60 in p["sizes"] for p in exact) and "длина 60 см" in plain(text)
