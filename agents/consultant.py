@@ -9,7 +9,11 @@
 - "knowledge": a question about the shop (delivery, sizes, fineness...) -> the shop's facts;
 - "small_talk": thanks, goodbye, "ок" -> a person's reply;
 - "refine": "подешевле", "попроще", "а ещё?" -> the last search moved past what was shown;
-- "search": wishes (this message over the last search's, or the history's) -> honest matches.
+- "total": "сколько вместе выйдет?" -> the pieces meant, added up (agents.together);
+- "details" also asks back which piece "она" is after several, and puts pieces side by side
+  ("какое из них лучше?", "а размеры у них?", "а есть в наличии?"; agents.among_shown);
+- "search": wishes (this message over the last search's, or the history's) -> honest matches
+  (several kinds at once: a group each, agents.kinds_search).
 One step, not several: together they take about a millisecond, too short for a status line
 (docs/performance.md).
 `respond` has the LLM word the answer from those facts (offline: the draft of
@@ -29,6 +33,7 @@ from langgraph.runtime import Runtime
 
 from agents.answering import write_answer
 from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store, profile_of, step
+from agents.consultant_turns import asks_for_pieces_too, bare_amount, bare_size, fit_recipient, new_topic
 from agents.consultant_drafts import SYSTEM_PROMPT, draft_answer, prompt_facts
 from agents.dialogue import dialogue_of, history_for, ongoing
 from agents.popularity import POPULAR, most_popular
@@ -168,7 +173,7 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
                     "focus": best["id"]}
     if facts and not _SEARCHING.search(normalize(message)) and not direction and \
             not (refusing and (shown or dialogue.get("wishes"))) and \
-            not _asks_for_pieces_too(message, ctx.shop_facts or load_facts()):   # "не серебро, оно темнеет": both
+            not asks_for_pieces_too(message, ctx.shop_facts or load_facts()):   # "не серебро, оно темнеет": both
         return {**turn, "intent": "knowledge"}
     if talk and not reference:
         return {**turn, "intent": "small_talk", "talk": talk, "focus": focus}
@@ -188,9 +193,9 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
             turn["anchor"] = piece["id"]
     elif dialogue.get("anchor"):
         turn["anchor"] = None
-    if _new_topic(current, base, said):
+    if new_topic(current, base, said):
         base = {}
-    wishes = _fit_recipient(completed(merge_preferences(current, base)), said, store.catalog)
+    wishes = fit_recipient(completed(merge_preferences(current, base)), said, store.catalog)
     if direction:
         by_id = {p["id"]: p for p in store.catalog}
         wishes = refined(direction, wishes, [by_id[i] for i in shown if i in by_id], store.catalog)
@@ -246,56 +251,6 @@ def _total(message: str, store: AgentStore, shown: list[str], focus: str | None,
     if unclear:
         return {"intent": "total", "choices": [product_card(p) for p in unclear], "focus": focus}
     return {"intent": "total", "products": [product_card(p) for p in meant], "focus": focus}
-
-
-_WANTS = re.compile(r"хоч|хотел|нужн|ищу|ищем|покаж|подбер|посовет|посмотр|интересу|есть ли|купить|приобре")
-_CLAUSES = re.compile(r"[,;.!?]|\s(?:а|и|но|еще|кстати)\s")
-
-
-def _asks_for_pieces_too(message: str, shop_facts) -> bool:
-    """Does a clause of its own ask for pieces beside the shop question ("хочу браслет из
-    серебра, а доставка в Казань есть?")? Then both are answered. A piece only mentioned
-    ("купила вчера кольцо, можно вернуть?") asks for nothing."""
-    return any(shop_facts.asked(part) == [] and _WANTS.search(part) and any(
-        extract_preferences(part).get(key) for key in ("type", "metal", "stones"))
-        for part in _CLAUSES.split(normalize(message)))
-
-
-_BARE_SIZE = re.compile(r"(?:а|и|ну)?\s*(?:если)?\s*(?:в|на)?\s*(1[4-9]|2[0-4])(?:[.,](5))?\s*(?:-?[гй]\w*)?\s*(?:есть)?")
-
-
-def bare_size(message: str) -> float | None:
-    """A ring size said alone after one was asked about: "а 16,5?", "а если 18-й?" -> 16.5, 18.0."""
-    match = _BARE_SIZE.fullmatch(normalize(message).strip(" ?!.…"))
-    return float(match[1] + (".5" if match[2] else "")) if match else None
-
-
-_BARE_AMOUNT = re.compile(r"(?:а|и|ну)?\s*(?:если|может|давайте|тогда)?\s*(?:до|за)?\s*(\d{1,3}(?:\s?\d{3})?)\s*\??")
-
-
-def bare_amount(message: str) -> int | None:
-    """A budget said alone after one was given: "а если 25" -> 25 (thousands, by the caller)."""
-    match = _BARE_AMOUNT.fullmatch(normalize(message).strip(" ?!.…"))
-    return int(match[1].replace(" ", "")) if match else None
-
-
-def _new_topic(current: dict, base: dict, said: set[str]) -> bool:
-    """A full request for another kind of piece ("а мужские браслеты из серебра есть?")
-    starts afresh; a bare kind ("а серьги?") keeps the earlier wishes."""
-    kind, before = current.get("type"), base.get("type")
-    related = {kind, before} <= {"ring", "engagement_ring", "wedding_band"}
-    return bool(kind and before and kind != before and not related and said - {"type", "occasion"})
-
-
-def _fit_recipient(wishes: dict, said: set[str], catalog: list[dict]) -> dict:
-    """A kind nobody makes for that person: "а для мужа?" after earrings drops the earrings;
-    "а брошки?" after a man's cufflinks drops the man."""
-    recipient, kind = wishes.get("recipient"), wishes.get("type")
-    if kind and recipient in ("husband", "man") and \
-            not any(p["type"] == kind and p["recipient"] != "women" for p in catalog):
-        return {**wishes, "recipient": None} if "type" in said and "recipient" not in said \
-            else {**wishes, "type": None}
-    return wishes
 
 
 async def respond(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
