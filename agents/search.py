@@ -230,9 +230,9 @@ def find_products(catalog: list[dict], prefs: dict, taste: dict | None = None, *
                    key=lambda w: (w.code in keep, RELAX_ORDER.index(w.code)))
     target = prefs.get("budget_max") or prefs.get("budget_min") or 0
     options = []                           # per relaxable wish: the nearest pieces missing it
+    missing_one = _missing_one(pool, wishes, order, exact)
     for relaxed in order:
-        others = [w for w in wishes if w is not relaxed]
-        near = [p for p in pool if p not in exact and all(w.test(p) for w in others)]
+        near = missing_one[relaxed.code]
         near.sort(key=(lambda p: (p["stock"] <= 0, abs(p["price"] - target))) if relaxed.code == "budget"
                   else (lambda p: (p["stock"] <= 0, -score(p, prefs, taste), p["price"])))
         options.append((relaxed, near))
@@ -241,6 +241,21 @@ def find_products(catalog: list[dict], prefs: dict, taste: dict | None = None, *
     for group in ([o for o in options if o[0].code not in keep], [o for o in options if o[0].code in keep]):
         _take(group, chosen, found, prefs, limit)
     found.boundary = boundary(catalog, prefs, wishes) if len(exact) < limit else ""
+    return found
+
+
+def _missing_one(pool: list[dict], wishes: list[Wish], relaxable: list[Wish], exact: list[dict]) -> dict:
+    """Per relaxable wish's code, the pieces of `pool` that miss it and no other wish: one
+    pass over the pool (the wishes never relaxed, the kind first, rule out most pieces)."""
+    fixed = [w for w in wishes if w not in relaxable]
+    found: dict[str, list[dict]] = {w.code: [] for w in relaxable}
+    met = {p["id"] for p in exact}
+    for product in pool:
+        if product["id"] in met or not all(w.test(product) for w in fixed):
+            continue
+        missed = [w for w in relaxable if not w.test(product)]
+        if len(missed) == 1:
+            found[missed[0].code].append(product)
     return found
 
 
