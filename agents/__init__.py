@@ -8,7 +8,8 @@ once (and does nothing else). Besides: what an agent is and how its answer ends
 and what an answer puts on the stream besides text: `AnswerNote`, `AnswerUsage`,
 `ToolProducts`; `word_bounded`, where a cut answer ends), the tools bound to the LLM
 (`ToolBox`), whether the endpoint takes the usage report (`usage_reports`), which agents
-answer a message (`choose_agents`), the dialogue state kept per user (`dialogue_of`,
+answer a message (`choose_agents`), what they read of it (`for_agents`: an English
+request glossed into Russian), the dialogue state kept per user (`dialogue_of`,
 `history_for`, `updated`), the offline chat model (`OfflineWriter`), the
 shop's facts file (`load_facts`), and the shop's words for reading its own data files
 (`vocabulary`, `kinds`, `normalize`, `find_codes`).
@@ -19,6 +20,7 @@ from agents.answering import (AnswerBroken, AnswerCut, AnswerNote, AnswerTimeout
 from agents.base import Agent, AgentContext, AnswerLimits, Step
 from agents.dialogue import dialogue_of, history_for, updated
 from agents.language import find_codes, kinds, normalize, vocabulary
+from agents.language.english import for_agents
 from agents.llm_reading import usage_reports
 from agents.offline import OfflineWriter
 from agents.routing import choose_agents
@@ -31,5 +33,5 @@ AGENTS = {agent.name: agent for agent in (consultant.AGENT, girlfriend.AGENT, an
 
 __all__ = ["AGENTS", "Agent", "AgentContext", "AnswerBroken", "AnswerCut", "AnswerLimits", "AnswerNote",
            "AnswerTimeout", "AnswerUsage", "OfflineWriter", "SAMPLE_CONVERSATION", "SAMPLE_ROUTED", "Step",
-           "ToolBox", "ToolProducts", "choose_agents", "dialogue_of", "find_codes", "history_for", "kinds", "load_facts",
-           "normalize", "updated", "usage_reports", "vocabulary", "word_bounded"]
+           "ToolBox", "ToolProducts", "choose_agents", "dialogue_of", "find_codes", "for_agents", "history_for",
+           "kinds", "load_facts", "normalize", "updated", "usage_reports", "vocabulary", "word_bounded"]

@@ -6,7 +6,8 @@
 `understand` finds what the staff member asks about (segments, seasonality, forecast,
 top categories) by keywords; `compute` runs `agents.sales` over the store's in-memory
 customers and orders and, when the question asks for one figure (revenue or orders in a
-named period, stock of a kind, top products, customers to win back: see
+named period, stock of a kind, top products, the customers who bought most, one period
+against another, customers to win back: see
 `agents.staff_questions`), works it out with `agents.shop_figures`, or says plainly that
 the data does not hold it; a short follow-up ("а за позапрошлый?") is read with the
 question before it; `respond` has the LLM write the answer from those figures only
@@ -33,8 +34,8 @@ from agents.sales import MONTHS, analyse_sales
 from agents.search import rubles
 from agents.wording import decimal, number
 from agents.shop_figures import answer_figure, figure_text
-from agents.periods import period_in
-from agents.staff_questions import read_question
+from agents.periods import period_in, periods_in
+from agents.staff_questions import compared, read_question
 from agents.language import find_codes, normalize, words
 from agents.language.staff_words import TOPICS
 
@@ -100,6 +101,9 @@ async def compute(state: AnalysisState, runtime: Runtime[AgentContext]) -> dict:
     earlier = _followed_up(state)
     if not question["figure"] and earlier:                              # "а за позапрошлый?"
         question = read_question(f"{earlier} {state['message']}", now)
+        own = periods_in(state["message"], now)
+        if question["figure"] == "compare" and own:     # "а за прошлый квартал?" after a comparison
+            question = {**question, "periods": compared(own)}
     elif question["figure"] and not question["period"] and earlier:     # "а средний чек?" after "за сентябрь"
         question = {**question, "period": _earlier_period(state, now)}
     return {"figures": figures,

@@ -19,6 +19,9 @@ as the kiosk page does) and any expiry.
 """
 from __future__ import annotations
 
+from agents.language import normalize
+from agents.language.cues import LEAVE_FLOW
+
 RECENT_MESSAGES = 8            # messages kept for clients that send no history
 RECENT_CHARS = 500             # each cut to this many characters
 
@@ -39,8 +42,16 @@ def history_for(dialogue: dict, history: list[dict]) -> list[dict]:
 
 
 def updated(dialogue: dict, changes: dict, *, message: str, answers: list[str]) -> dict:
-    """The state after one answer: `changes` applied, this exchange added to `recent`."""
+    """The state after one answer: `changes` applied, this exchange added to `recent`.
+
+    A flow the customer left for one question to another agent ("а сколько стоит доставка?"
+    after a question of the questionnaire) is kept for the next message, which may be the
+    answer after all; a second question elsewhere, or "хватит", ends it."""
     recent = list(dialogue.get("recent") or [])
     recent.append({"role": "user", "content": message[:RECENT_CHARS]})
     recent += [{"role": "assistant", "content": text[:RECENT_CHARS]} for text in answers if text]
+    flow = dialogue.get("flow")
+    if flow and changes.get("flow") is None and changes.get("agent") not in (None, flow) and \
+            dialogue.get("agent") == flow and not LEAVE_FLOW.search(normalize(message)):
+        changes = {**changes, "flow": flow}
     return {**dialogue, **changes, "recent": recent[-RECENT_MESSAGES:]}

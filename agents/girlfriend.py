@@ -30,6 +30,8 @@ from agents.answering import write_answer
 from agents.base import Agent, AgentContext, InputState, chat_messages, profile_of
 from agents.language import find_codes
 from agents.language.advisor_words import CHAT, EVENTS, GARMENTS, MOODS, OUTFIT_COLORS, OWN_STONES, TOPICS
+from agents.advisor_questions import asked_metal, metal_sentence, sign_followed_up
+from agents.girlfriend_texts import CHAT_REPLIES, GENERAL_TIPS, OPENINGS, OUTFIT_TIPS, TIP_WISHES, TIPS
 from agents.small_talk import small_talk
 from agents.zodiac import SIGN_FACTS, dates_in_text, sign_in_text, sign_named, zodiac_sign
 
@@ -46,57 +48,6 @@ SYSTEM_PROMPT = """Ты — заботливая советчица и стил�
 GREET = "Это начало разговора: можно коротко поздороваться."
 NO_GREETING = "Разговор уже идёт: не здоровайся снова, сразу отвечай по существу."
 
-TIPS = {
-    "date": "На свидание возьмите что-то нежное и небольшое: тонкую цепочку с маленькой подвеской "
-            "и аккуратные пусеты — так всё внимание останется на ваших глазах и улыбке.",
-    "work": "Для работы выбирайте лаконичное: гвоздики и одно тонкое кольцо — выглядит собранно "
-            "и уверенно, ничего не звенит и не отвлекает.",
-    "party": "На вечеринку смело берите один яркий акцент — крупные серьги или массивный браслет, "
-             "а всё остальное оставьте спокойным.",
-    "wedding": "На свадьбу идеально подойдут жемчуг или светлые камни в благородном металле — "
-               "празднично, нежно и очень фотогенично.",
-    "theatre": "Для театра или ресторана красиво смотрится классика: серьги-подвески и тонкий "
-               "браслет, чтобы камни играли при вечернем свете.",
-}
-# Tips for no event in particular, each given once in a conversation.
-GENERAL_TIPS = (
-    "Попробуйте правило одного акцента: одно заметное украшение, а всё остальное — "
-    "тонкое и спокойное, тогда образ сразу выглядит продуманным.",
-    "Серьги подбирайте по форме лица: к круглому идут вытянутые подвески, к узкому — "
-    "объёмные пусеты и кольца-конго.",
-    "Тонкие кольца красиво носить по два-три вместе, а смешивать жёлтое и белое золото "
-    "можно смело, если повторить это сочетание в образе хотя бы дважды.",
-    "Жемчуг — самый универсальный камень: он одинаково хорош и с джинсами, и с вечерним платьем.",
-)
-OUTFIT_TIPS = {
-    "black": "К чёрному смело берите контраст: белое золото или серебро с прозрачными камнями, "
-             "либо жемчуг — это всегда благородно.",
-    "red": "К красному лучше всего жёлтое золото или белое золото с бриллиантами; цветные камни "
-           "не добавляйте — наряд уже главный акцент.",
-    "blue": "К синему и голубому красиво смотрятся серебро и белое золото, сапфиры, топазы и жемчуг.",
-    "white": "К белому подойдёт почти всё: жёлтое золото сделает образ тёплым, жемчуг — нежным, "
-             "а яркие камни — праздничным.",
-    "green": "К зелёному идеально жёлтое золото, жемчуг или изумруды в тон.",
-    "beige": "К бежевому и пудровым оттенкам красиво розовое золото и жемчуг — образ получится "
-             "мягким и дорогим.",
-}
-CHAT_REPLIES = {
-    "how_are_you": "Спасибо, что спросили, у меня всё хорошо — особенно когда есть с кем поболтать!",
-    "compliment": "Спасибо, мне очень приятно это слышать!",
-    "thanks": "Пожалуйста, мне очень приятно помогать вам!",
-    "bye": "Всего доброго, заглядывайте ещё — буду рада!",
-    "agree": "Договорились!",
-    "greeting": "Я здесь и рада вас слышать!",
-}
-OPENINGS = {
-    "sad": "Мне очень жаль, что вам грустно: такие дни бывают у всех, и вы имеете полное "
-           "право немного погрустить.",
-    "stressed": "Выдохните, пожалуйста: вы справляетесь лучше, чем вам сейчас кажется, и всё "
-                "обязательно наладится.",
-    "happy": "Как же я за вас рада — это точно стоит отметить!",
-    "neutral": "Здравствуйте! Очень рада вам.",     # a greeting: the first answer only
-}
-
 class GirlfriendState(InputState, total=False):
     profile: dict
     mood: str                   # a MOODS code or "neutral"
@@ -108,6 +59,8 @@ class GirlfriendState(InputState, total=False):
     sign_new: bool              # the birth date or sign is said in this message
     zodiac_sign: str | None     # Russian name, e.g. "Овен"
     other_sign: str | None      # a sign the question is about, not the customer's ("Скорпиону")
+    suggested: dict             # wishes the answer suggests: "stones", "type" (for "покажи такие")
+    asked_metal: str | None     # a METALS code, or "gold" for any gold: "подходит ли мне золото?"
     answer: str
 
 
@@ -158,8 +111,9 @@ async def load_profile(state: GirlfriendState, runtime: Runtime[AgentContext]) -
 
 async def understand(state: GirlfriendState, runtime: Runtime[AgentContext]) -> dict:
     message, history = state["message"], state.get("history") or []
-    moods, events = find_codes(message, MOODS), find_codes(message, EVENTS)
-    topics = find_codes(message, TOPICS)
+    talk = small_talk(message)      # "до свидания" is no date to dress for, "спасибо" no topic
+    moods, events = find_codes(message, MOODS), [] if talk else find_codes(message, EVENTS)
+    topics = [] if talk else find_codes(message, TOPICS)
     profile, sign = state.get("profile") or {}, None
     if stated := stated_birth(message, history):
         fields, sign = stated
@@ -167,12 +121,12 @@ async def understand(state: GirlfriendState, runtime: Runtime[AgentContext]) -> 
         profile = await runtime.context.store.update_profile(
             state["user_id"], lambda latest: remembered(latest, fields))
     colors = find_codes(message, OUTFIT_COLORS) if find_codes(message, GARMENTS) else []
-    own, named = sign_in_text(message), sign_named(message)
-    chat = (find_codes(message, CHAT) + [small_talk(message)])[0]
+    own, named = sign_in_text(message), sign_named(message) or sign_followed_up(message, history)
+    chat = (find_codes(message, CHAT) + [talk])[0]
     return {"mood": moods[0] if moods else "neutral", "topics": topics,
             "event": events[0] if events else None, "profile": profile,
             "outfit": colors[0] if colors else None, "chat": chat,
-            "asks_own": bool(find_codes(message, OWN_STONES)),
+            "asks_own": bool(find_codes(message, OWN_STONES)), "asked_metal": asked_metal(message),
             "sign_new": bool(own or dates_in_text(message)),
             "zodiac_sign": sign or sign_from_profile(profile),
             "other_sign": named if named != own else None}
@@ -202,7 +156,7 @@ def draft_answer(state: GirlfriendState) -> str:
     mood, sign, event = state["mood"], state.get("zodiac_sign"), state.get("event")
     history, chat, topics = state.get("history") or [], state.get("chat"), state["topics"]
     said = " ".join(item["content"] for item in history if item["role"] == "assistant")
-    greet = mood != "neutral" or first_turn(history)
+    greet = mood != "neutral" or (first_turn(history) and chat not in NO_HELLO)
     sentences = [OPENINGS[mood]] if greet else []
     if chat in CHAT_REPLIES and not (greet and chat == "greeting"):
         sentences.append(CHAT_REPLIES[chat])
@@ -215,16 +169,22 @@ def draft_answer(state: GirlfriendState) -> str:
     elif not sign and not other and ("zodiac" in topics or state.get("asks_own")):
         sentences.append("Подскажите, когда у вас день рождения, — и я расскажу, какие камни "
                          "и металл подходят вашему знаку.")
-    outfit = state.get("outfit")
-    if event or outfit or not chat or {"style", "advice"} & set(topics):
+    outfit, metal = state.get("outfit"), state.get("asked_metal")
+    if metal and not (event or outfit):        # "подходит ли мне золото?": that, not a tip
+        sentences.append(metal_sentence(metal, sign))
+    elif event or outfit or not chat or {"style", "advice"} & set(topics):
         tip = TIPS[event] if event else OUTFIT_TIPS[outfit] if outfit else \
             next((t for t in GENERAL_TIPS if t not in said), None)
         sentences += [tip] if tip else []
     if mood in ("sad", "stressed"):
         sentences.append("Я рядом — пишите мне в любое время, даже просто поболтать.")
-    if chat != "bye":
+    if chat not in ("bye", "decline", "stop"):      # the offer (`remember`'s "offered")
         sentences.append("Хотите, подберу для вас что-нибудь красивое из нашего магазина?")
     return " ".join(sentences)
+
+
+# Talk that a greeting would not open, even as the first answer ("спасибо, до свидания").
+NO_HELLO = ("bye", "thanks", "decline", "misunderstood", "stop", "unclear", "english")
 
 
 def first_turn(history: list[dict]) -> bool:
@@ -244,8 +204,21 @@ async def respond(state: GirlfriendState, runtime: Runtime[AgentContext]) -> dic
     system = SYSTEM_PROMPT.format(mood=MOODS[state["mood"]][0] if state["mood"] in MOODS else "ровное",
                                   topics=topics, sign=sign_sentence(sign) if sign else "неизвестен",
                                   greeting=GREET if first_turn(state.get("history") or []) else NO_GREETING)
-    messages = chat_messages(system, draft_answer(state), state.get("history") or [], state["message"])
-    return {"answer": await write_answer(runtime, messages)}
+    draft = draft_answer(state)
+    messages = chat_messages(system, draft, state.get("history") or [], state["message"])
+    return {"answer": await write_answer(runtime, messages), "suggested": suggested(state, draft)}
+
+
+def suggested(state: GirlfriendState, draft: str) -> dict:
+    """The wishes the draft suggests: a sign's stones (one asked about, else the customer's
+    own, when said), else what the outfit's or the event's tip names (stones, a kind)."""
+    sign = state.get("other_sign") or (state.get("zodiac_sign") if state.get("zodiac_sign") and
+                                       sign_sentence(state["zodiac_sign"]) in draft else None)
+    if sign:
+        return {"stones": list(SIGN_FACTS[sign][1])}
+    outfit, event = state.get("outfit"), state.get("event")
+    tip = event if event and TIPS[event] in draft else outfit if outfit and OUTFIT_TIPS[outfit] in draft else None
+    return dict(TIP_WISHES.get(tip, {}))
 
 
 builder = StateGraph(GirlfriendState, context_schema=AgentContext, input_schema=InputState)
@@ -264,11 +237,28 @@ def metadata(state: dict) -> dict:
     return {"zodiac_sign": state.get("zodiac_sign")}
 
 
+def remember(state: dict) -> dict:
+    """The stones the answer suggested (a sign's, an outfit's) become the stones of the
+    search before, so that "покажи такие" or "да" next shows pieces with them (the
+    consultant searches from the dialogue's wishes). An answer that suggested none keeps the
+    wishes. `offered`: the answer ended with the offer to pick pieces (agents.routing sends
+    "да" to it to the consultant)."""
+    offered = state.get("chat") not in ("bye", "decline", "stop")           # "Хотите, подберу для вас...?"
+    wishes = state.get("suggested") or {}
+    before = (state.get("profile") or {}).get("dialogue", {}).get("wishes") or {}
+    if not wishes:
+        # Her offer is "для вас": a search from nothing starts from that, not from words of
+        # the chat ("меня бросил парень" is no man to buy for).
+        return {"offered": offered, **({"wishes": {"recipient": "self"}} if offered and not before else {})}
+    stones = {"no_stones": False, "excluded_stones": []} if wishes.get("stones") else {}
+    return {"offered": offered, "wishes": {"recipient": "self", **before, **wishes, **stones}}
+
+
 AGENT = Agent(
     name="girlfriend", title="Подруга", graph=graph,
     headline="Дружелюбно отвечаю ❤️",
     statuses={"load_profile": ("profile", "Вспоминаю, о чём мы говорили..."),
               "understand": ("mood", "Слушаю вас внимательно..."),
               "respond": ("answer", "Пишу ответ...")},
-    metadata=metadata,
+    metadata=metadata, remember=remember,
 )

@@ -14,6 +14,10 @@ is `now`'s (to `now`), "последний"/"за" + unit is the last complete u
 `now`'s month), "последние N дней/недель/месяцев" a rolling span ending the day before `now`.
 A month named without a year is its latest occurrence not after `now`.
 
+`periods_in(text, now)` gives every period named, in the order said ("сравни сентябрь и
+октябрь"); `period_before(period)` the one of the same kind just before it (a month's is the
+month before, a quarter's the quarter, a year's the year; any other span the days before).
+
 Left out: explicit day ranges ("с 1 по 15 марта"), fiscal years, holidays as periods.
 """
 from __future__ import annotations
@@ -89,6 +93,55 @@ def period_in(text: str, now: date) -> Period | None:
             back = 2 if "позапрошл" in t else 1       # "за позапрошлый месяц"
             return _relative(unit, now, previous=previous, current=current, text=t, back=back)
     return None
+
+
+# Where one named period ends and the next begins: "сентябрь и октябрь", "октябрь против
+# сентября", "за октябрь по сравнению с сентябрём" ("с начала года" is one period).
+_BETWEEN = re.compile(r"\s*(?:,|\b(?:и|или|против|vs|относительно|по сравнению|в сравнении|к|ко)\b|"
+                      r"\bсо?\b(?!\s+начала))\s*")
+
+
+_UNIT_WORD = re.compile(r"(?<![а-я])(?:месяц|недел|квартал|год)[а-я]*")
+
+
+def periods_in(text: str, now: date) -> list[Period]:
+    """Every distinct period the text names, in the order said; an elliptic one takes the
+    unit of the one before ("этот год с прошлым", "прошлый месяц и позапрошлый")."""
+    found: list[Period] = []
+    unit = ""
+    for part in _BETWEEN.split(normalize(text)):
+        period = period_in(part, now) if part.strip() else None
+        if period is None and unit and _PREVIOUS.search(part):
+            period = period_in(f"{part} {unit}", now)
+        unit = m[0] if (m := _UNIT_WORD.search(part)) else unit
+        if period and period not in found:
+            found.append(period)
+    return found
+
+
+def period_before(period: Period) -> Period:
+    """The period of the same kind just before `period`."""
+    start, end = period.start, period.end
+    whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
+    if whole_months:
+        months = (end.year * 12 + end.month) - (start.year * 12 + start.month) + 1
+        before = _add_months(start, -months)
+        if months == 1:
+            return _month(before.year, before.month)
+        if months == 3 and start.month % 3 == 1:
+            return _quarter(before.year, (before.month - 1) // 3 + 1)
+        if months == 12 and start.month == 1:
+            return Period(date(start.year - 1, 1, 1), date(start.year - 1, 12, 31), f"{start.year - 1} год")
+        last = start - timedelta(days=1)
+        return Period(before, last, f"{MONTH_NAMES[before.month - 1]} {before.year} – "
+                                    f"{MONTH_NAMES[last.month - 1]} {last.year}")
+    days = (end - start).days + 1
+    first, last = start - timedelta(days=days), start - timedelta(days=1)
+    return Period(first, last, f"с {_day_label(first)} по {_day_label(last)}")
+
+
+def _day_label(day: date) -> str:
+    return f"{day.day} {_genitive(day.month)} {day.year}"
 
 
 def _named_quarter(m: re.Match, text: str, now: date) -> Period:

@@ -32,13 +32,15 @@ were not tuned on).
 """
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
 from agents.base import Agent
 from agents.dialogue import dialogue_of
 from agents.language import StemIndex, normalize, words
 from agents.language.cues import (CUE_FALSE_FRIENDS, CUES, LEAVE_FLOW, MATERIAL_STEMS, ME, MONEY, MONEY_WEIGHT,
-                                  PRODUCT_STEMS, REQUEST_BREAKS, SIGN_WORDS, WANTING, WANTS_PIECES_NOW, YES, YOU)
+                                  MORE_LIKE_THESE, PRODUCT_STEMS, REQUEST_BREAKS, SIGN_WORDS, WANTING,
+                                  WANTS_PIECES_NOW, YES, YOU)
 from agents.references import mentions_shown
 from agents.refinements import refinement
 from agents.small_talk import small_talk
@@ -149,11 +151,21 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
       who searches with the profile; "что мне подойдёт?" before it too (the answers so far);
     - a reference to the pieces shown ("первое", "а подешевле?", "к ним") goes to the consultant;
     - small talk ("Спасибо, до свидания!") and a message that asks for nothing clear ("ок",
-      "а ещё?") stay with the agent who answered last.
+      "а ещё?") stay with the agent who answered last; a message with nothing to read
+      ("ааааа", "???") or in English asking for nothing known goes to the consultant;
+    - after the trends, a short follow-up that names only goods ("а из серебра?") stays
+      with the trend analyst, and so does "покажи такие" / "а ещё?" (more of the trends);
+      small talk after the trends or the analyst gets the consultant's reply;
+    - "да" to the advisor's offer to pick pieces (`offered`) goes to the consultant.
     """
     allowed = tuple(a for a in AGENTS if staff or a != "analysis")
     text = normalize(message)
     flow, last = dialogue.get("flow"), dialogue.get("agent")
+    talk = small_talk(message)
+    if talk in ("unclear", "english") and "consultant" in allowed:
+        # Nothing to read ("ааааа"), or English that asks for nothing known: the consultant
+        # says so and what the shop can do; a questionnaire asks its question again.
+        return [flow] if flow in allowed and talk == "unclear" else ["consultant"]
     leaving = flow and LEAVE_FLOW.search(text)
     if leaving:
         allowed = tuple(a for a in allowed if a != flow)
@@ -163,21 +175,38 @@ def route_conversation(message: str, dialogue: dict, *, staff: bool = False,
     others = max((v for agent, v in peaks.items() if agent != flow), default=0.0)
     if flow == "taste" and "consultant" in allowed and not answers_flow and WANTS_PIECES_NOW.search(text):
         return ["consultant"]     # "и что мне подойдёт?" before the last question: the answers so far
-    if flow in allowed and (others < _CLEAR or (answers_flow and others < _STRONG)):
+    # A flow interrupted by one question to another agent (`last` is not the flow's) takes
+    # back only what reads as its answer; a follow-up of that question stays out of it.
+    if flow in allowed and ((answers_flow and others < _STRONG) or (others < _CLEAR and last in (None, flow))):
         return [flow]
     if last == "taste" and not flow and "consultant" in allowed and \
             set(winners) <= {"girlfriend", "consultant"} and max(totals.values()) < _STRONG and \
             ((words(text) and set(words(text)) <= YES) or about_the_shop(message)):
         return ["consultant"]     # the questionnaire just ended with "подобрать под ваш профиль?"
+    if last == "girlfriend" and "consultant" in allowed and words(text) and set(words(text)) <= YES and \
+            dialogue.get("offered"):
+        return ["consultant"]     # "да" to the advisor's "Хотите, подберу для вас что-нибудь?"
+    if last == "trend" and "trend" in allowed and not names_goods(text) and \
+            MORE_LIKE_THESE.search(" ".join(words(text))):
+        return ["trend"]    # "покажи такие", "а ещё?" after the trends: more of them
     direction = refinement(text)     # "а ещё?" follows the consultant only ("носят ещё?" is a trend's)
     if dialogue.get("shown") and "consultant" in allowed and (
             mentions_shown(text) or (direction and (direction != "more" or last in (None, "consultant")))):
         if max(v for agent, v in totals.items() if agent != "consultant") < _STRONG:
             return ["consultant"]
-    if last in allowed and not leaving and (small_talk(message) or (
+    if talk and last not in (None, "consultant", "girlfriend") and "consultant" in allowed and not flow:
+        return ["consultant"]     # "спасибо", "нет" after the trends or the analyst: a person's reply
+    if last in allowed and not leaving and (talk or (
             not winners and max(totals.values()) < _CLEAR and (last == "consultant" or not names_goods(text)))):
         return [last]       # "ок", "а ещё?"; but "а кольцо на фалангу?" after a chat is the shop's
+    if last == "trend" and "trend" in allowed and not winners and _FOLLOW_UP.match(text) and names_goods(text):
+        return ["trend"]    # "а из серебра?" after the trends: what is in fashion in silver
     return _decide(winners, totals)
+
+
+# A short follow-up that only changes the subject of the question before ("а из серебра?",
+# "а серьги?", "и для мужчин?").
+_FOLLOW_UP = re.compile(r"(?:а|и|ну а)\s+(?:\S+\s*){1,4}$")
 
 
 def choose_agents(message: str, profile: dict, agents: Mapping[str, Agent], *, staff: bool) -> list[str]:

@@ -6,7 +6,9 @@ and its plain Russian sentence.
 
 Figures: `sales` (orders, units, revenue, average check in a period, optionally for some
 kinds of goods), `stock` (units and models on hand), `top_products` (best or worst sellers
-in a period), `win_back` (customers "under threat of leaving" by RFM, with names: this
+in a period), `top_customers`, `new_customers`, `channels`, `weekdays` (who buys and how:
+`agents.customer_figures`; names go to staff only), `compare` (orders, revenue and average check in two periods, with the
+change in percent, computed here), `win_back` (customers "under threat of leaving" by RFM, with names: this
 text goes to staff only), `missing` (the data has no such thing: said plainly). A period
 with no data says so with the span the data covers, never a zero that looks like a fact.
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from agents import customer_figures as C
 from agents.sales import segment_members
 from agents.search import rubles
 from agents.wording import number
@@ -56,6 +59,8 @@ def answer_figure(question: dict, store, now: date) -> dict:
         return {**base, **stock(store.catalog, question)}
     if code == "win_back":
         return {**base, **win_back(store.customers, orders, now)}
+    if code == "compare":
+        return {**base, **compare(orders, store.catalog, question, span)}
     period = question["period"]
     base["period"] = period.label if period else "всё время"
     chosen = [o for o in orders if not period or period.holds(o["date"])]
@@ -63,6 +68,14 @@ def answer_figure(question: dict, store, now: date) -> dict:
                                                      and period.end.isoformat() >= span[0]))
     if code == "top_products":
         return {**base, **top_products(chosen, store.catalog, question)}
+    if code == "top_customers":
+        return {**base, **C.top_customers(chosen, store.customers, question)}
+    if code == "new_customers":
+        return {**base, **C.new_customers(orders, store.customers, period)}
+    if code == "channels":
+        return {**base, **C.channels(chosen)}
+    if code == "weekdays":
+        return {**base, **C.weekdays(chosen)}
     return {**base, **sales(chosen, store.catalog, question)}
 
 
@@ -73,7 +86,8 @@ def sales(orders: list[dict], catalog: list[dict], question: dict) -> dict:
         mine = orders                       # every order, also of goods no longer in the catalog
     revenue = sum(o["amount"] for o in mine)
     return {"metric": question["metric"], "orders": len(mine), "units": sum(o["quantity"] for o in mine),
-            "revenue": revenue, "average_check": round(revenue / len(mine)) if mine else 0}
+            "revenue": revenue, "average_check": round(revenue / len(mine)) if mine else 0,
+            "buyers": len({o["customer_id"] for o in mine})}
 
 
 def stock(catalog: list[dict], question: dict) -> dict:
@@ -99,7 +113,40 @@ def top_products(orders: list[dict], catalog: list[dict], question: dict) -> dic
     ranked = sorted(goods, key=lambda pid: (units[pid], revenue[pid], pid), reverse=not question["worst"])
     return {"worst": question["worst"],
             "products": [{"id": pid, "name": goods[pid]["name"], "units": units[pid],
-                          "revenue": revenue[pid]} for pid in ranked[:TOP]]}
+                          "revenue": revenue[pid]} for pid in ranked[:question.get("rows", TOP)]]}
+
+
+def compare(orders: list[dict], catalog: list[dict], question: dict, span) -> dict:
+    """The sales figure of each of the two periods (earlier first) and the change between them."""
+    rows = []
+    for period in question["periods"]:
+        covered = bool(span) and period.start.isoformat() <= span[1] and period.end.isoformat() >= span[0]
+        chosen = [o for o in orders if period.holds(o["date"])]
+        rows.append({"period": period.label, "covered": covered, **sales(chosen, catalog, question)})
+    before, after = rows
+
+    def change(key: str) -> int | None:
+        return round((after[key] - before[key]) * 100 / before[key]) if before[key] else None
+
+    figure = {"metric": question["metric"], "periods": rows,
+              "change": {key: change(key) for key in ("revenue", "orders", "average_check")}}
+    if question.get("by_kind"):
+        figure["kinds"] = kinds_compared(orders, catalog, question)
+    return figure
+
+
+def kinds_compared(orders: list[dict], catalog: list[dict], question: dict) -> list[dict]:
+    """Revenue per kind of goods in the two periods, the fastest growing first."""
+    kind = {p["id"]: p["type"] for p in catalog if goods_filter(question)(p)}
+    before, after = (Counter(), Counter())
+    for counter, period in zip((before, after), question["periods"]):
+        for o in orders:
+            if o["product_id"] in kind and period.holds(o["date"]):
+                counter[kind[o["product_id"]]] += o["amount"]
+    rows = [{"kind": label(PRODUCT_TYPES, k), "before": before[k], "after": after[k],
+             "change": round((after[k] - before[k]) * 100 / before[k]) if before[k] else None}
+            for k in set(before) | set(after)]
+    return sorted(rows, key=lambda r: (r["change"] is None, -(r["change"] or 0), r["kind"]))
 
 
 def win_back(customers: list[dict], orders: list[dict], now: date) -> dict:
@@ -142,10 +189,12 @@ def _sales(f: dict) -> str:
     goods = f" ({f['goods']})" if f["goods"] else ""
     head = {"revenue": f"Выручка за период «{f['period']}»{goods}: {rubles(f['revenue'])}",
             "orders": f"Заказов за период «{f['period']}»{goods}: {number(f['orders'])}",
-            "average_check": f"Средний чек за период «{f['period']}»{goods}: {rubles(f['average_check'])}"}
+            "average_check": f"Средний чек за период «{f['period']}»{goods}: {rubles(f['average_check'])}",
+            "buyers": f"Покупателей за период «{f['period']}»{goods}: {number(f['buyers'])}"}
     rest = {"revenue": f"заказов: {number(f['orders'])}, средний чек {rubles(f['average_check'])}",
             "orders": f"продано изделий: {number(f['units'])}, выручка {rubles(f['revenue'])}",
-            "average_check": f"заказов: {number(f['orders'])}, выручка {rubles(f['revenue'])}"}
+            "average_check": f"заказов: {number(f['orders'])}, выручка {rubles(f['revenue'])}",
+            "buyers": f"заказов: {number(f['orders'])}, выручка {rubles(f['revenue'])}"}
     return f"{head[f['metric']]}; {rest[f['metric']]}."
 
 
@@ -184,5 +233,41 @@ def _win_back(f: dict) -> str:
                       f"не возвращались): всего {f['total']}, самые ценные:", *rows])
 
 
+def _percent_change(change: int | None) -> str:
+    if change is None:
+        return "сравнить не с чем"
+    return "без изменений" if change == 0 else f"{change:+d}\u00a0%".replace("-", "−")
+
+
+def _compare(f: dict) -> str:
+    if not f["data_from"]:
+        return "В базе пока нет заказов."
+    before, after = f["periods"]
+    goods = f" ({f['goods']})" if f["goods"] else ""
+    missing = [row["period"] for row in (before, after) if not row["covered"]]
+    if missing:
+        return (f"За период «{missing[0]}» данных о заказах нет: в базе заказы с "
+                f"{russian_day(f['data_from'])} по {russian_day(f['data_to'])}.")
+    change = f["change"]
+    lines = [f"Сравнение{goods}: «{before['period']}» → «{after['period']}».",
+             f"Выручка: {rubles(before['revenue'])} → {rubles(after['revenue'])} ({_percent_change(change['revenue'])}).",
+             f"Заказов: {number(before['orders'])} → {number(after['orders'])} ({_percent_change(change['orders'])}).",
+             f"Средний чек: {rubles(before['average_check'])} → {rubles(after['average_check'])} "
+             f"({_percent_change(change['average_check'])})."]
+    if f.get("kinds"):
+        lines.append("Выручка по видам, от самого быстрого роста: " + "; ".join(
+            f"{k['kind']} {rubles(k['before'])} → {rubles(k['after'])} ({_percent_change(k['change'])})"
+            for k in f["kinds"]) + ".")
+    return "\n".join(lines)
+
+
+def _about_orders(text):
+    """A figure of the orders in a period: the gap in the data said first, if there is one."""
+    return lambda f: _no_orders(f) or text(f)
+
+
 _TEXTS = {"missing": _missing, "sales": _sales, "stock": _stock, "top_products": _top,
-          "win_back": _win_back}
+          "compare": _compare, "win_back": _win_back,
+          "top_customers": _about_orders(lambda f: C.top_customers_text(f, russian_day)),
+          "new_customers": _about_orders(C.new_customers_text),
+          "channels": _about_orders(C.channels_text), "weekdays": _about_orders(C.weekdays_text)}

@@ -6,12 +6,19 @@ Progress lives in the profile: `profile["taste_progress"] = {"index": i, "answer
 {"text", "value", "status"}}}`, where `index` is the question awaiting its answer (the
 number of questions once complete). `record` turns the message into the answer to it
 (codes of `agents.language.vocabulary`; an answer it cannot read is kept as free text and the
-questionnaire moves on, so it never asks the same thing forever) and saves the profile
+questionnaire moves on, so it never asks the same thing forever; a message with nothing
+to read ("ааааа"), "продолжим" after a question elsewhere, or a question about the
+questionnaire ("сколько ещё вопросов?", "зачем это?") gets its answer and the same
+question again) and saves the profile
 before the answer streams. A new user, or "начать заново", starts at question 1 and the
 message is not an answer. After the last question `record` writes `profile["taste"]`
 (`metals`, `stones`, `styles`, `budget_max`... which the consultant's search reads; an
 earlier taste stays until a new one is complete); `respond` asks the next question, or
 sums the profile up and offers to pick jewelry.
+
+An option may also be picked by its place in the list ("второй", "вариант 2", "1 и 3",
+"последний"), when the answer is nothing but such picks: the picked options' labels are then
+read as if the customer had written them.
 
 What it leaves out: branching questions, editing one answer, reading several answers from
 one message. Metals, stones and budget are read by `agents.preferences`; the other
@@ -30,6 +37,7 @@ from agents import preferences as P
 from agents.answering import write_answer
 from agents.base import Agent, AgentContext, InputState, chat_messages, profile_of
 from agents.search import rubles
+from agents.taste_again import AGAIN, asked_again
 from agents.language import Vocabulary, find_matches, normalize, tokens, vocabulary as V, wishes as W
 from agents.language.taste_words import COLORS, EARRINGS, SIZES, WEAR
 
@@ -48,6 +56,31 @@ _RESTART = re.compile(
     r"(?:начать|начнем|начни|давай(?:те)?|пройти|пройду|заполнить|анкет\w*)\s+(?:\w+\s+)?"
     r"(?:заново|сначала|с начала|еще раз|снова)|^\W*(?:заново|сначала|с начала)\W*$|"
     r"сброс\w*\s+анкет|перепройти")
+# An answer that is only picks of listed options: "второй", "вариант 2", "1 и 3", "последний".
+_PICK_FILLER = frozenset("вариант варианты варианта варианты номер номера ответ и или а также пожалуй "
+                         "наверное наверно мне нравится нравятся ближе выбираю выберу давайте скорее "
+                         "вот это то".split())
+_PICK_ORDINAL = re.compile(r"(перв|втор|трет|четверт|пят|шест|седьм|восьм|девят|десят)"
+                           r"(?:ый|ой|ий|ая|ое|ую|ые|ых|ого|ей)")
+_ORDINAL_INDEX = {stem: i for i, stem in enumerate(
+    "перв втор трет четверт пят шест седьм восьм девят десят".split())}
+
+
+def picked_options(text: str, count: int) -> list[int]:
+    """Indices of the options picked by place ("второй и последний" -> [1, count - 1]); [] when
+    the text says anything else, or a place beyond the list."""
+    picks: list[int] = []
+    for word in re.findall(r"[а-яё]+|\d+", normalize(text)):
+        if word in _PICK_FILLER:
+            continue
+        ordinal = _PICK_ORDINAL.fullmatch(word)
+        index = (int(word) - 1 if word.isdigit() else _ORDINAL_INDEX[ordinal[1]] if ordinal else
+                 count - 1 if word.startswith("последн") else None)
+        if index is None or not 0 <= index < count:
+            return []
+        if index not in picks:
+            picks.append(index)
+    return picks
 
 
 def table_codes(text: str, table: dict) -> list[str]:
@@ -105,6 +138,17 @@ class Question:
     parse: Callable[[str], dict] | None = None  # None: table_codes into `key`
 
     def read(self, text: str) -> dict:
+        value = self._read_words(text)
+        if any(value.values()):
+            return value
+        labels = list(self.table.values())
+        picks = [labels[i][0] for i in picked_options(text, len(labels))]
+        if self.key == "budget" and len(picks) > 1:      # "1 и 2": from the lowest to the highest
+            low, high = self._read_words(picks[0]), self._read_words(picks[-1])
+            return {"budget_min": low["budget_min"], "budget_max": high["budget_max"]}
+        return self._read_words(", ".join(picks)) if picks else value
+
+    def _read_words(self, text: str) -> dict:
         return self.parse(text) if self.parse else {self.key: table_codes(text, self.table)}
 
     def asked(self, number: int, total: int) -> str:
@@ -180,7 +224,9 @@ def summary(taste: dict) -> str:
 
 class TasteState(InputState, total=False):
     profile: dict
-    step: str                    # "started", "recorded", "review" (already complete)
+    step: str                    # "started", "recorded", "review" (already complete), or the
+                                 # question again: "resumed" ("продолжим"), "unclear" ("ааааа"),
+                                 # "how_many" ("сколько ещё вопросов?"), "why" ("зачем это?")
     recorded: str | None         # the status of the answer just recorded
     index: int                   # the question asked now; TOTAL when complete
     taste: dict                  # the profile built so far
@@ -196,6 +242,9 @@ async def record(state: TasteState, runtime: Runtime[AgentContext]) -> dict:
     progress, recorded = profile.get("taste_progress"), None
     if progress is None or _RESTART.search(normalize(message)):
         step, progress = "started", {"index": 0, "answers": {}}
+    elif progress["index"] < TOTAL and not any(QUESTIONS[progress["index"]].read(message).values()) and \
+            (again := asked_again(message)):
+        step = again            # not an answer: the question again ("продолжим", "ааааа", "сколько ещё?")
     elif progress["index"] < TOTAL:
         question = QUESTIONS[progress["index"]]
         value = question.read(message)
@@ -206,7 +255,7 @@ async def record(state: TasteState, runtime: Runtime[AgentContext]) -> dict:
     else:
         step = "review"
     taste = build_taste(progress["answers"])
-    if step != "review":
+    if step in ("started", "recorded"):
         changes = {"taste_progress": progress, **({"taste": taste} if progress["index"] == TOTAL else {})}
         # One transaction, touching only the questionnaire's keys: durable before the answer
         # streams, and a concurrent update by another agent is never lost.
@@ -229,6 +278,8 @@ def draft_answer(state: TasteState) -> str:
         opening = INTRO
     elif step == "review":
         opening = "Ваша анкета уже заполнена. Чтобы пройти её заново, напишите «начать заново»."
+    elif step in AGAIN:
+        opening = AGAIN[step].format(total=TOTAL, left=TOTAL - index)
     else:
         said = describe(QUESTIONS[index - 1], taste)
         opening = ACKS[state["recorded"]].format(said=said)

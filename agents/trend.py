@@ -27,13 +27,15 @@ from langgraph.runtime import Runtime
 
 from agents.answering import write_answer
 from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store
+from agents.dialogue import dialogue_of
 from agents.goods import Goods, goods_in
 from agents.search import product_card, rubles
 from agents.trend_brief import brief
 from agents.trend_goods import pieces_for, trends_with_goods
 from agents.wording import decimal
 from agents.trends_math import HALF_LIFE_DAYS, WINDOW_DAYS, emerging_trends, score_trends, trends_in
-from agents.language import find_codes, parse_budget
+from agents.language import find_codes, parse_budget, words
+from agents.language.cues import MORE_LIKE_THESE, YES
 from agents.language.wishes import RECIPIENTS
 from agents.language.vocabulary import TRENDS
 
@@ -76,6 +78,9 @@ class TrendState(InputState, total=False):
     named: list[str]              # TRENDS codes the answer is about, best first
     relevant: list[str]           # TRENDS codes the subject has pieces for
     pieces: list[dict]            # product cards (+ "trend", "trend_label"), in `named` order
+    more: bool                    # "покажи такие" after the trends: more of the same trends
+    which: list[str]              # "да" to "рассказать подробнее?": the pieces shown, to choose
+    seen: list[str]               # product ids of these trends shown before
     trends: list[dict]            # agents.trends_math.score_trends rows, best first
     emerging: list[dict]          # agents.trends_math.emerging_trends
     newest: str | None            # the newest article's date, "YYYY-MM-DD"
@@ -84,6 +89,16 @@ class TrendState(InputState, total=False):
 
 async def understand(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
     goods = goods_in(state["message"])
+    dialogue = dialogue_of(state.get("profile"))
+    before, said = dialogue.get("trend"), words(state["message"])
+    if before and dialogue.get("shown") and said and set(said) <= YES:
+        # "да" to "Хотите, расскажу подробнее о каком-нибудь из них?": which one
+        return {"focus": [], "staff": runtime.context.staff, "which": dialogue["shown"], **before}
+    if before and not goods.named and MORE_LIKE_THESE.search(" ".join(said)):
+        # "покажи такие", "а ещё?" after the trends: more pieces of the same trends
+        return {"focus": [], "staff": runtime.context.staff, "more": True, "named": before["named"],
+                "subject": before["subject"], "budget": before["budget"], "for_men": before["for_men"],
+                "seen": before.get("seen") or []}
     return {"focus": trends_in(state["message"], TRENDS), "staff": runtime.context.staff,
             "subject": {"types": list(goods.types), "metals": list(goods.metals), "stones": list(goods.stones)},
             "budget": list(parse_budget(state["message"])),
@@ -100,7 +115,13 @@ async def score(state: TrendState, runtime: Runtime[AgentContext]) -> dict:
     if men:
         catalog = [p for p in catalog if p["recipient"] != "women"]
     relevant = trends_with_goods(subject, catalog) if subject.named or men else set(TRENDS)
-    if state["focus"]:
+    if state.get("which"):             # the pieces shown, again: which one to tell about
+        by_id = {p["id"]: p for p in store.catalog}
+        return {**figures, "pieces": [product_card(by_id[i]) for i in state["which"] if i in by_id]}
+    if state.get("more"):              # the trends before, without the pieces seen
+        named = list(state["named"])
+        catalog = [p for p in catalog if p["id"] not in set(state.get("seen") or ())]
+    elif state["focus"]:
         named = list(state["focus"])
     else:
         named = [r["code"] for r in figures["trends"] if r["mentions"] and r["code"] in relevant]
@@ -186,7 +207,8 @@ def draft_answer(state: TrendState) -> str:
 
 
 def pieces_line(pieces: list[dict]) -> str:
-    return "; ".join(f"{p['name']} — {rubles(p['price'])} (тенденция: {p['trend_label']})"
+    return "; ".join(f"{p['name']} — {rubles(p['price'])}"
+                     + (f" (тенденция: {p['trend_label']})" if p.get("trend_label") else "")
                      for p in pieces) or "подходящих изделий в каталоге нет"
 
 
@@ -271,9 +293,17 @@ def metadata(state: dict) -> dict:
 
 
 def remember(state: dict) -> dict:
-    """The pieces named, so that "покажи первое" next means the first of them."""
+    """The pieces named, so that "покажи первое" next means the first of them; the trends
+    and their subject, so that "покажи такие" next shows more of them (`seen`: every piece
+    of these trends shown so far)."""
     pieces = state.get("pieces") or []
-    return {"shown": [p["id"] for p in pieces], "focus": None} if pieces else {}
+    ids = [p["id"] for p in pieces]
+    seen = [*(state.get("seen") or []), *ids] if state.get("more") else state.get("seen") or ids \
+        if state.get("which") else ids
+    trend = {"trend": {"named": state.get("named") or [], "subject": state.get("subject") or {},
+                       "budget": state.get("budget") or [None, None], "for_men": state.get("for_men", False),
+                       "seen": seen}}
+    return {"shown": ids, "focus": None, **trend} if pieces else trend
 
 
 AGENT = Agent(

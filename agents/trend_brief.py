@@ -64,6 +64,10 @@ def brief(state: dict) -> str:
     rising = [e["code"] for e in state["emerging"]]
     named, focus, subject = state["named"], state.get("focus") or [], state.get("subject") or {}
     labels = [by_code[c]["label"] for c in named]
+    if state.get("which"):              # "да" to "рассказать подробнее?"
+        return which_of_them(state.get("pieces") or [])
+    if state.get("more"):               # "покажи такие" after the trends
+        return more_of_them(labels, state.get("pieces") or [])
     if focus:
         sentences = [verdict(by_code[c], place[c], c in rising) for c in focus[:2]]
     elif any(subject.get(k) for k in ("types", "metals", "stones")):
@@ -85,3 +89,23 @@ def brief(state: dict) -> str:
         sentences.append("Подходящих изделий в нашем каталоге сейчас нет, но я с радостью подберу "
                          "что-нибудь близкое.")
     return " ".join(sentences)
+
+
+def more_of_them(labels: list[str], pieces: list[dict]) -> str:
+    """More pieces of the trends named before, or that there are no others."""
+    if not pieces:
+        return (f"Других украшений в духе этих тенденций ({_listed(labels)}) у нас сейчас нет. "
+                "Хотите, подберу что-нибудь по вашим пожеланиям — например, по металлу или бюджету?"
+                if labels else "Других украшений в духе этих тенденций у нас сейчас нет.")
+    return (f"Вот ещё украшения в духе тенденций ({_listed(labels)}): "
+            + _listed([f"{p['name']} — {rubles(p['price'])}" for p in pieces]) + ". "
+            + ("Хотите, расскажу о нём подробнее?" if len(pieces) == 1
+               else "Хотите, расскажу подробнее о каком-нибудь из них?"))
+
+
+def which_of_them(pieces: list[dict]) -> str:
+    """"Да" to the offer to tell more: the pieces shown, numbered, to choose from."""
+    if len(pieces) == 1:
+        return f"Конечно! Напишите «расскажи о нём» — и я расскажу о {pieces[0]['name']} подробнее."
+    listed = "; ".join(f"{n}. {p['name']} — {rubles(p['price'])}" for n, p in enumerate(pieces, 1))
+    return f"Конечно! О каком из них рассказать подробнее: {listed}? Напишите номер или название."

@@ -203,11 +203,12 @@ _ZODIAC_WORDS = re.compile(r"камн|камен|камуш|металл|зна�
                            r"подход|подойд|подар|\bона?\b")
 
 
-def sign_named(text: str) -> str | None:
+def sign_named(text: str, *, context: bool = False) -> str | None:
     """The sign a question names, in any case, when it speaks of signs, stones or presents:
-    "какой камень подойдёт Скорпиону?" -> "Скорпион"; "Лев Толстой" -> None."""
+    "какой камень подойдёт Скорпиону?" -> "Скорпион"; "Лев Толстой" -> None. With
+    `context` (the conversation is about signs already: "а Весам?"), no such word is needed."""
     low = normalize(text)
-    if not _ZODIAC_WORDS.search(low):
+    if not context and not _ZODIAC_WORDS.search(low):
         return None
     m = _SIGN_NAMED.search(low)
     return list(_SIGN_FORMS)[int(m.lastgroup[1:])] if m else None

@@ -57,8 +57,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[keys.METRICS] = Metrics()
     app[keys.TRAFFIC] = Traffic(settings.max_streams, settings.rate_limit, settings.rate_window,
                                 settings.address_rate_limit, max_total=settings.max_streams_total)
-    app[keys.CALLERS] = Callers(settings.staff_token, settings.api_keys, settings.trusted_proxies)
-    app[keys.UNKNOWN_RUNS] = FailedAttempts(UNKNOWN_RUN_LIMIT, 60, "rate_limited")
+    app[keys.CALLERS] = Callers(settings.staff_token, settings.api_keys, settings.trusted_proxies,
+                                metrics_token=settings.metrics_token)
+    app[keys.UNKNOWN_RUNS] = FailedAttempts(UNKNOWN_RUN_LIMIT, 60, "rate_limited", "unknown_runs")
     app.cleanup_ctx.extend([store_ctx, runs_ctx, shared_traffic_ctx, identity_ctx, llm_ctx, orchestrator_ctx])
     app.on_shutdown.append(drain_streams)
     setup_routes(app)
@@ -107,7 +108,8 @@ async def runs_ctx(app: web.Application):
 
 
 async def shared_traffic_ctx(app: web.Application):
-    """With Redis, the rate limits and the open streams count those of every node."""
+    """With Redis, the rate limits, the unknown run ids and the open streams count those of
+    every node."""
     settings = app[keys.SETTINGS]
     if not settings.redis_url:
         yield
@@ -116,6 +118,7 @@ async def shared_traffic_ctx(app: web.Application):
     shared = app[keys.TRAFFIC].shared = SharedTraffic(
         settings.redis_url, prefix=settings.redis_prefix,
         stream_lifetime=settings.total_timeout + settings.resume_window + settings.heartbeat + 60)
+    app[keys.UNKNOWN_RUNS].shared = shared
     yield
     await shared.close()
 

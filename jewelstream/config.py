@@ -35,6 +35,7 @@ class Settings:
     heartbeat: float = 15.0                # idle seconds before a ": ping" comment
     write_timeout: float = 60.0            # a client that takes no byte this long is dropped
     staff_token: str | None = None         # unset: the analysis agent is refused
+    metrics_token: str | None = None       # a scraper's bearer for /metrics (it unlocks nothing else)
     # The answer's length bound. max_completion_tokens is sent to the endpoint, but some
     # OpenAI-compatible servers ignore it, so the answer node also stops reading after
     # max_answer_chars characters (and closes the upstream request).
@@ -146,6 +147,7 @@ class Settings:
             heartbeat=number("JEWELSTREAM_HEARTBEAT", cls.heartbeat),
             write_timeout=number("JEWELSTREAM_WRITE_TIMEOUT", cls.write_timeout),
             staff_token=env.get("JEWELSTREAM_STAFF_TOKEN") or None,
+            metrics_token=env.get("JEWELSTREAM_METRICS_TOKEN") or None,
             max_answer_tokens=number("JEWELSTREAM_MAX_ANSWER_TOKENS", cls.max_answer_tokens, int),
             max_answer_chars=number("JEWELSTREAM_MAX_ANSWER_CHARS", cls.max_answer_chars, int),
             temperature=number("JEWELSTREAM_TEMPERATURE", cls.temperature),

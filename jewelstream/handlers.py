@@ -20,6 +20,7 @@ from jewelstream.identity import NEW_BROWSER
 from jewelstream.middlewares import readable_json
 from jewelstream.requests import ChatRequest, Refusal, read_get, read_post, user_id_of
 from jewelstream.runs import http as runs
+from jewelstream.runs.registry import LOG_WAIT
 from jewelstream.sse import EventStream
 from jewelstream.store import StorageUnavailable
 
@@ -40,43 +41,60 @@ async def index(request: web.Request) -> web.FileResponse:
 
 
 async def static_file(request: web.Request) -> web.FileResponse:
-    """A file of the page's folder. A missing file, a folder or a path out of it is a JSON
-    404 (aiohttp's static route answered a missing file with an empty 404 of its own)."""
+    """A file of the page's folder. A missing file, a folder, a path out of it or a name no
+    file can have (a NUL byte, which the OS refuses with an error) is a JSON 404 (aiohttp's
+    static route answered a missing file with an empty 404 of its own)."""
     root = STATIC_DIR.resolve()
+    if "\x00" in request.match_info["path"]:
+        raise web.HTTPNotFound()
     path = (root / request.match_info["path"]).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise web.HTTPNotFound()
     return web.FileResponse(path)
 
 
-def deployment(settings, traffic) -> dict:
+def deployment(settings, traffic=None) -> dict:
     """Where what is kept and what is in flight live, so how many nodes may serve, and
-    the open streams (of all nodes: as this process last heard from Redis)."""
+    (given `traffic`) the open streams (of all nodes: as this process last heard from Redis)."""
     several = bool(settings.database_url and settings.redis_url)
-    return {"store": "postgresql" if settings.database_url else "sqlite",
+    kind = {"store": "postgresql" if settings.database_url else "sqlite",
             "in_flight": "redis" if settings.redis_url else "this node",
-            "nodes": "several" if several else "single",
-            "open_streams": {"this_process": len(traffic.active),
-                             "all_nodes": traffic.shared.total if traffic.shared else None}}
+            "nodes": "several" if several else "single"}
+    if traffic is None:
+        return kind
+    return {**kind, "open_streams": {"this_process": len(traffic.active),
+                                     "all_nodes": traffic.shared.total if traffic.shared else None}}
 
 
 async def health(request: web.Request) -> web.Response:
     """200 and "ok" while the server can answer and keep what it is told; 503 while the
-    database cannot be written (full disk, read-only or vanished file)."""
+    database cannot be written (full disk, read-only or vanished file).
+
+    The details (the LLM's address, its last error and models, the storage's error text,
+    which may name the database's host and user, the load) only with the staff token, as
+    Spring Boot's `show-details: when-authorized`; anyone else (a load balancer, the kiosk
+    page) gets what it needs: whether to send traffic here, and the page's settings."""
     settings = request.app[keys.SETTINGS]
     storage = await request.app[keys.STORE].check()
-    return web.json_response({
+    openai = settings.llm == "openai"
+    body = {
         "status": "ok" if storage["writable"] else "storage_unavailable",
-        "storage": storage,
-        "deployment": deployment(settings, request.app[keys.TRAFFIC]),
+        "storage": {"writable": storage["writable"]},
+        "deployment": deployment(settings),
         "llm": settings.llm,
-        "model": settings.model if settings.llm == "openai" else None,
-        "upstream": await _upstream(request) if settings.llm == "openai" else None,
+        "model": settings.model if openai else None,    # the page's mode badge names it
+        "upstream": {"state": request.app[keys.UPSTREAM].report()["state"]} if openai else None,
         "agents": list(request.app[keys.ORCHESTRATOR].agents),
-        "event_loop": type(asyncio.get_running_loop()).__module__.split(".")[0],   # uvloop or asyncio
         "staff_required": True,
         "kiosk_idle_seconds": settings.kiosk_idle_seconds,
-    }, status=200 if storage["writable"] else 503)
+    }
+    if is_staff(request):
+        body.update(storage=storage, deployment=deployment(settings, request.app[keys.TRAFFIC]),
+                    upstream=await _upstream(request) if openai else None,
+                    event_loop=type(asyncio.get_running_loop()).__module__.split(".")[0])   # uvloop or asyncio
+    # Never kept by a cache: the answer depends on the caller's token and changes.
+    return web.json_response(body, status=200 if storage["writable"] else 503,
+                             headers={"Cache-Control": "no-store", "Vary": "Authorization"})
 
 
 async def agent_list(request: web.Request) -> web.Response:
@@ -87,7 +105,13 @@ async def agent_list(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    """The Prometheus text format (jewelstream/metrics.py)."""
+    """The Prometheus text format (jewelstream/metrics.py), for staff or a scraper with the
+    metrics token: the shop's traffic and its LLM usage, which /api/staff/usage guards too."""
+    caller = request.app[keys.CALLERS].of(request)
+    if not (caller.staff or caller.metrics):
+        if caller.bearer:
+            raise Refusal(403, "forbidden")
+        raise Refusal(401, "forbidden", headers={"WWW-Authenticate": "Bearer"})
     return web.Response(body=request.app[keys.METRICS].exposition(),
                         headers={"Content-Type": CONTENT_TYPE_LATEST})
 
@@ -181,9 +205,11 @@ async def _stream(request: web.Request, user_id: str, chat: ChatRequest, names: 
             if chat.history:
                 chat = dataclasses.replace(chat, history=await verified_history(app[keys.STORE], user_id,
                                                                                 chat.history))
-        except BaseException:
-            if place is not None:              # refused: its place is given up
-                app[keys.RUNS].release(*place)
+        except BaseException as exc:
+            ended = app[keys.RUNS].release(*place) if place is not None else None   # refused: its place given up
+            if ended is not None and not isinstance(exc, asyncio.CancelledError):
+                # The refusal goes out once the log has the end (a client that left waits for nothing).
+                await asyncio.wait([ended], timeout=LOG_WAIT)
             raise
         stream = EventStream(request, heartbeat=settings.heartbeat, write_timeout=settings.write_timeout)
         # The answer is a run (jewelstream/runs/): it goes on if this connection drops. It

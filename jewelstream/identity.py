@@ -47,7 +47,9 @@ class Identity:
     def browser_of(self, request: web.Request) -> tuple[str, bool]:
         """(browser id, whether it is new and its cookie must be set)."""
         browser, _, signature = request.cookies.get(COOKIE, "").partition(".")
-        if browser and hmac.compare_digest(signature, self._sign(browser)):
+        # Ours are ASCII (and compare_digest refuses other strings; a cookie's bytes may be any).
+        ours = browser.isascii() and signature.isascii()
+        if browser and ours and hmac.compare_digest(signature, self._sign(browser)):
             return browser, False
         return secrets.token_urlsafe(18), True
 

@@ -80,7 +80,7 @@ def describe(error: BaseException) -> dict:
 
 
 def public_url(url: str | None) -> str | None:
-    """`url` without a user, password or query (/health is public; a key may hide there)."""
+    """`url` without a user, password or query (a key may hide there; /health shows it to staff)."""
     if url is None:
         return None
     parts = urlsplit(url)

@@ -23,7 +23,7 @@ import logging
 from typing import AsyncIterator, Awaitable, Callable, Mapping
 
 from agents import (Agent, AgentContext, AnswerCut, AnswerLimits, AnswerNote, AnswerUsage, Step, ToolProducts,
-                    choose_agents, dialogue_of, history_for, updated, word_bounded)
+                    choose_agents, dialogue_of, for_agents, history_for, updated, word_bounded)
 from jewelstream import events
 from jewelstream.agent_runs import AgentFailed, merge_runs, with_products
 from jewelstream.failures import describe_failure
@@ -70,7 +70,7 @@ class Orchestrator:
         the staff flag in its context only words a polite refusal."""
         if request.task_type:
             return [request.task_type]
-        return choose_agents(request.message, await turn, self.agents, staff=staff)
+        return choose_agents(for_agents(request.message), await turn, self.agents, staff=staff)
 
     async def stream(self, user_id: str, request: ChatRequest, names: list[str] | None, *,
                      staff: bool = False, flat_metadata: bool = False,
@@ -100,7 +100,9 @@ class Orchestrator:
         profile = await turn
         context = AgentContext(store=self.store, limits=self.limits, staff=staff,
                                shop_facts=self.shop_facts, asked=log_question.now, **self.context_parts)
-        inputs = {"user_id": user_id, "message": request.message,
+        # An English request is read in Russian (agents.language.english); the log and the
+        # dialogue keep what the customer wrote.
+        inputs = {"user_id": user_id, "message": for_agents(request.message),
                   "history": history_for(dialogue_of(profile), request.history)}
         # Each agent gets its own copy of the profile when several answer together.
         runs = {name: self._run(self.agents[name],

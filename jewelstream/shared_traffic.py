@@ -1,10 +1,16 @@
-"""What all nodes count together in Redis: the rate limits and the open streams.
+"""What all nodes count together in Redis: the rate limits, failed attempts and the open
+streams.
 
 With `JEWELSTREAM_REDIS_URL` set, `Traffic.admit` asks this instead of its own memory: one
 script per request, atomic in Redis, keeps a sliding window per user id and per client
 address (a sorted set of request times by Redis's own clock, so the nodes' clocks do not
 matter) and answers the seconds to wait, or 0 and counts the request. A refused request
-is not counted, as in memory.
+is not counted, as in memory. The same script counts an address's failed attempts (run
+ids found nowhere: attempts.py), so a guesser's limit holds for all nodes together.
+
+When Redis errs or does not answer within `TIMEOUT` seconds, a check answers None and the
+caller counts in its own memory, per process, as without Redis (never a refusal or a 500
+because the counter is away); the warning is logged at most every `QUIET` seconds.
 
 Open streams: each stream of every node is a member of one sorted set while it is open
 (scored with the time it expires by itself, so a dead node's streams drop out); each
@@ -17,10 +23,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 
 import redis.asyncio as redis
 
 log = logging.getLogger(__name__)
+
+TIMEOUT = 1.0           # seconds a check may wait for Redis before this process counts alone
+QUIET = 10.0            # seconds between two warnings that Redis is away
 
 # KEYS: the windows to check; ARGV: the window (seconds), then one limit per key (0: none).
 _SLIDING_WINDOW = """
@@ -66,13 +76,30 @@ class SharedTraffic:
         self._open_streams = self.redis.register_script(_OPEN_STREAMS)
         self._node = secrets.token_hex(6)
         self._changes: set[asyncio.Task] = set()
+        self._warned = float("-inf")
 
     async def wait_seconds(self, user_id: str, address: str, user_limit: int, address_limit: int,
-                           window: float) -> float:
-        """0 and the request counted, or the seconds until the user or address may ask again."""
+                           window: float) -> float | None:
+        """0 and the request counted, or the seconds until the user or address may ask
+        again; None when Redis cannot tell."""
         keys = [f"{self.prefix}rate:user:{user_id}", f"{self.prefix}rate:address:{address}"]
-        answer = await self._script(keys=keys, args=[window, user_limit, address_limit, secrets.token_hex(4)])
-        return float(answer)
+        return await self._window(keys, [window, user_limit, address_limit])
+
+    async def attempt(self, kind: str, address: str, limit: int, window: float) -> float | None:
+        """0 and one failed attempt of `address` counted (`kind`: what failed), or the
+        seconds until it may try again; None when Redis cannot tell."""
+        return await self._window([f"{self.prefix}attempts:{kind}:{address}"], [window, limit])
+
+    async def _window(self, keys: list[str], args: list) -> float | None:
+        try:
+            async with asyncio.timeout(TIMEOUT):
+                return float(await self._script(keys=keys, args=[*args, secrets.token_hex(4)]))
+        except (redis.RedisError, OSError, TimeoutError) as exc:
+            if time.monotonic() - self._warned >= QUIET:
+                self._warned = time.monotonic()
+                log.warning("the shared limits in Redis failed, each process counts alone: %s: %s",
+                            type(exc).__name__, exc)
+            return None
 
     def stream_opened(self, stream_id: int) -> None:
         self._change(stream_id, self.stream_lifetime)

@@ -5,7 +5,8 @@
 - At most `rate_limit` requests per user id and `address_limit` per client address in
   `rate_window` seconds: past either `429` (the address limit holds when a client makes
   up a new user id for each request). `rate_limit=0` turns both off. In memory, so per
-  worker process; with Redis (`shared`, shared_traffic.py) counted across all nodes.
+  worker process; with Redis (`shared`, shared_traffic.py) counted across all nodes (per
+  process again while Redis errs).
 - With Redis, the open streams of all nodes are counted too, and past `max_total` (if
   set) a new stream gets the same `503` as past the per-process limit.
 - Both are checked before any database work, so a refusal costs no write.
@@ -46,6 +47,8 @@ class Traffic:
             return self.check_rate(user_id, address)
         wait = await self.shared.wait_seconds(user_id, address, self.rate_limit, self.address_limit,
                                               self.rate_window)
+        if wait is None:                       # Redis is away: this process counts alone
+            return self.check_rate(user_id, address)
         if wait > 0:
             raise self._limited(math.ceil(wait))
 

@@ -8,7 +8,8 @@ about words, in one place.
 - `number_words`, `budget`: number words to digits, a budget in rubles (`parse_budget`);
 - `kinds`: kinds more specific than the types ("печатка"), and a catalog's own kinds;
 - `vocabulary`: the shop's codes and their Russian labels and stems; `wishes`: the
-  customers' wording of wishes; `cues`: the words that route a message to an agent.
+  customers' wording of wishes; `cues`: the words that route a message to an agent;
+- `english`: a message in English, glossed into the Russian shop words the agents read.
 
 Agents import from here; the server (jewelstream/) only through `agents`' public names.
 What it leaves out: spelling correction, morphology beyond stems, syntax.

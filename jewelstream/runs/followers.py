@@ -7,8 +7,15 @@ its handler task is cancelled with `DISPLACED`, and its stream ends with an `err
 (`resumed_elsewhere`, no id). A caller can thus hold at most `MAX_FOLLOWERS` stream slots
 with one run, however many resumes it sends (each slot is one of `JEWELSTREAM_MAX_STREAMS`).
 
-In memory, per worker process. What it leaves out: the question's own stream (it is not a
-resume; questions are rate-limited).
+In memory, per worker process, also with Redis: what the bound protects is the process's
+own stream slots (`JEWELSTREAM_MAX_STREAMS`), so a run may have four followers in each
+process, and each process keeps the rest of its slots for others; the open streams of all
+nodes have their own bound in Redis (`JEWELSTREAM_MAX_STREAMS_TOTAL`). A count per run in
+Redis would bound the resumes of all nodes, but displacing the oldest then means stopping
+a follower on another node (a message it must poll for), and a node that dies leaves its
+followers counted until an expiry: more moving parts for a bound no process needs.
+What it leaves out: the question's own stream (it is not a resume; questions are
+rate-limited).
 """
 from __future__ import annotations
 

@@ -16,7 +16,8 @@ Only the run's owner (the browser bound to its user id, jewelstream/identity.py)
 a trusted backend (jewelstream/callers.py) may resume or cancel it (`403`); an unknown or
 expired run is `404`. A client address that asked for `UNKNOWN_RUN_LIMIT` run ids found
 nowhere within a minute gets `429` for the next ones until the minute is over (each cost
-up to `FRESH_WAIT` of polling the log); runs that exist are still served.
+up to `FRESH_WAIT` of polling the log); runs that exist are still served. With Redis the
+count is of all nodes (attempts.py).
 """
 from __future__ import annotations
 
@@ -223,10 +224,7 @@ async def _find(request: web.Request) -> Run | RunRecord:
     if target is None and well_formed:
         # Only a guesser asks for many ids that never existed: past the limit no more
         # lookups (a run that exists is still found above, so its owner is never refused).
-        address = request.app[keys.CALLERS].of(request).address
-        unknown = request.app[keys.UNKNOWN_RUNS]
-        unknown.refuse_if_locked(address)
-        unknown.count(address)
+        await request.app[keys.UNKNOWN_RUNS].attempt(request.app[keys.CALLERS].of(request).address)
         if runs.log is not None:
             target = await _fresh(runs, run_id)
     if target is None or runs.expired(_record_of(target)):

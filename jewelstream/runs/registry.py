@@ -81,11 +81,24 @@ class Runs:
                                    and self._lining.pop(record.user_id))
         return lined_up
 
-    def release(self, record: RunRecord, lined_up: asyncio.Future | None) -> None:
-        """A run lined up and never started (its request was refused): its record ends, once
-        it is in the log (nobody waits for it then)."""
-        if lined_up is not None:
-            lined_up.add_done_callback(lambda _: self.log.finish(record.run_id, "stopped", 0, time.time()))
+    def release(self, record: RunRecord, lined_up: asyncio.Future | None) -> asyncio.Task | None:
+        """A run lined up and never started (its request was refused): its record ends once
+        it is in the log, written without lingering (nobody waits for it then). The task is
+        done when the end is written: a refusal that waits for it before it goes out leaves
+        no running record behind, so the browser's next question, on any worker or node,
+        does not wait for a run that will never answer."""
+        if lined_up is None:
+            return None
+        ended = asyncio.ensure_future(self._end_released(record, lined_up))
+        self._closing.add(ended)
+        ended.add_done_callback(self._closing.discard)
+        return ended
+
+    async def _end_released(self, record: RunRecord, lined_up: asyncio.Future) -> None:
+        await asyncio.wait([lined_up])
+        self.log.finish(record.run_id, "stopped", 0, time.time())
+        self.log.hurry()
+        await self.log.flushed()
 
     def start(self, record: RunRecord, make_events, *, since: float, lined_up: asyncio.Future | None = None,
               ahead: list[RunRecord] | None = None) -> Run:

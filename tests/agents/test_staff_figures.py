@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from agents.periods import period_in
+from agents.periods import period_in, periods_in
 from agents.routing import asks_for_staff_data, route_message
 from agents.staff_questions import read_question
 from tests.kit import ORCHESTRATOR, STAFF, db_rows
@@ -161,3 +161,119 @@ def test_analytics_questions_are_recognised_for_customers_and_routed_for_staff(m
 ])
 def test_customer_questions_are_not_mistaken_for_analytics(message):
     assert not asks_for_staff_data(message)
+
+
+async def test_the_customers_who_spent_most_in_the_year_as_many_as_asked(offline_client, db_path):
+    rows = db_rows(db_path, f"""SELECT c.name, count(*), sum(o.amount) FROM orders o JOIN customers c
+        ON c.id = o.customer_id
+        WHERE o.date >= date({NOW}, 'start of month', '-12 months') AND o.date < date({NOW}, 'start of month')
+        GROUP BY c.id ORDER BY sum(o.amount) DESC, count(*) DESC, c.id DESC LIMIT 10""")
+    text, agent, meta = await ask(offline_client, "топ-10 покупателей за год")
+    assert agent == "analysis" and len(meta["figure"]["customers"]) == 10
+    for n, (name, orders, spent) in enumerate(rows, 1):
+        assert f"{n}. {name} — заказов: {orders}, на сумму {rub(spent)}" in text
+
+
+async def test_the_most_active_customers_are_ranked_by_orders(offline_client, db_path):
+    rows = db_rows(db_path, """SELECT c.name, count(*), sum(o.amount) FROM orders o JOIN customers c
+        ON c.id = o.customer_id GROUP BY c.id ORDER BY count(*) DESC, sum(o.amount) DESC, c.id DESC LIMIT 5""")
+    (buyers,), = db_rows(db_path, "SELECT count(DISTINCT customer_id) FROM orders")
+    text, _agent, meta = await ask(offline_client, "Кто самые активные клиенты?")
+    assert f"«всё время»: {buyers} клиентов" in text
+    for n, (name, orders, spent) in enumerate(rows, 1):
+        assert f"{n}. {name} — заказов: {orders}, на сумму {rub(spent)}" in text
+
+
+def month_figures(db_path, month: str) -> tuple[int, int]:
+    return db_rows(db_path, "SELECT coalesce(sum(amount), 0), count(*) FROM orders WHERE date LIKE ?",
+                   f"{month}-%")[0]
+
+
+def change(before: int, after: int) -> str:
+    percent = round((after - before) * 100 / before)
+    return "без изменений" if percent == 0 else f"{percent:+d}\u00a0%".replace("-", "−")
+
+
+async def test_two_named_months_are_compared_earlier_first(offline_client, db_path):
+    (rev9, n9), (rev10, n10) = month_figures(db_path, "2026-09"), month_figures(db_path, "2026-10")
+    text, agent, meta = await ask(offline_client, "Сравни выручку за октябрь и сентябрь")
+    assert agent == "analysis" and [p["period"] for p in meta["figure"]["periods"]] == ["сентябрь 2026", "октябрь 2026"]
+    assert f"Выручка: {rub(rev9)} → {rub(rev10)} ({change(rev9, rev10)})" in text
+    assert f"Заказов: {n9} → {n10} ({change(n9, n10)})" in text
+    assert f"Средний чек: {rub(round(rev9 / n9))} → {rub(round(rev10 / n10))}" in text
+
+
+async def test_one_period_is_compared_with_the_one_before_and_a_follow_up_moves_both(offline_client, db_path):
+    text, _agent, meta = await ask(offline_client, "Как изменилась выручка в октябре?", user="staff-cmp")
+    assert [p["period"] for p in meta["figure"]["periods"]] == ["сентябрь 2026", "октябрь 2026"]
+    (rev_q2,), = db_rows(db_path, "SELECT sum(amount) FROM orders WHERE date BETWEEN '2026-04-01' AND '2026-06-30'")
+    (rev_q3,), = db_rows(db_path, "SELECT sum(amount) FROM orders WHERE date BETWEEN '2026-07-01' AND '2026-09-30'")
+    text, _agent, meta = await ask(offline_client, "а за прошлый квартал?", user="staff-cmp")
+    assert [p["period"] for p in meta["figure"]["periods"]] == ["2-й квартал 2026", "3-й квартал 2026"]
+    assert f"Выручка: {rub(rev_q2)} → {rub(rev_q3)}" in text
+
+
+async def test_a_customer_asking_who_buys_most_gets_no_names(offline_client):
+    text, agent, meta = await ask(offline_client, "кто ваши самые активные клиенты?", headers={}, user="cust2")
+    assert meta.get("refused") is True and "только сотрудникам" in text and "заказов" not in text
+
+
+@pytest.mark.parametrize("text,labels", [
+    ("сравни сентябрь и октябрь", ["сентябрь 2026", "октябрь 2026"]),
+    ("выручка за октябрь по сравнению с сентябрём", ["октябрь 2026", "сентябрь 2026"]),
+    ("сравни этот год с прошлым", ["2026 год (с начала года)", "2025 год"]),
+    ("прошлый месяц и позапрошлый", ["октябрь 2026", "сентябрь 2026"]),
+    ("выручка с начала года", ["2026 год (с начала года)"]),
+])
+def test_every_period_named(text, labels):
+    assert [p.label for p in periods_in(text, date(2026, 11, 1))] == labels
+
+
+async def test_how_many_customers_bought_in_a_month(offline_client, db_path):
+    buyers, orders = db_rows(db_path, "SELECT count(DISTINCT customer_id), count(*) FROM orders WHERE date LIKE '2026-10-%'")[0]
+    assert buyers < orders
+    text, _agent, meta = await ask(offline_client, "Сколько клиентов купили в октябре?")
+    assert meta["figure"]["buyers"] == buyers and f"Покупателей за период «октябрь 2026»: {buyers}" in text
+
+
+async def test_new_customers_are_the_ones_whose_first_order_is_in_the_period(offline_client, db_path):
+    (new,), = db_rows(db_path, """SELECT count(*) FROM (SELECT customer_id, min(date) AS first FROM orders
+        GROUP BY customer_id) WHERE first LIKE '2026-10-%'""")
+    (registered,), = db_rows(db_path, "SELECT count(*) FROM customers WHERE registered LIKE '2026-10-%'")
+    text, _agent, meta = await ask(offline_client, "Сколько новых клиентов в октябре?")
+    assert meta["figure"]["code"] == "new_customers" and meta["figure"]["new"] == new
+    assert f"«октябрь 2026»: {new} из" in text and f"зарегистрировались за этот период: {registered}" in text
+
+
+async def test_sales_by_channel(offline_client, db_path):
+    rows = db_rows(db_path, "SELECT channel, count(*), sum(amount) FROM orders GROUP BY channel ORDER BY sum(amount) DESC")
+    text, _agent, meta = await ask(offline_client, "Какой канал продаж приносит больше выручки?")
+    assert [(c["code"], c["orders"], c["revenue"]) for c in meta["figure"]["channels"]] == rows
+    assert f"в салоне — заказов: {dict((r[0], r[1]) for r in rows)['store']:,}".replace(",", "\u202f") in text
+
+
+async def test_sales_by_day_of_the_week_is_no_week_period(offline_client, db_path):
+    rows = db_rows(db_path, """SELECT (CAST(strftime('%w', date) AS INTEGER) + 6) % 7, count(*), sum(amount)
+        FROM orders WHERE date LIKE '2026-10-%' GROUP BY 1 ORDER BY 1""")
+    text, _agent, meta = await ask(offline_client, "В какой день недели больше всего продаж в октябре?")
+    figure = meta["figure"]
+    assert figure["period"] == "октябрь 2026"
+    assert [(d["day"], d["orders"], d["revenue"]) for d in figure["days"] if d["orders"]] == rows
+    best = max(rows, key=lambda r: (r[2], r[1]))[0]
+    assert text.startswith(f"Больше всего выручки — {figure['days'][best]['label']}")
+
+
+async def test_which_kind_grows_fastest_compares_the_last_year_with_the_one_before(offline_client, db_path):
+    def by_kind(start: str, end: str) -> dict:
+        return dict(db_rows(db_path, f"""SELECT p.type, sum(o.amount) FROM orders o JOIN products p ON p.id = o.product_id
+            WHERE o.date >= date({NOW}, 'start of month', '{start}') AND o.date < date({NOW}, 'start of month', '{end}')
+            GROUP BY p.type"""))
+    before, after = by_kind("-24 months", "-12 months"), by_kind("-12 months", "+0 months")
+    growth = {kind: round((after[kind] - before[kind]) * 100 / before[kind]) for kind in before}
+    text, agent, meta = await ask(offline_client, "Какая категория растёт быстрее всего?")
+    figure = meta["figure"]
+    assert agent == "analysis" and figure["code"] == "compare"
+    assert [p["period"] for p in figure["periods"]] == ["ноябрь 2024 – октябрь 2025", "последние 12 месяцев"]
+    assert [k["change"] for k in figure["kinds"]] == sorted(growth.values(), reverse=True)
+    fastest = max(growth, key=growth.get)
+    assert f"{rub(before[fastest])} → {rub(after[fastest])} ({change(before[fastest], after[fastest])})" in text

@@ -72,6 +72,23 @@ def test_budget_answers(text, low, high):
     assert Q["budget"].read(text) == {"budget_min": low, "budget_max": high}
 
 
+@pytest.mark.parametrize("key,text,expected", [
+    ("metals", "вариант 2", {"metals": ["white_gold"]}),
+    ("metals", "второй и последний", {"metals": ["white_gold", "platinum"]}),
+    ("stones", "1, 3", {"stones": ["diamond", "emerald"], "no_stones": False}),
+    ("types", "мне ближе второе", {"types": ["earrings"]}),
+    ("budget", "2", {"budget_min": 15000, "budget_max": 30000}),
+    ("budget", "1 и 2", {"budget_min": None, "budget_max": 30000}),
+    ("earrings", "последний", {"earrings": ["none"]}),
+    # Not picks: a place beyond the list, a number of things, a number word.
+    ("metals", "7", {"metals": []}),
+    ("styles", "2 кольца", {"styles": []}),
+    ("budget", "пятьдесят", {"budget_min": None, "budget_max": None}),
+])
+def test_an_option_is_picked_by_its_place_in_the_list(key, text, expected):
+    assert Q[key].read(text) == expected
+
+
 async def test_a_new_user_gets_the_intro_and_question_one_and_the_message_is_no_answer(store):
     state = await run(store, "Хочу подобрать серебро")
     assert state["answer"] == taste.draft_answer(state)            # offline: the draft, as is

@@ -3,6 +3,8 @@ import asyncio
 import logging
 from dataclasses import replace
 
+import pytest
+
 from jewelstream.app import create_app
 from jewelstream.callers import MAX_FAILURES
 from jewelstream.runs.http import UNKNOWN_RUN_LIMIT
@@ -135,3 +137,30 @@ async def test_a_body_declared_over_the_limit_is_refused_at_once_and_the_connect
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 413 ") and b'"error": "body_too_large"' in body
     assert fake_llm.requests == []
+
+
+@pytest.mark.parametrize("header", ["Authorization: Bearer ", "Authorization: ", "Idempotency-Key: ", "Last-Event-ID: ",
+                                    "X-Request-Id: abcdefgh", "Cookie: jewelstream_browser=", "Origin: http://",
+                                    "Referer: http://", "Sec-Fetch-Site: ", "Content-Type: application/json; x=",
+                                    "Host: 127.0.0.1"])
+@pytest.mark.parametrize("odd", [b"\xff\xfe", "кл.ы".encode()], ids=["not utf-8", "not ascii"])
+async def test_header_bytes_that_are_not_ascii_are_never_a_500(client, fake_llm, header, odd):
+    """A client may send any byte in a header value; aiohttp hands bytes that are not UTF-8
+    over as lone surrogates, which a `str.encode()` refuses (a bearer token of them was a
+    500), and `hmac.compare_digest` refuses strings that are not ASCII (a cookie's
+    signature of Cyrillic letters was a 500)."""
+    body = b'{"message": "\xd0\xba\xd0\xbe\xd0\xbb\xd1\x8c\xd1\x86\xd0\xbe"}'
+    for method, path in (("POST", "/api/consultation/bytes/stream"), ("GET", "/health"),
+                         ("GET", "/api/staff/usage"), ("GET", "/metrics"), ("GET", "/api/runs/nowhere/stream")):
+        reader, writer = await asyncio.open_connection(client.host, client.port)
+        head = f"{method} {path} HTTP/1.1\r\n".encode() + b"Connection: close\r\nContent-Type: application/json\r\n"
+        if not header.startswith("Host"):
+            head += b"Host: 127.0.0.1\r\n"
+        writer.write(head + header.encode() + odd + b"\r\n" + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                     + (body if method == "POST" else b""))
+        try:
+            answer = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)   # the head is enough
+        finally:
+            writer.close()
+        status = int(answer.split(b" ", 2)[1])
+        assert status < 500, (method, path, answer)

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from jewelstream.app import create_app
-from tests.kit import CONSULTATION, ORCHESTRATOR, db_rows
+from tests.kit import CONSULTATION, ORCHESTRATOR, STAFF, db_rows
 from tests.live import free_port
 from tests.sse_reader import collect, text_of
 
@@ -84,30 +84,30 @@ async def test_two_agents_one_degraded_both_answer(aiohttp_client, settings, fak
 
 
 async def test_health_reports_the_llm_state(client, fake_llm):
-    fresh = (await (await client.get("/health")).json())["upstream"]
+    fresh = (await (await client.get("/health", headers=STAFF)).json())["upstream"]
     assert fresh["state"] == "unknown" and fresh["failures_in_a_row"] == 0
     fake_llm.fault = "http500"
     for _ in range(2):
         await collect(await client.post(CONSULTATION.format("h"), json=QUESTION))
-    failing = (await (await client.get("/health")).json())["upstream"]
+    failing = (await (await client.get("/health", headers=STAFF)).json())["upstream"]
     assert failing["state"] == "failing" and failing["failures_in_a_row"] == 2
     assert failing["last_failure"] and failing["last_success"] is None
     assert failing["last_error"]["status"] == 500
     assert failing["last_error"]["url"] == fake_llm.base_url + "/chat/completions"
     fake_llm.fault = None
     await collect(await client.post(CONSULTATION.format("h"), json=QUESTION))
-    healed = (await (await client.get("/health")).json())["upstream"]
+    healed = (await (await client.get("/health", headers=STAFF)).json())["upstream"]
     assert healed["state"] == "ok" and healed["failures_in_a_row"] == 0 and healed["last_success"]
     assert healed["last_error"]["status"] == 500          # the last error stays visible
 
 
 async def test_health_says_whether_the_endpoint_lists_the_model(aiohttp_client, settings, fake_llm):
     client = await _app(aiohttp_client, settings)
-    models = (await (await client.get("/health")).json())["upstream"]["models"]
+    models = (await (await client.get("/health", headers=STAFF)).json())["upstream"]["models"]
     assert models == {"reachable": True, "listed": ["fake-model"], "has_model": True}
     wrong = await _app(aiohttp_client, settings, openai_base_url=fake_llm.base_url.removesuffix("/v1"),
                        model="other")
-    models = (await (await wrong.get("/health")).json())["upstream"]["models"]
+    models = (await (await wrong.get("/health", headers=STAFF)).json())["upstream"]["models"]
     assert models["reachable"] is False and models["error"]["status"] == 404
     assert models["error"]["url"] == fake_llm.base_url.removesuffix("/v1") + "/models"
 
@@ -115,22 +115,22 @@ async def test_health_says_whether_the_endpoint_lists_the_model(aiohttp_client, 
 async def test_an_llm_url_with_credentials_works_and_health_never_shows_them(aiohttp_client, settings, fake_llm):
     """A base URL with a user and password (a proxy's basic auth) is asked (the fast path's
     aiohttp refused such a URL beside the SDK's Authorization header: every answer was
-    degraded); /health is public and shows it without them, also in the last error's URL."""
+    degraded); /health shows it to staff without them, also in the last error's URL."""
     secret_url = fake_llm.base_url.replace("http://", "http://shop:s3cret@")
     client = await _app(aiohttp_client, settings, openai_base_url=secret_url)
     events = await collect(await client.post(CONSULTATION.format("h"), json=QUESTION))
     assert text_of(events) == "".join(fake_llm.pieces) and events[-1]["type"] == "done"
     fake_llm.fault = "http500"
     await collect(await client.post(CONSULTATION.format("h"), json=QUESTION))
-    health = await (await client.get("/health")).text()
+    health = await (await client.get("/health", headers=STAFF)).text()
     assert "s3cret" not in health and "shop:" not in health
-    upstream = (await (await client.get("/health")).json())["upstream"]
+    upstream = (await (await client.get("/health", headers=STAFF)).json())["upstream"]
     assert upstream["base_url"] == fake_llm.base_url
     assert upstream["last_error"]["url"] == fake_llm.base_url + "/chat/completions"
 
 
 async def test_offline_mode_has_no_upstream_state(offline_client):
-    assert (await (await offline_client.get("/health")).json())["upstream"] is None
+    assert (await (await offline_client.get("/health", headers=STAFF)).json())["upstream"] is None
 
 
 async def test_metrics_count_degraded_answers(client, fake_llm):
@@ -139,7 +139,7 @@ async def test_metrics_count_degraded_answers(client, fake_llm):
     await collect(await client.post(CONSULTATION.format("mx"), json=QUESTION))
     fake_llm.fault = "http500"
     await collect(await client.post(CONSULTATION.format("mx"), json=QUESTION))
-    text = await (await client.get("/metrics")).text()
+    text = await (await client.get("/metrics", headers=STAFF)).text()
     found = {(s.name, tuple(sorted(s.labels.items()))): s.value
              for family in text_string_to_metric_families(text) for s in family.samples}
     endpoint = (("endpoint", "/api/consultation/{user_id}/stream"),)

@@ -34,7 +34,8 @@ async def test_streams_and_errors_carry_them_too(client):
 
 async def test_a_static_file_that_is_not_there_is_a_json_404_and_nothing_outside_is_served(client):
     for path in ("/static/nope.js", "/static/", "/static/..%2fjewelstream%2fconfig.py",
-                 "/static/%2e%2e/%2e%2e/etc/passwd", "/static/%2fetc%2fpasswd"):
+                 "/static/%2e%2e/%2e%2e/etc/passwd", "/static/%2fetc%2fpasswd",
+                 "/static/index.html%00.js"):           # a NUL byte: a 500 (the OS refuses the name)
         response = await client.get(path)
         assert response.status == 404, path
         assert (await response.json())["error"] == "not_found", path     # it was an empty 404 body

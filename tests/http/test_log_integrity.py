@@ -3,7 +3,7 @@ import asyncio
 
 from jewelstream import keys
 
-from tests.kit import CONSULTATION, db_rows
+from tests.kit import CONSULTATION, STAFF, db_rows
 from tests.sse_reader import collect, text_of
 
 LONE_SURROGATE = '{"message": "\\ud800"}'          # valid JSON, not encodable text
@@ -62,7 +62,7 @@ async def test_a_row_that_cannot_be_stored_loses_only_itself(store, db_path):
 
 async def test_health_counts_log_rows_that_could_not_be_written(client):
     assert await client.app[keys.STORE].log_message("u", "user", "\udc00") is False
-    response = await client.get("/health")
+    response = await client.get("/health", headers=STAFF)
     assert response.status == 200                       # one bad row: the storage works
     assert (await response.json())["storage"]["log_failures"] == 1
 

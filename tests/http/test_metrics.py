@@ -8,12 +8,12 @@ from dataclasses import replace
 from prometheus_client.parser import text_string_to_metric_families
 
 from jewelstream.app import create_app
-from tests.kit import CONSULTATION as URL
+from tests.kit import CONSULTATION as URL, STAFF
 from tests.sse_reader import collect, read_events
 
 
 async def samples(client) -> dict:
-    response = await client.get("/metrics")
+    response = await client.get("/metrics", headers=STAFF)
     assert response.status == 200 and response.headers["Content-Type"].startswith("text/plain")
     return {(s.name, tuple(sorted(s.labels.items()))): s.value
             for family in text_string_to_metric_families(await response.text()) for s in family.samples}

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from jewelstream import keys
 from jewelstream.app import create_app
-from tests.kit import ORCHESTRATOR as URL
+from tests.kit import ORCHESTRATOR as URL, STAFF
 from tests.sse_reader import collect, text_of
 
 
@@ -32,7 +32,7 @@ async def test_an_answer_on_postgresql_is_logged_and_remembered_by_another_node(
 
 async def test_health_names_the_store_and_a_single_node_without_redis(aiohttp_client, settings, pg_url):
     client = await aiohttp_client(create_app(replace(settings, database_url=pg_url)))
-    body = await (await client.get("/health")).json()
+    body = await (await client.get("/health", headers=STAFF)).json()
     assert body["status"] == "ok" and body["storage"]["writable"]
     assert body["deployment"] == {"store": "postgresql", "in_flight": "this node", "nodes": "single",
                                   "open_streams": {"this_process": 0, "all_nodes": None}}

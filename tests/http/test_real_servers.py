@@ -5,7 +5,7 @@ import asyncio
 from dataclasses import replace
 
 from jewelstream.app import create_app
-from tests.kit import CONSULTATION, ORCHESTRATOR, db_rows
+from tests.kit import CONSULTATION, ORCHESTRATOR, STAFF, db_rows
 from tests.sse_reader import collect
 
 TWO_AGENTS = {"message": "Подбери кольцо и скажи, что сейчас в моде"}
@@ -128,6 +128,6 @@ async def test_a_base_url_without_v1_logs_the_status_and_the_url(aiohttp_client,
         events = await collect(await client.post(CONSULTATION.format("nov1"), json={"message": "Кольцо"}))
     assert events[-2]["degraded"] is True
     assert any("status=404" in line and f"url={base}/chat/completions" in line for line in caplog.messages)
-    health = (await (await client.get("/health")).json())["upstream"]
+    health = (await (await client.get("/health", headers=STAFF)).json())["upstream"]
     assert health["last_error"] == {"kind": health["last_error"]["kind"], "status": 404,
                                     "url": f"{base}/chat/completions"}

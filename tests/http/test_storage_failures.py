@@ -14,7 +14,7 @@ import pytest
 
 from jewelstream import keys
 from jewelstream.app import create_app
-from tests.kit import ORCHESTRATOR, ROOT
+from tests.kit import ORCHESTRATOR, ROOT, STAFF
 from tests.live import free_port
 from tests.sse_reader import collect
 
@@ -52,7 +52,7 @@ async def on_writer(client, change) -> None:
 
 
 async def health(client) -> tuple[int, dict]:
-    response = await client.get("/health")
+    response = await client.get("/health", headers=STAFF)
     return response.status, await response.json()
 
 

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from jewelstream import keys
 from jewelstream.app import create_app
-from tests.kit import CONSULTATION
+from tests.kit import CONSULTATION, STAFF
 from tests.sse_reader import collect, read_events, text_of
 
 
@@ -87,7 +87,7 @@ async def test_with_redis_the_open_streams_of_all_nodes_are_counted_and_limited(
     await asyncio.wait_for(total_seen_by(second, 3), 5)
     busy = await second.post(CONSULTATION.format("b2"), json={"message": "кольцо"})
     assert busy.status == 503 and (await busy.json())["error"] == "busy"
-    health = await (await second.get("/health")).json()
+    health = await (await second.get("/health", headers=STAFF)).json()
     assert health["deployment"]["open_streams"] == {"this_process": 1, "all_nodes": 3}
     fake_llm.gate.set()
     for events in held:

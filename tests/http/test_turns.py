@@ -191,3 +191,26 @@ async def test_without_browsers_the_clients_of_one_id_do_not_wait_for_each_other
     assert all(events[-1]["type"] == "done" for events in answers)
     assert not [e for events in answers for e in events if e.get("stage") == "waiting"]
     assert time.monotonic() - started < 1.2                 # at once, not one after another (5 x 0.3 s)
+
+
+@pytest.mark.parametrize("deployment", ["settings", "several_nodes"], ids=["sqlite", "postgres and redis"])
+async def test_a_question_refused_after_it_lined_up_holds_up_no_later_one(aiohttp_client, request, fake_llm,
+                                                                          deployment):
+    """A question refused after its record lined up (here: the database cannot be written
+    this moment) ends that record before the refusal goes out: the browser's next
+    question, asked at once, does not wait for it."""
+    client = await aiohttp_client(create_app(request.getfixturevalue(deployment)))
+    assert (await collect(await client.post(CONSULTATION.format("edge"), json={"message": "Кольцо"})))[-1]["type"] \
+        == "done"
+    store = client.server.app[keys.STORE]
+    real_check = store.check
+
+    async def unwritable():
+        return {"writable": False, "file": "present", "error": "disk full", "log_failures": 0}
+    for _ in range(3):
+        store.check = unwritable
+        refused = await client.post(CONSULTATION.format("edge"), json={"message": "Кольцо"})
+        assert refused.status == 503 and (await refused.json())["error"] == "storage_unavailable"
+        store.check = real_check
+        assert "waiting" not in await stages(await client.post(CONSULTATION.format("edge"),
+                                                               json={"message": "Кольцо"}))

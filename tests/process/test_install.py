@@ -1,8 +1,10 @@
 """The project as a user installs it: `pip install .` (a real wheel, not editable), then
 `python -m jewelstream` run from another folder serves the page and answers a stream.
 
-The venv sees this machine's packages (`--system-site-packages`), so the install needs no
-network: only jewelstream itself is built and installed (`--no-deps --no-build-isolation`).
+The venv sees the packages of the interpreter running the tests (a `.pth` file), so the
+install needs no network: only jewelstream itself is built and installed (`--no-deps
+--no-build-isolation`; the `test` extra brings `wheel`, which setuptools before 70.1 needs to
+build one).
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import asyncio
 import configparser
 import os
 import shutil
+import site
 import subprocess
 import sys
 from pathlib import Path
@@ -47,7 +50,11 @@ async def test_installed_wheel_serves_the_page_and_a_stream(tmp_path, db_path):
     elsewhere.mkdir()
     python = str(venv / "bin" / "python")
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    await run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], env, elsewhere)
+    await run([sys.executable, "-m", "venv", "--without-pip", str(venv)], env, elsewhere)
+    # The packages of the interpreter running the tests (a venv's or the system's), as
+    # --system-site-packages would give only from the system's.
+    inner_site = next((venv / "lib").glob("python3*/site-packages"))
+    (inner_site / "outer.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     # The venv has no pip of its own; this machine's pip installs into the venv it runs in.
     await run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--no-index",
                "--disable-pip-version-check", str(source)], env, elsewhere)

@@ -52,3 +52,20 @@ async def test_a_request_nginx_cannot_parse_is_json_too(nginx):
     finally:
         writer.close()
     assert head.startswith(b"HTTP/1.1 400 ") and b'"error": "bad_request"' in body
+
+
+async def test_nginx_logs_no_question_of_a_get_twin(nginx):
+    """The GET twin carries the customer's question in its query string: nginx's access log
+    keeps the path, never the query (the app's own log never keeps a user's text)."""
+    async with aiohttp.ClientSession() as session:
+        async with session.get(nginx.url + "/api/consultation/u-log/stream",
+                               params={"message": "кольцо для Тайны Секретовой"}) as response:
+            assert response.status == 503
+    log = nginx.prefix / "logs" / "access.log"
+    for _ in range(50):                                  # nginx writes the line when the request is over
+        if "/api/consultation/u-log/stream" in log.read_text():
+            break
+        await asyncio.sleep(0.05)
+    text = log.read_text()
+    assert "GET /api/consultation/u-log/stream" in text
+    assert "message=" not in text and "%D0" not in text.upper()

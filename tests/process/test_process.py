@@ -11,7 +11,7 @@ import sys
 import aiohttp
 import pytest
 
-from tests.kit import CONSULTATION, ORCHESTRATOR, ROOT, db_rows
+from tests.kit import CONSULTATION, ORCHESTRATOR, ROOT, STAFF, STAFF_TOKEN, db_rows
 from tests.live import LiveServer
 from tests.sse_reader import read_events, text_of
 
@@ -167,15 +167,16 @@ async def test_the_server_runs_on_uvloop_unless_told_not_to(live_server, db_path
     """uvloop is a dependency (setup.cfg): the real server runs on it, and on asyncio's own
     loop with JEWELSTREAM_UVLOOP=0; both answer."""
     async with session() as http:
-        async with http.get(live_server.url + "/health") as response:
+        async with http.get(live_server.url + "/health", headers=STAFF) as response:
             assert (await response.json())["event_loop"] == "uvloop"
         async with http.post(live_server.url + ORCHESTRATOR.format("loop"), json={"message": "Привет!"}) as answer:
             events = [event async for event in read_events(answer)]
             assert events[-1]["type"] == "done" and text_of(events)
-    plain = await LiveServer(str(tmp_path / "plain.db"), env={"JEWELSTREAM_UVLOOP": "0"}).start()
+    plain = await LiveServer(str(tmp_path / "plain.db"), env={"JEWELSTREAM_UVLOOP": "0",
+                                                             "JEWELSTREAM_STAFF_TOKEN": STAFF_TOKEN}).start()
     try:
         async with session() as http:
-            async with http.get(plain.url + "/health") as response:
+            async with http.get(plain.url + "/health", headers=STAFF) as response:
                 assert (await response.json())["event_loop"] == "asyncio"
     finally:
         await plain.stop()
