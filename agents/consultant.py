@@ -40,7 +40,7 @@ from agents.popularity import POPULAR, most_popular
 from agents.among_shown import pick_among
 from agents.presented import checked, presented
 from agents.preferences import completed, extract_preferences, length_cm, merge_preferences, ring_size
-from agents.references import DETAILS, CatalogIndex, index_catalog, mentions_shown, resolve
+from agents.references import DETAILS, CatalogIndex, index_catalog, mentions_shown, ordinals, resolve
 from agents.refinements import refined, refinement
 from agents.language.kinds import own_kind_in, own_kinds
 from agents.kinds_search import found_cards, search_kinds
@@ -81,6 +81,7 @@ class ConsultantState(InputState, total=False):
     compared: bool                # "чем отличается первое от второго?": the pieces side by side
     groups: list[dict]            # "кольцо и серьги": each kind's pieces ({"kind", "ids", "exact_count", "boundary"})
     popular: bool                 # "какое из них самое популярное?": the one sold most
+    pending: str | None           # "total": the last answer asked which pieces to add up
     anchor: str | None            # the piece the list shown was found to go with ("серьги к нему")
     chosen: list[str]             # the last pieces looked at one by one (ids, the latest last)
     choices: list[dict]           # "а из чего она?" after several: the pieces it may be, to ask which
@@ -126,7 +127,9 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     elif budgeted and not (current["budget_max"] or current["budget_min"]) and (amount := bare_amount(message)):
         current = {**current, "budget_max": amount * 1000 if amount < 1000 <= budgeted else amount}   # "а если 25"
     said = {key for key in _SEARCH_WISHES if current.get(key)}
-    if (shown or focus) and not said - {"type"} and asks_total(normalize(message)):
+    text = normalize(message)             # "первое и четвёртое" after "какие посчитать вместе?"
+    if (shown or focus) and not said - {"type"} and (asks_total(text) or dialogue.get("pending") == "total"
+                                                      and ordinals(text)):
         return {**_turn(dialogue, history, message, shown),
                 **_total(message, store, shown, focus, dialogue.get("chosen") or [], dialogue.get("anchor"))}
     picked = not said - {"type", "price_level"} and pick_among(normalize(message), _shown_pieces(store, shown), base,
@@ -223,7 +226,7 @@ def _turn(dialogue: dict, history: list[dict], message: str, shown: list[str]) -
     going = ongoing(dialogue, history)
     return {"ongoing": going, "greet": greets(message) and not going, "facts": [], "talk": None,
             "refinement": None, "focus": None, "shown": shown, "boundary": "", "exact_match": True,
-            "products": [], "preferences": {}}
+            "products": [], "preferences": {}, **({"pending": None} if dialogue.get("pending") else {})}
 
 
 def _shown_pieces(store: AgentStore, shown: list[str]) -> list[dict]:
@@ -248,8 +251,9 @@ def _total(message: str, store: AgentStore, shown: list[str], focus: str | None,
     meant, unclear = pieces_together(normalize(message), [by_id[i] for i in shown if i in by_id],
                                      by_id.get(focus or ""), [by_id[i] for i in chosen if i in by_id],
                                      by_id.get(anchor or ""))
-    if unclear:
-        return {"intent": "total", "choices": [product_card(p) for p in unclear], "focus": focus}
+    if unclear:                           # the next "первое и третье" is a sum too
+        return {"intent": "total", "choices": [product_card(p) for p in unclear], "focus": focus,
+                "pending": "total"}
     return {"intent": "total", "products": [product_card(p) for p in meant], "focus": focus}
 
 
@@ -289,6 +293,11 @@ def metadata(state: dict) -> dict:
 
 def remember(state: dict) -> dict:
     """What the next turn must know: the list shown, the wishes searched, the piece in focus."""
+    pending = {"pending": state["pending"]} if "pending" in state else {}   # a question asked back
+    return {**_remembered(state), **pending}
+
+
+def _remembered(state: dict) -> dict:
     if state.get("intent") in ("search", "refine"):
         return {"shown": state.get("shown") or [], "wishes": state.get("preferences") or {}, "focus": None,
                 **({"anchor": state["anchor"]} if "anchor" in state else {})}

@@ -387,3 +387,13 @@ async def test_a_bare_length_after_chains(offline_client):
     agent, meta, text = await ask(offline_client, "len3", "а 60 см есть?")
     exact = [p for p in meta["products"] if not p.get("misses")]
     assert exact and all(p["type"] == "chain" and 60 in p["sizes"] for p in exact) and "длина 60 см" in plain(text)
+
+
+async def test_numbers_named_after_asking_which_to_add_are_added_up(offline_client):
+    _agent, listed, _text = await ask(offline_client, "sum6", "покажите кольцо и серьги с фианитами")
+    await ask(offline_client, "sum6", "сколько будет за кольцо и серьги из списка?")
+    _agent, meta, text = await ask(offline_client, "sum6", "первое и четвертое")
+    chosen = [listed["products"][0], listed["products"][3]]
+    assert meta["intent"] == "total" and total_said(chosen) in plain(text), text
+    _agent, meta, text = await ask(offline_client, "sum6", "второе")
+    assert meta["intent"] == "details", text
