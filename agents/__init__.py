@@ -12,14 +12,14 @@ answer a message (`choose_agents`), what they read of it (`for_agents`: an Engli
 request glossed into Russian), the dialogue state kept per user (`dialogue_of`,
 `history_for`, `updated`), the offline chat model (`OfflineWriter`), the
 shop's facts file (`load_facts`), and the shop's words for reading its own data files
-(`vocabulary`, `normalize`, `find_codes`).
+(`vocabulary`, `kinds`, `normalize`, `find_codes`).
 """
 from agents import analysis, consultant, girlfriend, taste, trend
 from agents.answering import (AnswerBroken, AnswerCut, AnswerNote, AnswerTimeout, AnswerUsage, ToolProducts,
                               word_bounded)
 from agents.base import Agent, AgentContext, AnswerLimits, Step
 from agents.dialogue import dialogue_of, history_for, updated
-from agents.language import find_codes, normalize, vocabulary
+from agents.language import find_codes, kinds, normalize, vocabulary
 from agents.language.english import for_agents
 from agents.llm_reading import usage_reports
 from agents.offline import OfflineWriter
@@ -34,4 +34,4 @@ AGENTS = {agent.name: agent for agent in (consultant.AGENT, girlfriend.AGENT, an
 __all__ = ["AGENTS", "Agent", "AgentContext", "AnswerBroken", "AnswerCut", "AnswerLimits", "AnswerNote",
            "AnswerTimeout", "AnswerUsage", "OfflineWriter", "SAMPLE_CONVERSATION", "SAMPLE_ROUTED", "Step",
            "ToolBox", "ToolProducts", "choose_agents", "dialogue_of", "find_codes", "for_agents", "history_for",
-           "load_facts", "normalize", "updated", "usage_reports", "vocabulary", "word_bounded"]
+           "kinds", "load_facts", "normalize", "updated", "usage_reports", "vocabulary", "word_bounded"]

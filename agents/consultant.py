@@ -9,7 +9,11 @@
 - "knowledge": a question about the shop (delivery, sizes, fineness...) -> the shop's facts;
 - "small_talk": thanks, goodbye, "ок" -> a person's reply;
 - "refine": "подешевле", "попроще", "а ещё?" -> the last search moved past what was shown;
-- "search": wishes (this message over the last search's, or the history's) -> honest matches.
+- "total": "сколько вместе выйдет?" -> the pieces meant, added up (agents.together);
+- "details" also asks back which piece "она" is after several, and puts pieces side by side
+  ("какое из них лучше?", "а размеры у них?", "а есть в наличии?"; agents.among_shown);
+- "search": wishes (this message over the last search's, or the history's) -> honest matches
+  (several kinds at once: a group each, agents.kinds_search).
 One step, not several: together they take about a millisecond, too short for a status line
 (docs/performance.md).
 `respond` has the LLM word the answer from those facts (offline: the draft of
@@ -29,24 +33,33 @@ from langgraph.runtime import Runtime
 
 from agents.answering import write_answer
 from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store, profile_of, step
+from agents.consultant_turns import asks_for_pieces_too, bare_amount, bare_size, fit_recipient, new_topic
 from agents.consultant_drafts import SYSTEM_PROMPT, draft_answer, prompt_facts
 from agents.dialogue import dialogue_of, history_for, ongoing
 from agents.popularity import POPULAR, most_popular
-from agents.presented import presented
-from agents.preferences import completed, extract_preferences, merge_preferences, ring_size
-from agents.references import DETAILS, CatalogIndex, index_catalog, mentions_shown, resolve
+from agents.among_shown import pick_among
+from agents.presented import checked, presented
+from agents.preferences import completed, extract_preferences, length_cm, merge_preferences, ring_size
+from agents.references import DETAILS, CatalogIndex, index_catalog, mentions_shown, ordinals, resolve
 from agents.refinements import refined, refinement
+from agents.language.kinds import own_kind_in, own_kinds
+from agents.kinds_search import found_cards, search_kinds
 from agents.search import find_products, product_card, stated_wishes
 from agents.shop_facts import load_facts
 from agents.routing import about_the_shop
 from agents.small_talk import greets, out_of_scope, small_talk
 from agents.taste import build_taste
+from agents.together import asks_total, pieces_together
 from agents.zodiac import SIGN_FACTS, sign_named
 from agents.language import normalize, words
 
 # A request for pieces, beside a question about the shop ("покажите кольца с доставкой").
 _SEARCHING = re.compile(r"покаж|подбер|подобра|ищу|ищем|поищ|посовет|порекоменд|какие есть|что есть|"
                         r"присмотр|предлож")
+_RING_KINDS = ("ring", "engagement_ring", "wedding_band")
+_LONG = ("chain", "bracelet")
+# "а есть в наличии?" after a list: each piece's stock, side by side.
+_IN_STOCK = re.compile(r"в наличи|наличие|в продаже|на складе|можно купить сразу|сегодня забрать")
 _SEARCH_WISHES = ("type", "metal", "stones", "budget_min", "budget_max", "no_stones", "excluded_metals",
                   "excluded_stones", "excluded_types", "with_stones", "size", "recipient", "style", "price_level")
 
@@ -66,7 +79,12 @@ class ConsultantState(InputState, total=False):
     exact_count: int              # pieces in the catalog that meet every wish
     asked_size: float | None      # "а 17-й размер есть?"
     compared: bool                # "чем отличается первое от второго?": the pieces side by side
+    groups: list[dict]            # "кольцо и серьги": each kind's pieces ({"kind", "ids", "exact_count", "boundary"})
     popular: bool                 # "какое из них самое популярное?": the one sold most
+    pending: str | None           # "total": the last answer asked which pieces to add up
+    anchor: str | None            # the piece the list shown was found to go with ("серьги к нему")
+    chosen: list[str]             # the last pieces looked at one by one (ids, the latest last)
+    choices: list[dict]           # "а из чего она?" after several: the pieces it may be, to ask which
     sign: str | None              # a zodiac sign the request names (its stones are the stones wished)
     ongoing: bool
     greet: bool
@@ -79,6 +97,12 @@ def _catalog_index(store: AgentStore) -> CatalogIndex:
     return index_catalog(store.catalog)
 
 
+@per_store
+def _own_kinds(store: AgentStore) -> dict[str, str]:
+    """The catalog's kinds the vocabulary does not know ("шарм"), once per catalog version."""
+    return own_kinds(store.catalog)
+
+
 async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
     ctx = runtime.context
     store, message = ctx.store, state["message"]
@@ -88,21 +112,37 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     shown, focus = list(dialogue.get("shown") or []), dialogue.get("focus")
     base = dialogue.get("wishes") or extract_preferences("", history)
     current = extract_preferences(message)
+    own = _own_kinds(store) and not current["type"] and own_kind_in(words(message), _own_kinds(store))
+    if own:                            # "есть шармы?": a kind of the shop's own catalog
+        current = {**current, "type": own}
     sign = sign_named(message)          # "подруга Скорпион, что ей подарить?": her sign's stones
     if sign and not current["stones"] and not current["no_stones"]:
         current = {**current, "stones": [s for s in SIGN_FACTS[sign][1] if s not in current["excluded_stones"]]}
-    if not current.get("size") and base.get("size") and not focus and (size := bare_size(message)):
-        current = {**current, "size": size}      # "а 20?" after a search by size: another size
+    budgeted = base.get("budget_max") or base.get("budget_min")
+    if not current.get("size") and (base.get("size") or base.get("type") in _RING_KINDS and not budgeted) and \
+            not focus and (size := bare_size(message)):   # "а 20?" after a search by size, "17,5 есть?" after rings
+        current = {**current, "size": size}
+    elif base.get("type") in _LONG and not current.get("size") and (length := length_cm(message)):
+        current = {**current, "size": length}    # "а 60 см есть?" after chains
+    elif budgeted and not (current["budget_max"] or current["budget_min"]) and (amount := bare_amount(message)):
+        current = {**current, "budget_max": amount * 1000 if amount < 1000 <= budgeted else amount}   # "а если 25"
     said = {key for key in _SEARCH_WISHES if current.get(key)}
+    text = normalize(message)             # "первое и четвёртое" after "какие посчитать вместе?"
+    if (shown or focus) and not said - {"type"} and (asks_total(text) or dialogue.get("pending") == "total"
+                                                      and ordinals(text)):
+        return {**_turn(dialogue, history, message, shown),
+                **_total(message, store, shown, focus, dialogue.get("chosen") or [], dialogue.get("anchor"))}
+    picked = not said - {"type", "price_level"} and pick_among(normalize(message), _shown_pieces(store, shown), base,
+                                                               new_kind="type" in said)
+    if picked:                         # "какое из них лучше?", "а самый дешёвый?"
+        return {**_turn(dialogue, history, message, shown), **_picked(picked, base)}
     reference = resolve(message, _catalog_index(store), shown, focus)
     facts = (ctx.shop_facts or load_facts()).asked(message)
     direction = refinement(normalize(message)) if (shown or dialogue.get("wishes")) else None
     talk = small_talk(message)
-    turn = {"ongoing": ongoing(dialogue, history), "greet": greets(message) and not ongoing(dialogue, history),
-            "facts": [{"title": f.title, "text": f.text} for f in facts], "talk": None,
-            "refinement": None, "focus": None, "shown": shown, "boundary": "", "exact_match": True,
-            "products": [], "preferences": base}
-    if reference and reference.how == "pronoun" and facts:
+    turn = {**_turn(dialogue, history, message, shown), "facts": [{"title": f.title, "text": f.text} for f in facts],
+            "preferences": base}
+    if reference and reference.how in ("pronoun", "unclear", "all") and facts:
         reference = None          # "как узнать её размер?": a question about the shop
     if reference and reference.how == "pronoun" and reference.companion and not focus:
         reference = None          # "такие же, но в золоте" after a list: the last search, changed
@@ -115,11 +155,19 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     scope = out_of_scope(message)
     if reference and not reference.companion and (DETAILS.search(normalize(message)) or not said - {"type"}
                                                   or scope == "manipulation"):
+        if reference.how == "unclear":       # "а из чего она?" after several: ask which
+            return {**turn, "intent": "details", "choices": [product_card(p) for p in reference.products]}
+        if reference.how == "all":           # "а размеры у них какие?": side by side
+            return {**turn, **_picked(("compare", reference.products), base)}
         cards = [product_card(p) for p in reference.products[:4]]
+        if len(cards) == 1:               # a piece looked at closely: "кольцо и серьги вместе" may mean it
+            turn["chosen"] = [*(i for i in dialogue.get("chosen") or () if i != cards[0]["id"]), cards[0]["id"]][-3:]
         return {**turn, "intent": "details", "products": cards, "asked_size": size or ring_size(message),
                 "compared": reference.how == "ordinal" and len(cards) > 1,
                 "focus": cards[0]["id"] if len(cards) == 1 else focus}
     refusing = any(current.get(key) for key in ("excluded_metals", "excluded_stones", "excluded_types"))
+    if shown and not reference and not focus and not said and not facts and _IN_STOCK.search(normalize(message)):
+        return {**turn, **_picked(("compare", _shown_pieces(store, shown)), base)}   # "а есть в наличии?"
     if shown and not reference and not said and POPULAR.search(normalize(message)):   # "какое самое популярное?"
         by_id = {p["id"]: p for p in store.catalog}
         best = by_id.get(most_popular([i for i in shown if i in by_id], store) or "")
@@ -128,7 +176,7 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
                     "focus": best["id"]}
     if facts and not _SEARCHING.search(normalize(message)) and not direction and \
             not (refusing and (shown or dialogue.get("wishes"))) and \
-            not _asks_for_pieces_too(message, ctx.shop_facts or load_facts()):   # "не серебро, оно темнеет": both
+            not asks_for_pieces_too(message, ctx.shop_facts or load_facts()):   # "не серебро, оно темнеет": both
         return {**turn, "intent": "knowledge"}
     if talk and not reference:
         return {**turn, "intent": "small_talk", "talk": talk, "focus": focus}
@@ -144,9 +192,13 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
         base = {"type": piece["type"], "metal": piece["metal"], "stones": piece["stones"][:1],
                 "style": piece["style"], "recipient": base.get("recipient")}
         exclude = {piece["id"]}
-    if _new_topic(current, base, said):
+        if reference.companion:       # "а к ним кольцо?": the list goes with this piece
+            turn["anchor"] = piece["id"]
+    elif dialogue.get("anchor"):
+        turn["anchor"] = None
+    if new_topic(current, base, said):
         base = {}
-    wishes = _fit_recipient(completed(merge_preferences(current, base)), said, store.catalog)
+    wishes = fit_recipient(completed(merge_preferences(current, base)), said, store.catalog)
     if direction:
         by_id = {p["id"]: p for p in store.catalog}
         wishes = refined(direction, wishes, [by_id[i] for i in shown if i in by_id], store.catalog)
@@ -156,60 +208,53 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
     if taste.get("budget_max") and not (wishes.get("budget_max") or wishes.get("budget_min")):
         wishes = {**wishes, "budget_max": taste["budget_max"]}
     keep = tuple(w.code for w in stated_wishes(current)) + (("budget",) if direction else ())
-    found = find_products(store.catalog, wishes, taste, keep=keep, exclude=exclude)
-    cards = []
-    for product in found.products:
-        missed = found.misses[product["id"]]
-        cards.append({**product_card(product),
-                      "meets": [w.code for w in found.wishes if w.code not in missed],
-                      "misses": missed, "relaxed": bool(missed),
-                      **({"relaxed_note": found.notes[product["id"]]} if missed else {})})
-    return {**turn, "intent": "refine" if direction else "search", "refinement": direction,
-            "preferences": wishes, "products": cards, "exact_match": not any(c["misses"] for c in cards),
-            "boundary": found.boundary, "shown": [c["id"] for c in cards],
-            "wishes": [{"code": w.code, "label": w.label} for w in found.wishes],
-            "exact_count": found.exact_count, "sign": sign}
+    if wishes.get("types"):               # "кольцо и серьги с фианитами": each kind found
+        listed = search_kinds(store.catalog, wishes, taste, keep=keep, exclude=exclude)
+    else:
+        found = find_products(store.catalog, wishes, taste, keep=keep, exclude=exclude)
+        listed = {"products": found_cards(found), "boundary": found.boundary, "wishes": found.wishes,
+                  "exact_count": found.exact_count}
+    cards = listed["products"]
+    return {**turn, **listed, "intent": "refine" if direction else "search", "refinement": direction,
+            "preferences": wishes, "exact_match": not any(c["misses"] for c in cards),
+            "shown": [c["id"] for c in cards],
+            "wishes": [{"code": w.code, "label": w.label} for w in listed["wishes"]], "sign": sign}
 
 
-_WANTS = re.compile(r"хоч|хотел|нужн|ищу|ищем|покаж|подбер|посовет|посмотр|интересу|есть ли|купить|приобре")
-_CLAUSES = re.compile(r"[,;.!?]|\s(?:а|и|но|еще|кстати)\s")
+def _turn(dialogue: dict, history: list[dict], message: str, shown: list[str]) -> dict:
+    """What every answer's state starts from."""
+    going = ongoing(dialogue, history)
+    return {"ongoing": going, "greet": greets(message) and not going, "facts": [], "talk": None,
+            "refinement": None, "focus": None, "shown": shown, "boundary": "", "exact_match": True,
+            "products": [], "preferences": {}, **({"pending": None} if dialogue.get("pending") else {})}
 
 
-def _asks_for_pieces_too(message: str, shop_facts) -> bool:
-    """Does a clause of its own ask for pieces beside the shop question ("хочу браслет из
-    серебра, а доставка в Казань есть?")? Then both are answered. A piece only mentioned
-    ("купила вчера кольцо, можно вернуть?") asks for nothing."""
-    return any(shop_facts.asked(part) == [] and _WANTS.search(part) and any(
-        extract_preferences(part).get(key) for key in ("type", "metal", "stones"))
-        for part in _CLAUSES.split(normalize(message)))
+def _shown_pieces(store: AgentStore, shown: list[str]) -> list[dict]:
+    by_id = _catalog_index(store).by_id
+    return [by_id[i] for i in shown if i in by_id]
 
 
-_BARE_SIZE = re.compile(r"(?:а|и|ну)?\s*(?:если)?\s*(?:в|на)?\s*(1[4-9]|2[0-4])(?:[.,](5))?\s*(?:-?[гй]\w*)?\s*(?:есть)?")
+def _picked(picked: tuple[str, list[dict]], wishes: dict) -> dict:
+    """The piece picked by price, or the pieces side by side, each checked against the wishes."""
+    how, pieces = picked
+    if how == "one":
+        return {"intent": "details", "products": [product_card(pieces[0])], "focus": pieces[0]["id"],
+                "preferences": wishes}
+    cards = [checked(product_card(p), stated_wishes(wishes), wishes) for p in pieces]
+    return {"intent": "details", "products": cards, "compared": True, "preferences": wishes}
 
 
-def bare_size(message: str) -> float | None:
-    """A ring size said alone after one was asked about: "а 16,5?", "а если 18-й?" -> 16.5, 18.0."""
-    match = _BARE_SIZE.fullmatch(normalize(message).strip(" ?!.…"))
-    return float(match[1] + (".5" if match[2] else "")) if match else None
-
-
-def _new_topic(current: dict, base: dict, said: set[str]) -> bool:
-    """A full request for another kind of piece ("а мужские браслеты из серебра есть?")
-    starts afresh; a bare kind ("а серьги?") keeps the earlier wishes."""
-    kind, before = current.get("type"), base.get("type")
-    related = {kind, before} <= {"ring", "engagement_ring", "wedding_band"}
-    return bool(kind and before and kind != before and not related and said - {"type", "occasion"})
-
-
-def _fit_recipient(wishes: dict, said: set[str], catalog: list[dict]) -> dict:
-    """A kind nobody makes for that person: "а для мужа?" after earrings drops the earrings;
-    "а брошки?" after a man's cufflinks drops the man."""
-    recipient, kind = wishes.get("recipient"), wishes.get("type")
-    if kind and recipient in ("husband", "man") and \
-            not any(p["type"] == kind and p["recipient"] != "women" for p in catalog):
-        return {**wishes, "recipient": None} if "type" in said and "recipient" not in said \
-            else {**wishes, "type": None}
-    return wishes
+def _total(message: str, store: AgentStore, shown: list[str], focus: str | None, chosen: list[str],
+           anchor: str | None) -> dict:
+    """"Сколько вместе выйдет?": the pieces meant, added up (or the question which ones)."""
+    by_id = _catalog_index(store).by_id
+    meant, unclear = pieces_together(normalize(message), [by_id[i] for i in shown if i in by_id],
+                                     by_id.get(focus or ""), [by_id[i] for i in chosen if i in by_id],
+                                     by_id.get(anchor or ""))
+    if unclear:                           # the next "первое и третье" is a sum too
+        return {"intent": "total", "choices": [product_card(p) for p in unclear], "focus": focus,
+                "pending": "total"}
+    return {"intent": "total", "products": [product_card(p) for p in meant], "focus": focus}
 
 
 async def respond(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict:
@@ -248,10 +293,16 @@ def metadata(state: dict) -> dict:
 
 def remember(state: dict) -> dict:
     """What the next turn must know: the list shown, the wishes searched, the piece in focus."""
+    pending = {"pending": state["pending"]} if "pending" in state else {}   # a question asked back
+    return {**_remembered(state), **pending}
+
+
+def _remembered(state: dict) -> dict:
     if state.get("intent") in ("search", "refine"):
-        return {"shown": state.get("shown") or [], "wishes": state.get("preferences") or {}, "focus": None}
+        return {"shown": state.get("shown") or [], "wishes": state.get("preferences") or {}, "focus": None,
+                **({"anchor": state["anchor"]} if "anchor" in state else {})}
     if state.get("intent") == "details":
-        return {"focus": state.get("focus")}
+        return {"focus": state.get("focus"), **({"chosen": state["chosen"]} if state.get("chosen") else {})}
     return {}
 
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 from agents.girlfriend import others_sign_sentence
 from agents.refinements import LABELS
 from agents.small_talk import reply
-from agents.wording import rubles
+from agents.language.kinds import genitive_plural, plural
+from agents.language.vocabulary import PRODUCT_TYPES, label
+from agents.wording import TYPE_GENITIVE_PLURAL, TYPE_PLURALS, capitalized, rubles
 
 SYSTEM_PROMPT = """Ты — вежливый консультант ювелирного магазина. Отвечай по-русски, на «вы», \
 тепло и по делу, коротко. Говори только то, что есть в фактах ниже: изделия из списка с их \
@@ -35,6 +37,10 @@ def draft_answer(state: dict) -> str:
     if intent == "knowledge":
         return hello + "\n".join(f["text"] for f in state["facts"]) + \
             "\nЕсли хотите, подберу украшение или расскажу подробнее о любом из показанных."
+    if state.get("choices"):          # "а из чего она?" after several pieces
+        return hello + which_one(state["choices"], total=intent == "total")
+    if intent == "total":             # "сколько вместе выйдет?"
+        return hello + together(state["products"])
     if intent == "details":           # "второе отложите": the piece, and what the shop does
         size = size_answer(state["products"], state.get("asked_size"))
         popular = "Из показанных чаще всего покупают это украшение.\n" if state.get("popular") else ""
@@ -45,6 +51,24 @@ def draft_answer(state: dict) -> str:
     return hello + facts + sign + product_list(state)
 
 
+def which_one(cards: list[dict], *, total: bool = False) -> str:
+    """The question back when "она" (or "оба") may be any of the pieces shown."""
+    lines = ["Уточните, пожалуйста, " + ("какие украшения посчитать вместе:" if total else
+                                         "о каком украшении вы спрашиваете:")]
+    lines += [f"{n}. {c['name']} — {rubles(c['price'])}." for n, c in enumerate(cards, 1)]
+    return "\n".join(lines + ["Назовите номера — и я сложу их цены." if total else
+                               "Назовите номер или название — и я расскажу о нём подробно."])
+
+
+def together(cards: list[dict]) -> str:
+    """The pieces asked about and their sum."""
+    if not cards:
+        return "Пока нечего сложить: назовите украшения, и я посчитаю."
+    lines = ["Посчитала:"] + [f"— {c['name']} — {rubles(c['price'])}{_sold_out(c)};" for c in cards]
+    lines.append(f"Вместе: {rubles(sum(c['price'] for c in cards))}.")
+    return "\n".join(lines + ["Хотите, отложу их для вас или подберу что-то ещё?"])
+
+
 def details(cards: list[dict], *, compared: bool = False) -> str:
     """One piece in full, several with the same name in short, or the pieces compared."""
     if compared:
@@ -52,7 +76,9 @@ def details(cards: list[dict], *, compared: bool = False) -> str:
         lines += [f"{n}. {c['name']}: {c['metal_label']}, {c['fineness']}-я проба; камни: "
                   f"{', '.join(c['stones_labels']) or 'без камней'}; {rubles(c['price'])}; "
                   + (f"в наличии {c['stock']} шт." if c["stock"] > 0 else "сейчас нет в наличии.")
-                  + (" " + _sizes(c) if _sizes(c) else "") for n, c in enumerate(cards, 1)]
+                  + (" " + _sizes(c) if _sizes(c) else "")
+                  + (f" Не всё по вашим пожеланиям: {c['relaxed_note']}." if c.get("misses") else "")
+                  for n, c in enumerate(cards, 1)]
         return "\n".join(lines + ["О каком из них рассказать подробнее?"])
     if len(cards) > 1:
         lines = ["Нашла несколько украшений с таким названием:"]
@@ -103,8 +129,11 @@ def _article(card: dict, before: str, after: str = "") -> str:
 
 def product_list(state: dict) -> str:
     """The pieces found: the exact ones under a heading of the wishes, then the relaxed ones."""
+    if state.get("groups"):
+        return kinds_list(state)
     cards, wishes = state["products"], state.get("wishes") or []
-    said = ", ".join(w["label"] for w in wishes)
+    named = any(w["code"] == "kind_name" for w in wishes)     # "печатка", not "кольцо, печатка"
+    said = ", ".join(w["label"] for w in wishes if not (named and w["code"] == "type"))
     exact = [c for c in cards if not c.get("misses")]
     relaxed = [c for c in cards if c.get("misses")]
     boundary = state.get("boundary") or ""
@@ -134,6 +163,37 @@ def product_list(state: dict) -> str:
     return "\n".join(lines)
 
 
+def kinds_list(state: dict) -> str:
+    """Several kinds asked at once: a group per kind, numbered on across the groups, each
+    saying honestly when none of its kind meets the wishes."""
+    by_id = {c["id"]: c for c in state["products"]}
+    said = ", ".join(w["label"] for w in state.get("wishes") or () if w["code"] != "type")
+    lines, number = [], 1
+    for group in state["groups"]:
+        cards = [by_id[i] for i in group["ids"]]
+        exact = [c for c in cards if not c.get("misses")]
+        many = capitalized(TYPE_GENITIVE_PLURAL.get(group["kind"]) or genitive_plural(group["kind"]))
+        boundary = group["boundary"]
+        if exact:
+            lines.append(f"{capitalized(TYPE_PLURALS.get(group['kind']) or plural(group['kind']))}"
+                         f"{' — ' + said if said else ''}:")
+        elif "не продаются" in boundary:
+            lines.append(boundary + (" Самые близкие — и чем они отличаются:" if cards else ""))
+        else:
+            lines.append(f"{many}{' (' + said + ')' if said else ''} у нас сейчас нет." + (" " + boundary if boundary
+                         else "") + (" Самые близкие — и чем они отличаются:" if cards else ""))
+        for card in cards:
+            if card.get("misses") and exact and card is next(c for c in cards if c.get("misses")):
+                lines.append(f"Больше {TYPE_GENITIVE_PLURAL.get(group['kind']) or genitive_plural(group['kind'])} "
+                             "под все пожелания нет, "
+                             "вот близкие — и чем они отличаются:")
+            note = f": {card['relaxed_note']}" if card.get("misses") else ""
+            lines.append(f"{number}. {card['name']} — {rubles(card['price'])}{note}{_sold_out(card)}.")
+            number += 1
+    lines.append(_CLOSING)
+    return "\n".join(lines)
+
+
 def _sold_out(card: dict) -> str:
     return "" if card["stock"] > 0 else " (сейчас нет в наличии, можно заказать)"
 
@@ -145,6 +205,14 @@ def prompt_facts(state: dict) -> str:
              "Это начало разговора: можно поздороваться."]
     if state.get("wishes"):
         lines.append("Пожелания клиента: " + ", ".join(w["label"] for w in state["wishes"]) + ".")
+    if state.get("choices"):
+        asked = ("Клиент спрашивает, сколько стоят вместе, но неясно, какие изделия: спроси, какие сложить"
+                 if state.get("intent") == "total" else
+                 "Клиент спрашивает об одном изделии, но показано несколько: не выбирай сам, спроси, о каком речь")
+        lines.append(asked + ": " + "; ".join(f"{n}. {c['name']}" for n, c in enumerate(state["choices"], 1)) + ".")
+    if state.get("intent") == "total" and state.get("products"):
+        lines.append("Клиент спрашивает, сколько стоят вместе изделия ниже: их сумма "
+                     f"{rubles(sum(c['price'] for c in state['products']))} (посчитано точно, назови её).")
     for card in state.get("products") or ():
         note = f" НЕ отвечает пожеланию: {card['relaxed_note']}." if card.get("misses") else ""
         lines.append(f"- {card['name']}: {rubles(card['price'])}, {card['metal_label']} {card['fineness']}°, "
@@ -152,6 +220,10 @@ def prompt_facts(state: dict) -> str:
                      f"{_article(card, ', артикул ')}; {card['description']}{note}")
     if state.get("boundary"):
         lines.append("Что есть в магазине: " + state["boundary"])
+    for group in state.get("groups") or ():      # "кольцо и серьги": say of each kind what there is
+        if not group["exact_count"]:
+            lines.append(f"Вида «{label(PRODUCT_TYPES, group['kind'])}» под все пожелания в магазине нет"
+                         + (f" ({group['boundary']})" if group["boundary"] else "") + ": так и скажи.")
     for fact in state.get("facts") or ():
         lines.append(f"Факт магазина ({fact['title']}): {fact['text']}")
     return "\n".join(lines)

@@ -4,6 +4,9 @@
      "flow": "taste" | None,         an agent flow in progress (the questionnaire)
      "shown": ["p0012", ...],        the products last shown, in order
      "focus": "p0012" | None,        the piece last talked about in detail
+     "pending": "total" | None,      the consultant asked which pieces to add up
+     "anchor": "p0012" | None,       the piece the list shown goes with ("а к ним кольцо?")
+     "chosen": ["p0012", ...],       the last pieces looked at one by one (the consultant's sums)
      "wishes": {...},                the wishes of the last search (agents.preferences)
      "recent": [{"role", "content"}, ...]}   the last few messages, for clients that send none
 

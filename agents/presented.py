@@ -14,7 +14,7 @@ from agents.search import Wish, deviation, stated_wishes
 from agents.tools import mentioned
 
 # The ways of missing a wish that `agents.search.deviation` words.
-_WORDED = {"budget", "metal", "stones", "size", "no_stones", "recipient"}
+_WORDED = {"budget", "metal", "stones", "size", "no_stones", "recipient", "kind_name"}
 
 
 def presented(state: dict, tool_cards: list[dict], text: str) -> dict:

@@ -28,6 +28,11 @@ _NOT_ORDINAL = re.compile(r"втор\w* половин|перв\w* (?:раз|о�
 _NUMBERED = re.compile(r"(?:№|номер\w*|под номером|вариант\w*)\s*(\d)\b|\b(\d)\s*-?\s*(?:[йея]|ое|ой|ий|ый)\b")
 _PRONOUNS = {"это", "этот", "эта", "эту", "этого", "этой", "этом", "оно", "него", "нее", "нему", "ней",
              "ним", "нем", "его", "ее", "их", "они", "них", "им"}
+_THEY = {"их", "они", "них", "им", "ими"}
+# "она", "он" are as often the person the gift is for ("она носит 17 размер"): they point at
+# a piece only in a question about what a piece is made of or costs ("а из чего она?").
+_PERSONAL = {"она", "он"}
+_ABOUT_A_PIECE = re.compile(r"из чего|сделан|сколько стоит|почем|проб[аеуы]|в наличи|металл|камн|камен|артикул")
 _COMPANION = re.compile(r"\bк (?:ним|нему|ней|этому|этой|этим)\b|в пар[уы]|в комплект|комплект\w* к|"
                         r"под (?:него|нее|них)|подойд\w* к (?:ним|нему|ней)|(?:такое|такой|такая|такую|"
                         r"такие|такого) же|похож\w*|из той же коллекц|из этой коллекц")
@@ -39,7 +44,8 @@ DETAILS = re.compile(r"подробн|расскаж|расскаж|опиш|о�
 @dataclass
 class Reference:
     products: list[dict]          # the pieces meant, best first
-    how: str                      # "ordinal", "pronoun", "name", "article"
+    how: str                      # "ordinal", "pronoun", "name", "article"; "unclear": one of several
+                                  # shown; "all": every piece shown ("а размеры у них?")
     companion: bool = False       # "серьги к ним", "такое же, но из серебра"
 
 
@@ -90,7 +96,7 @@ def resolve(message: str, catalog: CatalogIndex, shown: list[str], focus: str | 
     if found:
         return Reference(found[0], found[1], companion)
     if shown_products:
-        meant = [shown_products[i] for i in _ordinals(text) if -len(shown_products) <= i < len(shown_products)]
+        meant = [shown_products[i] for i in ordinals(text) if -len(shown_products) <= i < len(shown_products)]
         if len(meant) > 1 and _COMPARING.search(text):       # "чем отличается первое от второго?"
             return Reference(list({p["id"]: p for p in meant}.values()), "ordinal", companion)
         index = _ordinal(text)
@@ -98,9 +104,12 @@ def resolve(message: str, catalog: CatalogIndex, shown: list[str], focus: str | 
             return Reference([shown_products[index]], "ordinal", companion)
     focused = by_id.get(focus) if focus else None
     said = set(words(text))
-    if (companion or said & _PRONOUNS) and (focused or shown_products):
-        if focused or len(shown_products) == 1 or companion or DETAILS.search(text):
+    pointing = said & _PRONOUNS or (said & _PERSONAL and _ABOUT_A_PIECE.search(text) and len(said) <= 6)
+    if (companion or pointing) and (focused or shown_products):
+        if focused or len(shown_products) == 1 or companion:
             return Reference([focused or shown_products[0]], "pronoun", companion)
+        if DETAILS.search(text):          # "а из чего она?" after four pieces: which one?
+            return Reference(shown_products, "all" if said & _THEY else "unclear")   # "размеры у них?": all
     return None
 
 
@@ -114,7 +123,7 @@ def mentions_shown(text: str) -> bool:
 _COMPARING = re.compile(r"отлича|сравн|разниц|лучше|или")
 
 
-def _ordinals(text: str) -> list[int]:
+def ordinals(text: str) -> list[int]:
     """Every ordinal said, in order: "первое или третье" -> [0, 2]."""
     return [index for word in words(_NOT_ORDINAL.sub(" ", text)) if (index := _ordinal(word)) is not None]
 

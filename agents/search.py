@@ -22,23 +22,29 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES, label
+from agents.language.kinds import KIND_NAMES, named_as, stems_of
 from agents.language.wishes import metals_meant
 from agents.wording import (budget_phrase, capitalized, excluded_kinds_phrase, excluded_phrase, excluded_stones_phrase,
                             kind_phrase,
-                            metal_label, price_range, rubles, size_phrase, sizes_list, stones_phrase)
+                            metal_label, price_range, rubles, size_number, size_phrase, sizes_list, stones_phrase)
 
 # A request for a plain "ring" is also satisfied by these more specific types. ("Колье" is
 # not: a pendant under a heading "колье" is another piece than the one asked for.)
 _RELATED_TYPES = {"ring": {"ring", "engagement_ring", "wedding_band"}}
 _MEN_RECIPIENTS = {"husband", "man"}
 _WOMEN_RECIPIENTS = {"wife", "girlfriend", "mother", "daughter", "sister", "friend"}
+# A child's pieces: none of the grown-ups' only kinds, nothing showy; a girl's none of the
+# men's, a boy's none of the women's.
+CHILDREN = {"girl": ("для девочки", "men"), "boy": ("для мальчика", "women"), "child": ("для ребёнка", None)}
+_GROWN_UP_KINDS = {"cufflinks", "engagement_ring", "wedding_band", "brooch"}
 _OCCASION_TYPES = {"engagement": "engagement_ring", "wedding": "wedding_band"}
 _RINGS = _RELATED_TYPES["ring"]
+_LONG = {"chain", "bracelet"}
 # Engagement and wedding rings are shown only when asked for (by kind or by the occasion).
 _COUPLE_RINGS = {"engagement_ring", "wedding_band"}
 _COUPLE_OCCASIONS = {"engagement", "wedding", "anniversary"}
 # Relaxed first ... last; the wishes of the current message move to the end.
-RELAX_ORDER = ("recipient", "no_stones", "with_stones", "stones", "size", "metal", "budget")
+RELAX_ORDER = ("recipient", "no_stones", "with_stones", "stones", "size", "kind_name", "metal", "budget")
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ _COUPLE = {None, "self", "wife", "husband", "girlfriend"}   # who wears the ring
 def wanted_types(prefs: dict) -> set[str] | None:
     """The kinds of piece asked for: the kind said, or the rings of an engagement or wedding
     for the couple itself (a present for a guest at a wedding is any kind)."""
+    if len(prefs.get("types") or ()) > 1:      # "кольцо и серьги": either kind ("крестик": a pendant)
+        return set().union(*(_RELATED_TYPES.get(_parent(kind), {_parent(kind)}) for kind in prefs["types"]))
     couple = prefs.get("recipient") in _COUPLE
     kind = prefs.get("type") or (_OCCASION_TYPES.get(prefs.get("occasion")) if couple else None)
     if not kind:
@@ -71,12 +79,30 @@ def wanted_types(prefs: dict) -> set[str] | None:
     return _RELATED_TYPES.get(kind, {kind})
 
 
+def _parent(kind: str) -> str:
+    """The type of a kind's name ("крестик": a pendant); a type is its own."""
+    return KIND_NAMES[kind][0] if kind in KIND_NAMES else kind
+
+
+def _of_kinds(product: dict, kinds: list[str], named: list[tuple[str, tuple[str, ...]]]) -> bool:
+    """Is `product` one of `kinds`, a named kind ("крестик") only when it is named so?"""
+    stems = dict(named)
+    return any(product["type"] in _RELATED_TYPES.get(_parent(kind), {_parent(kind)})
+               and (kind not in stems or named_as(product, stems[kind])) for kind in kinds)
+
+
 def stated_wishes(prefs: dict) -> list[Wish]:
     """The wishes `prefs` states, each as a filter."""
     wishes, types = [], wanted_types(prefs)
     if types:
-        kind = prefs.get("type") or _OCCASION_TYPES[prefs["occasion"]]     # (wanted_types said so)
-        wishes.append(Wish("type", label(PRODUCT_TYPES, kind), lambda p: p["type"] in types))
+        kinds = prefs.get("types") or [prefs.get("type") or _OCCASION_TYPES[prefs["occasion"]]]  # (wanted_types said so)
+        named = [(kind, stems_of(kind)) for kind in kinds if kind in KIND_NAMES] if prefs.get("types") else []
+        wishes.append(Wish("type", " или ".join(label(PRODUCT_TYPES, kind) for kind in kinds),
+                           (lambda p: p["type"] in types) if not named else
+                           (lambda p: p["type"] in types and _of_kinds(p, kinds, named))))
+    if types and prefs.get("kind_name") and not prefs.get("types"):     # "печатку": a signet, not any ring
+        stems = stems_of(prefs["kind_name"])
+        wishes.append(Wish("kind_name", prefs["kind_name"], lambda p: named_as(p, stems)))
     refused_kinds = set().union(*(_RELATED_TYPES.get(t, {t}) for t in prefs.get("excluded_types") or ()))
     if refused_kinds and (not types or types & refused_kinds):   # "он не носит кольца", "кроме цепочек"
         wishes.append(Wish("excluded_types", excluded_kinds_phrase(prefs["excluded_types"]),
@@ -100,9 +126,11 @@ def stated_wishes(prefs: dict) -> list[Wish]:
         wishes.append(Wish("excluded_stones", excluded_stones_phrase(refused),
                            lambda p: not any(s in p["stones"] for s in refused)))
     size = prefs.get("size")
-    if size and (not types or types & _RINGS):   # a ring size: other kinds have none to ask
-        wishes.append(Wish("size", size_phrase(size), lambda p: p["type"] not in _RINGS or
-                           size in [float(s) for s in p.get("sizes") or ()]))
+    long = types & _LONG if types else set()       # a chain's or bracelet's length in cm
+    if size and (not types or types & _RINGS or long):   # other kinds have no size to ask
+        sized = long or _RINGS
+        wishes.append(Wish("size", f"длина {size_number(size)} см" if long else size_phrase(size),
+                           lambda p: p["type"] not in sized or size in [float(s) for s in p.get("sizes") or ()]))
     low, high = prefs.get("budget_min"), prefs.get("budget_max")
     if low or high:
         wishes.append(Wish("budget", budget_phrase(low, high),
@@ -112,6 +140,10 @@ def stated_wishes(prefs: dict) -> list[Wish]:
         wishes.append(Wish("recipient", "для мужчины", lambda p: p["recipient"] != "women"))
     elif recipient in _WOMEN_RECIPIENTS:
         wishes.append(Wish("recipient", "для женщины", lambda p: p["recipient"] != "men"))
+    elif recipient in CHILDREN:
+        said, not_for = CHILDREN[recipient]
+        wishes.append(Wish("recipient", said, lambda p: p["recipient"] != not_for and p["style"] != "luxury"
+                           and p["type"] not in _GROWN_UP_KINDS))
     return wishes
 
 
@@ -198,9 +230,9 @@ def find_products(catalog: list[dict], prefs: dict, taste: dict | None = None, *
                    key=lambda w: (w.code in keep, RELAX_ORDER.index(w.code)))
     target = prefs.get("budget_max") or prefs.get("budget_min") or 0
     options = []                           # per relaxable wish: the nearest pieces missing it
+    missing_one = _missing_one(pool, wishes, order, exact)
     for relaxed in order:
-        others = [w for w in wishes if w is not relaxed]
-        near = [p for p in pool if p not in exact and all(w.test(p) for w in others)]
+        near = missing_one[relaxed.code]
         near.sort(key=(lambda p: (p["stock"] <= 0, abs(p["price"] - target))) if relaxed.code == "budget"
                   else (lambda p: (p["stock"] <= 0, -score(p, prefs, taste), p["price"])))
         options.append((relaxed, near))
@@ -209,6 +241,21 @@ def find_products(catalog: list[dict], prefs: dict, taste: dict | None = None, *
     for group in ([o for o in options if o[0].code not in keep], [o for o in options if o[0].code in keep]):
         _take(group, chosen, found, prefs, limit)
     found.boundary = boundary(catalog, prefs, wishes) if len(exact) < limit else ""
+    return found
+
+
+def _missing_one(pool: list[dict], wishes: list[Wish], relaxable: list[Wish], exact: list[dict]) -> dict:
+    """Per relaxable wish's code, the pieces of `pool` that miss it and no other wish: one
+    pass over the pool (the wishes never relaxed, the kind first, rule out most pieces)."""
+    fixed = [w for w in wishes if w not in relaxable]
+    found: dict[str, list[dict]] = {w.code: [] for w in relaxable}
+    met = {p["id"] for p in exact}
+    for product in pool:
+        if product["id"] in met or not all(w.test(product) for w in fixed):
+            continue
+        missed = [w for w in relaxable if not w.test(product)]
+        if len(missed) == 1:
+            found[missed[0].code].append(product)
     return found
 
 
@@ -236,10 +283,14 @@ def deviation(product: dict, wish: Wish, prefs: dict) -> str:
     if wish.code == "size":
         return (f"есть размеры {sizes_list(product.get('sizes'))}" if product.get("sizes")
                 else "размеров в наличии нет") + f", а не {wish.label}"
+    if wish.code == "kind_name":
+        return f"{label(PRODUCT_TYPES, product['type'])}, а не {wish.label}"
     if wish.code == "with_stones":
         return f"без камней, а вы искали {wish.label}"
     if wish.code == "no_stones":
         return "с камнями (" + ", ".join(label(STONES, s) for s in product["stones"]) + f"), а не {wish.label}"
+    if prefs.get("recipient") in CHILDREN:
+        return f"взрослая модель, а вы искали {wish.label}"
     made_for = "для мужчин" if product["recipient"] == "men" else "для женщин"
     return f"модель {made_for}, а вы искали {wish.label}"
 
@@ -279,4 +330,5 @@ def product_card(product: dict) -> dict:
         "style": product["style"], "occasions": product["occasions"], "recipient": product["recipient"],
         "price": product["price"], "stock": product["stock"], "description": product["description"],
         "article": product.get("article"), "sizes": product.get("sizes") or [],
+        **({"kind": product["kind"]} if product.get("kind") else {}),     # "печатка" of a ring
     }

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from agents.language import normalize
+from agents.language import find_codes, normalize, words
+from agents.language.kinds import KIND_NAMES, KINDS, own_kind_in, own_kinds
 from agents.language.vocabulary import METALS, OCCASIONS, PRODUCT_TYPES, RECIPIENTS, STONES, STYLES
+from agents.language.wishes import ANY_GOLD, metals_meant
 from agents.llm_reading import OptionSupport
 from agents.search import find_products, product_card
 from agents.shop_facts import load_facts
@@ -39,7 +41,10 @@ def _function(name: str, description: str, properties: dict, required: tuple = (
 
 SEARCH = _function("search_catalog", "Search the shop's catalog. Every filter is optional; prices in rubles.", {
     "kind": {"type": "string", "enum": list(PRODUCT_TYPES)},
-    "metals": {"type": "array", "items": {"type": "string", "enum": list(METALS)}},
+    "kind_name": {"type": "string", "description": "a kind by its Russian name when it is more specific than "
+                  "`kind` (печатка, пусеты, чокер, медальон, крестик) or not among its values (шарм, пирсинг)"},
+    # "gold": any gold (a customer's plain "золото"), beside the golds of one colour.
+    "metals": {"type": "array", "items": {"type": "string", "enum": [*METALS, ANY_GOLD]}},
     "stones": {"type": "array", "items": {"type": "string", "enum": list(STONES)}},
     "no_stones": {"type": "boolean"},
     "excluded_stones": {"type": "array", "items": {"type": "string", "enum": list(STONES)}},
@@ -106,16 +111,18 @@ def run_tool(name: str, args: dict[str, Any], store, *, staff: bool, shop_facts=
 
 
 def _search(catalog: list[dict], args: dict) -> ToolResult:
-    metals = [m for m in args.get("metals") or [] if m in METALS]
+    said = [m for m in args.get("metals") or [] if m in METALS or m == ANY_GOLD]
+    metals = list(dict.fromkeys(m for code in said for m in metals_meant(code)))   # "gold": every gold
     prefs = {"type": args.get("kind") if args.get("kind") in PRODUCT_TYPES else None,
-             "metal": metals[0] if len(metals) == 1 else None,
+             "metal": said[0] if len(said) == 1 else None,
              "stones": [s for s in args.get("stones") or [] if s in STONES],
              "no_stones": bool(args.get("no_stones")),
              "excluded_stones": [s for s in args.get("excluded_stones") or [] if s in STONES],
              "size": float(args["ring_size"]) if isinstance(args.get("ring_size"), (int, float)) else None,
              "budget_min": _rubles(args.get("budget_min")), "budget_max": _rubles(args.get("budget_max")),
              "style": args.get("style"), "occasion": args.get("occasion"), "recipient": args.get("recipient"),
-             "excluded_metals": [m for m in METALS if metals and m not in metals] if len(metals) > 1 else []}
+             "excluded_metals": [m for m in METALS if m not in metals] if len(said) > 1 else []}
+    prefs.update(_named_kind(catalog, str(args.get("kind_name") or "")))
     limit = min(MAX_RESULTS, max(1, int(args.get("limit") or 4)))
     found = find_products(catalog, prefs, limit=limit)
     products = [p for p in found.products if not found.misses.get(p["id"])]
@@ -124,6 +131,16 @@ def _search(catalog: list[dict], args: dict) -> ToolResult:
     cards = [product_card(p) for p in products]
     return ToolResult(_json({"matching": found.exact_count, "products": [_shown(c) for c in cards],
                              "note": found.boundary or None}), cards)
+
+
+def _named_kind(catalog: list[dict], name: str) -> dict:
+    """The wishes a kind's name makes: "печатка" a signet ring, "шарм" the catalog's own kind."""
+    said = words(name)
+    known = find_codes(name, KINDS)
+    if known:
+        return {"type": KIND_NAMES[known[0]][0], "kind_name": known[0]}
+    own = own_kind_in(said, own_kinds(catalog)) if said else None
+    return {"type": own} if own else {}
 
 
 def _details(catalog: list[dict], query: str) -> ToolResult:

@@ -10,6 +10,7 @@ What it leaves out: full declension; each table holds exactly the forms the answ
 """
 from __future__ import annotations
 
+from agents.language.kinds import plural
 from agents.language.vocabulary import METALS, OCCASIONS, PRODUCT_TYPES, RECIPIENTS, STONES, STYLES, label
 
 TYPE_PLURALS = {"engagement_ring": "помолвочные кольца", "wedding_band": "обручальные кольца",
@@ -30,7 +31,7 @@ STONE_GENITIVE_PLURAL = {"diamond": "бриллиантов", "sapphire": "са�
                          "cubic_zirconia": "фианитов"}
 _GOLDS = {"yellow_gold", "white_gold", "rose_gold"}
 # The wish codes the search checks, and how an answer names each kind of wish.
-WISH_NAMES = {"type": "вид украшения", "excluded_types": "исключённый вид украшения", "metal": "металл", "excluded_metals": "исключённый металл",
+WISH_NAMES = {"type": "вид украшения", "kind_name": "название вида (печатка)", "excluded_types": "исключённый вид украшения", "metal": "металл", "excluded_metals": "исключённый металл",
               "stones": "камень", "no_stones": "без камней", "with_stones": "с камнями", "excluded_stones": "исключённый камень",
               "size": "размер", "budget": "бюджет",
               "recipient": "для кого"}
@@ -52,8 +53,8 @@ def rubles(amount: int) -> str:
 
 
 def price_range(low: int, high: int) -> str:
-    """"от 1 690 до 22 990 ₽"."""
-    return f"от {number(low)} до {rubles(high)}"
+    """"от 1 690 до 22 990 ₽" ("7 090 ₽" when one price)."""
+    return f"от {number(low)} до {rubles(high)}" if low != high else rubles(low)
 
 
 def budget_phrase(low: int | None, high: int | None) -> str:
@@ -109,7 +110,8 @@ def sizes_list(sizes) -> str:
 def kind_phrase(prefs: dict, *, with_budget: bool = False) -> str:
     """The pieces a set of wishes asks for, in the plural: "цепочки из серебра с топазом",
     "кольца не из золота"."""
-    parts = [TYPE_PLURALS.get(prefs.get("type"), "украшения")]
+    kind = prefs.get("type")
+    parts = [plural(prefs["kind_name"]) if prefs.get("kind_name") else TYPE_PLURALS.get(kind, kind or "украшения")]
     if not prefs.get("type") and prefs.get("excluded_types"):      # "украшения, кроме колец,"
         parts[0] += ", " + excluded_kinds_phrase(prefs["excluded_types"]) + ","
     if prefs.get("metal"):
@@ -129,6 +131,8 @@ def kind_phrase(prefs: dict, *, with_budget: bool = False) -> str:
         parts.append(excluded_stones_phrase(prefs["excluded_stones"]))
     if prefs.get("size") and prefs.get("type") in ("ring", "engagement_ring", "wedding_band"):
         parts.append(f"размера {size_number(prefs['size'])}")
+    elif prefs.get("size") and prefs.get("type") in ("chain", "bracelet"):
+        parts.append(f"длиной {size_number(prefs['size'])} см")
     if with_budget and budget_phrase(prefs.get("budget_min"), prefs.get("budget_max")):
         parts.append(budget_phrase(prefs.get("budget_min"), prefs.get("budget_max")))
     return " ".join(parts)

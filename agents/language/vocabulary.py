@@ -84,6 +84,10 @@ RECIPIENTS = Vocabulary({
     "colleague": ("коллеге", ("коллег", "начальниц")),
     "husband": ("мужу", ("муж", "парн", "молодому человеку")),
     "man": ("мужчине", ("мужчин", "мужск", "отц", "пап", "брат")),
+    # Children: a daughter or son of up to 13 is one too ("дочке 10 лет", agents.preferences).
+    "girl": ("девочке", ("девочк", "внучк", "малышк", "школьниц", "крестниц")),
+    "boy": ("мальчику", ("мальчик", "школьник", "крестник")),
+    "child": ("ребёнку", ("ребен", "ребенк", "детск", "детям", "детей", "малыш")),
 })
 
 # Fashion trends the magazines write about; the trend agent counts their mentions.

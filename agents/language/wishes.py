@@ -29,7 +29,7 @@ _PROPOSAL = ("для предложени", "на предложени", "к п�
 PROPOSING = re.compile(r"\bс?дела\w*(?:\s+\w+){0,2}\s+предложени")
 TYPES = _adjusted(vocabulary.PRODUCT_TYPES, drop={"engagement_ring": ("предложени",)}, add={
     "engagement_ring": _PROPOSAL, "earrings": ("серег",), "chain": ("цепоч",),
-    "cufflinks": ("запон",), "ring": ("печаток", "калеч", "калец")})   # "калечко": a common misspelling
+    "cufflinks": ("запон",), "ring": ("печаток", "калеч", "калец", "колц")})   # "калечко", "колцо": misspellings
 # "Юбилей" is a round birthday unless it is the wedding's ("юбилей свадьбы").
 OCCASIONS = Vocabulary({**_adjusted(vocabulary.OCCASIONS, drop={"engagement": ("предложени",), "anniversary": ("юбиле",)}, add={
     "engagement": _PROPOSAL, "birthday": ("дню рождени",), "march_8": ("восьм марта", "женск дн"),
@@ -40,12 +40,13 @@ OCCASIONS = Vocabulary({**_adjusted(vocabulary.OCCASIONS, drop={"engagement": ("
 RECIPIENTS = _adjusted(vocabulary.RECIPIENTS, drop={"girlfriend": ("любим",), "self": ("самой",)}, add={
     "self": ("себя",), "girlfriend": ("любимой", "любимую", "любимая"),
     "husband": ("парен", "любимому", "любимого", "жених"), "man": ("отец", "сын", "дедушк", "мужик"),
-    "mother": ("свекров", "тещ"), "friend": ("подруж",), "colleague": ("сотрудниц", "начальник")})
+    "mother": ("свекров", "тещ", "бабушке", "бабушка", "бабушку", "бабушки", "бабул"),   # not "бабушкин" (a style)
+    "friend": ("подруж",), "colleague": ("сотрудниц", "начальник")})
 STYLES = _adjusted(vocabulary.STYLES, add={
     "classic": ("элегантн",), "minimalist": ("изящн", "аккуратн", "небольш", "маленьк", "простеньк"),
     "modern": ("оригинальн", "нестандартн", "авангард", "креатив"), "vintage": ("бабушкин",),
     "romantic": ("милы", "мило", "милая", "милую"), "luxury": ("крупн", "ярк")})
-STONES = _adjusted(vocabulary.STONES, add={"diamond": ("брюл",)})
+STONES = _adjusted(vocabulary.STONES, add={"diamond": ("брюл", "брилиант")})   # "брилиант": a misspelling
 ANY_STONE = Vocabulary({"stone": ("", ("камн", "камен", "камуш", "вставк"))})
 COLORS = Vocabulary({"white_gold": ("", ("бел",)), "yellow_gold": ("", ("желт",)),
                      "rose_gold": ("", ("розов", "красн"))})

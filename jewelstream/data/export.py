@@ -26,9 +26,14 @@ _LABELS = {"type": V.PRODUCT_TYPES, "metal": V.METALS, "stones": V.STONES, "styl
 def read_table(db: sqlite3.Connection, table: Table) -> list[dict]:
     where = " WHERE listed = 1" if table.store_table == "products" else ""
     keys = [column.key for column in table.columns]
+    kinds = table.store_table == "products"      # a signet's "печатка" is written as its type
+    selected = keys + ["kind"] if kinds else keys
     rows = []
-    for row in db.execute(f"SELECT {', '.join(keys)} FROM {table.store_table}{where} ORDER BY id"):
-        rows.append({key: json.loads(row[i]) if key in JSON_COLUMNS else row[i] for i, key in enumerate(keys)})
+    for row in db.execute(f"SELECT {', '.join(selected)} FROM {table.store_table}{where} ORDER BY id"):
+        record = {key: json.loads(row[i]) if key in JSON_COLUMNS else row[i] for i, key in enumerate(selected)}
+        if kinds:
+            record["type"] = record.pop("kind") or record["type"]
+        rows.append(record)
     return rows
 
 

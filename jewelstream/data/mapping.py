@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from agents import find_codes, normalize, vocabulary as V
+from agents import find_codes, kinds, normalize, vocabulary as V
 
 _NONE = {"", "-", "—", "нет", "без камней", "без вставок", "none", "no"}
 _GOLDS = ("white_gold", "rose_gold", "yellow_gold")
@@ -46,6 +46,7 @@ class Reading:
     value: Any
     warning: tuple[str, str] | None = None
     fineness: int | None = None           # a metal cell may say it: "Золото 585"
+    kind: str | None = None               # a type cell's more specific word: "печатка" (a ring)
 
 
 def read_cell(kind: str, raw: Any) -> Reading:
@@ -89,6 +90,27 @@ def _codes(table: dict, text, what: tuple[str, str]) -> Reading:
         warning = (f"{what[0]} не найдены в словаре магазина, оставлены как текст: {listed}",
                    f"{what[1]} not in the shop's vocabulary, kept as text: {listed}")
     return Reading(codes, warning)
+
+
+def _type(text: str) -> Reading:
+    """The type's code; a more specific known name ("печатка") is kept beside it as the
+    piece's kind, and a kind the vocabulary does not know ("шарм") is kept as the type
+    itself (a warning): customers find it by that word."""
+    if text in V.PRODUCT_TYPES:
+        return Reading(text)
+    named = find_codes(text, kinds.KINDS)
+    if named:
+        return Reading(kinds.KIND_NAMES[named[0]][0], kind=named[0])
+    found = find_codes(text, V.PRODUCT_TYPES)
+    if found:
+        return Reading(min(found, key=list(V.PRODUCT_TYPES).index))
+    own = " ".join(normalize(text).split())
+    if not own:
+        raise Unreadable("тип изделия не указан", "no product type given")
+    return Reading(own, (f"тип изделия «{text}» не найден в словаре магазина: оставлен как есть, "
+                         "покупатели найдут его по этому слову",
+                         f"product type \"{text}\" is not in the shop's vocabulary: kept as is, "
+                         "customers find it by that word"))
 
 
 def _metal(text: str) -> Reading:
@@ -180,7 +202,7 @@ _READERS = {
     "product": lambda text: Reading(text or None),
     "text": lambda text: Reading(text),
     "optional_text": lambda text: Reading(text or None),
-    "type": lambda text: _code(V.PRODUCT_TYPES, text, ("тип изделия", "product type"), required=True),
+    "type": lambda text: _type(text),
     "metal": _metal,
     "fineness": _fineness,
     "stones": lambda text: _codes(V.STONES, text, ("камни", "stones")),

@@ -94,6 +94,8 @@ def _record(table: Table, columns: dict, line: int, row: dict, problems: list[Pr
         record[key] = reading.value
         if key == "metal" and reading.fineness:
             record["metal_fineness"] = reading.fineness
+        if key == "type":
+            record["kind"] = reading.kind
     for column in table.columns:
         if record.get(column.key) is None and column.key in DEFAULTS:
             record[column.key] = DEFAULTS[column.key]

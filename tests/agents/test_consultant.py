@@ -44,7 +44,7 @@ async def test_an_article_number_opens_that_piece(store):
     assert [card["id"] for card in state["products"]] == [piece["id"]] and state["focus"] == piece["id"]
     assert piece["name"] in state["answer"]
     assert consultant.metadata(state)["details"]["id"] == piece["id"]
-    assert consultant.remember(state) == {"focus": piece["id"]}
+    assert consultant.remember(state) == {"focus": piece["id"], "chosen": [piece["id"]]}
 
 
 async def test_a_question_about_the_shop_is_answered_from_its_facts(store):

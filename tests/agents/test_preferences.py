@@ -5,7 +5,7 @@ import pytest
 
 from agents.preferences import describe_preferences, extract_preferences
 
-KEYS = {"budget_min", "budget_max", "type", "metal", "stones", "no_stones", "excluded_metals",
+KEYS = {"budget_min", "budget_max", "type", "types", "kind_name", "metal", "stones", "no_stones", "excluded_metals",
         "excluded_stones", "excluded_types", "with_stones", "size", "style", "occasion", "recipient", "price_level"}
 
 # (message, the fields we expect; fields not named must be empty: None / [] / False)
@@ -32,9 +32,9 @@ CASES = [
     ("Хочу кольцо из розового золота без камней, простое",
      dict(type="ring", metal="rose_gold", no_stones=True, style="minimalist")),
     ("Подарок подруге на день рождения, серьги-гвоздики, в пределах 10-15 тысяч",
-     dict(type="earrings", recipient="friend", occasion="birthday", budget_min=10000, budget_max=15000)),
+     dict(type="earrings", kind_name="пусеты", recipient="friend", occasion="birthday", budget_min=10000, budget_max=15000)),
     ("Что есть из платины для мужчины? Запонки или печатка",
-     dict(type="cufflinks", metal="platinum", recipient="man", occasion="gift")),
+     dict(type="cufflinks", types=["cufflinks", "ring"], metal="platinum", recipient="man", occasion="gift")),
     ("Не люблю серебро, покажите кольца с рубинами",
      dict(type="ring", stones=["ruby"], excluded_metals=["silver"])),
     ("Ищу колье к вечернему платью, что-то эффектное, от 200 тысяч",
@@ -63,7 +63,7 @@ CASES = [
      dict(recipient="mother", occasion="jubilee", style="luxury", stones=["emerald"],
           budget_max=1500000)),
     ("Кольцо-печатка мужу из серебра, тысяч 15",
-     dict(type="ring", recipient="husband", metal="silver", occasion="gift",
+     dict(type="ring", kind_name="печатка", recipient="husband", metal="silver", occasion="gift",
           budget_min=12750, budget_max=17250)),
     ("Посоветуйте серёжки с аметистом для себя, не дороже 25 тысяч",
      dict(type="earrings", stones=["amethyst"], recipient="self", budget_max=25000)),
@@ -83,7 +83,7 @@ CASES = [
     ("Ищу серьги без камней, у меня аллергия на серебро",
      dict(type="earrings", no_stones=True, excluded_metals=["silver"])),
     ("Цепочку и кулон с гранатом, красное золото, пятьдесят тысяч",
-     dict(type="chain", stones=["garnet"], metal="rose_gold", budget_max=50000)),
+     dict(type="chain", types=["chain", "pendant"], stones=["garnet"], metal="rose_gold", budget_max=50000)),
     ("Подскажите современное кольцо с цитрином, необычное, не классика",
      dict(type="ring", stones=["citrine"], style="modern")),
     ("Мне нужно кольцо на помолвку, жёлтое золото не хочу",
@@ -113,6 +113,8 @@ CASES = [
      dict(occasion="evening", stones=["pearl"], budget_max=100000, style="luxury")),   # "яркое": showy
     ("Покажите что-нибудь недорогое из серебра", dict(metal="silver", price_level="low")),
     ("Хочу роскошное колье", dict(type="necklace", style="luxury", price_level="high")),
+    ("покажите кольцо и серьги с фианитами", dict(type="ring", types=["ring", "earrings"],
+                                                  stones=["cubic_zirconia"])),
 ]
 
 
