@@ -33,7 +33,8 @@ from langgraph.runtime import Runtime
 
 from agents.answering import write_answer
 from agents.base import Agent, AgentContext, AgentStore, InputState, chat_messages, per_store, profile_of, step
-from agents.consultant_turns import asks_for_pieces_too, bare_amount, bare_size, fit_recipient, new_topic
+from agents.consultant_turns import (asks_for_pieces_too, bare_amount, bare_size, fit_recipient, new_topic,
+                                     not_sold, not_sold_fact)
 from agents.consultant_drafts import SYSTEM_PROMPT, draft_answer, prompt_facts
 from agents.dialogue import dialogue_of, history_for, ongoing
 from agents.popularity import POPULAR, most_popular
@@ -178,6 +179,8 @@ async def search(state: ConsultantState, runtime: Runtime[AgentContext]) -> dict
             not (refusing and (shown or dialogue.get("wishes"))) and \
             not asks_for_pieces_too(message, ctx.shop_facts or load_facts()):   # "не серебро, оно темнеет": both
         return {**turn, "intent": "knowledge"}
+    if "type" not in said and not reference and (gone := not_sold(message)):     # "у вас есть часы?"
+        return {**turn, "intent": "knowledge", "facts": [not_sold_fact(gone)], "focus": focus}
     if talk and not reference:
         return {**turn, "intent": "small_talk", "talk": talk, "focus": focus}
     if not (reference or shown or focus or said) and mentions_shown(normalize(message)):

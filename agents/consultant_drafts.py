@@ -35,8 +35,11 @@ def draft_answer(state: dict) -> str:
     if intent == "small_talk":
         return reply(state["talk"], ongoing=state.get("ongoing", False))
     if intent == "knowledge":
-        return hello + "\n".join(f["text"] for f in state["facts"]) + \
-            "\nЕсли хотите, подберу украшение или расскажу подробнее о любом из показанных."
+        facts = "\n".join(f["text"] for f in state["facts"])
+        if facts.rstrip().endswith("?"):          # the fact offers something itself
+            return hello + facts
+        return hello + facts + ("\nЕсли хотите, подберу украшение или расскажу подробнее о любом из показанных."
+                                if state.get("shown") else "\nЕсли хотите, подберу для вас украшение.")
     if state.get("choices"):          # "а из чего она?" after several pieces
         return hello + which_one(state["choices"], total=intent == "total")
     if intent == "total":             # "сколько вместе выйдет?"

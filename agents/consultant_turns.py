@@ -59,3 +59,31 @@ def fit_recipient(wishes: dict, said: set[str], catalog: list[dict]) -> dict:
         return {**wishes, "recipient": None} if "type" in said and "recipient" not in said \
             else {**wishes, "type": None}
     return wishes
+
+
+# Goods a customer may ask a jewelry shop for that it does not sell: the genitive for the
+# answer -> the words. "часы работы", "в какие часы", "сколько часов" are about time.
+_NOT_SOLD = {
+    "Часов": r"(?<!сколько )(?<!какие )(?<![а-я])(?:наручн[а-я]* )?час(?:ы|ов|ики|иков)(?![а-я])(?! работ)",
+    "Очков": r"(?<!бонусных )(?<![а-я])очк(?:и|ов)(?![а-я])",
+    "Сумок": r"(?<![а-я])сум(?:ка|ку|ки|ок|очк[а-я]*)(?![а-я])",
+    "Ремней": r"(?<![а-я])рем(?:ень|ня|ни|ней)(?![а-я])",
+    "Кошельков": r"(?<![а-я])кошел[её]?к[а-я]*",
+    "Бижутерии": r"(?<![а-я])бижутери[а-я]*",
+    "Парфюмерии": r"(?<![а-я])(?:духи|духов|парфюм[а-я]*)(?![а-я])",
+}
+_NOT_SOLD_RE = {name: re.compile(pattern) for name, pattern in _NOT_SOLD.items()}
+
+
+def not_sold(message: str) -> str | None:
+    """What the shop does not sell that the message asks about ("у вас есть часы?" ->
+    "Часов"), or None. The caller answers it only when no kind the shop sells was named."""
+    text = normalize(message)
+    return next((name for name, pattern in _NOT_SOLD_RE.items() if pattern.search(text)), None)
+
+
+def not_sold_fact(name: str) -> dict:
+    """The answer as a shop fact, so the LLM gets it too."""
+    other = "" if name == "Бижутерии" else ", а не аксессуары"
+    return {"title": "Нет в продаже", "text": f"{name} у нас, к сожалению, нет: мы продаём ювелирные "
+                                              f"украшения{other}. Подобрать вам что-нибудь из украшений?"}
