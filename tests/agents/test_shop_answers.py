@@ -46,3 +46,10 @@ async def test_a_gift_certificate_is_the_gift_one(offline_client):
 async def test_a_search_that_mentions_a_natural_stone_is_a_search(offline_client):
     _agent, meta, text = await ask(offline_client, "nat1", "хочу кольцо с натуральным камнем до 20000")
     assert meta["products"] and all(p["price"] <= 20000 for p in meta["products"])
+
+
+@pytest.mark.parametrize("message", ["что лучше: рубин или бриллиант?", "изумруд или бриллиант?"])
+async def test_a_diamond_against_a_coloured_stone_gets_advice(offline_client, message):
+    agent, meta, text = await ask(offline_client, "stones-vs", message)
+    assert agent == C and not meta.get("products"), text
+    assert "твердый" in plain(text) and "сапфир или рубин" in plain(text)
