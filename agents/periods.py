@@ -120,7 +120,15 @@ def periods_in(text: str, now: date) -> list[Period]:
 
 
 def period_before(period: Period) -> Period:
-    """The period of the same kind just before `period`."""
+    """The period of the same kind just before `period` (one ending where dates do: the
+    earliest date on, for a period that starts before year 101)."""
+    try:
+        return _period_before(period)
+    except (ValueError, OverflowError):
+        return Period(date.min, max(date.min, period.start - timedelta(days=1)), "раньше")
+
+
+def _period_before(period: Period) -> Period:
     start, end = period.start, period.end
     whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
     if whole_months:
@@ -184,7 +192,12 @@ def _relative(unit: str, now: date, *, previous: bool, current: bool, text: str,
     return Period(start, now.replace(day=1) - timedelta(days=1), "последние 12 месяцев")
 
 
+_MAX_YEARS_BACK = 100          # "за последние 3000 лет": no shop's data, and no date, goes back so far
+
+
 def _rolling(n: int, unit: str, now: date) -> Period:
+    per_year = {"дн": 366, "де": 366, "недел": 53, "месяц": 12}.get(unit, 1)    # else years
+    n = min(n, per_year * _MAX_YEARS_BACK)
     end = now - timedelta(days=1)
     if unit in ("дн", "де"):
         return Period(now - timedelta(days=n), end, f"последние {n} дн.")

@@ -44,6 +44,7 @@ from agents.language.cues import (CUE_FALSE_FRIENDS, CUES, LEAVE_FLOW, MATERIAL_
 from agents.references import mentions_shown
 from agents.refinements import refinement
 from agents.small_talk import small_talk
+from agents.staff_questions import compares_periods
 
 AGENTS = ("consultant", "girlfriend", "analysis", "trend", "taste")
 _PRIORITY = ("consultant", "analysis", "trend", "taste", "girlfriend")
@@ -219,6 +220,8 @@ def choose_agents(message: str, profile: dict, agents: Mapping[str, Agent], *, s
     answers = bool(flow and flow.accepts and flow.accepts(profile, message))
     if not staff and not answers and "analysis" in agents and asks_for_staff_data(message):
         return ["analysis"]
+    if staff and not answers and "analysis" in agents and compares_periods(message):
+        return ["analysis"]           # "сравни сентябрь и октябрь": a staff member's periods
     routed = [name for name in route_conversation(message, dialogue, staff=staff, answers_flow=answers)
               if name in agents and (staff or not agents[name].staff_only)]
     return routed or ["consultant"]

@@ -108,6 +108,13 @@ def read_question(text: str, now: date) -> dict:
     return question
 
 
+def compares_periods(text: str) -> bool:
+    """Does `text` compare sales periods ("сравни сентябрь и октябрь")? Staff asking that
+    mean the analyst, though "сравни" alone is a shopper's word too."""
+    t = normalize(text)
+    return bool(_COMPARE.search(t)) and bool(periods_in(t, date.today()))
+
+
 def compared(periods: list) -> list:
     """The two periods to compare, the earlier first: two named, or one and the one before it."""
     if len(periods) == 1:

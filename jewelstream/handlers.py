@@ -88,7 +88,7 @@ async def health(request: web.Request) -> web.Response:
         "staff_required": True,
         "kiosk_idle_seconds": settings.kiosk_idle_seconds,
     }
-    if is_staff(request):
+    if _staff_for_health(request):
         body.update(storage=storage, deployment=deployment(settings, request.app[keys.TRAFFIC]),
                     upstream=await _upstream(request) if openai else None,
                     event_loop=type(asyncio.get_running_loop()).__module__.split(".")[0])   # uvloop or asyncio
@@ -168,6 +168,15 @@ async def staff_usage(request: web.Request) -> web.Response:
         for key in total:
             total[key] += row[key]
     return web.json_response({"days": int(raw), "by_day": rows, "by_agent": agents})
+
+
+def _staff_for_health(request: web.Request) -> bool:
+    """The staff token for /health's details; a caller locked out for guessing (a probe with
+    a stale token) still gets the public answer, never a 429 that marks the node down."""
+    try:
+        return is_staff(request)
+    except Refusal:
+        return False
 
 
 def is_staff(request: web.Request) -> bool:

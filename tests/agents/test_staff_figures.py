@@ -277,3 +277,14 @@ async def test_which_kind_grows_fastest_compares_the_last_year_with_the_one_befo
     assert [k["change"] for k in figure["kinds"]] == sorted(growth.values(), reverse=True)
     fastest = max(growth, key=growth.get)
     assert f"{rub(before[fastest])} → {rub(after[fastest])} ({change(before[fastest], after[fastest])})" in text
+
+
+async def test_a_staff_member_comparing_months_gets_the_analyst(offline_client):
+    text, agent, meta = await ask(offline_client, "сравни сентябрь и октябрь", user="staff-route")
+    assert agent == "analysis" and meta["figure"]["code"] == "compare" and "Выручка:" in text
+
+
+@pytest.mark.parametrize("message", ["сравни выручку за последние 2000 лет", "выручка за последние 1000000 дней"])
+async def test_a_period_beyond_any_date_is_no_crash(offline_client, message):
+    text, agent, meta = await ask(offline_client, message, user="staff-far")
+    assert agent == "analysis" and meta["figure"]["code"] in ("compare", "sales") and text

@@ -60,8 +60,10 @@ async def test_a_wrong_token_gets_the_public_view_and_counts_as_a_failed_attempt
     assert set(body) == PUBLIC
     for _ in range(9):
         await client.get("/health", headers=wrong)
-    locked = await client.get("/health", headers=STAFF)
+    locked = await client.get("/metrics", headers=STAFF)                # locked out, even with the token
     assert locked.status == 429 and (await locked.json())["error"] == "too_many_attempts"
+    health = await client.get("/health", headers=STAFF)                 # a probe is never refused
+    assert health.status == 200 and set(await health.json()) == PUBLIC
     assert set(await (await client.get("/health")).json()) == PUBLIC   # a load balancer sends no bearer
 
 
@@ -105,3 +107,15 @@ async def test_the_metrics_token_unlocks_nothing_else(aiohttp_client, settings, 
     analysis = await client.post("/api/orchestrator/m/stream", headers=scraper,
                                  json={"message": "Сколько клиентов?", "explicit_task_type": "analysis"})
     assert analysis.status == 403
+
+
+async def test_a_probe_with_a_stale_token_is_never_refused(aiohttp_client, settings):
+    """A load balancer's probe still sending an old token must not mark the node down once
+    the guessing lock-out starts: it gets the public answer."""
+    client = await aiohttp_client(create_app(settings))
+    statuses = []
+    for _ in range(15):
+        response = await client.get("/health", headers={"Authorization": "Bearer stale-token"})
+        statuses.append(response.status)
+        body = await response.json()
+    assert statuses == [200] * 15 and set(body) == PUBLIC
