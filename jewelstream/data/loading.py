@@ -57,6 +57,8 @@ def replace_table(db: sqlite3.Connection, table: Table, records: list[dict]) -> 
         for record in records:
             record["listed"] = 1
     keys = [c.key for c in table.columns if c.key != "id"]
+    if name == "products":
+        keys.append("kind")               # read from the type cell ("печатка"), no column of its own
     change = Counter()
     for record in records:
         old = before.get(record["id"])

@@ -211,3 +211,20 @@ def test_an_export_to_a_file_it_cannot_write_says_so_and_exits_1(tmp_path, db_pa
     assert main(["export", "catalog", str(target), "--db", db_path]) == 1
     out = capsys.readouterr().out
     assert f"Не удалось записать файл {target}" in out and f"Cannot write {target}" in out
+
+
+def test_a_changed_kind_counts_as_an_update(tmp_path, db_path, capsys):
+    """"Печатка" -> "Кольцо" keeps the type (a ring) but changes the piece's kind: the report
+    must say updated, as the database changes."""
+    rows = (EXAMPLES / "catalog.csv").read_text().splitlines()
+    signet = rows[:2]
+    signet[1] = signet[1].replace(";Кольцо;", ";Печатка;", 1)
+    first, second = tmp_path / "signet.csv", tmp_path / "ring.csv"
+    first.write_text("\n".join(signet) + "\n")
+    second.write_text("\n".join(rows[:2]) + "\n")
+    assert main(["import", "catalog", str(first), "--db", db_path]) == 0
+    capsys.readouterr()
+    assert main(["import", "catalog", str(second), "--db", db_path]) == 0
+    assert "обновлено 1" in capsys.readouterr().out
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("SELECT kind FROM products WHERE listed = 1").fetchall() == [(None,)]
