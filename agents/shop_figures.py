@@ -27,6 +27,7 @@ from agents.staff_questions import goods_filter
 from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES, label
 
 TOP = 5
+WITHDRAWN = "снятые с продажи"      # goods of past orders that the catalog no longer lists
 LOW_STOCK = 2          # units at most: a piece "running low"
 WIN_BACK = 5
 
@@ -138,12 +139,14 @@ def compare(orders: list[dict], catalog: list[dict], question: dict, span) -> di
 def kinds_compared(orders: list[dict], catalog: list[dict], question: dict) -> list[dict]:
     """Revenue per kind of goods in the two periods, the fastest growing first."""
     kind = {p["id"]: p["type"] for p in catalog if goods_filter(question)(p)}
+    # With no filter the totals count every order: goods no longer sold get a row of their own.
+    everything = not (question["types"] or question["metals"] or question["stones"])
     before, after = (Counter(), Counter())
     for counter, period in zip((before, after), question["periods"]):
         for o in orders:
-            if o["product_id"] in kind and period.holds(o["date"]):
-                counter[kind[o["product_id"]]] += o["amount"]
-    rows = [{"kind": label(PRODUCT_TYPES, k), "before": before[k], "after": after[k],
+            if period.holds(o["date"]) and (o["product_id"] in kind or everything):
+                counter[kind.get(o["product_id"], WITHDRAWN)] += o["amount"]
+    rows = [{"kind": WITHDRAWN if k == WITHDRAWN else label(PRODUCT_TYPES, k), "before": before[k], "after": after[k],
              "change": round((after[k] - before[k]) * 100 / before[k]) if before[k] else None}
             for k in set(before) | set(after)]
     return sorted(rows, key=lambda r: (r["change"] is None, -(r["change"] or 0), r["kind"]))

@@ -288,3 +288,21 @@ async def test_a_staff_member_comparing_months_gets_the_analyst(offline_client):
 async def test_a_period_beyond_any_date_is_no_crash(offline_client, message):
     text, agent, meta = await ask(offline_client, message, user="staff-far")
     assert agent == "analysis" and meta["figure"]["code"] in ("compare", "sales") and text
+
+
+async def test_growth_per_kind_adds_up_after_the_catalog_was_replaced(aiohttp_client, db_path):
+    """An import withdraws the demo's goods: their past orders still count, in a row of
+    their own, so the kinds add up to the revenue said."""
+    from jewelstream.app import create_app
+    from jewelstream.config import Settings
+    from jewelstream.data.__main__ import main as data_main
+    from tests.kit import ROOT, STAFF_TOKEN
+    assert data_main(["import", "catalog", str(ROOT / "docs" / "examples" / "catalog.csv"), "--db", db_path]) == 0
+    client = await aiohttp_client(create_app(Settings(llm="offline", db_path=db_path, offline_pace=0,
+                                                      staff_token=STAFF_TOKEN)))
+    _text, _agent, meta = await ask(client, "Какая категория растёт быстрее всего?")
+    figure = meta["figure"]
+    before, after = figure["periods"]
+    assert sum(k["before"] for k in figure["kinds"]) == before["revenue"]
+    assert sum(k["after"] for k in figure["kinds"]) == after["revenue"]
+    assert "снятые с продажи" in [k["kind"] for k in figure["kinds"]]
