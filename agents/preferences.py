@@ -154,10 +154,11 @@ def _several_kinds(toks: list[str], hits, kinds: list[str]) -> list[str] | None:
         last_end = end
     if len(wanted) < 2:
         return None
-    found = [kinds[0]]
-    for start in wanted[1:]:
+    ring = next((k for k in kinds if k in _RING_FAMILY), None)     # the ring family's kind, as read
+    found: list[str] = []
+    for start in wanted:                  # in the order said: "крестик и цепочку" is both
         code = next(code for code, begin, *_rest in hits if begin == start)
-        best = kinds[0] if code in _RING_FAMILY and kinds[0] in _RING_FAMILY else code
+        best = ring if code in _RING_FAMILY and ring else code
         found += [best] if best not in found else []
     return found if len(found) > 1 else None
 
@@ -198,6 +199,10 @@ def _extract_one(message: str) -> dict:
     extra = [name for name in named if KIND_NAMES[name][0] not in kinds]    # "цепочку и крестик"
     prefs["types"] = _several_kinds(toks, [*types, *(hit for hit in names if hit[0] in extra)], kinds + extra) \
         if kinds and extra else _several_kinds(toks, types, kinds)
+    for name in named if prefs["types"] else ():      # "печатка и серьги": the signet, not any ring
+        of_type = KIND_NAMES[name][0]
+        if of_type in prefs["types"] and name not in prefs["types"]:
+            prefs["types"] = [name if kind == of_type else kind for kind in prefs["types"]]
     if named and prefs["type"] in (None, KIND_NAMES[named[0]][0]) and not prefs["types"]:
         prefs["kind_name"], prefs["type"] = named[0], KIND_NAMES[named[0]][0]
     if prefs["type"] == "engagement_ring":

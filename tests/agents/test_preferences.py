@@ -34,7 +34,7 @@ CASES = [
     ("Подарок подруге на день рождения, серьги-гвоздики, в пределах 10-15 тысяч",
      dict(type="earrings", kind_name="пусеты", recipient="friend", occasion="birthday", budget_min=10000, budget_max=15000)),
     ("Что есть из платины для мужчины? Запонки или печатка",
-     dict(type="cufflinks", types=["cufflinks", "ring"], metal="platinum", recipient="man", occasion="gift")),
+     dict(type="cufflinks", types=["cufflinks", "печатка"], metal="platinum", recipient="man", occasion="gift")),
     ("Не люблю серебро, покажите кольца с рубинами",
      dict(type="ring", stones=["ruby"], excluded_metals=["silver"])),
     ("Ищу колье к вечернему платью, что-то эффектное, от 200 тысяч",
@@ -273,3 +273,13 @@ def test_several_tables_read_in_one_pass_find_what_each_finds_alone():
     for message in messages:
         toks = tokens(message)
         assert reader.read(toks) == [find_matches(toks, table) for table in tables], message
+
+
+@pytest.mark.parametrize("message,types", [
+    ("печатка и серьги", ["печатка", "earrings"]),       # a signet, not any ring
+    ("медальон и серьги", ["медальон", "earrings"]),
+    ("крестик и цепочку", ["крестик", "chain"]),          # the name said first is kept too
+    ("цепочку и крестик", ["chain", "крестик"]),
+])
+def test_a_named_kind_beside_another_kind_stays_named(message, types):
+    assert extract_preferences(message)["types"] == types
