@@ -58,8 +58,11 @@ _GLOSSARY = [(re.compile(pattern), russian) for pattern, russian in (
     (r"\bdiamonds?\b", "с бриллиантом"), (r"\bpearls?\b", "с жемчугом"), (r"\bsapphires?\b", "с сапфиром"),
     (r"\bemeralds?\b", "с изумрудом"), (r"\brub(?:y|ies)\b", "с рубином"), (r"\btopaz\b", "с топазом"),
     (r"\bamethysts?\b", "с аметистом"), (r"\bgarnets?\b", "с гранатом"),
-    (r"\b(?:under|below|up to|less than|max(?:imum)?|within)\s+(\d[\d\s,.]*\d|\d)\s*(k|thousand)?\s*"
-     r"(?:rub\w*|roubles?|₽)", "до {} рублей"),
+    # A budget in rubles: the currency may go unsaid ("under 20k"), but not another one ("$200").
+    (r"\b(?:under|below|up to|less than|no more than|max(?:imum)?|within)\s+(?:₽\s*)?"
+     r"(\d[\d\s,.]*\d|\d)\s*(k\b|thousands?\b)?(?!\s*(?:\$|usd|dollars?|eur|euros?|€))\s*(?:rub\w*|roubles?|₽)?",
+     "до {} рублей"),
+    (r"\bsize\s+(\d{2}(?:[.,]5)?)\b", "размер {}"),
     (r"\b(?:cheap(?:er)?|inexpensive|affordable)\b", "недорогое"),
     (r"\b(?:delivery|shipping|deliver)\b", "доставка"), (r"\b(?:return|refund)\b", "вернуть"),
     (r"\bexchange\b", "обменять"), (r"\bring size\b|\bsize\b", "размер"),
@@ -92,8 +95,17 @@ def in_russian(message: str) -> str:
 
 
 def _amount(match: re.Match) -> str:
-    number = re.sub(r"[\s,]", "", match[1]).split(".")[0]
-    return number + (" тысяч" if match[2] else "")
+    """The number a match says: "20k" -> "20000", "1.5k" -> "1500", "20.000" and "20 000" ->
+    "20000", a ring size "16.5" -> "16,5"."""
+    said = match[1].strip()
+    if match.re.pattern.startswith("\\bsize"):
+        return said.replace(".", ",")
+    thousands = match.lastindex and match.lastindex >= 2 and match[2]
+    if re.fullmatch(r"\d{1,3}(?:[\s,.]\d{3})+", said):          # separators of thousands
+        value = float(re.sub(r"\D", "", said))
+    else:
+        value = float(re.sub(r"\s", "", said).replace(",", "."))
+    return str(round(value * (1000 if thousands else 1)))
 
 
 def asks_something(gloss: str) -> bool:

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from agents.language.english import for_agents
+from agents.preferences import extract_preferences
 from agents.routing import route_conversation
 from agents.small_talk import small_talk
 from tests.conversation_kit import ask, kind, metal, run_conversation, stone
@@ -299,3 +300,15 @@ def test_an_interrupted_questionnaire_takes_back_only_its_answers():
     dialogue = {"flow": "taste", "agent": C}
     assert route_conversation("а в Казань?", dialogue) == [C]
     assert route_conversation("серебро", dialogue, answers_flow=True) == [Q]
+
+
+@pytest.mark.parametrize("message,budget,size", [
+    ("a gift for my wife under 20k", 20000, None),         # rubles unsaid
+    ("rings under 20.000 rubles", 20000, None),              # a thousands separator
+    ("earrings under 1.5k rub", 1500, None),
+    ("silver ring size 17", None, 17.0),
+    ("rings under $200", None, None),                        # another currency is not rubles
+])
+def test_english_budgets_and_sizes_are_read(message, budget, size):
+    wishes = extract_preferences(for_agents(message))
+    assert (wishes["budget_max"], wishes.get("size")) == (budget, size)
