@@ -58,10 +58,15 @@ def genitive_plural(name: str) -> str:
     return KIND_NAMES[name][2] if name in KIND_NAMES else name
 
 
+# A catalog's catch-all groups (1C exports have them): no customer asks for "другое".
+_NO_KIND = frozenset({"другое", "другие", "прочее", "прочие", "разное", "иное", "остальное", "без", "все",
+                      "товар", "товары", "изделие", "изделия", "украшение", "украшения"})
+
+
 def own_kinds(catalog: list[dict]) -> dict[str, str]:
     """The catalog's types the vocabulary does not know: stem -> the type."""
     return {_stem(parts[0]): kind for kind in dict.fromkeys(p["type"] for p in catalog)
-            if kind not in PRODUCT_TYPES and (parts := words(kind))}
+            if kind not in PRODUCT_TYPES and (parts := words(kind)) and parts[0] not in _NO_KIND}
 
 
 def own_kind_in(text_words: list[str], kinds: dict[str, str]) -> str | None:

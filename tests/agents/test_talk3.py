@@ -397,3 +397,10 @@ async def test_numbers_named_after_asking_which_to_add_are_added_up(offline_clie
     assert meta["intent"] == "total" and total_said(chosen) in plain(text), text
     _agent, meta, text = await ask(offline_client, "sum6", "второе")
     assert meta["intent"] == "details", text
+
+
+def test_a_catalogs_catch_all_group_is_no_kind_to_ask_for():
+    from agents.language.kinds import own_kind_in, own_kinds
+    kinds = own_kinds([{"type": "Другое"}, {"type": "Прочее"}, {"type": "шарм"}])
+    assert own_kind_in(["а", "есть", "другой", "вариант"], kinds) is None
+    assert own_kind_in(["есть", "шармы"], kinds) == "шарм"
