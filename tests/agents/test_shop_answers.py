@@ -53,3 +53,17 @@ async def test_a_diamond_against_a_coloured_stone_gets_advice(offline_client, me
     agent, meta, text = await ask(offline_client, "stones-vs", message)
     assert agent == C and not meta.get("products"), text
     assert "твердый" in plain(text) and "сапфир или рубин" in plain(text)
+
+
+async def test_too_dear_after_a_list_shows_cheaper_pieces(offline_client):
+    _agent, listed, _text = await ask(offline_client, "dear1", "покажите кольца с сапфиром")
+    _agent, meta, text = await ask(offline_client, "dear1", "это дорого")
+    dearest = max(p["price"] for p in listed["products"])
+    assert "подешевле" in plain(text) and meta["products"], text
+    assert all(p["price"] < dearest for p in meta["products"]), text
+
+
+async def test_trying_on_after_a_list_is_no_list(offline_client):
+    await ask(offline_client, "try1", "покажите кольца с сапфиром")
+    _agent, meta, text = await ask(offline_client, "try1", "а можно примерить?")
+    assert not meta.get("products") and "уточните" in plain(text), text
