@@ -15,11 +15,11 @@ from collections import Counter
 from datetime import date
 
 from agents.search import rubles
+from agents.staff_questions import LIST_DEFAULT
 from agents.wording import number
 
 CHANNELS = {"store": "в салоне", "online": "онлайн"}
 WEEKDAYS = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
-LIST_DEFAULT = 5
 
 
 def top_customers(orders: list[dict], customers: list[dict], question: dict) -> dict:

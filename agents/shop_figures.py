@@ -23,10 +23,9 @@ from agents import customer_figures as C
 from agents.sales import segment_members
 from agents.search import rubles
 from agents.wording import number
-from agents.staff_questions import goods_filter
+from agents.staff_questions import LIST_DEFAULT as TOP, goods_filter
 from agents.language.vocabulary import METALS, PRODUCT_TYPES, STONES, label
 
-TOP = 5
 WITHDRAWN = "снятые с продажи"      # goods of past orders that the catalog no longer lists
 LOW_STOCK = 2          # units at most: a piece "running low"
 WIN_BACK = 5
@@ -65,8 +64,7 @@ def answer_figure(question: dict, store, now: date) -> dict:
     period = question["period"]
     base["period"] = period.label if period else "всё время"
     chosen = [o for o in orders if not period or period.holds(o["date"])]
-    base["covered"] = bool(span) and (not period or (period.start.isoformat() <= span[1]
-                                                     and period.end.isoformat() >= span[0]))
+    base["covered"] = bool(span) and (not period or _covers(span, period))
     if code == "top_products":
         return {**base, **top_products(chosen, store.catalog, question)}
     if code == "top_customers":
@@ -78,6 +76,11 @@ def answer_figure(question: dict, store, now: date) -> dict:
     if code == "weekdays":
         return {**base, **C.weekdays(chosen)}
     return {**base, **sales(chosen, store.catalog, question)}
+
+
+def _covers(span: tuple[str, str], period) -> bool:
+    """Does the period overlap the days the data covers (first and last order)?"""
+    return period.start.isoformat() <= span[1] and period.end.isoformat() >= span[0]
 
 
 def sales(orders: list[dict], catalog: list[dict], question: dict) -> dict:
@@ -121,9 +124,9 @@ def compare(orders: list[dict], catalog: list[dict], question: dict, span) -> di
     """The sales figure of each of the two periods (earlier first) and the change between them."""
     rows = []
     for period in question["periods"]:
-        covered = bool(span) and period.start.isoformat() <= span[1] and period.end.isoformat() >= span[0]
         chosen = [o for o in orders if period.holds(o["date"])]
-        rows.append({"period": period.label, "covered": covered, **sales(chosen, catalog, question)})
+        rows.append({"period": period.label, "covered": bool(span) and _covers(span, period),
+                     **sales(chosen, catalog, question)})
     before, after = rows
 
     def change(key: str) -> int | None:

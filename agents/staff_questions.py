@@ -78,6 +78,7 @@ _NEW_CUSTOMERS = re.compile(r"нов[а-я]*\s+(?:[а-я]+\s+)?(?:клиент|�
                             r"перв[а-я]*\s+покупк|привлекл|пришло\s+(?:новых|клиент)")
 _CHANNELS = re.compile(r"канал|онлайн|офлайн|интернет|на сайте|через сайт|в салоне или|в магазине или")
 _WEEKDAYS = re.compile(r"(?:в\s+какой|какой|какие|по)\s+д(?:ень|ни|ням)\s+недел[а-я]*|д(?:ень|ни|ням)\s+недел[а-я]*")
+METRICS_SAID = re.compile(r"выручк|потратил|трат|сумм|оборот|доход|денег")
 _BY_ORDERS = ("активн", "чаще", "больше всего заказ", "постоянн")
 _HOW_MANY = re.compile(r"(?<![а-я])топ[\s-]*(\d+)|(?<!\d)(\d+)\s+(?:сам|лучш|худш|крупн|активн|клиент|покупател|товар)")
 LIST_DEFAULT, LIST_MAX = 5, 20          # rows of a top list: as asked ("топ-10"), at most 20
@@ -126,8 +127,6 @@ def _rows_asked(t: str) -> int:
     m = _HOW_MANY.search(t)
     return min(max(int(m[1] or m[2]), 1), LIST_MAX) if m else LIST_DEFAULT
 
-
-METRICS_SAID = re.compile(r"выручк|потратил|трат|сумм|оборот|доход|денег")
 
 
 def goods_filter(question: dict):
